@@ -1,0 +1,52 @@
+# newslens: `make report` builds HTML reports from seeds/ (or CORPUS=...), `make test` runs all tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORPUS ?= seeds
+OUT ?= reports
+STAMP := $(VENV)/.installed
+export PATH := $(abspath $(BIN)):$(PATH)
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export MPLBACKEND := Agg
+
+.PHONY: setup report test unit nbval lab notebooks lint bench clean
+
+setup: $(STAMP)
+
+# venv + exact pins + editable package; warm matplotlib's font cache before any notebook runs.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -c 'import matplotlib.pyplot' >/dev/null 2>&1
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/python -m newslens report --corpus $(CORPUS) --out $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile tests \
+		--nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile tests
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks
+
+# Re-execute the notebooks in place against seeds/ (commit the result: nbval compares it).
+notebooks: $(STAMP)
+	$(BIN)/python -m newslens execute-notebooks
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(OUT) .cache .pytest_cache

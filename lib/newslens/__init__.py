@@ -1,0 +1,3 @@
+"""newslens: news articles into tables and reports (actors, sentiment, stances, territory)."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,46 @@
+"""Where newslens finds its curated data files, the seed corpus and its notebooks."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+
+
+def data_dir() -> Path:
+    """The folder of curated knowledge (actors, regions, lexicons); `NEWSLENS_DATA` overrides."""
+    return Path(os.environ.get("NEWSLENS_DATA", PROJECT_DIR / "data"))
+
+
+def data_file(name: str) -> Path:
+    """Path of one curated data file, with a clear error when it is missing."""
+    path = data_dir() / name
+    if not path.exists():
+        raise FileNotFoundError(f"newslens data file not found: {path}")
+    return path
+
+
+def seeds_dir() -> Path:
+    """The project's seed corpus (the default corpus of notebooks and reports)."""
+    return PROJECT_DIR / "seeds"
+
+
+def notebooks_dir() -> Path:
+    return PROJECT_DIR / "notebooks"
+
+
+def resolve_corpus(path: str | os.PathLike | None) -> Path:
+    """A corpus path as given, or relative to the project when not found relative to cwd.
+
+    Notebooks run from `notebooks/` (nbval) or from the caller's folder (papermill), so the
+    default `"seeds"` must mean the project's seeds wherever the kernel starts.
+    """
+    if path is None:
+        return seeds_dir()
+    candidate = Path(path).expanduser()
+    if candidate.exists() or candidate.is_absolute():
+        return candidate
+    in_project = PROJECT_DIR / candidate
+    return in_project if in_project.exists() else candidate

@@ -1,0 +1,47 @@
+"""The analysis pipeline: per-article stages (pure, chunkable) and corpus-level summaries.
+
+`analyze_articles` must depend only on the articles it is given, so that any split of a corpus
+into chunks gives the same rows (the engine runs it per chunk, in parallel or cached).
+`summarize` works on the concatenated per-article tables.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from newslens.actors import actor_mentions
+from newslens.sentences import sentences
+
+# Sort keys that make every per-article table deterministic after concatenation.
+TABLE_KEYS: dict[str, list[str]] = {
+    "sentences": ["article_id", "sentence"],
+    "mentions": ["article_id", "sentence", "start", "end", "actor_id"],
+}
+
+
+def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Every per-article table for these articles (no cross-article state)."""
+    sents = sentences(articles)
+    mentions = actor_mentions(articles, sents)
+    tables = {"sentences": sents, "mentions": mentions}
+    # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
+    return {name: sort_table(name, table) for name, table in tables.items()}
+
+
+def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Corpus-level tables computed from the per-article ones (aggregations, roll-ups)."""
+    return {}
+
+
+def analyze(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """All tables for a corpus: per-article tables plus their summaries."""
+    tables = analyze_articles(articles)
+    tables.update(summarize(tables, articles))
+    return tables
+
+
+def sort_table(name: str, table: pd.DataFrame) -> pd.DataFrame:
+    keys = [k for k in TABLE_KEYS.get(name, []) if k in table.columns]
+    if keys:
+        table = table.sort_values(keys, kind="stable")
+    return table.reset_index(drop=True)
