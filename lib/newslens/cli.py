@@ -1,0 +1,83 @@
+"""Command line: `python -m newslens analyze|report|execute-notebooks`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import newslens
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from newslens.pipeline import analyze
+
+    articles = newslens.load_corpus(args.corpus)
+    report = newslens.load_report(articles)
+    tables = {"articles": articles, "load_report": report}
+    tables.update(analyze(articles))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        table.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+    print(f"Loaded {len(articles)} articles from {args.corpus}")
+    if len(report):
+        print(f"Load report: {len(report)} problem(s)")
+        for row in report.itertuples(index=False):
+            print(f"  {row.path}: {row.problem} -> {row.action}")
+    for name, table in tables.items():
+        print(f"  {name + '.csv':<24} {len(table):>8} rows")
+    print(f"Tables written to {out}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from newslens.report import build_reports
+
+    result = build_reports(args.corpus, args.out, with_code=args.with_code)
+    for path in result["reports"]:
+        print(f"wrote {path}")
+    print(f"wrote {result['index']}")
+    for name, error in sorted(result["failed"].items()):
+        print(f"error: notebook {name} failed: {error}", file=sys.stderr)
+    return 1 if result["failed"] else 0
+
+
+def cmd_execute(args: argparse.Namespace) -> int:
+    from newslens.report import execute_in_place, notebook_paths
+
+    for path in notebook_paths(args.notebooks):
+        print(f"executing {path.name}", flush=True)
+        execute_in_place(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newslens", description=newslens.__doc__)
+    parser.add_argument("--version", action="version", version=f"newslens {newslens.__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    analyze = sub.add_parser("analyze", help="write the analysis tables of a corpus as CSV")
+    analyze.add_argument("corpus", help="a file or folder of articles (.txt .md .json .jsonl .csv)")
+    analyze.add_argument("--out", default="out", help="output folder (default: out)")
+    analyze.set_defaults(func=cmd_analyze)
+
+    report = sub.add_parser("report", help="run the notebooks and export HTML reports")
+    report.add_argument("--corpus", default=None, help="articles to analyse (default: seeds/)")
+    report.add_argument("--out", default="reports", help="output folder (default: reports)")
+    report.add_argument("--with-code", action="store_true", help="include code cells")
+    report.set_defaults(func=cmd_report)
+
+    execute = sub.add_parser("execute-notebooks", help="re-execute notebooks in place on seeds/")
+    execute.add_argument("notebooks", nargs="*", help="notebook paths (default: all)")
+    execute.set_defaults(func=cmd_execute)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (FileNotFoundError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

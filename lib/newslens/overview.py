@@ -1,0 +1,39 @@
+"""Corpus overview tables: per-article counts and actor mention counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+MENTION_TYPES = ["name", "alias", "demonym", "pronoun"]
+
+
+def article_stats(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Per article: title, source, date, words, body paragraphs and sentences (headline excluded)."""
+    body = sentences[sentences["field"] == "text"]
+    counts = body.groupby("article_id").agg(
+        paragraphs=("paragraph", "nunique"), sentences=("sentence", "count")
+    )
+    stats = articles[["article_id", "title", "source", "published", "n_words"]].merge(
+        counts, left_on="article_id", right_index=True, how="left"
+    )
+    stats[["paragraphs", "sentences"]] = stats[["paragraphs", "sentences"]].fillna(0).astype(int)
+    return stats.sort_values("article_id").reset_index(drop=True)
+
+
+def mention_counts(mentions: pd.DataFrame) -> pd.DataFrame:
+    """Actor × mention type counts with totals and article counts, most mentioned first."""
+    columns = ["actor_id", "actor", "kind", *MENTION_TYPES, "total", "articles"]
+    if mentions.empty:
+        return pd.DataFrame(columns=columns)
+    table = mentions.pivot_table(
+        index=["actor_id", "actor", "kind"], columns="mention_type", values="start",
+        aggfunc="count", fill_value=0,
+    )
+    table = table.reindex(columns=MENTION_TYPES, fill_value=0)
+    table["total"] = table.sum(axis=1)
+    table["articles"] = mentions.groupby(["actor_id", "actor", "kind"])["article_id"].nunique()
+    table = table.reset_index()
+    table.columns.name = None
+    return table.sort_values(["total", "actor_id"], ascending=[False, True]).reset_index(drop=True)[
+        columns
+    ]
