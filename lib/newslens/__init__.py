@@ -1,3 +1,5 @@
 """newslens: news articles into tables and reports (actors, sentiment, stances, territory)."""
 
 __version__ = "0.1.0"
+
+from newslens.sentences import sentences  # noqa: F401
