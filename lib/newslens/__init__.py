@@ -2,4 +2,5 @@
 
 __version__ = "0.1.0"
 
+from newslens.corpus import CorpusError, load_corpus, load_report  # noqa: F401
 from newslens.sentences import sentences  # noqa: F401
