@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 import pandas as pd
-
 from newslens.cli import main
 from newslens.paths import seeds_dir
 
@@ -34,7 +33,7 @@ def test_analyze_bad_path_exits_nonzero_with_message(tmp_path):
     missing = tmp_path / "nowhere"
     result = subprocess.run(
         [sys.executable, "-m", "newslens", "analyze", str(missing), "--out", str(tmp_path / "o")],
-        capture_output=True, text=True,
+        capture_output=True, text=True, check=False,
     )
     assert result.returncode == 2
     assert str(missing) in result.stderr and ".txt" in result.stderr

@@ -1,5 +1,4 @@
 import pandas as pd
-
 from newslens.display import highlight, highlight_spans, show
 
 

@@ -4,10 +4,8 @@ import hashlib
 import json
 import re
 import subprocess
-from pathlib import Path
 
 import yaml
-
 from newslens.paths import PROJECT_DIR, data_dir, resolve_corpus, seeds_dir
 
 
@@ -37,7 +35,7 @@ def test_environment_yml_installs_requirements_and_package():
 
 def test_gitignore_keeps_the_package():
     result = subprocess.run(
-        ["git", "check-ignore", "-q", "lib/newslens/__init__.py"], cwd=PROJECT_DIR
+        ["git", "check-ignore", "-q", "lib/newslens/__init__.py"], cwd=PROJECT_DIR, check=False
     )
     assert result.returncode == 1, ".gitignore swallows lib/newslens"
 

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from newslens.report import build_reports
 
 HOSTILE = '<script>alert("owned")</script> <img src=x onerror="alert(2)">'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -104,7 +104,7 @@ def build_reports(
 
 
 def _index_html(reports: list[Path], failed: dict, corpus: Path, n_articles: int) -> str:
-    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     items = []
     for path in reports:
         status = " (failed: see report)" if path.with_suffix(".ipynb").name in failed else ""
