@@ -11,11 +11,15 @@ import pandas as pd
 
 from newslens.actors import actor_mentions
 from newslens.sentences import sentences
+from newslens.sentiment import actor_sentiment, mention_sentiment, sentence_sentiment
 
 # Sort keys that make every per-article table deterministic after concatenation.
 TABLE_KEYS: dict[str, list[str]] = {
     "sentences": ["article_id", "sentence"],
     "mentions": ["article_id", "sentence", "start", "end", "actor_id"],
+    "sentence_sentiment": ["article_id", "sentence"],
+    "mention_sentiment": ["article_id", "sentence", "start", "end", "actor_id"],
+    "actor_sentiment": ["actor_id"],
 }
 
 
@@ -25,12 +29,16 @@ def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     mentions = actor_mentions(articles, sents)
     tables = {"sentences": sents, "mentions": mentions}
     # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
+    tables["sentence_sentiment"] = sentence_sentiment(sents)
+    tables["mention_sentiment"] = mention_sentiment(sents, mentions, tables.get("statements"))
     return {name: sort_table(name, table) for name, table in tables.items()}
 
 
 def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Corpus-level tables computed from the per-article ones (aggregations, roll-ups)."""
-    return {}
+    out: dict[str, pd.DataFrame] = {}
+    out["actor_sentiment"] = actor_sentiment(tables["mention_sentiment"])
+    return out
 
 
 def analyze(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:

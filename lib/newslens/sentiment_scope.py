@@ -48,6 +48,7 @@ TITLE_WORDS = _words(
     " - . 's ’s s ' ’"
 )
 
+_NT = re.compile(r"n['’]t\b|\bn't\b", re.IGNORECASE)
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 
 
@@ -84,6 +85,11 @@ def _textblob():
     return sentiment
 
 
+def _expand_nt(text: str) -> str:
+    """TextBlob's tokenizer leaves "isn't" whole, so its negation rule never fires: expand it."""
+    return _NT.sub(" not", text) if "n't" in text or "n’t" in text else text
+
+
 def check_scorer(scorer: str) -> str:
     if scorer not in SCORERS:
         raise ValueError(f"unknown sentiment scorer {scorer!r}; choose one of {', '.join(SCORERS)}")
@@ -99,13 +105,13 @@ def score_text(text: str, scorer: str = "textblob") -> tuple[float, float]:
     VADER's verbs and nouns); subjectivity from TextBlob.
     """
     if scorer == "textblob":
-        s = _textblob()(text)
+        s = _textblob()(_expand_nt(text))
         return float(s[0]), float(s[1])
     if scorer == "vader":
         s = _vader().polarity_scores(text)
         return float(s["compound"]), float(s["pos"] + s["neg"])
     if scorer == "blend":
-        t = _textblob()(text)
+        t = _textblob()(_expand_nt(text))
         v = _vader().polarity_scores(text)["compound"]
         return (float(t[0]) + float(v)) / 2.0, float(t[1])
     check_scorer(scorer)
@@ -137,7 +143,7 @@ def drivers(text: str, scorer: str = "textblob") -> list[tuple[str, float]]:
     out: list[tuple[str, float]] = []
     seen: set[str] = set()
     if scorer in ("textblob", "blend"):
-        for w, p, _s, _x in _textblob()(text).assessments:
+        for w, p, _s, _x in _textblob()(_expand_nt(text)).assessments:
             if p:
                 out.append((" ".join(w), round(float(p), 3)))
                 seen.update(w)

@@ -1,0 +1,337 @@
+"""Sentiment by actor: sentence tone, target-scoped tone per mention, roles, aggregation, evidence.
+
+- `sentence_sentiment`: polarity/subjectivity of each sentence (TextBlob pattern by default).
+- `mention_sentiment`: for each actor mention, the tone of its scope window (see
+  `newslens.sentiment_scope` for the rule) with the mention's own name/title words removed, the
+  mention's role (speaker = subject of a reporting verb, from `newslens.attribution`; otherwise
+  target) and the driving words.
+- `actor_sentiment`: per actor and voice ("about" = role target, "own" = role speaker, "all"):
+  mean target polarity with a seeded-bootstrap 95% CI, class shares, mean subjectivity and a
+  low_sample flag (< 3 mentions), optionally per article / source / date.
+- `actor_drivers`, `evidence`: the words and the sentences behind each actor's numbers.
+
+Classes: polarity > +0.05 positive, < -0.05 negative, otherwise neutral (`THRESHOLDS`).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+
+from newslens.sentiment_scope import (
+    DEFAULT_TARGET_SCORER,
+    SCORERS,
+    THRESHOLDS,
+    check_scorer,
+    drivers,
+    score_targets,
+    score_texts,
+)
+
+__all__ = [
+    "MIN_MENTIONS",
+    "SCORERS",
+    "THRESHOLDS",
+    "actor_drivers",
+    "actor_sentiment",
+    "evidence",
+    "mention_sentiment",
+    "sentence_sentiment",
+]
+
+MIN_MENTIONS = 3
+N_BOOT = 2000
+VOICES = {"about": "target", "own": "speaker"}
+
+SENTENCE_COLUMNS = ["article_id", "sentence", "polarity", "subjectivity", "label", "scorer"]
+MENTION_COLUMNS = [
+    "article_id", "sentence", "start", "end", "actor_id", "actor", "text", "mention_type", "field",
+    "role", "target_polarity", "target_subjectivity", "label", "window_start", "window_end",
+    "drivers", "scorer",
+]  # fmt: skip
+ACTOR_COLUMNS = [
+    "actor_id", "actor", "voice", "mentions", "sentences", "articles", "mean_polarity", "ci_low",
+    "ci_high", "share_negative", "share_neutral", "share_positive", "mean_subjectivity",
+    "low_sample", "scorer",
+]  # fmt: skip
+DRIVER_COLUMNS = ["actor_id", "actor", "voice", "driver", "polarity", "mentions"]
+EVIDENCE_COLUMNS = [
+    "actor_id", "actor", "voice", "direction", "rank", "article_id", "sentence", "start", "end",
+    "target_polarity", "drivers", "text", "at_start", "at_end",
+]  # fmt: skip
+
+
+def _labels(pol, scorer: str) -> np.ndarray:
+    t = THRESHOLDS[scorer]
+    pol = np.asarray(pol, dtype=float)
+    return np.where(pol > t, "positive", np.where(pol < -t, "negative", "neutral"))
+
+
+def sentence_sentiment(sentences: pd.DataFrame, scorer: str = "textblob") -> pd.DataFrame:
+    """One row per sentence: article_id, sentence, polarity, subjectivity, label, scorer."""
+    check_scorer(scorer)
+    pol, subj = score_texts(sentences["text"].tolist(), scorer)
+    return pd.DataFrame(
+        {
+            "article_id": sentences["article_id"].to_numpy(),
+            "sentence": sentences["sentence"].to_numpy(),
+            "polarity": np.asarray(pol, dtype=float),
+            "subjectivity": np.asarray(subj, dtype=float),
+            "label": _labels(pol, scorer),
+            "scorer": scorer,
+        },
+        columns=SENTENCE_COLUMNS,
+    )
+
+
+def _format_drivers(items: list[tuple[str, float]], top: int = 4) -> str:
+    return "; ".join(f"{w} {p:+.2f}" for w, p in items[:top])
+
+
+def _parse_drivers(text: str) -> list[tuple[str, float]]:
+    out = []
+    for part in str(text or "").split("; "):
+        word, _, num = part.rpartition(" ")
+        if word:
+            out.append((word, float(num)))
+    return out
+
+
+def _roles(sentences, mentions, statements) -> list[str]:
+    """speaker/target per mention from newslens.attribution ("target" when it is unavailable)."""
+    try:
+        from newslens import attribution
+    except ImportError:
+        return ["target"] * len(mentions)
+    if statements is None:
+        statements = attribution.statements(sentences, mentions)
+    roles = attribution.mention_roles(mentions, statements)
+    return [str(r) for r in pd.Series(roles).tolist()]
+
+
+def mention_sentiment(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    statements: pd.DataFrame | None = None,
+    scorer: str = DEFAULT_TARGET_SCORER,
+) -> pd.DataFrame:
+    """One row per actor mention: its target-scoped tone, role and driving words.
+
+    target_polarity/target_subjectivity score the mention's window (clause, at most 8 tokens
+    before and 12 after, own name/title words removed). window_start/window_end are in the
+    mention's coordinates (field offsets, like start/end). role is "speaker" when the mention is
+    the subject of a reporting verb (newslens.attribution), else "target".
+    """
+    check_scorer(scorer)
+    if mentions.empty:
+        return pd.DataFrame(columns=MENTION_COLUMNS)
+    sent = sentences.set_index(["article_id", "sentence"])[["start", "text"]]
+    keys = pd.MultiIndex.from_arrays([mentions["article_id"], mentions["sentence"]])
+    s_start = sent["start"].reindex(keys).to_numpy()
+    s_text = sent["text"].reindex(keys).tolist()
+    if pd.isna(s_start).any():
+        raise ValueError("mentions refer to sentences that are not in the sentences table")
+    s_start = s_start.astype(int)
+    rel_a = mentions["start"].to_numpy(dtype=int) - s_start
+    rel_b = mentions["end"].to_numpy(dtype=int) - s_start
+    r = score_targets(s_text, rel_a, rel_b, scorer)
+    dcache: dict[str, str] = {}
+    drv = []
+    for w in r["window"]:
+        d = dcache.get(w)
+        if d is None:
+            d = dcache[w] = _format_drivers(drivers(w, scorer))
+        drv.append(d)
+    out = pd.DataFrame(
+        {
+            "article_id": mentions["article_id"].to_numpy(),
+            "sentence": mentions["sentence"].to_numpy(),
+            "start": mentions["start"].to_numpy(),
+            "end": mentions["end"].to_numpy(),
+            "actor_id": mentions["actor_id"].to_numpy(),
+            "actor": mentions["actor"].to_numpy() if "actor" in mentions else mentions["actor_id"],
+            "text": mentions["text"].to_numpy(),
+            "mention_type": mentions.get("mention_type", pd.Series("", index=mentions.index)),
+            "field": mentions.get("field", pd.Series("text", index=mentions.index)),
+            "role": _roles(sentences, mentions, statements),
+            "target_polarity": np.asarray(r["polarity"], dtype=float),
+            "target_subjectivity": np.asarray(r["subjectivity"], dtype=float),
+            "label": _labels(r["polarity"], scorer),
+            "window_start": np.asarray(r["window_start"], dtype=int) + s_start,
+            "window_end": np.asarray(r["window_end"], dtype=int) + s_start,
+            "drivers": drv,
+            "scorer": scorer,
+        }
+    )
+    return out[MENTION_COLUMNS]
+
+
+# ---------------------------------------------------------------- aggregation
+
+
+def _group_seed(seed: int, key) -> int:
+    return (seed * 1_000_003 + zlib.crc32(repr(key).encode())) % (2**32)
+
+
+def bootstrap_ci(values, seed: int = 0, n_boot: int = N_BOOT, key=None) -> tuple[float, float]:
+    """95% percentile bootstrap CI of the mean; NaN when fewer than 2 values.
+
+    The generator is seeded from `seed` and the group `key`, so a group's CI does not depend on
+    which other groups are in the table.
+    """
+    x = np.asarray(values, dtype=float)
+    if len(x) < 2:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(_group_seed(seed, key))
+    means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
+    lo, hi = np.percentile(means, [2.5, 97.5])
+    return float(lo), float(hi)
+
+
+def _with_by(ms: pd.DataFrame, by, articles) -> tuple[pd.DataFrame, list[str]]:
+    if by is None:
+        return ms, []
+    by = [by] if isinstance(by, str) else list(by)
+    need = [b for b in by if b not in ms.columns]
+    if need:
+        if articles is None:
+            raise ValueError(f"actor_sentiment by={need}: pass articles= to look these up")
+        meta = articles[["article_id"]].copy()
+        for b in need:
+            if b == "date":
+                meta["date"] = pd.to_datetime(articles["published"]).dt.date
+            elif b in articles.columns:
+                meta[b] = articles[b]
+            else:
+                raise ValueError(f"actor_sentiment by={b!r}: no such column in the articles table")
+        ms = ms.merge(meta, on="article_id", how="left")
+    return ms, by
+
+
+def actor_sentiment(
+    mention_sentiment: pd.DataFrame,
+    by=None,
+    seed: int = 0,
+    articles: pd.DataFrame | None = None,
+    min_mentions: int = MIN_MENTIONS,
+) -> pd.DataFrame:
+    """Per actor (and `by` column(s): article_id, source, date, ...) and voice.
+
+    voice: "all" mentions, "about" (role target: coverage about the actor), "own" (role speaker:
+    the tone of the actor's own statements). A voice with no mentions has no row. Columns:
+    mentions, sentences, articles, mean_polarity with a 95% seeded-bootstrap CI (ci_low, ci_high;
+    NaN for a single mention), share_negative/neutral/positive, mean_subjectivity, and low_sample
+    (mentions < min_mentions: flagged, not hidden). `source`/`date` come from `articles`.
+    """
+    ms, by = _with_by(mention_sentiment, by, articles)
+    if ms.empty:
+        return pd.DataFrame(columns=ACTOR_COLUMNS[:2] + by + ACTOR_COLUMNS[2:])
+    scorer = str(ms["scorer"].iloc[0])
+    long = _voice_rows(ms)
+    rows = []
+    for key, g in long.groupby(["actor_id", *by, "voice"], sort=True, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        pol = g["target_polarity"].to_numpy(dtype=float)
+        lab = g["label"].to_numpy()
+        lo, hi = bootstrap_ci(pol, seed=seed, key=key)
+        rows.append(
+            {
+                "actor_id": key[0],
+                "actor": g["actor"].iloc[0],
+                **dict(zip(by, key[1:-1])),
+                "voice": key[-1],
+                "mentions": len(g),
+                "sentences": len(g[["article_id", "sentence"]].drop_duplicates()),
+                "articles": g["article_id"].nunique(),
+                "mean_polarity": float(pol.mean()),
+                "ci_low": lo,
+                "ci_high": hi,
+                "share_negative": float((lab == "negative").mean()),
+                "share_neutral": float((lab == "neutral").mean()),
+                "share_positive": float((lab == "positive").mean()),
+                "mean_subjectivity": float(g["target_subjectivity"].mean()),
+                "low_sample": len(g) < min_mentions,
+                "scorer": scorer,
+            }
+        )
+    out = pd.DataFrame(rows, columns=ACTOR_COLUMNS[:2] + by + ACTOR_COLUMNS[2:])
+    order = {"all": 0, "about": 1, "own": 2}
+    out = out.sort_values(
+        ["actor_id", *by, "voice"], key=lambda s: s.map(order) if s.name == "voice" else s
+    )
+    return out.reset_index(drop=True)
+
+
+def _voice_rows(ms: pd.DataFrame) -> pd.DataFrame:
+    parts = [ms.assign(voice="all")]
+    for voice, role in VOICES.items():
+        parts.append(ms[ms["role"] == role].assign(voice=voice))
+    return pd.concat(parts, ignore_index=True)
+
+
+def actor_drivers(mention_sentiment: pd.DataFrame, top: int = 5, voice=None) -> pd.DataFrame:
+    """The words/phrases that drive each actor's scores: per actor and voice, the `top` drivers
+    by number of mentions whose window contains them (then by |polarity|)."""
+    ms = mention_sentiment
+    if ms.empty:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    rows = []
+    for r in _voice_rows(ms).itertuples(index=False):
+        for word, pol in _parse_drivers(r.drivers):
+            rows.append((r.actor_id, r.actor, r.voice, word, pol))
+    if not rows:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    d = pd.DataFrame(rows, columns=["actor_id", "actor", "voice", "driver", "polarity"])
+    d = (
+        d.groupby(["actor_id", "actor", "voice", "driver"], sort=True)
+        .agg(polarity=("polarity", "mean"), mentions=("polarity", "size"))
+        .reset_index()
+    )
+    if voice is not None:
+        d = d[d["voice"] == voice]
+    d["_abs"] = -d["polarity"].abs()
+    d["_neg"] = -d["mentions"]
+    d = d.sort_values(["actor_id", "voice", "_neg", "_abs", "driver"])
+    d = d.groupby(["actor_id", "voice"], sort=False).head(top)
+    return d[DRIVER_COLUMNS].reset_index(drop=True)
+
+
+def evidence(
+    mention_sentiment: pd.DataFrame,
+    sentences: pd.DataFrame,
+    n: int = 2,
+    voice: str = "all",
+    actors=None,
+) -> pd.DataFrame:
+    """The `n` most positive and `n` most negative mentions per actor (neutral ones excluded),
+    with the sentence text and the mention's offsets inside it (text[at_start:at_end])."""
+    ms = mention_sentiment
+    if voice != "all":
+        ms = ms[ms["role"] == VOICES[voice]]
+    if actors is not None:
+        ms = ms[ms["actor_id"].isin(list(actors))]
+    if ms.empty:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    sent = sentences.set_index(["article_id", "sentence"])[["start", "text"]]
+    parts = []
+    for direction, sign in (("positive", -1), ("negative", 1)):
+        sub = ms[ms["label"] == direction].copy()
+        sub["_k"] = sign * sub["target_polarity"]
+        sub = sub.sort_values(["actor_id", "_k", "article_id", "sentence", "start"])
+        sub = sub.groupby("actor_id", sort=False).head(n)
+        sub["rank"] = sub.groupby("actor_id").cumcount() + 1
+        sub["direction"] = direction
+        parts.append(sub)
+    ev = pd.concat(parts, ignore_index=True)
+    if ev.empty:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    keys = pd.MultiIndex.from_arrays([ev["article_id"], ev["sentence"]])
+    s_start = sent["start"].reindex(keys).to_numpy().astype(int)
+    ev["text"] = sent["text"].reindex(keys).to_numpy()
+    ev["at_start"] = ev["start"].to_numpy(dtype=int) - s_start
+    ev["at_end"] = ev["end"].to_numpy(dtype=int) - s_start
+    ev["voice"] = voice
+    ev = ev.sort_values(["actor_id", "direction", "rank"], ascending=[True, False, True])
+    return ev[EVIDENCE_COLUMNS].reset_index(drop=True)
