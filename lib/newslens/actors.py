@@ -1,0 +1,471 @@
+"""Actor mentions: gazetteer matching (names, titles, references, demonyms, capitals) + pronouns.
+
+The gazetteer (`data/actors.yml`) is compiled once into a pyahocorasick automaton (cached on the
+file contents). Each article field (title, body) is scanned in one pass; matches are filtered by
+case and word boundaries, the longest non-overlapping ones kept, context rules applied (demonyms
+need a group noun, capitals must not follow a locative word) and he/she pronouns resolved to the
+most recent person of that gender in the same or the previous sentence. Matches are mapped to
+sentences by offset (bisect).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import pandas as pd
+import yaml
+
+from newslens.paths import data_file
+
+MENTION_COLUMNS = ["article_id", "sentence", "start", "end", "text", "actor_id", "actor", "kind",
+                   "affiliation", "mention_type", "field"]
+ACTOR_COLUMNS = ["id", "name", "kind", "affiliation", "gender", "aliases", "titles", "references",
+                 "demonyms", "capitals"]
+UNKNOWN_COLUMNS = ["entity", "count", "n_articles", "example"]
+KINDS = {"person", "state", "organization", "group"}
+GENDERS = {"male", "female", None}
+_LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals"]
+_ALLOWED_KEYS = {"id", "name", "kind", "affiliation", "gender", *_LIST_KEYS}
+_SLUG = re.compile(r"[a-z][a-z0-9_]*")
+PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
+            "she": "female", "her": "female", "hers": "female", "herself": "female"}
+_PRONOUN_RE = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+# Length-preserving normalisation of text before matching: curly quotes, odd spaces.
+_NORMALISE_PAIRS = [("\u2019", "'"), ("\u2018", "'"), ("\u00a0", " "), ("\t", " "),
+                    ("\u2009", " "), ("\u202f", " ")]
+
+
+class GazetteerError(ValueError):
+    """The actor gazetteer file is invalid (the message names the file and the problem)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Gazetteer
+
+
+def _read_gazetteer(path: Path) -> dict:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise GazetteerError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
+        raise GazetteerError(f"{path}: expected a mapping with an 'actors:' list")
+    return doc
+
+
+def _validate(doc: dict, path: Path) -> pd.DataFrame:
+    rows, seen, owner = [], {}, {}
+    for i, entry in enumerate(doc["actors"], start=1):
+        where = f"{path}: actor #{i}"
+        if not isinstance(entry, dict):
+            raise GazetteerError(f"{where}: expected a mapping, got {entry!r}")
+        aid = entry.get("id")
+        if not aid:
+            raise GazetteerError(f"{where}: missing 'id'")
+        if not isinstance(aid, str) or not _SLUG.fullmatch(aid):
+            raise GazetteerError(f"{where}: id {aid!r} is not a lowercase slug (a-z, 0-9, _)")
+        where = f"{path}: actor {aid!r}"
+        if aid in seen:
+            raise GazetteerError(f"{where}: duplicate id (also actor #{seen[aid]})")
+        seen[aid] = i
+        unknown = set(entry) - _ALLOWED_KEYS
+        if unknown:
+            raise GazetteerError(f"{where}: unknown field(s) {sorted(unknown)}; "
+                                 f"allowed: {sorted(_ALLOWED_KEYS)}")
+        if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+            raise GazetteerError(f"{where}: missing 'name'")
+        if entry.get("kind") not in KINDS:
+            raise GazetteerError(f"{where}: kind {entry.get('kind')!r} is not one of "
+                                 f"{sorted(KINDS)}")
+        if entry.get("gender") not in GENDERS:
+            raise GazetteerError(f"{where}: gender {entry.get('gender')!r} is not male, female "
+                                 "or null")
+        row = {k: entry.get(k) for k in ("id", "name", "kind", "affiliation", "gender")}
+        for key in _LIST_KEYS:
+            values = entry.get(key) or []
+            if not isinstance(values, list) or not all(
+                    isinstance(v, str) and v.strip() for v in values):
+                raise GazetteerError(f"{where}: '{key}' must be a list of non-empty strings")
+            row[key] = [v.strip() for v in values]
+        if entry["name"].strip() not in row["aliases"]:
+            row["aliases"] = [entry["name"].strip(), *row["aliases"]]
+        for key in ("aliases", "references", "capitals", "demonyms"):
+            for form in row[key]:
+                k = _key(form)
+                if k in owner and owner[k] != aid:
+                    raise GazetteerError(f"{where}: alias {form!r} is also claimed by actor "
+                                         f"{owner[k]!r}")
+                owner[k] = aid
+        rows.append(row)
+    for row in rows:
+        if row["affiliation"] is not None and row["affiliation"] not in seen:
+            raise GazetteerError(f"{path}: actor {row['id']!r}: affiliation "
+                                 f"{row['affiliation']!r} is not an actor id of this file")
+    for key in ("demonym_nouns", "locative_words", "place_nouns"):
+        values = doc.get(key, [])
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise GazetteerError(f"{path}: '{key}' must be a list of strings")
+    table = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+    table.attrs.update(path=str(path), demonym_nouns=list(doc.get("demonym_nouns", [])),
+                       locative_words=list(doc.get("locative_words", [])),
+                       place_nouns=list(doc.get("place_nouns", [])))
+    return table
+
+
+def _normalise(text: str) -> str:
+    for old, new in _NORMALISE_PAIRS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def _key(form: str) -> str:
+    return " ".join(_normalise(form).lower().split())
+
+
+def load_actors(path: str | Path | None = None) -> pd.DataFrame:
+    """The validated gazetteer: id, name, kind, affiliation, gender, aliases, titles, references,
+    demonyms, capitals (lists). Raises GazetteerError naming the file and the problem."""
+    path = Path(path) if path is not None else data_file("actors.yml")
+    return _validate(_read_gazetteer(path), path)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    actor: int  # row of the actor table
+    form: str  # the gazetteer form as written
+    mtype: str  # name | alias | demonym | capital
+    case: str  # exact | initial | any
+    also_name: bool  # a demonym that is also an alias ("U.S.")
+
+
+class _Gazetteer:
+    """Compiled matcher: automaton over lower-cased forms plus context regexes."""
+
+    def __init__(self, actors: pd.DataFrame):
+        self.actors = actors.reset_index(drop=True)
+        self.info = list(zip(self.actors["id"], self.actors["name"], self.actors["kind"],
+                             self.actors["affiliation"], self.actors["gender"]))
+        entries: dict[str, _Entry] = {}
+        for i, row in self.actors.iterrows():
+            forms = [(a, "name") for a in row["aliases"]]
+            forms += [(f"{t} {a}", "name") for t in row["titles"] for a in row["aliases"]]
+            forms += [(r, "alias") for r in row["references"]]
+            forms += [(c, "capital") for c in row["capitals"]]
+            names = {_key(a) for a in row["aliases"]}
+            forms += [(d, "demonym") for d in row["demonyms"]]
+            for form, mtype in forms:
+                key = _key(form)
+                if mtype == "name" and key in entries and entries[key].actor == i:
+                    continue
+                entries[key] = _Entry(i, form, mtype, _case_rule(form),
+                                      mtype == "demonym" and key in names)
+        self.automaton = ahocorasick.Automaton()
+        for key, entry in entries.items():
+            self.automaton.add_word(key, (len(key), entry))
+        self.automaton.make_automaton()
+        attrs = actors.attrs
+        nouns = sorted({_key(n) for n in attrs.get("demonym_nouns", [])}, key=len, reverse=True)
+        self.noun_re = _words_re(r"\s+", nouns, r"\b") if nouns else None
+        self.coord_re = re.compile(r"\s*,\s*(?:and\s+|or\s+)?(?:the\s+)?|\s+(?:and|or|&)\s+"
+                                   r"(?:the\s+)?")
+        loc = sorted({_key(w) for w in attrs.get("locative_words", [])}, key=len, reverse=True)
+        self.locative_re = _words_re(r"\b", loc, r"\s+$") if loc else None
+        place = sorted({_key(w) for w in attrs.get("place_nouns", [])}, key=len, reverse=True)
+        self.place_re = re.compile(r"-|" + _words_re(r"\s+", place, r"\b").pattern) \
+            if place else re.compile("-")
+
+    # -- one text field of one article -> list of (start, end, actor_row, mention_type)
+    def scan(self, text: str) -> list[tuple[int, int, int, str]]:
+        low = _normalise(text).lower()
+        if len(low) != len(text):  # rare characters whose lower case is longer
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in _normalise(text))
+        n = len(text)
+        cands = []
+        for end1, (length, entry) in self.automaton.iter(low):
+            start, end = end1 - length + 1, end1 + 1
+            if (start > 0 and (low[start - 1].isalnum() or low[start - 1] == "_")) or (
+                    end < n and (low[end].isalnum() or low[end] == "_")):
+                continue
+            if entry.case == "exact":
+                if text[start:end].replace("\u00a0", " ") != entry.form:
+                    continue
+            elif entry.case == "initial" and not text[start].isupper():
+                continue
+            cands.append((start, -length, entry))
+        if not cands:
+            return []
+        cands.sort(key=lambda c: (c[0], c[1]))
+        chosen, last_end = [], -1
+        for start, neg, entry in cands:
+            if start >= last_end:
+                chosen.append((start, start - neg, entry))
+                last_end = start - neg
+        out: list[tuple[int, int, int, str]] = []
+        next_demonym_ok = None  # (start) of the following qualified demonym, for coordination
+        for start, end, entry in reversed(chosen):
+            mtype = entry.mtype
+            if mtype == "demonym":
+                ok = bool(self.noun_re and self.noun_re.match(low, end))
+                if not ok and next_demonym_ok is not None:
+                    m = self.coord_re.match(low, end)
+                    ok = bool(m and m.end() == next_demonym_ok)
+                if ok:
+                    next_demonym_ok = start
+                else:
+                    next_demonym_ok = None
+                    if not entry.also_name:
+                        continue
+                    mtype = "name"
+            else:
+                next_demonym_ok = None
+            if mtype == "capital":
+                if self.place_re.match(low, end):
+                    continue
+                if self.locative_re and self.locative_re.search(low, max(0, start - 25), start):
+                    continue
+                mtype = "alias"
+            out.append((start, end, entry.actor, mtype))
+        out.reverse()
+        return out
+
+
+def _case_rule(form: str) -> str:
+    letters = [c for c in form if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 1:
+        return "exact"
+    return "any" if len(form.split()) > 1 else "initial"
+
+
+def _words_re(before: str, words: list[str], after: str) -> re.Pattern:
+    alt = "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words)
+    return re.compile(f"{before}(?:{alt}){after}")
+
+
+@lru_cache(maxsize=8)
+def _compiled_file(path: str, digest: str) -> _Gazetteer:
+    return _Gazetteer(load_actors(path))
+
+
+def _gazetteer(actors) -> _Gazetteer:
+    """Compiled gazetteer for None (default file), a path, or a load_actors() frame."""
+    if isinstance(actors, pd.DataFrame):
+        key = repr((actors[ACTOR_COLUMNS].to_dict("list"), sorted(actors.attrs.items())))
+        return _compiled_frame(key, actors)
+    path = Path(actors) if actors is not None else data_file("actors.yml")
+    return _compiled_file(str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+_FRAME_CACHE: dict[str, _Gazetteer] = {}
+
+
+def _compiled_frame(key: str, actors: pd.DataFrame) -> _Gazetteer:
+    if key not in _FRAME_CACHE:
+        if len(_FRAME_CACHE) > 8:
+            _FRAME_CACHE.clear()
+        _FRAME_CACHE[key] = _Gazetteer(actors)
+    return _FRAME_CACHE[key]
+
+
+# ---------------------------------------------------------------------------------------------
+# Mentions
+
+
+def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
+                   actors=None) -> pd.DataFrame:
+    """One row per actor mention (see MENTION_COLUMNS), sorted by article_id, sentence, start.
+
+    `actors` is None (data/actors.yml), a path to a gazetteer file, or a load_actors() frame.
+    """
+    if sentences is None:
+        from newslens.sentences import sentences as split
+
+        sentences = split(articles)
+    gaz = _gazetteer(actors)
+    by_article = _sentence_index(sentences)
+    cols: dict[str, list] = {c: [] for c in ("article_id", "sentence", "start", "end", "actor",
+                                              "mention_type", "field", "text")}
+    for aid, title, body in zip(articles["article_id"], articles["title"], articles["text"]):
+        index = by_article.get(aid)
+        if index is None:
+            continue
+        last_person: dict[int, list] = {}  # sentence -> [(pos, actor_row, gender)], in order
+        found = []
+        for field, text in (("title", title), ("text", body)):
+            if not isinstance(text, str) or field not in index:
+                continue
+            starts, numbers = index[field]
+            for start, end, actor, mtype in gaz.scan(text):
+                i = bisect_right(starts, start) - 1
+                if i < 0:
+                    continue
+                found.append((numbers[i], start, end, actor, mtype, field, text[start:end]))
+            for m in _PRONOUN_RE.finditer(text):
+                i = bisect_right(starts, m.start()) - 1
+                if i >= 0:
+                    found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field,
+                                  m.group()))
+        found.sort(key=lambda f: (f[0], f[1]))
+        for sent, start, end, actor, mtype, field, text in found:
+            if mtype == "pronoun":
+                gender = PRONOUNS[text.lower()]
+                actor = _resolve(last_person, sent, gender)
+                if actor is None:
+                    continue
+            elif gaz.info[actor][4] is None or gaz.info[actor][2] != "person":
+                _append(cols, aid, sent, start, end, actor, mtype, field, text)
+                continue
+            last_person.setdefault(sent, []).append((actor, gaz.info[actor][4]))
+            _append(cols, aid, sent, start, end, actor, mtype, field, text)
+    return _mention_frame(cols, gaz)
+
+
+def _resolve(last_person: dict, sent: int, gender: str):
+    for s in (sent, sent - 1):
+        for actor, g in reversed(last_person.get(s, [])):
+            if g == gender:
+                return actor
+    return None
+
+
+def _append(cols, aid, sent, start, end, actor, mtype, field, text):
+    cols["article_id"].append(aid)
+    cols["sentence"].append(sent)
+    cols["start"].append(start)
+    cols["end"].append(end)
+    cols["actor"].append(actor)
+    cols["mention_type"].append(mtype)
+    cols["field"].append(field)
+    cols["text"].append(text)
+
+
+def _sentence_index(sentences: pd.DataFrame) -> dict:
+    """article_id -> field -> (sorted sentence starts, sentence numbers)."""
+    index: dict = {}
+    s = sentences.sort_values(["article_id", "field", "start"], kind="stable")
+    for aid, field, start, num in zip(s["article_id"], s["field"], s["start"], s["sentence"]):
+        starts, numbers = index.setdefault(aid, {}).setdefault(field, ([], []))
+        starts.append(int(start))
+        numbers.append(int(num))
+    return index
+
+
+def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
+    rows = cols.pop("actor")
+    info = gaz.info
+    out = pd.DataFrame({
+        "article_id": cols["article_id"],
+        "sentence": pd.array(cols["sentence"], dtype="int64"),
+        "start": pd.array(cols["start"], dtype="int64"),
+        "end": pd.array(cols["end"], dtype="int64"),
+        "text": cols["text"],
+        "actor_id": [info[r][0] for r in rows],
+        "actor": [info[r][1] for r in rows],
+        "kind": [info[r][2] for r in rows],
+        "affiliation": [info[r][3] for r in rows],
+        "mention_type": cols["mention_type"],
+        "field": cols["field"],
+    }, columns=MENTION_COLUMNS)
+    return out.sort_values(["article_id", "sentence", "start", "end", "actor_id"],
+                           kind="stable").reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Unknown entities
+
+_PARTICLES = r"(?:von|van|der|den|de|del|della|di|da|du|la|le|al|el|bin|ibn)"
+_CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z]))*"
+_SEQUENCE = re.compile(rf"(?<![\w'’.])(?:{_CAP})(?:\s+(?:{_PARTICLES}\s+)*(?:{_CAP}))*")
+_SKIP_WORDS = {
+    "The", "A", "An", "In", "On", "At", "As", "But", "And", "Or", "If", "When", "While", "This",
+    "That", "These", "Those", "It", "He", "She", "They", "We", "I", "You", "His", "Her", "Their",
+    "Its", "Our", "My", "Your", "After", "Before", "Despite", "Although", "Though", "Furthermore",
+    "However", "Many", "Some", "Both", "Meanwhile", "Moreover", "According", "For", "From", "To",
+    "With", "Without", "By", "Of", "Since", "Until", "Under", "Over", "Also", "Yet", "So", "Still",
+    "Then", "There", "Here", "What", "Who", "Why", "How", "Where", "Which", "Mr", "Mrs", "Ms",
+    "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+    "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.",
+    "Oct.", "Nov.", "Dec.", "One", "Two", "Three", "Every", "Each", "Such", "Other", "Another",
+    "All", "No", "Not", "Now", "Last", "Next", "Earlier", "Later", "Instead", "Asked", "Speaking",
+}
+
+
+def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
+                     mentions: pd.DataFrame | None = None, actors=None) -> pd.DataFrame:
+    """Capitalised name sequences not covered by a gazetteer mention: entity, count, n_articles,
+    example (a sentence). Sorted by count desc, then entity. Title-case headlines are skipped."""
+    if sentences is None:
+        from newslens.sentences import sentences as split
+
+        sentences = split(articles)
+    if mentions is None:
+        mentions = actor_mentions(articles, sentences, actors)
+    gaz = _gazetteer(actors)
+    covered: dict[tuple, list[tuple[int, int]]] = {}
+    for aid, sent, start, end in zip(mentions["article_id"], mentions["sentence"],
+                                     mentions["start"], mentions["end"]):
+        covered.setdefault((aid, int(sent)), []).append((int(start), int(end)))
+    counts: dict[str, int] = {}
+    arts: dict[str, set] = {}
+    example: dict[str, str] = {}
+    order = sentences.sort_values(["article_id", "sentence"], kind="stable")
+    for aid, sent, s_start, text, field in zip(order["article_id"], order["sentence"],
+                                               order["start"], order["text"], order["field"]):
+        if field == "title" and _title_case(text):
+            continue
+        spans = [(a - s_start, b - s_start) for a, b in covered.get((aid, int(sent)), [])]
+        for m in _SEQUENCE.finditer(text):
+            for entity in _pieces(m, spans, at_start=not text[:m.start()].strip(" “\"'‘(")):
+                if _key(entity) in gaz.automaton:
+                    continue
+                counts[entity] = counts.get(entity, 0) + 1
+                arts.setdefault(entity, set()).add(aid)
+                example.setdefault(entity, text)
+    out = pd.DataFrame({"entity": list(counts), "count": list(counts.values()),
+                        "n_articles": [len(arts[e]) for e in counts],
+                        "example": [example[e] for e in counts]}, columns=UNKNOWN_COLUMNS)
+    out["count"] = out["count"].astype("int64")
+    out["n_articles"] = out["n_articles"].astype("int64")
+    return out.sort_values(["count", "entity"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)
+
+
+def _pieces(m: re.Match, spans: list[tuple[int, int]], at_start: bool) -> list[str]:
+    """Split a capitalised sequence at known mentions and skip-words; keep name-like pieces."""
+    tokens = [(t.start() + m.start(), t.end() + m.start(), t.group())
+              for t in re.finditer(r"\S+", m.group())]
+    pieces, current = [], []
+    for i, (a, b, tok) in enumerate(tokens):
+        known = any(a < e and s < b for s, e in spans)
+        skip = tok in _SKIP_WORDS or tok.rstrip(".") in _SKIP_WORDS
+        if known or (skip and not current):
+            if current:
+                pieces.append(current)
+            current = []
+            continue
+        current.append((a, tok, i == 0 and at_start))
+    if current:
+        pieces.append(current)
+    out = []
+    for piece in pieces:
+        while piece and piece[-1][1].lower() in {"von", "van", "der", "den", "de", "del", "della",
+                                                 "di", "da", "du", "la", "le", "al", "el", "bin",
+                                                 "ibn"}:
+            piece = piece[:-1]
+        caps = [tok for _, tok, _ in piece if tok[0].isupper()]
+        if not caps or (len(caps) == 1 and piece[0][2]):
+            continue
+        out.append(" ".join(tok for _, tok, _ in piece))
+    return out
+
+
+def _title_case(text: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6

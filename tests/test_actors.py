@@ -1,0 +1,272 @@
+import textwrap
+
+import pandas as pd
+import pytest
+from newslens.actors import (
+    MENTION_COLUMNS,
+    UNKNOWN_COLUMNS,
+    GazetteerError,
+    actor_mentions,
+    load_actors,
+    unknown_entities,
+)
+from newslens.paths import seeds_dir
+from newslens.sentences import sentences
+
+
+def seed_articles() -> pd.DataFrame:
+    rows = []
+    for path in sorted(seeds_dir().glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        first = next(i for i, line in enumerate(lines) if line.strip())
+        rows.append({"article_id": path.stem, "title": lines[first].strip(),
+                     "text": "\n".join(lines[first + 1:]).strip()})
+    return pd.DataFrame(rows)
+
+
+def arts(*texts: str, title: str = "Talks resume") -> pd.DataFrame:
+    return pd.DataFrame({"article_id": [f"a{i}" for i in range(len(texts))],
+                         "title": [title] * len(texts), "text": list(texts)})
+
+
+def found(text: str, **kw) -> list[tuple[str, str, str]]:
+    """(text, actor_id, mention_type) of the body mentions of one article."""
+    m = actor_mentions(arts(text), **kw)
+    m = m[m.field == "text"]
+    return list(zip(m.text, m.actor_id, m.mention_type))
+
+
+@pytest.fixture(scope="module")
+def seed():
+    a = seed_articles()
+    s = sentences(a)
+    return a, s, actor_mentions(a, s)
+
+
+# --- acceptance on the seed ---------------------------------------------------------------------
+
+def test_seed_putin(seed):
+    _, _, m = seed
+    putin = m[m.actor_id == "putin"]
+    names = putin[putin.mention_type == "name"]
+    assert len(names) >= 7
+    assert "title" in set(names.field)
+    pron = putin[putin.mention_type == "pronoun"]
+    assert {"He", "he"} <= set(pron.text)
+    full = m[m.text == "Russian President Vladimir Putin"]
+    assert list(full.actor_id) == ["putin"]
+    # the full phrase is one mention: nothing else overlaps it
+    row = full.iloc[0]
+    same = m[(m.sentence == row.sentence) & (m.start < row.end) & (m.end > row.start)]
+    assert len(same) == 1
+
+
+def test_seed_actors_found(seed):
+    _, _, m = seed
+    for actor in ["zelensky", "trump", "kushner", "witkoff", "von_der_leyen", "isw", "russia",
+                  "ukraine", "united_states", "europe"]:
+        assert actor in set(m.actor_id), actor
+    vdl = m[m.actor_id == "von_der_leyen"]
+    assert list(vdl.text) == ["European Commission chief Ursula von der Leyen"]
+
+
+def test_seed_moscow(seed):
+    a, _, m = seed
+    body = a.text.iloc[0]
+    moscow = m[(m.text == "Moscow") & (m.field == "text")]
+    claimed = body.index("regions claimed by Moscow") + len("regions claimed by ")
+    assert list(moscow.start) == [claimed]
+    assert list(moscow.actor_id) == ["russia"]
+    for phrase in ["Russian officials in Moscow", "arrive in Moscow"]:
+        pos = body.index(phrase) + phrase.index("Moscow")
+        assert pos not in set(moscow.start)
+    # headline "... Talks in Moscow" is not a mention either
+    assert m[(m.field == "title") & (m.text == "Moscow")].empty
+
+
+def test_seed_offsets_and_order(seed):
+    a, s, m = seed
+    assert list(m.columns) == MENTION_COLUMNS
+    art = a.iloc[0]
+    for r in m.itertuples():
+        src = art.title if r.field == "title" else art.text
+        assert src[r.start:r.end] == r.text
+        sent = s[s.sentence == r.sentence].iloc[0]
+        assert sent.field == r.field and sent.start <= r.start and r.end <= sent.end
+    assert m.equals(m.sort_values(["article_id", "sentence", "start"]).reset_index(drop=True))
+    assert m.equals(actor_mentions(a))  # sentences computed on demand, same result
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+def test_longest_match_and_titles():
+    assert found("European Commission chief Ursula von der Leyen spoke.") == [
+        ("European Commission chief Ursula von der Leyen", "von_der_leyen", "name")]
+    assert found("The European Commission said no.") == [
+        ("European Commission", "european_commission", "name")]
+    assert found("U.S. President Donald Trump and President Putin met.") == [
+        ("U.S. President Donald Trump", "trump", "name"), ("President Putin", "putin", "name")]
+    assert found("The European Union and Europe differ.") == [
+        ("European Union", "eu", "name"), ("Europe", "europe", "name")]
+
+
+def test_possessives_spellings_and_case():
+    assert found("Putin’s aides and Putin's envoy met Zelenskyy and Zelenskiy in Kiev.") == [
+        ("Putin", "putin", "name"), ("Putin", "putin", "name"),
+        ("Zelenskyy", "zelensky", "name"), ("Zelenskiy", "zelensky", "name")]
+    # single words need a capital; acronyms must match exactly; multi-word forms any case
+    assert found("Tell us what putin said.") == []
+    assert found("The US and the U.S. agree; nato is not NATO.") == [
+        ("US", "united_states", "name"), ("U.S.", "united_states", "name"),
+        ("NATO", "nato", "name")]
+    assert found("VLADIMIR PUTIN spoke with vladimir putin.") == [
+        ("VLADIMIR PUTIN", "putin", "name"), ("vladimir putin", "putin", "name")]
+    assert found("Putinism and Russians are not names.") == []
+
+
+def test_references_are_aliases():
+    assert found("The Kremlin said the White House agreed.") == [
+        ("Kremlin", "russia", "alias"), ("White House", "united_states", "alias")]
+
+
+def test_demonyms():
+    assert found("Ukrainian forces held while Russian officials met.") == [
+        ("Ukrainian", "ukraine", "demonym"), ("Russian", "russia", "demonym")]
+    assert found("It was a plan by American and Russian officials.") == [
+        ("American", "united_states", "demonym"), ("Russian", "russia", "demonym")]
+    assert found("Both the Ukrainian and U.S. teams agreed.") == [
+        ("Ukrainian", "ukraine", "demonym"), ("U.S.", "united_states", "demonym")]
+    assert found("The Russian military and European leaders disagree.") == [
+        ("Russian", "russia", "demonym"), ("European", "europe", "demonym")]
+    assert found("The U.S. delegation met Ukrainian negotiators and EU officials.") == [
+        ("U.S.", "united_states", "demonym"), ("Ukrainian", "ukraine", "demonym"),
+        ("EU", "eu", "demonym")]
+    # bare adjectives before other nouns are not mentions
+    assert found("Russian aggression on Ukrainian territory and American oil.") == []
+
+
+def test_capitals():
+    assert found("Kyiv rejected the plan that Moscow said was final.") == [
+        ("Kyiv", "ukraine", "alias"), ("Moscow", "russia", "alias")]
+    assert found("Regions claimed by Moscow.") == [("Moscow", "russia", "alias")]
+    for text in ["Talks in Moscow ended.", "He flew to Moscow.", "Envoys from Kyiv came.",
+                 "They met at Brussels airport.", "Fighting near Kyiv.", "The Moscow region.",
+                 "A Kyiv-based analyst.", "They will arrive in Moscow soon."]:
+        assert found(text) == [], text
+
+
+def test_pronouns():
+    text = ("Putin met von der Leyen. He said she was wrong. Her reply was short. "
+            "Nothing happened. It rained. He left.")
+    got = found(text)
+    assert got == [("Putin", "putin", "name"), ("von der Leyen", "von_der_leyen", "name"),
+                   ("He", "putin", "pronoun"), ("she", "von_der_leyen", "pronoun"),
+                   ("Her", "von_der_leyen", "pronoun")]
+    # most recent person of that gender wins, within the same sentence first
+    assert found("Trump called Putin and he agreed.")[-1] == ("he", "putin", "pronoun")
+    # no candidate: unresolved
+    assert found("He said so.") == []
+    # the headline counts as the previous sentence of the first body sentence
+    m = actor_mentions(arts("He refused.", title="Zelensky rejects plan"))
+    assert list(zip(m.text, m.actor_id, m.mention_type)) == [
+        ("Zelensky", "zelensky", "name"), ("He", "zelensky", "pronoun")]
+
+
+def test_empty_and_multiple_articles():
+    m = actor_mentions(arts())
+    assert list(m.columns) == MENTION_COLUMNS and m.empty
+    m = actor_mentions(arts("Putin spoke.", "", "Nothing here."))
+    assert list(m.article_id) == ["a0"]
+
+
+# --- gazetteer --------------------------------------------------------------------------------
+
+def test_load_actors():
+    actors = load_actors()
+    ids = set(actors.id)
+    for aid in ["putin", "zelensky", "trump", "witkoff", "kushner", "rubio", "vance", "umerov",
+                "yermak", "ushakov", "peskov", "lavrov", "dmitriev", "driscoll", "von_der_leyen",
+                "kallas", "macron", "merz", "starmer", "rutte", "syrsky", "russia", "ukraine",
+                "united_states", "eu", "europe", "nato", "european_commission", "isw"]:
+        assert aid in ids, aid
+    assert actors.id.is_unique
+    assert set(actors.kind) <= {"person", "state", "organization", "group"}
+    persons = actors[actors.kind == "person"]
+    assert persons.gender.isin(["male", "female"]).all()
+    assert "forces" in actors.attrs["demonym_nouns"]
+
+
+def write(tmp_path, body: str):
+    path = tmp_path / "actors.yml"
+    path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+GOOD = """
+demonym_nouns: [officials]
+locative_words: [in]
+actors:
+  - {id: foo, name: Foo Land, kind: state, affiliation: foo, gender: null,
+     aliases: [Fooland], demonyms: [Foovian], capitals: [Foocity]}
+  - {id: bar, name: Bar Baz, kind: person, affiliation: foo, gender: female, aliases: [Baz]}
+"""
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("actors:\n  - {name: X, kind: state}\n", "missing 'id'"),
+    ("actors:\n  - {id: x, kind: state}\n", "missing 'name'"),
+    ("actors:\n  - {id: Bad Id, name: X, kind: state}\n", "not a lowercase slug"),
+    ("actors:\n  - {id: x, name: X, kind: state}\n  - {id: x, name: Y, kind: state}\n",
+     "duplicate id"),
+    ("actors:\n  - {id: x, name: X, kind: country}\n", "kind 'country'"),
+    ("actors:\n  - {id: x, name: X, kind: person, gender: m}\n", "gender 'm'"),
+    (("actors:\n  - {id: x, name: X, kind: state, aliases: [Zed]}\n"
+      "  - {id: y, name: Y, kind: state, aliases: [zed]}\n"), "'zed' is also claimed by actor 'x'"),
+    ("actors:\n  - {id: x, name: X, kind: state, alias: [Zed]}\n", "unknown field"),
+    ("actors:\n  - {id: x, name: X, kind: state, affiliation: nowhere}\n", "affiliation"),
+    ("actors:\n  - {id: x, name: X, kind: state, aliases: Zed}\n", "'aliases' must be a list"),
+    ("actors: [\n", "not valid YAML"),
+    ("- just a list\n", "'actors:' list"),
+])
+def test_gazetteer_errors(tmp_path, body, problem):
+    path = write(tmp_path, body)
+    with pytest.raises(GazetteerError) as err:
+        load_actors(path)
+    assert str(path) in str(err.value) and problem in str(err.value)
+
+
+def test_custom_gazetteer_path_and_frame(tmp_path):
+    path = write(tmp_path, GOOD)
+    text = "Foovian officials in Foocity said Foocity agreed. Baz said her view was clear."
+    expected = [("Foovian", "foo", "demonym"), ("Foocity", "foo", "alias"),
+                ("Baz", "bar", "name"), ("her", "bar", "pronoun")]
+    assert found(text, actors=path) == expected
+    assert found(text, actors=load_actors(path)) == expected
+    # the cache follows the file contents
+    path.write_text(GOOD.replace("Baz]", "Baz, Qux]"), encoding="utf-8")
+    assert found("Qux spoke.", actors=path) == [("Qux", "bar", "name")]
+
+
+# --- unknown entities -------------------------------------------------------------------------
+
+def test_unknown_entities():
+    a = arts("Kremlin aide Foo Barovich said Putin would meet Steve Witkoff in Geneva. "
+             "Foo Barovich added that Ursula von der Leyen and Johann van den Berg disagreed.",
+             "On Monday, Foo Barovich met Zelensky in Kyiv.")
+    u = unknown_entities(a)
+    assert list(u.columns) == UNKNOWN_COLUMNS
+    rows = dict(zip(u.entity, zip(u["count"], u.n_articles)))
+    assert rows["Foo Barovich"] == (3, 2)
+    assert "Geneva" in rows and "Johann van den Berg" in rows
+    for known in ["Putin", "Steve Witkoff", "Ursula von der Leyen", "Zelensky", "Kremlin",
+                  "Kyiv", "On", "Monday", "On Monday", "Talks"]:
+        assert known not in rows, known
+    assert u.iloc[0].entity == "Foo Barovich"
+    assert u.iloc[0].example.startswith("Kremlin aide Foo Barovich")
+
+
+def test_unknown_entities_seed(seed):
+    a, s, m = seed
+    u = unknown_entities(a, s, m)
+    assert {"Geneva", "Donetsk", "Luhansk"} <= set(u.entity)
+    assert not {"Putin", "Russia", "Moscow", "Ukrainian", "February"} & set(u.entity)
