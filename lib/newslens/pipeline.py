@@ -10,8 +10,10 @@ from __future__ import annotations
 import pandas as pd
 
 from newslens.actors import actor_mentions
+from newslens.quantities import quantities
 from newslens.sentences import sentences
 from newslens.sentiment import actor_sentiment, mention_sentiment, sentence_sentiment
+from newslens.territory import region_rollup, territorial_claims
 
 # Sort keys that make every per-article table deterministic after concatenation.
 TABLE_KEYS: dict[str, list[str]] = {
@@ -20,6 +22,9 @@ TABLE_KEYS: dict[str, list[str]] = {
     "sentence_sentiment": ["article_id", "sentence"],
     "mention_sentiment": ["article_id", "sentence", "start", "end", "actor_id"],
     "actor_sentiment": ["actor_id"],
+    "claims": ["article_id", "sentence", "start", "region_id", "claim_type"],
+    "quantities": ["article_id", "sentence", "start"],
+    "region_rollup": ["region_id"],
 }
 
 
@@ -31,6 +36,8 @@ def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
     tables["sentence_sentiment"] = sentence_sentiment(sents)
     tables["mention_sentiment"] = mention_sentiment(sents, mentions, tables.get("statements"))
+    tables["claims"] = territorial_claims(sents, mentions, tables.get("statements"), articles)
+    tables["quantities"] = quantities(sents, tables["claims"])
     return {name: sort_table(name, table) for name, table in tables.items()}
 
 
@@ -38,12 +45,23 @@ def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[s
     """Corpus-level tables computed from the per-article ones (aggregations, roll-ups)."""
     out: dict[str, pd.DataFrame] = {}
     out["actor_sentiment"] = actor_sentiment(tables["mention_sentiment"])
+    out["region_rollup"] = region_rollup(tables.get("claims"), tables.get("quantities"))
     return out
 
 
-def analyze(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """All tables for a corpus: per-article tables plus their summaries."""
-    tables = analyze_articles(articles)
+def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
+            engine: str = "local", scheduler: str | None = None,
+            progress: bool | None = None) -> dict[str, pd.DataFrame]:
+    """All tables for a corpus: per-article tables plus their summaries.
+
+    The per-article tables come from `newslens.engine.run`: cached on disk (`cache`: None for
+    the default folder, a folder, or False), on `workers` processes (default: every core) or on
+    Dask (`engine="dask"`, `scheduler` address), with a progress bar on terminals.
+    """
+    from newslens.engine import run
+
+    tables = run(articles, workers=workers, cache=cache, engine=engine, scheduler=scheduler,
+                 progress=progress)
     tables.update(summarize(tables, articles))
     return tables
 

@@ -1,0 +1,497 @@
+"""Territorial claims: one row per region x claim, with claimant, counterpart and speaker.
+
+A sentence that mentions a region (newslens.regions) becomes claims through the cue lexicon in
+data/claim_cues.yml: each claim type has regex cues, a scope (the nearest cue governs a region, or
+the whole sentence frames it) and strategies to find the claimant and counterpart among the
+sentence's actor mentions. The speaker comes from newslens.attribution statements.
+
+Hierarchy: a region listed as part of a macro region ("the Donbas region, which includes the
+Luhansk and Donetsk areas") takes the macro region's claims (via="includes", part_of="donbas");
+a claim on a macro region or on a generic reference with members (the four annexed regions) also
+yields rows for members not named in the sentence (via="hierarchy", span = the macro mention).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from newslens.paths import data_file
+from newslens.regions import region_info, region_mentions
+
+CLAIM_TYPES = [
+    "withdrawal_demand", "annexed_claimed", "control_status", "capture_advance", "estimate",
+    "cession_proposal", "recognition_demand", "rejects_concession",
+]
+STRATEGIES = {"agent", "speaker", "speaker_side", "subject", "after", "first", "default",
+              "other_side"}
+CLAIM_COLUMNS = [
+    "claim_id", "article_id", "sentence", "published", "source", "region_id", "region", "iso_code",
+    "parent", "kind", "part_of", "via", "claim_type", "claimant", "counterpart", "stated_by",
+    "context", "cue", "region_text", "start", "end", "evidence", "evidence_start", "evidence_end",
+    "field",
+]
+_INCLUDES = re.compile(
+    r"^\s*,?\s*(?:(?:which|that)\s+(?:includes?|comprises?|consists?\s+of|(?:is|are)\s+made\s+up"
+    r"\s+of|covers?|encompass(?:es)?)|including|comprising|made\s+up\s+of|consisting\s+of|"
+    r"i\.e\.|namely|[-–—(])",
+    re.IGNORECASE,
+)
+_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+class ClaimCuesError(ValueError):
+    """The claim-cue file is malformed; the message names the file, the entry and the problem."""
+
+
+@dataclass
+class ClaimType:
+    name: str
+    pattern: re.Pattern
+    scope: str
+    claimant: list
+    counterpart: list
+    counterpart_first: bool
+
+
+@dataclass
+class Cues:
+    types: dict
+    negated_by: dict
+    contexts: list  # (name, pattern)
+    sides: dict
+    default_claimant: str | None
+    max_distance: int
+
+
+@lru_cache(maxsize=8)
+def _load_cues(path_str: str, mtime: float) -> Cues:
+    path = Path(path_str)
+
+    def fail(where, problem):
+        raise ClaimCuesError(f"{path}: {where}: {problem}")
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ClaimCuesError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("claim_types"), dict):
+        fail("top level", "expected a mapping with a 'claim_types' mapping")
+
+    def compile_list(where, items):
+        if not isinstance(items, list) or not items:
+            fail(where, "expected a non-empty list of regular expressions")
+        try:
+            return re.compile("|".join(f"(?:{c})" for c in items), re.IGNORECASE)
+        except re.error as exc:
+            fail(where, f"bad regular expression: {exc}")
+
+    types = {}
+    for name, spec in raw["claim_types"].items():
+        where = f"claim_types.{name}"
+        if name not in CLAIM_TYPES:
+            fail(where, f"unknown claim type (known: {', '.join(CLAIM_TYPES)})")
+        if not isinstance(spec, dict):
+            fail(where, "expected a mapping")
+        scope = spec.get("scope", "nearest")
+        if scope not in ("nearest", "sentence"):
+            fail(where, "'scope' must be 'nearest' or 'sentence'")
+        roles = {}
+        for role in ("claimant", "counterpart"):
+            strategies = spec.get(role, [])
+            if not isinstance(strategies, list) or set(strategies) - STRATEGIES:
+                fail(where, f"'{role}' must be a list of {sorted(STRATEGIES)}")
+            roles[role] = strategies
+        types[name] = ClaimType(name, compile_list(f"{where}.cues", spec.get("cues")), scope,
+                                roles["claimant"], roles["counterpart"],
+                                spec.get("resolve") == "counterpart_first")
+    negated = {}
+    for name, targets in (raw.get("negated_by") or {}).items():
+        if name not in types or not isinstance(targets, list) or set(targets) - set(types):
+            fail(f"negated_by.{name}", "must map a claim type to a list of claim types")
+        negated[name] = list(targets)
+    contexts = [(name, compile_list(f"contexts.{name}", items))
+                for name, items in (raw.get("contexts") or {}).items()]
+    sides = raw.get("sides") or {}
+    if not isinstance(sides, dict):
+        fail("sides", "expected a mapping actor -> opposing actor")
+    return Cues(types, negated, contexts, sides, raw.get("default_claimant"),
+                int(raw.get("max_distance", 60)))
+
+
+def load_claim_cues(path=None) -> Cues:
+    """The validated claim-cue lexicon (data/claim_cues.yml)."""
+    path = Path(path) if path is not None else data_file("claim_cues.yml")
+    if not path.exists():
+        raise FileNotFoundError(f"newslens claim-cue file not found: {path}")
+    return _load_cues(str(path), path.stat().st_mtime)
+
+
+# --- statements (newslens.attribution) -----------------------------------------------------
+
+def _statement_lookup(statements: pd.DataFrame | None):
+    """(article_id, field) -> list of (content_start, content_end, first_sent, last_sent, speaker)."""
+    index: dict = {}
+    if statements is None or len(statements) == 0:
+        return index
+    cols = statements.columns
+    speaker = next((c for c in ("speaker_id", "speaker") if c in cols), None)
+    if speaker is None:
+        return index
+    first = next((c for c in ("sentence", "sentence_start", "first_sentence") if c in cols), None)
+    last = next((c for c in ("sentence_end", "last_sentence", "sentence") if c in cols), None)
+    for row in statements.itertuples(index=False):
+        rec = row._asdict()
+        who = rec.get(speaker)
+        if who is None or (isinstance(who, float) and pd.isna(who)):
+            continue
+        key = (rec["article_id"], rec.get("field", "text"))
+        index.setdefault(key, []).append((
+            rec.get("content_start"), rec.get("content_end"),
+            rec.get(first) if first else None, rec.get(last) if last else None, who,
+        ))
+    return index
+
+
+def _speaker(index, article_id, field, sentence, start, end):
+    best = None
+    for c0, c1, s0, s1, who in index.get((article_id, field), ()):
+        if c0 is not None and not pd.isna(c0) and c0 <= start and end <= c1:
+            return who
+        if s0 is not None and not pd.isna(s0) and s0 <= sentence <= (s1 if not pd.isna(s1) else s0):
+            best = best or who
+    return best
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+def _side(actor_id, kinds):
+    kind, affiliation = kinds.get(actor_id, (None, None))
+    if kind == "person" and isinstance(affiliation, str) and affiliation:
+        return affiliation
+    return actor_id
+
+
+def _context(cues: Cues, text: str, paragraph_text: str):
+    for source in (text, paragraph_text):
+        for name, pattern in cues.contexts:
+            if pattern.search(source):
+                return name
+    return None
+
+
+def _roles(ct: ClaimType, cues: Cues, cue, reg, text, acts, speaker, kinds, default):
+    """Resolve claimant and counterpart for one region x claim (local offsets)."""
+    spans = [(r["a"], r["b"]) for r in reg["_all"]]
+
+    def outside(a):
+        return not any(s <= a["a"] < e for s, e in spans)
+
+    anchor_a = cue[0] if cue else reg["a"]
+    anchor_b = cue[1] if cue else reg["b"]
+
+    def pick(strategy, exclude):
+        ok = [a for a in acts if a["side"] != exclude]
+        if strategy == "agent":
+            for a in ok:
+                inside = reg["a"] <= a["a"] < reg["b"]
+                near = anchor_b <= a["a"] <= anchor_b + 30
+                if (inside or near) and _BY.search(text[max(0, a["a"] - 12):a["a"]]):
+                    return a["side"]
+        elif strategy == "speaker" and speaker:
+            return speaker if speaker != exclude else None
+        elif strategy == "speaker_side" and speaker:
+            side = _side(speaker, kinds)
+            return side if side != exclude else None
+        elif strategy == "subject":
+            before = [a for a in ok if a["b"] <= anchor_a and outside(a)]
+            return before[-1]["side"] if before else None
+        elif strategy == "after":
+            after = [a for a in ok if a["a"] >= anchor_b and outside(a)]
+            return after[0]["side"] if after else None
+        elif strategy == "first":
+            first = [a for a in ok if outside(a)]
+            return first[0]["side"] if first else None
+        elif strategy == "default":
+            return default if default != exclude else None
+        return None
+
+    def resolve(strategies, exclude, other):
+        for strategy in strategies:
+            if strategy == "other_side":
+                found = cues.sides.get(other) if other else None
+            else:
+                found = pick(strategy, exclude)
+            if found:
+                return found
+        return None
+
+    if ct.counterpart_first:
+        counterpart = resolve(ct.counterpart, None, None)
+        claimant = resolve(ct.claimant, counterpart, None)
+        if counterpart is None or counterpart == claimant:
+            counterpart = cues.sides.get(claimant)
+    else:
+        claimant = resolve(ct.claimant, None, None)
+        counterpart = resolve(ct.counterpart, claimant, claimant)
+    return claimant, counterpart
+
+
+def _overlaps(a, b, spans):
+    return any(a < e and s < b for s, e in spans)
+
+
+def territorial_claims(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame | None = None,
+    statements: pd.DataFrame | None = None,
+    articles: pd.DataFrame | None = None,
+    regions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Territorial claims in these sentences: one row per region x claim (CLAIM_COLUMNS).
+
+    `mentions` are actor mentions (claimant/counterpart candidates), `statements` come from
+    newslens.attribution.statements (stated_by; computed from sentences and mentions when None),
+    `articles` give published and source.
+    `regions` may pass precomputed region mentions.
+    """
+    if sentences is None or len(sentences) == 0:
+        return pd.DataFrame(columns=CLAIM_COLUMNS)
+    cues = load_claim_cues()
+    info = region_info()
+    regs = region_mentions(sentences) if regions is None else regions
+    if len(regs) == 0:
+        return pd.DataFrame(columns=CLAIM_COLUMNS)
+    generic_defaults = _generic_defaults()
+    kinds, acts_by_sentence = {}, {}
+    if mentions is not None and len(mentions):
+        for m in mentions.itertuples(index=False):
+            kinds[m.actor_id] = (getattr(m, "kind", None), getattr(m, "affiliation", None))
+        for m in mentions.itertuples(index=False):
+            acts_by_sentence.setdefault((m.article_id, m.sentence), []).append(
+                {"a": int(m.start), "b": int(m.end), "id": m.actor_id,
+                 "side": _side(m.actor_id, kinds)})
+    if statements is None and mentions is not None:
+        from newslens.attribution import statements as find_statements
+
+        statements = find_statements(sentences, mentions)
+    stmt_index = _statement_lookup(statements)
+    meta = {}
+    if articles is not None and len(articles):
+        for row in articles[["article_id"] + [c for c in ("published", "source")
+                                              if c in articles]].itertuples(index=False):
+            rec = row._asdict()
+            meta[rec["article_id"]] = (rec.get("published"), rec.get("source"))
+    sent = sentences.set_index(["article_id", "sentence"])
+    para_text = (
+        sentences.groupby(["article_id", "field", "paragraph"], sort=False)["text"]
+        .agg(" ".join).to_dict() if "paragraph" in sentences else {}
+    )
+    rows = []
+    for (article_id, sno), group in regs.groupby(["article_id", "sentence"], sort=True):
+        srow = sent.loc[(article_id, sno)]
+        text, s0 = srow["text"], int(srow["start"])
+        field = srow.get("field", "text")
+        ptext = para_text.get((article_id, field, srow.get("paragraph")), "")
+        context = _context(cues, text, ptext)
+        acts = sorted(
+            ({**a, "a": a["a"] - s0, "b": a["b"] - s0}
+             for a in acts_by_sentence.get((article_id, sno), [])),
+            key=lambda a: (a["a"], a["b"]),
+        )
+        reg_list = [{"a": int(r.start) - s0, "b": int(r.end) - s0, "id": r.region_id,
+                     "text": r.text} for r in group.itertuples(index=False)]
+        region_spans = [(r["a"], r["b"]) for r in reg_list]
+        for r in reg_list:
+            r["_all"] = reg_list
+        hits = {}
+        for name, ct in cues.types.items():
+            hits[name] = [(m.start(), m.end(), m.group(0)) for m in ct.pattern.finditer(text)]
+        for neg, targets in cues.negated_by.items():
+            spans = [(a, b) for a, b, _ in hits.get(neg, [])]
+            for target in targets:
+                hits[target] = [h for h in hits[target] if not _overlaps(h[0], h[1], spans)]
+        # Which region mentions are listed as parts of a macro region in this sentence.
+        part_of = {}
+        for i, r in enumerate(reg_list):
+            members = _descendant_set(info, r["id"])
+            if not members or not _INCLUDES.match(text[r["b"]:]):
+                continue
+            for later in reg_list[i + 1:]:
+                if later["id"] in members:
+                    part_of[id(later)] = r
+                else:
+                    break
+        claims_by_region = {}
+        for r in reg_list:
+            if id(r) in part_of:
+                continue
+            found = []
+            best = None
+            for name, ct in cues.types.items():
+                local = [h for h in hits[name] if not _overlaps(h[0], h[1], region_spans)]
+                if not local:
+                    continue
+                if ct.scope == "sentence":
+                    found.append((name, local[0]))
+                    continue
+                for h in local:
+                    dist = r["a"] - h[1] if h[1] <= r["a"] else (h[0] - r["b"]) * 2
+                    if dist <= cues.max_distance * (1 if h[1] <= r["a"] else 2) and (
+                        best is None or dist < best[0]
+                    ):
+                        best = (dist, name, h)
+            if best is not None:
+                found.append((best[1], best[2]))
+            default = generic_defaults.get(r["id"])
+            if default and default[0] and default[0] not in {f[0] for f in found}:
+                found.append((default[0], None))
+            claims_by_region[id(r)] = found
+        speaker_cache = {}
+        for r in reg_list:
+            owner = part_of.get(id(r))
+            found = claims_by_region.get(id(owner) if owner else id(r), [])
+            via = "includes" if owner else "mention"
+            targets = [(r, via, owner["id"] if owner else None)]
+            if owner is None:
+                named = {x["id"] for x in reg_list}
+                for member in info[r["id"]]["members"]:
+                    if member not in named:
+                        targets.append(({**r, "id": member}, "hierarchy", r["id"]))
+            key = (r["a"], r["b"])
+            if key not in speaker_cache:
+                speaker_cache[key] = _speaker(stmt_index, article_id, field, sno,
+                                              r["a"] + s0, r["b"] + s0)
+            speaker = speaker_cache[key]
+            for claim_type, cue in found:
+                ct = cues.types[claim_type]
+                source = owner or r
+                default = generic_defaults.get(source["id"], (None, None))[1] or cues.default_claimant
+                claimant, counterpart = _roles(ct, cues, cue, source, text, acts, speaker, kinds,
+                                               default)
+                for target, how, parent_ref in targets:
+                    reg = info[target["id"]]
+                    published, src = meta.get(article_id, (None, None))
+                    rows.append({
+                        "claim_id": f"{article_id}:{sno}:{r['a'] + s0}:{target['id']}:{claim_type}",
+                        "article_id": article_id, "sentence": int(sno), "published": published,
+                        "source": src, "region_id": target["id"], "region": reg["name"],
+                        "iso_code": reg["iso_code"], "parent": reg["parent"], "kind": reg["kind"],
+                        "part_of": parent_ref, "via": how, "claim_type": claim_type,
+                        "claimant": claimant, "counterpart": counterpart, "stated_by": speaker,
+                        "context": context, "cue": cue[2] if cue else None,
+                        "region_text": r["text"], "start": r["a"] + s0, "end": r["b"] + s0,
+                        "evidence": text, "evidence_start": r["a"], "evidence_end": r["b"],
+                        "field": field,
+                    })
+    out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    if len(out):
+        out = out.drop_duplicates(["article_id", "sentence", "region_id", "claim_type"])
+        out["published"] = pd.to_datetime(out["published"], errors="coerce")
+    return out.sort_values(["article_id", "sentence", "start", "region_id", "claim_type"],
+                           kind="stable").reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def _generic_defaults_cached(key):
+    from newslens.regions import load_generic
+
+    def clean(value):
+        return value if isinstance(value, str) and value else None
+
+    return {g.id: (clean(g.claim_type), clean(g.claimant))
+            for g in load_generic().itertuples(index=False)}
+
+
+def _generic_defaults():
+    path = data_file("regions.yml")
+    return _generic_defaults_cached((str(path), path.stat().st_mtime))
+
+
+def _descendant_set(info, region_id) -> set:
+    """Members of a macro/generic region and everything below them."""
+    members = set(info.get(region_id, {}).get("members") or ())
+    if not members:
+        return set()
+    out = set(members)
+    for rid, rec in info.items():
+        cur = rec["parent"]
+        while cur is not None:
+            if cur in members:
+                out.add(rid)
+                break
+            cur = info[cur]["parent"] if cur in info else None
+    return out
+
+
+
+
+ROLLUP_COLUMNS = [
+    "region_id", "region", "kind", "iso_code", "parent", "n_claims", "n_direct", "n_articles",
+    "claimants", "claim_types", "counterparts", "stated_by", "includes", "quantities",
+    "latest_published", "latest_claim_type", "latest_stated_by", "latest_evidence",
+]
+
+
+def _joined(values) -> str:
+    return "; ".join(sorted({str(v) for v in values if isinstance(v, str) and v}))
+
+
+def region_rollup(claims: pd.DataFrame, quantities: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per-region summary along the hierarchy: a claim counts for its region and every ancestor
+    below the country (Donetsk and Luhansk claims also count for Donbas; Pokrovsk for Donetsk).
+
+    A claim is counted once per region by (article, sentence, claim type, claimant), so rows a
+    Donbas claim yields for its parts do not count twice for Donbas. `n_direct` counts claims
+    on the region itself; `includes` lists the regions below it that contributed.
+    """
+    if claims is None or len(claims) == 0:
+        return pd.DataFrame(columns=ROLLUP_COLUMNS)
+    info = region_info()
+    qty = {}
+    if quantities is not None and len(quantities):
+        for q in quantities.itertuples(index=False):
+            label = f"{q.text} = {q.date}" if q.kind == "date" else (
+                f"{q.text} = {q.value:g} {q.unit}")
+            qty.setdefault(q.claim_id, []).append(label + (" (approx.)" if q.approximate else ""))
+    expanded = []
+    for row in claims.itertuples(index=False):
+        chain = [row.region_id]
+        cur = info.get(row.region_id, {}).get("parent")
+        while cur is not None and info[cur]["kind"] != "country":
+            chain.append(cur)
+            cur = info[cur]["parent"]
+        for level, target in enumerate(chain):
+            expanded.append({"target": target, "direct": level == 0, **row._asdict()})
+    df = pd.DataFrame(expanded)
+    df["key"] = list(zip(df["article_id"], df["sentence"], df["claim_type"],
+                         df["claimant"].fillna("")))
+    out = []
+    for target, group in df.groupby("target", sort=True):
+        reg = info[target]
+        unique = group.drop_duplicates("key")
+        order = group.sort_values(["published", "article_id", "sentence"], na_position="first",
+                                  kind="stable")
+        latest = order.iloc[-1]
+        labels = [lab for cid in group["claim_id"] for lab in qty.get(cid, [])]
+        out.append({
+            "region_id": target, "region": reg["name"], "kind": reg["kind"],
+            "iso_code": reg["iso_code"], "parent": reg["parent"], "n_claims": len(unique),
+            "n_direct": int(group.loc[group["direct"], "key"].nunique()),
+            "n_articles": group["article_id"].nunique(),
+            "claimants": _joined(group["claimant"]), "claim_types": _joined(group["claim_type"]),
+            "counterparts": _joined(group["counterpart"]), "stated_by": _joined(group["stated_by"]),
+            "includes": _joined(group.loc[~group["direct"], "region_id"]),
+            "quantities": "; ".join(sorted(set(labels))),
+            "latest_published": latest["published"], "latest_claim_type": latest["claim_type"],
+            "latest_stated_by": latest["stated_by"], "latest_evidence": latest["evidence"],
+        })
+    result = pd.DataFrame(out, columns=ROLLUP_COLUMNS)
+    result["latest_published"] = pd.to_datetime(result["latest_published"], errors="coerce")
+    return result.sort_values(["n_claims", "region_id"], ascending=[False, True],
+                              kind="stable").reset_index(drop=True)
