@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from newslens.actors import actor_mentions
+from newslens.attribution import statements
 from newslens.quantities import quantities
 from newslens.sentences import sentences
 from newslens.sentiment import actor_sentiment, mention_sentiment, sentence_sentiment
@@ -24,6 +25,7 @@ TABLE_KEYS: dict[str, list[str]] = {
     "actor_sentiment": ["actor_id"],
     "claims": ["article_id", "sentence", "start", "region_id", "claim_type"],
     "quantities": ["article_id", "sentence", "start"],
+    "statements": ["article_id", "statement"],
     "region_rollup": ["region_id"],
 }
 
@@ -34,6 +36,7 @@ def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     mentions = actor_mentions(articles, sents)
     tables = {"sentences": sents, "mentions": mentions}
     # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
+    tables["statements"] = statements(sents, mentions)
     tables["sentence_sentiment"] = sentence_sentiment(sents)
     tables["mention_sentiment"] = mention_sentiment(sents, mentions, tables.get("statements"))
     tables["claims"] = territorial_claims(sents, mentions, tables.get("statements"), articles)
