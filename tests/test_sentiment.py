@@ -202,3 +202,29 @@ def test_benchmark_script_bad_file(tmp_path):
         check=False, capture_output=True, text=True,
     )  # fmt: skip
     assert r.returncode != 0 and "bad.jsonl:1" in r.stderr
+
+
+def test_compare_scorers_and_plots(seed):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from newslens import sentiment_plots as P
+
+    _, sents = seed
+    m = _mentions(sents, {"russia": "Russia", "putin": "Putin", "united_states": "United States"})
+    cmp_ = SS.compare_scorers(sents, m)
+    assert list(cmp_.columns) == [
+        "actor_id", "actor", "mentions", "mean_textblob", "mean_vader", "mean_blend", "same_sign",
+    ]  # fmt: skip
+    assert sorted(cmp_["actor_id"]) == ["putin", "russia", "united_states"]
+    ms = SS.mention_sentiment(sents, m)
+    actors = SS.actor_sentiment(ms)
+    for ax in (
+        P.plot_sentiment_actors(actors),
+        P.plot_sentiment_voices(actors),
+        P.plot_sentiment_heatmap(SS.actor_sentiment(ms, by="article_id")),
+        P.plot_sentiment_scorers(cmp_),
+    ):
+        assert ax.get_title()
+    plt.close("all")

@@ -36,6 +36,7 @@ __all__ = [
     "THRESHOLDS",
     "actor_drivers",
     "actor_sentiment",
+    "compare_scorers",
     "evidence",
     "mention_sentiment",
     "sentence_sentiment",
@@ -335,3 +336,32 @@ def evidence(
     ev["voice"] = voice
     ev = ev.sort_values(["actor_id", "direction", "rank"], ascending=[True, False, True])
     return ev[EVIDENCE_COLUMNS].reset_index(drop=True)
+
+
+def compare_scorers(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame,
+    statements: pd.DataFrame | None = None,
+    scorers=SCORERS,
+) -> pd.DataFrame:
+    """Per actor (all mentions): mean target polarity under each scorer (mean_<scorer>), and
+    `same_sign` = every scorer puts the actor on the same side (negative/neutral/positive)."""
+    cols = ["actor_id", "actor", "mentions"] + [f"mean_{s}" for s in scorers] + ["same_sign"]
+    if mentions.empty:
+        return pd.DataFrame(columns=cols)
+    if statements is None:
+        try:
+            from newslens import attribution
+
+            statements = attribution.statements(sentences, mentions)
+        except ImportError:
+            pass
+    out = None
+    for s in scorers:
+        a = actor_sentiment(mention_sentiment(sentences, mentions, statements, scorer=s))
+        a = a[a["voice"] == "all"][["actor_id", "actor", "mentions", "mean_polarity"]]
+        a = a.rename(columns={"mean_polarity": f"mean_{s}"})
+        out = a if out is None else out.merge(a, on=["actor_id", "actor", "mentions"])
+    signs = np.column_stack([_labels(out[f"mean_{s}"], s) for s in scorers])
+    out["same_sign"] = (signs == signs[:, :1]).all(axis=1)
+    return out[cols].sort_values("actor_id").reset_index(drop=True)
