@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -57,9 +58,23 @@ def export_html(nb: nbformat.NotebookNode, with_code: bool) -> str:
         embed_images=True,
         mathjax_url="",
         require_js_url="",
+        mermaid_js_url="",
+        mermaid_layout_elk_js_url="",
     )
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    return strip_remote_scripts(body)
+
+
+_EMPTY_SCRIPT = re.compile(r'<script src="">\s*</script>')
+_MATHJAX_CONFIG = re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
+_MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*mermaid.*?</script>', re.DOTALL)
+
+
+def strip_remote_scripts(page: str) -> str:
+    """Remove the template's MathJax, require.js and Mermaid loaders: reports work offline."""
+    for pattern in (_EMPTY_SCRIPT, _MATHJAX_CONFIG, _MERMAID_LOADER):
+        page = pattern.sub("", page)
+    return page
 
 
 def build_reports(
