@@ -231,6 +231,9 @@ def _roles(ct: ClaimType, cues: Cues, cue, reg, text, acts, speaker, kinds, defa
                 return found
         return None
 
+    if cue is None:  # a generic reference's own claim ("occupied territories"): its default
+        claimant = pick("agent", None) or default
+        return claimant, cues.sides.get(claimant)
     if ct.counterpart_first:
         counterpart = resolve(ct.counterpart, None, None)
         claimant = resolve(ct.claimant, counterpart, None)

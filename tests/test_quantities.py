@@ -1,0 +1,67 @@
+"""Quantities: numbers, word numbers, units and their normalisation, attachment to claims."""
+
+import pandas as pd
+import pytest
+from newslens.quantities import COLUMNS, find_quantities, quantities
+
+
+@pytest.mark.parametrize("text,kind,value,unit,approximate", [
+    ("nearly two more years", "duration", 2, "years", True),
+    ("a few months", "duration", 3, "months", True),
+    ("one and a half years", "duration", 1.5, "years", False),
+    ("18 months", "duration", 18, "months", False),
+    ("two decades", "duration", 20, "years", False),
+    ("20%", "percentage", 20, "percent", False),
+    ("about 19 percent", "percentage", 19, "percent", True),
+    ("7.5 per cent", "percentage", 7.5, "percent", False),
+    ("116,000 square kilometres", "area", 116000, "km2", False),
+    ("some 5,000 sq km", "area", 5000, "km2", True),
+    ("1,000 km²", "area", 1000, "km2", False),
+    ("100 square miles", "area", 258.9988, "km2", False),
+    ("0.12 km per day", "rate", 0.12, "km/day", False),
+    ("7 kilometres a week", "rate", 1, "km/day", False),
+    ("twenty-five km", "distance", 25, "km", False),
+    ("10 miles", "distance", 16.09344, "km", False),
+    ("50,000 troops", "count", 50000, "troops", False),
+    ("more than 1.5 million soldiers", "count", 1.5e6, "soldiers", True),
+    ("dozens of villages", "count", 24, "villages", True),
+    ("hundreds of soldiers", "count", 200, "soldiers", True),
+    ("a dozen settlements", "count", 12, "settlements", False),
+])
+def test_numbers_and_units(text, kind, value, unit, approximate):
+    found = find_quantities(f"It said {text} were at stake.")
+    assert len(found) == 1 and found[0]["text"] == text
+    q = found[0]
+    assert (q["kind"], q["unit"], q["approximate"]) == (kind, unit, approximate)
+    assert q["value"] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text,date,bound", [
+    ("by August 2027", "2027-08", "max"), ("since February 2022", "2022-02", "min"),
+    ("in 2014", "2014", None), ("by the end of 2026", "2026", "max"),
+    ("on Feb. 24, 2022", "2022-02", None),
+])
+def test_dates(text, date, bound):
+    found = find_quantities(f"Troops moved {text}.")
+    assert [(q["text"], q["kind"], q["date"], q["bound"]) for q in found] == [
+        (text, "date", date, bound)]
+
+
+def test_bounds_and_bare_years():
+    assert find_quantities("up to 10 km")[0]["bound"] == "max"
+    assert find_quantities("at least 3 villages")[0]["bound"] == "min"
+    assert find_quantities("The 2022 invasion and 2,000 reasons.") == []
+
+
+def test_attachment_prefers_fitting_claim_type():
+    sents = pd.DataFrame([{"article_id": "a", "paragraph": 1, "sentence": 1, "start": 10,
+                           "end": 60, "text": "X estimates it takes two years to capture Y.",
+                           "field": "text"}])
+    base = {"article_id": "a", "sentence": 1, "region_id": "y", "via": "mention",
+            "evidence_start": 42, "evidence_end": 43}
+    claims = pd.DataFrame([{**base, "claim_id": "c1", "claim_type": "capture_advance"},
+                           {**base, "claim_id": "c2", "claim_type": "estimate"}])
+    out = quantities(sents, claims)
+    assert list(out.columns) == COLUMNS
+    assert out[["text", "start", "claim_id"]].values.tolist() == [["two years", 31, "c2"]]
+    assert quantities(sents, claims.iloc[0:0]).empty
