@@ -1,0 +1,404 @@
+"""Stances: which negotiation issues each attributed statement raises, and the speaker's stance.
+
+- `stances(statements, sentences)`: one row per statement × issue (per article, pure).
+  Issues come from data/issues.yml: terms in the statement itself (cue and content,
+  `issue_source="statement"`) or, with weight 0.6, in its context (`"context"`: the rest of the
+  sentence outside other statements, the main clause of a participial statement, and the
+  sentence that introduced a group holder).
+- Stance labels per statement: supports, opposes, demands, skeptical, neutral. The first rule
+  that fires decides (column `rule`), in this order:
+  condition marker ("only if", "until", "unless", "as the condition") -> demands;
+  demand cue (demanded, called for, urged) -> demands;
+  demand marker in the content ("demands", "need for", "must") -> demands;
+  doubt cue or marker (doubt, question, sceptical) -> skeptical;
+  negated acceptance in the content ("will not accept") -> opposes;
+  negative cue (rejected, dismissed, criticised) -> opposes (negated: supports, weak);
+  positive cue (welcomed, expressed optimism) -> supports (negated: opposes);
+  dismissive marker ("laughable", "nonsense") -> opposes; supportive marker ("foundation",
+  "progress") -> supports; a participial statement inherits its main clause's stance;
+  content sentiment (TextBlob polarity >= 0.2 / <= -0.2) -> supports / opposes; else neutral.
+  "only … if" split by up to six words counts as a condition. Emphatic cues add 0.1
+  confidence. Headline statements weigh 0.8 (the outlet's paraphrase).
+- `stance_matrix(stances)`: actor × issue with the dominant stance (largest summed weight),
+  counts and the strongest evidence statement. "supports (conditional)" marks a cell where the
+  actor both supports and sets conditions (demands) on the issue.
+- `pairwise(matrix)`: actors compared on issues: agree / differ / one silent.
+- `by_source(stances, articles)`: the same actor × issue as reported by each source.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import combinations
+from itertools import pairwise as successive
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from textblob.en import sentiment as _textblob_sentiment
+
+from newslens.attribution import LexiconError, lexicon_regex
+from newslens.display import highlight_spans
+from newslens.paths import data_file
+
+STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
+CONDITIONAL = "supports (conditional)"
+MARKER_CLASSES = ("condition", "demand", "skeptical", "dismissive", "supportive", "negation")
+SKEPTICAL_CUES = {"doubt", "question", "express doubt", "express scepticism", "cast doubt"}
+STANCE_COLUMNS = [
+    "article_id", "statement", "sentence", "speaker", "issue", "issue_label", "issue_source",
+    "term", "stance", "rule", "confidence", "weight", "cue", "cue_class", "content",
+]
+MATRIX_COLUMNS = [
+    "speaker", "issue", "issue_label", "stance", "n_statements", "n_articles",
+    *(f"n_{s}" for s in STANCES), "weight", "confidence",
+    "evidence_article", "evidence_statement", "evidence_rule", "evidence",
+]
+PAIR_COLUMNS = ["actor_a", "actor_b", "issue", "issue_label", "stance_a", "stance_b", "relation"]
+SOURCE_COLUMNS = ["speaker", "issue", "issue_label", "source", "stance", "n_statements",
+                  "n_articles", "n_sources", "consistent"]
+CONTEXT_WEIGHT = 0.6
+_SLUG = re.compile(r"[a-z][a-z0-9_]*")
+_ACCEPT = re.compile(
+    r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|refuses?\s+to|refused\s+to|won[’']t)\s+"
+    r"(?:\w+\s+){0,2}?(?:accept|agree|allow|recogni[sz]e|support|sign|tolerate|endorse|"
+    r"back|consider)\w*", re.IGNORECASE)
+# "only … if/when/after" split by a few words ("will only cease hostilities if …").
+_ONLY_IF = re.compile(r"(?<![\w’'])only\s+(?:[\w’'-]+\s+){1,6}?(?:if|when|after|once)(?![\w’'])",
+                      re.IGNORECASE)
+TITLE_WEIGHT = 0.8
+# Families for pairwise comparison: labels in one family agree.
+FAMILY = {"supports": "for", CONDITIONAL: "for", "demands": "conditional",
+          "opposes": "against", "skeptical": "against", "neutral": "neutral"}
+
+
+# ---------------------------------------------------------------- curated data
+def _read_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def _terms(value, where: str) -> list[str]:
+    if not isinstance(value, list) or not value or not all(
+        isinstance(t, str) and t.strip() for t in value
+    ):
+        raise LexiconError(f"{where}: terms must be a non-empty list of strings")
+    return [" ".join(t.split()) for t in value]
+
+
+def load_issues(path: str | Path | None = None) -> pd.DataFrame:
+    """The negotiation issues: DataFrame id, label, terms (list), in file order."""
+    path = Path(path) if path else data_file("issues.yml")
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("issues"), list) or not raw["issues"]:
+        raise LexiconError(f"{path}: expected a non-empty list under 'issues:'")
+    rows, seen = [], set()
+    for i, item in enumerate(raw["issues"]):
+        where = f"{path}: issues[{i}]"
+        if not isinstance(item, dict) or set(item) - {"id", "label", "terms"}:
+            raise LexiconError(f"{where}: expected keys id, label, terms; got {item!r}")
+        issue = item.get("id")
+        if not isinstance(issue, str) or not _SLUG.fullmatch(issue):
+            raise LexiconError(f"{where}: id must be a lowercase slug, got {issue!r}")
+        if issue in seen:
+            raise LexiconError(f"{where}: duplicate issue id {issue!r}")
+        seen.add(issue)
+        label = item.get("label") or issue
+        rows.append({"id": issue, "label": str(label),
+                     "terms": _terms(item.get("terms"), f"{where} ({issue})")})
+    return pd.DataFrame(rows, columns=["id", "label", "terms"])
+
+
+def load_markers(path: str | Path | None = None) -> dict[str, list[str]]:
+    """Stance marker terms by class (see data/stance_markers.yml)."""
+    path = Path(path) if path else data_file("stance_markers.yml")
+    raw = _read_yaml(path)
+    if not isinstance(raw, dict):
+        raise LexiconError(f"{path}: expected a mapping of marker class -> terms")
+    missing, unknown = set(MARKER_CLASSES) - set(raw), set(raw) - set(MARKER_CLASSES)
+    if missing or unknown:
+        raise LexiconError(f"{path}: marker classes must be {MARKER_CLASSES}; "
+                           f"missing {sorted(missing)}, unknown {sorted(unknown)}")
+    return {cls: _terms(raw[cls], f"{path}: {cls}") for cls in MARKER_CLASSES}
+
+
+class _Lexicons:
+    """Compiled issue and marker regexes: one alternation per lexicon."""
+
+    def __init__(self, issues: pd.DataFrame, markers: dict[str, list[str]]):
+        self.labels = dict(zip(issues["id"], issues["label"]))
+        self.order = list(issues["id"])
+        self.exact: dict[str, list[str]] = {}
+        self.prefix: list[tuple[str, str]] = []
+        for issue, terms in zip(issues["id"], issues["terms"]):
+            for term in terms:
+                key = term.lower()
+                if key.endswith("*"):
+                    self.prefix.append((key[:-1], issue))
+                else:
+                    self.exact.setdefault(key, []).append(issue)
+        self.prefix.sort(key=lambda p: -len(p[0]))
+        self.issue_re = lexicon_regex([t for ts in issues["terms"] for t in ts])
+        self.markers = {cls: lexicon_regex(terms) for cls, terms in markers.items()}
+
+    def issues_of(self, match: str) -> list[str]:
+        key = " ".join(match.lower().split())
+        if key in self.exact:
+            return self.exact[key]
+        for prefix, _ in self.prefix:
+            if key.startswith(prefix):
+                return [i for p, i in self.prefix if p == prefix]
+        return []
+
+    def find_issues(self, text: str) -> dict[str, str]:
+        """issue -> first matching term in `text`."""
+        found: dict[str, str] = {}
+        for m in self.issue_re.finditer(text):
+            for issue in self.issues_of(m.group(0)):
+                found.setdefault(issue, m.group(0))
+        return found
+
+
+@lru_cache(maxsize=4)
+def _lexicons(issues_path: str | None = None, markers_path: str | None = None) -> _Lexicons:
+    return _Lexicons(load_issues(issues_path), load_markers(markers_path))
+
+
+# ---------------------------------------------------------------- stance rules
+def classify(statement: dict, lex: _Lexicons, parent: tuple | None = None) -> tuple[str, str, float]:
+    """(stance, rule, confidence) of one statement (a row of the statements table)."""
+    content = str(statement["content"])
+    cls, lemma, negated = statement["cue_class"], statement["cue_lemma"], bool(statement["negated"])
+    mk = lex.markers
+
+    def found(name):
+        m = mk[name].search(content)
+        return m.group(0).lower() if m else None
+
+    if term := found("condition"):
+        result = ("demands", f"condition:{term}", 0.8)
+    elif m := _ONLY_IF.search(content):
+        result = ("demands", f"condition:only … {m.group(0).split()[-1].lower()}", 0.8)
+    elif cls == "demand" and not negated:
+        result = ("demands", "cue:demand", 0.8)
+    elif (term := found("demand")) and cls in ("neutral", "emphatic"):
+        result = ("demands", f"content:demand:{term}", 0.6)
+    elif lemma in SKEPTICAL_CUES:
+        result = ("skeptical", f"cue:skeptical:{lemma}", 0.7)
+    elif term := found("skeptical"):
+        result = ("skeptical", f"content:skeptical:{term}", 0.5)
+    elif m := _ACCEPT.search(content):
+        result = ("opposes", f"negation:{' '.join(m.group(0).lower().split())}", 0.6)
+    elif cls == "negative":
+        result = ("supports", "cue:negative+negation", 0.4) if negated else (
+            "opposes", "cue:negative", 0.75)
+    elif cls == "positive":
+        result = ("opposes", "cue:positive+negation", 0.6) if negated else (
+            "supports", "cue:positive", 0.75)
+    elif term := found("dismissive"):
+        result = ("opposes", f"content:dismissive:{term}", 0.7)
+    elif term := found("supportive"):
+        result = ("supports", f"content:supportive:{term}", 0.55)
+    elif parent is not None and parent[0] != "neutral":
+        result = (parent[0], f"parent:{parent[1]}", round(parent[2] * 0.8, 3))
+    else:
+        polarity = _textblob_sentiment(content)[0]
+        if polarity >= 0.2:
+            result = ("supports", f"sentiment:{polarity:+.2f}", round(min(0.5, polarity), 3))
+        elif polarity <= -0.2:
+            result = ("opposes", f"sentiment:{polarity:+.2f}", round(min(0.5, -polarity), 3))
+        else:
+            return "neutral", "default", 0.3
+    stance, rule, conf = result
+    if cls == "emphatic" and stance != "neutral":
+        rule, conf = rule + "+emphatic", min(0.95, conf + 0.1)
+    return stance, rule, round(conf, 3)
+
+
+def _own_span(st) -> tuple[int, int]:
+    return min(st.cue_start, st.content_start), max(st.cue_end, st.content_end)
+
+
+def _empty(columns) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+
+
+def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
+            issues: str | Path | None = None, markers: str | Path | None = None) -> pd.DataFrame:
+    """One row per statement × issue with stance, rule, confidence and weight (see module doc).
+
+    Statements that raise no issue get no row. `weight` = confidence, times 0.6 when the issue
+    comes from the context rather than the statement itself.
+    """
+    lex = _lexicons(str(issues) if issues else None, str(markers) if markers else None)
+    if statements is None or len(statements) == 0:
+        return _typed(_empty(STANCE_COLUMNS))
+    keyed = sentences.set_index(["article_id", "sentence"])
+    texts, starts = keyed["text"].to_dict(), keyed["start"].to_dict()
+    rows = []
+    for (aid, sn), group in statements.groupby(["article_id", "sentence"], sort=True):
+        text, s0 = texts[(aid, sn)], int(starts[(aid, sn)])
+        spans = {st.statement: _own_span(st) for st in group.itertuples()}
+        decided: dict[int, tuple] = {}
+        for st in group.sort_values("statement").itertuples():
+            a, b = spans[st.statement]
+            own = text[a - s0:b - s0]
+            context = list(text)
+            parent = None if pd.isna(st.parent) else int(st.parent)
+            for other, (oa, ob) in spans.items():
+                if other != parent:
+                    context[oa - s0:ob - s0] = " " * (ob - oa)
+            if st.speaker_start >= s0:
+                context[st.speaker_start - s0:st.speaker_end - s0] = " " * (
+                    st.speaker_end - st.speaker_start)
+            context = "".join(context)
+            if not pd.isna(st.antecedent_sentence):
+                context += " " + texts.get((aid, int(st.antecedent_sentence)), "")
+            tags = {i: ("statement", t) for i, t in lex.find_issues(own).items()}
+            for issue, term in lex.find_issues(context).items():
+                tags.setdefault(issue, ("context", term))
+            stance, rule, conf = classify(st._asdict(), lex, decided.get(parent))
+            decided[st.statement] = (stance, rule, conf)
+            for issue in sorted(tags, key=lex.order.index):
+                source, term = tags[issue]
+                weight = conf * (1.0 if source == "statement" else CONTEXT_WEIGHT) * (
+                    TITLE_WEIGHT if st.field == "title" else 1.0)
+                rows.append((aid, st.statement, sn, st.speaker, issue, lex.labels[issue], source,
+                             term, stance, rule, conf, round(weight, 3), st.cue, st.cue_class,
+                             st.content))
+    out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
+    return _typed(out).sort_values(["article_id", "statement", "issue"],
+                                   kind="stable").reset_index(drop=True)
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    for c in ("statement", "sentence"):
+        df[c] = df[c].astype("int64")
+    for c in ("confidence", "weight"):
+        df[c] = df[c].astype("float64")
+    return df
+
+
+# ---------------------------------------------------------------- aggregation
+def _dominant(weights: dict[str, float]) -> str:
+    active = {s: w for s, w in weights.items() if s != "neutral" and w > 0}
+    if not active:
+        return "neutral"
+    best = max(sorted(active), key=lambda s: active[s])
+    if best in ("supports", "demands") and {"supports", "demands"} <= set(active):
+        return CONDITIONAL
+    return best
+
+
+def stance_matrix(stances: pd.DataFrame) -> pd.DataFrame:
+    """Actor × issue (long form): dominant stance, counts per stance, weight and evidence.
+
+    The evidence is the statement with the highest weight (ties: the earliest).
+    """
+    if stances is None or len(stances) == 0:
+        out = _empty(MATRIX_COLUMNS)
+        return out
+    rows = []
+    for (speaker, issue), g in stances.groupby(["speaker", "issue"], sort=True):
+        weights = g.groupby("stance")["weight"].sum().to_dict()
+        stance = _dominant(weights)
+        family = {"supports"} if stance == CONDITIONAL else {stance}
+        pool = g[g["stance"].isin(family)]
+        best = pool.sort_values(["weight", "article_id", "statement"],
+                                ascending=[False, True, True], kind="stable").iloc[0]
+        counts = g["stance"].value_counts()
+        rows.append([speaker, issue, g["issue_label"].iloc[0], stance,
+                     g[["article_id", "statement"]].drop_duplicates().shape[0],
+                     g["article_id"].nunique(), *(int(counts.get(s, 0)) for s in STANCES),
+                     round(float(g["weight"].sum()), 3), round(float(g["confidence"].mean()), 3),
+                     best["article_id"], int(best["statement"]), best["rule"], best["content"]])
+    return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+
+
+def matrix_wide(matrix: pd.DataFrame, value: str = "stance", issues: list[str] | None = None
+                ) -> pd.DataFrame:
+    """Speakers as rows, issues (file order) as columns, `value` in the cells ("" when silent)."""
+    order = issues or [i for i in load_issues()["id"] if i in set(matrix["issue"])]
+    wide = matrix.pivot(index="speaker", columns="issue", values=value)
+    wide = wide.reindex(columns=[i for i in order if i in wide.columns])
+    return wide.sort_index().fillna("") if value == "stance" else wide.sort_index()
+
+
+def pairwise(table: pd.DataFrame) -> pd.DataFrame:
+    """Compare actor pairs on issues: agree / differ / one silent.
+
+    Accepts the stance matrix (or the stances table, which is aggregated first). Pairs are the
+    speakers who both spoke on at least one shared issue; each such pair lists every issue
+    either of them spoke on. Stances agree when they fall in the same family: for (supports,
+    supports (conditional)), against (opposes, skeptical), conditional (demands), neutral;
+    "one neutral" when exactly one side is neutral, else "differ".
+    """
+    matrix = table if "n_statements" in table.columns else stance_matrix(table)
+    if len(matrix) == 0:
+        return _empty(PAIR_COLUMNS)
+    cell = {(r.speaker, r.issue): r.stance for r in matrix.itertuples()}
+    labels = dict(zip(matrix["issue"], matrix["issue_label"]))
+    by_actor = matrix.groupby("speaker")["issue"].apply(set).to_dict()
+    order = {i: n for n, i in enumerate(load_issues()["id"])}
+    rows = []
+    for a, b in combinations(sorted(by_actor), 2):
+        if not by_actor[a] & by_actor[b]:
+            continue
+        for issue in sorted(by_actor[a] | by_actor[b], key=lambda i: (order.get(i, 99), i)):
+            sa, sb = cell.get((a, issue)), cell.get((b, issue))
+            if sa is None or sb is None:
+                relation = "one silent"
+            elif "neutral" in (sa, sb) and sa != sb:
+                relation = "one neutral"
+            else:
+                relation = "agree" if FAMILY[sa] == FAMILY[sb] else "differ"
+            rows.append([a, b, issue, labels[issue], sa or "", sb or "", relation])
+    return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+
+
+def by_source(stances: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """How each source reports an actor's stance on an issue (one row per source).
+
+    `n_sources` counts the sources reporting that actor × issue; `consistent` is True when
+    they all give it the same dominant stance.
+    """
+    if stances is None or len(stances) == 0:
+        return _empty(SOURCE_COLUMNS)
+    src = articles[["article_id", "source"]].drop_duplicates("article_id")
+    df = stances.merge(src, on="article_id", how="left")
+    df["source"] = df["source"].fillna("").astype(str).str.strip().replace("", "(unknown)")
+    rows = []
+    for (speaker, issue, source), g in df.groupby(["speaker", "issue", "source"], sort=True):
+        rows.append([speaker, issue, g["issue_label"].iloc[0], source,
+                     _dominant(g.groupby("stance")["weight"].sum().to_dict()),
+                     g[["article_id", "statement"]].drop_duplicates().shape[0],
+                     g["article_id"].nunique()])
+    out = pd.DataFrame(rows, columns=SOURCE_COLUMNS[:-2])
+    grouped = out.groupby(["speaker", "issue"])["stance"]
+    out["n_sources"] = grouped.transform("size").astype("int64")
+    out["consistent"] = grouped.transform("nunique").eq(1)
+    return out
+
+
+# ---------------------------------------------------------------- evidence display
+def evidence_html(statement: pd.Series | dict, sentences: pd.DataFrame) -> str:
+    """The statement's sentence, HTML-escaped, with speaker, cue and content marked.
+
+    CSS classes: `speaker`, `cue`, `content` (content is marked only outside speaker and cue).
+    """
+    st = dict(statement)
+    sent = sentences[(sentences["article_id"] == st["article_id"])
+                     & (sentences["sentence"] == st["sentence"])].iloc[0]
+    s0, text = int(sent["start"]), str(sent["text"])
+    spans = [(int(st["speaker_start"]) - s0, int(st["speaker_end"]) - s0, "speaker"),
+             (int(st["cue_start"]) - s0, int(st["cue_end"]) - s0, "cue")]
+    c0, c1 = int(st["content_start"]) - s0, int(st["content_end"]) - s0
+    cuts = sorted(p for s, e, _ in spans for p in (s, e) if c0 < p < c1)
+    bounds = [c0, *cuts, c1]
+    for s, e in successive(bounds):
+        if not any(a <= s and e <= b for a, b, _ in spans):
+            spans.append((s, e, "content"))
+    return highlight_spans(text, spans)
