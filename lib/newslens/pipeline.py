@@ -14,6 +14,7 @@ from newslens.attribution import statements
 from newslens.quantities import quantities
 from newslens.sentences import sentences
 from newslens.sentiment import actor_sentiment, mention_sentiment, sentence_sentiment
+from newslens.stance import by_source, pairwise, stance_matrix, stances
 from newslens.territory import region_rollup, territorial_claims
 
 # Sort keys that make every per-article table deterministic after concatenation.
@@ -26,6 +27,10 @@ TABLE_KEYS: dict[str, list[str]] = {
     "claims": ["article_id", "sentence", "start", "region_id", "claim_type"],
     "quantities": ["article_id", "sentence", "start"],
     "statements": ["article_id", "statement"],
+    "stances": ["article_id", "statement", "issue"],
+    "stance_matrix": ["speaker", "issue"],
+    "stance_pairs": ["actor_a", "actor_b", "issue"],
+    "stance_sources": ["speaker", "issue", "source"],
     "region_rollup": ["region_id"],
 }
 
@@ -37,6 +42,7 @@ def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     tables = {"sentences": sents, "mentions": mentions}
     # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
     tables["statements"] = statements(sents, mentions)
+    tables["stances"] = stances(tables["statements"], sents)
     tables["sentence_sentiment"] = sentence_sentiment(sents)
     tables["mention_sentiment"] = mention_sentiment(sents, mentions, tables.get("statements"))
     tables["claims"] = territorial_claims(sents, mentions, tables.get("statements"), articles)
@@ -49,6 +55,9 @@ def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[s
     out: dict[str, pd.DataFrame] = {}
     out["actor_sentiment"] = actor_sentiment(tables["mention_sentiment"])
     out["region_rollup"] = region_rollup(tables.get("claims"), tables.get("quantities"))
+    out["stance_matrix"] = stance_matrix(tables.get("stances"))
+    out["stance_pairs"] = pairwise(out["stance_matrix"])
+    out["stance_sources"] = by_source(tables.get("stances"), articles)
     return out
 
 
