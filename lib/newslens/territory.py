@@ -498,3 +498,52 @@ def region_rollup(claims: pd.DataFrame, quantities: pd.DataFrame | None = None) 
     result["latest_published"] = pd.to_datetime(result["latest_published"], errors="coerce")
     return result.sort_values(["n_claims", "region_id"], ascending=[False, True],
                               kind="stable").reset_index(drop=True)
+
+
+def claim_matrix(claims: pd.DataFrame) -> pd.DataFrame:
+    """Counts of claims per region (rows, by name) x claim type (columns, in CLAIM_TYPES order)."""
+    if claims is None or len(claims) == 0:
+        return pd.DataFrame(columns=CLAIM_TYPES, dtype=int)
+    table = pd.crosstab(claims["region"], claims["claim_type"])
+    return table.reindex(columns=[t for t in CLAIM_TYPES if t in table.columns]).sort_index()
+
+
+def plot_claim_matrix(claims: pd.DataFrame, ax=None):
+    """Heatmap of claim counts, region x claim type, with the count in each cell."""
+    import matplotlib.pyplot as plt
+
+    table = claim_matrix(claims)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.2 + 1.1 * max(len(table.columns), 1),
+                                      1.0 + 0.45 * max(len(table), 1)))
+    if table.empty:
+        ax.text(0.5, 0.5, "no claims", ha="center", va="center")
+        ax.set_axis_off()
+        return ax
+    top = max(int(table.to_numpy().max()), 1)
+    ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto", vmin=0, vmax=top * 1.6)
+    ax.set_xticks(range(len(table.columns)), [c.replace("_", " ") for c in table.columns],
+                  rotation=30, ha="right")
+    ax.set_yticks(range(len(table)), table.index)
+    for (i, j), value in pd.DataFrame(table.to_numpy()).stack().items():
+        if value:
+            ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
+                    color="white" if value > top * 0.8 else "black")
+    ax.set_title("Territorial claims: region x claim type")
+    return ax
+
+
+def plot_claim_timeline(claims: pd.DataFrame, ax=None):
+    """Claims over time (one marker per claim, by publication date and claim type)."""
+    import matplotlib.pyplot as plt
+
+    dated = claims.dropna(subset=["published"]) if len(claims) else claims
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 3.5))
+    types = [t for t in CLAIM_TYPES if t in set(dated["claim_type"])] if len(dated) else []
+    for y, claim_type in enumerate(types):
+        when = dated.loc[dated["claim_type"] == claim_type, "published"]
+        ax.scatter(when, [y] * len(when), s=20)
+    ax.set_yticks(range(len(types)), [t.replace("_", " ") for t in types])
+    ax.set_title("Territorial claims over time")
+    return ax
