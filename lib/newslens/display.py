@@ -56,16 +56,21 @@ def show(
     if caption or (max_rows is not None and len(df) > max_rows):
         note = f" (first {max_rows} of {len(df)} rows)" if max_rows and len(df) > max_rows else ""
         parts.append(f"<caption>{html.escape(caption or '')}{note}</caption>")
-    parts.append("<thead><tr>")
-    parts.extend(f"<th>{html.escape(str(col))}</th>" for col in shown.columns)
-    parts.append("</tr></thead><tbody>")
     numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])}
+    align = {c: "right" if c in numeric else "left" for c in shown.columns}
+    parts.append("<thead><tr>")
+    parts.extend(
+        f'<th style="text-align:{align[col]}">{html.escape(str(col))}</th>' for col in shown.columns
+    )
+    parts.append("</tr></thead><tbody>")
     for row in shown.itertuples(index=False, name=None):
         parts.append("<tr>")
         for col, value in zip(shown.columns, row):
-            align = ' style="text-align:right"' if col in numeric else ""
-            parts.append(f"<td{align}>{_cell(value, col in html_columns, precision)}</td>")
+            cell = _cell(value, col in html_columns, precision)
+            parts.append(f'<td style="text-align:{align[col]}">{cell}</td>')
         parts.append("</tr>")
+    if shown.empty:
+        parts.append(f'<tr><td colspan="{max(len(shown.columns), 1)}"><em>no rows</em></td></tr>')
     parts.append("</tbody></table>")
     return HTMLTable(shown, "".join(parts))
 
