@@ -25,7 +25,6 @@ from newslens.sentiment_scope import (
     SCORERS,
     THRESHOLDS,
     check_scorer,
-    drivers,
     score_targets,
     score_texts,
 )
@@ -137,14 +136,14 @@ def mention_sentiment(
     s_start = s_start.astype(int)
     rel_a = mentions["start"].to_numpy(dtype=int) - s_start
     rel_b = mentions["end"].to_numpy(dtype=int) - s_start
-    r = score_targets(s_text, rel_a, rel_b, scorer)
-    dcache: dict[str, str] = {}
+    r = score_targets(s_text, rel_a, rel_b, scorer, want_drivers=True)
+    dcache: dict[int, str] = {}
     drv = []
-    for w in r["window"]:
-        d = dcache.get(w)
-        if d is None:
-            d = dcache[w] = _format_drivers(drivers(w, scorer))
-        drv.append(d)
+    for d in r["drivers"]:
+        f = dcache.get(id(d))
+        if f is None:
+            f = dcache[id(d)] = _format_drivers(d)
+        drv.append(f)
     out = pd.DataFrame(
         {
             "article_id": mentions["article_id"].to_numpy(),
