@@ -15,7 +15,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     articles = newslens.load_corpus(args.corpus)
     report = newslens.load_report(articles)
     tables = {"articles": articles, "load_report": report}
-    tables.update(analyze(articles))
+    cache = False if args.no_cache else (args.cache_dir or None)
+    tables.update(analyze(articles, workers=args.workers, cache=cache, engine=args.engine,
+                          scheduler=args.scheduler))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
@@ -60,6 +62,15 @@ def build_parser() -> argparse.ArgumentParser:
     analyze = sub.add_parser("analyze", help="write the analysis tables of a corpus as CSV")
     analyze.add_argument("corpus", help="a file or folder of articles (.txt .md .json .jsonl .csv)")
     analyze.add_argument("--out", default="out", help="output folder (default: out)")
+    analyze.add_argument("--workers", type=int, default=None,
+                         help="worker processes (default: every core)")
+    analyze.add_argument("--engine", choices=["local", "dask"], default="local",
+                         help="local process pool (default) or Dask")
+    analyze.add_argument("--scheduler", default=None,
+                         help="Dask scheduler address (default: a local cluster)")
+    analyze.add_argument("--no-cache", action="store_true", help="recompute every article")
+    analyze.add_argument("--cache-dir", default=None,
+                         help="cache folder (default: NEWSLENS_CACHE_DIR or .cache/newslens)")
     analyze.set_defaults(func=cmd_analyze)
 
     report = sub.add_parser("report", help="run the notebooks and export HTML reports")

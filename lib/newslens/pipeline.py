@@ -61,9 +61,19 @@ def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[s
     return out
 
 
-def analyze(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """All tables for a corpus: per-article tables plus their summaries."""
-    tables = analyze_articles(articles)
+def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
+            engine: str = "local", scheduler: str | None = None,
+            progress: bool | None = None) -> dict[str, pd.DataFrame]:
+    """All tables for a corpus: per-article tables plus their summaries.
+
+    The per-article tables come from `newslens.engine.run`: cached on disk (`cache`: None for
+    the default folder, a folder, or False), on `workers` processes (default: every core) or on
+    Dask (`engine="dask"`, `scheduler` address), with a progress bar on terminals.
+    """
+    from newslens.engine import run
+
+    tables = run(articles, workers=workers, cache=cache, engine=engine, scheduler=scheduler,
+                 progress=progress)
     tables.update(summarize(tables, articles))
     return tables
 

@@ -1,0 +1,139 @@
+"""The on-disk cache: reruns recompute nothing, new or changed inputs recompute, bad files rebuild."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+
+import pandas as pd
+import pytest
+from newslens import cache, engine, pipeline
+from newslens.paths import PROJECT_DIR
+
+_spec = importlib.util.spec_from_file_location("bench_corpus", PROJECT_DIR / "bench" / "corpus.py")
+bench_corpus = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_corpus)
+
+
+@pytest.fixture(scope="module")
+def articles() -> pd.DataFrame:
+    return bench_corpus.generate(8, seed=11)
+
+
+@pytest.fixture(scope="module")
+def reference(articles) -> dict[str, pd.DataFrame]:
+    return pipeline.analyze_articles(articles)
+
+
+@pytest.fixture
+def calls(monkeypatch) -> list[int]:
+    """Number of articles given to each call of the first stage (sentences)."""
+    seen: list[int] = []
+    original = pipeline.sentences
+
+    def counting(frame):
+        seen.append(len(frame))
+        return original(frame)
+
+    monkeypatch.setattr(pipeline, "sentences", counting)
+    return seen
+
+
+def assert_same(left: dict, right: dict) -> None:
+    assert list(left) == list(right)
+    for name, table in left.items():
+        pd.testing.assert_frame_equal(table, right[name], obj=name)
+
+
+def run(articles, folder, **kw):
+    return engine.run(articles, cache=folder, workers=1, **kw)
+
+
+def test_rerun_recomputes_nothing(tmp_path, articles, reference, calls):
+    assert_same(reference, run(articles, tmp_path, chunk_size=3))
+    assert sum(calls) == len(articles) and engine.last_run["computed"] == len(articles)
+    calls.clear()
+    assert_same(reference, run(articles, tmp_path))
+    assert calls == [] and engine.last_run["cached"] == len(articles)
+
+
+def test_adding_one_article_recomputes_one(tmp_path, articles, calls):
+    run(articles.iloc[:-1], tmp_path)
+    calls.clear()
+    out = run(articles, tmp_path)
+    assert calls == [1] and engine.last_run["computed"] == 1
+    assert_same(pipeline.analyze_articles(articles), out)
+
+
+def test_subset_and_reordered_corpus_served_from_cache(tmp_path, articles, calls):
+    run(articles, tmp_path, chunk_size=3)
+    calls.clear()
+    subset = articles.iloc[[7, 2, 4]].reset_index(drop=True)
+    assert_same(pipeline.analyze_articles(subset), run(subset, tmp_path))
+    assert calls == [3]  # the reference above
+    assert engine.last_run["cached"] == 3
+
+
+def test_edited_or_renamed_article_recomputes(tmp_path, articles, calls):
+    run(articles, tmp_path)
+    changed = articles.copy()
+    changed.loc[0, "text"] = changed.loc[0, "text"].replace(". ", ".\n", 1)  # same sha256 column
+    changed.loc[1, "article_id"] = "renamed"
+    calls.clear()
+    out = run(changed, tmp_path)
+    assert calls == [2]
+    assert_same(pipeline.analyze_articles(changed), out)
+
+
+def test_changed_lexicon_invalidates(tmp_path, monkeypatch, articles, calls):
+    data = tmp_path / "data"
+    shutil.copytree(PROJECT_DIR / "data", data)
+    monkeypatch.setenv("NEWSLENS_DATA", str(data))
+    run(articles, tmp_path / "cache")
+    calls.clear()
+    run(articles, tmp_path / "cache")
+    assert calls == []
+    actors = data / "actors.yml"
+    actors.write_text(actors.read_text(encoding="utf-8").replace(
+        "name: Vladimir Putin", "name: Vladimir V. Putin"), encoding="utf-8")
+    out = run(articles, tmp_path / "cache")
+    assert sum(calls) == len(articles)
+    putin = out["mentions"].loc[out["mentions"].actor_id == "putin", "actor"]
+    assert len(putin) and (putin == "Vladimir V. Putin").all()  # no stale in-memory gazetteer
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "keys"])
+def test_corrupt_file_is_rebuilt(tmp_path, articles, reference, calls, damage):
+    run(articles, tmp_path, chunk_size=3)
+    (folder,) = [p for p in tmp_path.iterdir() if p.is_dir()]
+    pack = min(folder.glob("*.nlc"))
+    data = pack.read_bytes()
+    if damage == "truncate":
+        pack.write_bytes(data[: len(data) // 2])
+    elif damage == "flip":
+        pack.write_bytes(data[:-100] + bytes([data[-100] ^ 1]) + data[-99:])
+    elif damage == "empty":
+        pack.write_bytes(b"")
+    else:
+        pack.with_suffix(".keys").write_text('["abc", ', encoding="utf-8")
+    calls.clear()
+    assert_same(reference, run(articles, tmp_path))
+    assert 0 < sum(calls) <= 3
+    calls.clear()
+    run(articles, tmp_path)
+    assert calls == []  # rebuilt
+
+
+def test_no_cache_writes_nothing(tmp_path, monkeypatch, articles):
+    monkeypatch.setenv("NEWSLENS_CACHE_DIR", str(tmp_path))
+    engine.run(articles.iloc[:2], cache=False)
+    assert list(tmp_path.iterdir()) == []
+    assert cache.default_dir() == tmp_path
+
+
+def test_keys_hash_the_exact_row(articles):
+    keys = cache.article_keys(articles)
+    assert len(set(keys)) == len(keys)
+    moved = articles.copy()
+    moved.loc[0, "text"] = moved.loc[0, "text"] + " "
+    assert cache.article_keys(moved)[1:] == keys[1:] and cache.article_keys(moved)[0] != keys[0]
