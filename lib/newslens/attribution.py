@@ -134,14 +134,43 @@ def load_reporting_verbs(path: str | Path | None = None) -> dict[str, Cue]:
     return cues
 
 
+def _atoms(term: str) -> tuple[str, ...]:
+    """A term as regex atoms: escaped characters, `\\s+` for spaces, a word tail for `*`."""
+    star = term.endswith("*")
+    out: list[str] = []
+    for i, word in enumerate(term.rstrip("*").lower().split()):
+        if i:
+            out.append(r"\s+")
+        out.extend(re.escape(ch) for ch in word)
+    if star:
+        out.append(r"[\w’'-]*")
+    return tuple(out)
+
+
+def _trie_pattern(node: dict) -> str:
+    """Regex for a character trie (nested dicts; "" marks the end of a term)."""
+    ends = "" in node
+    # word tails (`x*`) last, so that a longer literal continuation is tried first
+    atoms = sorted((a for a in node if a), key=lambda a: (a.startswith("[\\w"), a))
+    branches = [atom + _trie_pattern(node[atom]) for atom in atoms]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if ends:
+        return "(?:" + body + ")?"
+    return body
+
+
 def lexicon_regex(terms, flags=re.IGNORECASE) -> re.Pattern:
-    """One alternation over `terms` on word boundaries, longest first; `x*` = any ending."""
-    parts = []
-    for term in sorted(set(terms), key=lambda t: (-len(t), t)):
-        star = term.endswith("*")
-        body = r"\s+".join(re.escape(w) for w in term.rstrip("*").split())
-        parts.append(body + (r"[\w’'-]*" if star else ""))
-    return re.compile(r"(?<![\w’'-])(?:" + "|".join(parts) + r")(?![\w’'-])", flags)
+    """One regex over `terms` on word boundaries (`x*` = any ending), built as a character trie
+    so that matching is fast; the longest term wins at a position."""
+    trie: dict = {}
+    for term in set(terms):
+        node = trie
+        for atom in _atoms(term):
+            node = node.setdefault(atom, {})
+        node[""] = {}
+    return re.compile(r"(?<![\w’'-])" + _trie_pattern(trie) + r"(?![\w’'-])", flags)
 
 
 @lru_cache(maxsize=4)
@@ -199,6 +228,11 @@ class _Mention:
     possessive: bool
 
 
+def _left(pattern: re.Pattern, text: str, end: int, window: int = 160):
+    """`pattern` (anchored with $) searched in the `window` characters before `end`."""
+    return pattern.search(text, max(0, end - window), end)
+
+
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE_SPAN.finditer(text)]
 
@@ -246,7 +280,7 @@ def _np_after(text: str, mentions: list[_Mention], pos: int) -> _Mention | None:
 def _clause_subject(text: str, mentions: list[_Mention], pos: int) -> _Mention | None:
     """A clause-initial subject mention before `pos` (e.g. "Zelensky, calling it …")."""
     cands = [m for m in mentions if m.end <= pos and not m.possessive and m.actor is not None
-             and _CLAUSE_PREFIX.search(text[:m.start]) is not None]
+             and _left(_CLAUSE_PREFIX, text, m.start) is not None]
     if not cands:
         return None
     first = min(m.start for m in cands)
@@ -311,7 +345,7 @@ def _sentence_statements(text, mentions, cues, regex, prev_groups, prev_person, 
             if m is None:
                 continue
             st.update(form="according_to", speaker=m)
-            if _CLAUSE_PREFIX.search(text[:cs]) and not text[:cs].strip(" ,"):
+            if not text[:cs].strip(" ,"):
                 comma = text.find(",", m.end)
                 c0, c1 = (comma + 1 if comma >= 0 else m.end), len(text)
             else:
@@ -324,18 +358,20 @@ def _sentence_statements(text, mentions, cues, regex, prev_groups, prev_person, 
         subj = _subject_before(text, mentions, cs)
         if subj is not None:
             left = text[:subj.start]
-            if _TAIL.fullmatch(text, ce) and _POSTPOSED_LEFT.search(left) and left.strip():
+            if (_TAIL.fullmatch(text, ce) and left.strip()
+                    and _left(_POSTPOSED_LEFT, text, subj.start)):
                 st.update(form="postposed", speaker=subj, clause=subj.start)
                 c0, c1, direct = _content_before(text, subj.start)
             else:
-                form = "with" if _WITH_LEFT.search(left) else "subject"
-                back = _CLAUSE_BACK.search(left)
+                with_ = _left(_WITH_LEFT, text, subj.start)
+                form = "with" if with_ else "subject"
+                back = _left(_CLAUSE_BACK, text, subj.start)
                 st.update(form=form, speaker=subj,
                           clause=min(back.start() if back else subj.start, subj.start))
                 if form == "with":
-                    st["clause"] = _WITH_LEFT.search(left).start()
-        elif match.group(0).lower().split()[0].endswith("ing") and _PARTICIPIAL_LEFT.search(
-            text[:cs]
+                    st["clause"] = with_.start()
+        elif match.group(0).lower().split()[0].endswith("ing") and _left(
+            _PARTICIPIAL_LEFT, text, cs
         ):
             parents = [f[0] for f in found if f[0]["cue_start"] < cs]
             if parents:
@@ -345,16 +381,16 @@ def _sentence_statements(text, mentions, cues, regex, prev_groups, prev_person, 
                 if subj is None:
                     continue
                 st.update(form="participial", speaker=subj)
-            st["clause"] = _PARTICIPIAL_LEFT.search(text[:cs]).start()
+            st["clause"] = _left(_PARTICIPIAL_LEFT, text, cs).start()
             st["implicit"] = True
         else:
             left = text[:cs]
-            inv = _POSTPOSED_LEFT.search(left) and left.strip()
+            inv = _left(_POSTPOSED_LEFT, text, cs) if left.strip() else None
             m = _np_after(text, mentions, ce) if inv else None
-            g = _GROUP_SUBJECT.search(left)
-            p = _PRONOUN_SUBJECT.search(left)
+            g = _left(_GROUP_SUBJECT, text, cs)
+            p = _left(_PRONOUN_SUBJECT, text, cs)
             if m is not None and _TAIL.fullmatch(text, m.end):
-                st.update(form="inverted", speaker=m, clause=_POSTPOSED_LEFT.search(left).start())
+                st.update(form="inverted", speaker=m, clause=inv.start())
                 c0, c1, direct = _content_before(text, cs)
                 found.append((st, c0, c1, direct))
                 continue

@@ -131,6 +131,7 @@ class _Lexicons:
     def __init__(self, issues: pd.DataFrame, markers: dict[str, list[str]]):
         self.labels = dict(zip(issues["id"], issues["label"]))
         self.order = list(issues["id"])
+        self.rank = {issue: n for n, issue in enumerate(self.order)}
         self.exact: dict[str, list[str]] = {}
         self.prefix: list[tuple[str, str]] = []
         for issue, terms in zip(issues["id"], issues["terms"]):
@@ -218,8 +219,22 @@ def classify(statement: dict, lex: _Lexicons, parent: tuple | None = None) -> tu
     return stance, rule, round(conf, 3)
 
 
-def _own_span(st) -> tuple[int, int]:
-    return min(st.cue_start, st.content_start), max(st.cue_end, st.content_end)
+def _own_span(st: dict) -> tuple[int, int]:
+    return (min(st["cue_start"], st["content_start"]), max(st["cue_end"], st["content_end"]))
+
+
+def _blank(text: str, spans) -> str:
+    """`text` with the given (start, end) spans replaced by spaces (lengths kept)."""
+    out, pos = [], 0
+    for a, b in sorted((max(0, a), min(len(text), b)) for a, b in spans):
+        if b <= pos:
+            continue
+        a = max(a, pos)
+        out.append(text[pos:a])
+        out.append(" " * (b - a))
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _empty(columns) -> pd.DataFrame:
@@ -236,39 +251,39 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     lex = _lexicons(str(issues) if issues else None, str(markers) if markers else None)
     if statements is None or len(statements) == 0:
         return _typed(_empty(STANCE_COLUMNS))
-    keyed = sentences.set_index(["article_id", "sentence"])
-    texts, starts = keyed["text"].to_dict(), keyed["start"].to_dict()
+    texts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["text"]))
+    starts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["start"]))
+    by_sentence: dict[tuple, list[dict]] = {}
+    for st in statements.to_dict("records"):
+        by_sentence.setdefault((st["article_id"], st["sentence"]), []).append(st)
     rows = []
-    for (aid, sn), group in statements.groupby(["article_id", "sentence"], sort=True):
+    for (aid, sn), group in sorted(by_sentence.items()):
         text, s0 = texts[(aid, sn)], int(starts[(aid, sn)])
-        spans = {st.statement: _own_span(st) for st in group.itertuples()}
+        group.sort(key=lambda st: st["statement"])
+        spans = {st["statement"]: _own_span(st) for st in group}
         decided: dict[int, tuple] = {}
-        for st in group.sort_values("statement").itertuples():
-            a, b = spans[st.statement]
+        for st in group:
+            a, b = spans[st["statement"]]
             own = text[a - s0:b - s0]
-            context = list(text)
-            parent = None if pd.isna(st.parent) else int(st.parent)
-            for other, (oa, ob) in spans.items():
-                if other != parent:
-                    context[oa - s0:ob - s0] = " " * (ob - oa)
-            if st.speaker_start >= s0:
-                context[st.speaker_start - s0:st.speaker_end - s0] = " " * (
-                    st.speaker_end - st.speaker_start)
-            context = "".join(context)
-            if not pd.isna(st.antecedent_sentence):
-                context += " " + texts.get((aid, int(st.antecedent_sentence)), "")
+            parent = None if pd.isna(st["parent"]) else int(st["parent"])
+            blanks = [span for other, span in spans.items() if other != parent]
+            if st["speaker_start"] >= s0:
+                blanks.append((st["speaker_start"], st["speaker_end"]))
+            context = _blank(text, [(x - s0, y - s0) for x, y in blanks])
+            if not pd.isna(st["antecedent_sentence"]):
+                context += " " + texts.get((aid, int(st["antecedent_sentence"])), "")
             tags = {i: ("statement", t) for i, t in lex.find_issues(own).items()}
             for issue, term in lex.find_issues(context).items():
                 tags.setdefault(issue, ("context", term))
-            stance, rule, conf = classify(st._asdict(), lex, decided.get(parent))
-            decided[st.statement] = (stance, rule, conf)
-            for issue in sorted(tags, key=lex.order.index):
+            stance, rule, conf = classify(st, lex, decided.get(parent))
+            decided[st["statement"]] = (stance, rule, conf)
+            for issue in sorted(tags, key=lex.rank.__getitem__):
                 source, term = tags[issue]
                 weight = conf * (1.0 if source == "statement" else CONTEXT_WEIGHT) * (
-                    TITLE_WEIGHT if st.field == "title" else 1.0)
-                rows.append((aid, st.statement, sn, st.speaker, issue, lex.labels[issue], source,
-                             term, stance, rule, conf, round(weight, 3), st.cue, st.cue_class,
-                             st.content))
+                    TITLE_WEIGHT if st["field"] == "title" else 1.0)
+                rows.append((aid, st["statement"], sn, st["speaker"], issue, lex.labels[issue],
+                             source, term, stance, rule, conf, round(weight, 3), st["cue"],
+                             st["cue_class"], st["content"]))
     out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
     return _typed(out).sort_values(["article_id", "statement", "issue"],
                                    kind="stable").reset_index(drop=True)
