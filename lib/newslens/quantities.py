@@ -85,6 +85,9 @@ DATE = re.compile(
     r"|(?P<year_only>(?:19|20)\d\d))\b",
     re.IGNORECASE,
 )
+# Cheap pre-filter: a sentence without a digit or a number word has no quantity.
+_MAYBE = re.compile(rf"\d|\b(?:{_ones}|{_tens}|dozen|hundred|thousand|few|several|couple|half)\b",
+                    re.IGNORECASE)
 _DAY_RATE = {"day": 1, "week": 7, "month": 30.4375}
 
 
@@ -187,24 +190,36 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     """
     if sentences is None or claims is None or len(sentences) == 0 or len(claims) == 0:
         return pd.DataFrame(columns=COLUMNS)
-    keyed = sentences.set_index(["article_id", "sentence"])
+    from newslens.territory import _records
+
+    crecs = _records(claims, ["article_id", "sentence", "claim_id", "claim_type", "region_id",
+                              "via", "evidence_start", "evidence_end"])
+    by_sentence: dict = {}
+    for c in crecs:
+        by_sentence.setdefault((c["article_id"], c["sentence"]), []).append(c)
+    sent = {}
+    for rec in _records(sentences, ["article_id", "sentence", "start", "text", "field"]):
+        if (rec["article_id"], rec["sentence"]) in by_sentence:
+            sent[(rec["article_id"], rec["sentence"])] = rec
     rows = []
-    for (article_id, sno), group in claims.groupby(["article_id", "sentence"], sort=True):
-        srow = keyed.loc[(article_id, sno)]
+    for (article_id, sno) in sorted(by_sentence):
+        srow = sent[(article_id, sno)]
         text, s0 = srow["text"], int(srow["start"])
+        if not _MAYBE.search(text):
+            continue
         found = find_quantities(text)
         if not found:
             continue
-        cands = group[group["via"] != "hierarchy"] if (group["via"] != "hierarchy").any() else group
-        cands = list(cands.itertuples(index=False))
+        group = by_sentence[(article_id, sno)]
+        cands = [c for c in group if c.get("via") != "hierarchy"] or group
         for q in found:
             def score(c, q=q):
-                a, b = int(c.evidence_start), int(c.evidence_end)
+                a, b = int(c["evidence_start"]), int(c["evidence_end"])
                 dist = 0 if a <= q["start"] < b or a < q["end"] <= b else min(
                     abs(q["start"] - b), abs(a - q["end"]))
                 prefs = PREFERENCE.get(q["kind"], [])
-                rank = prefs.index(c.claim_type) if c.claim_type in prefs else len(prefs)
-                return (dist, rank, c.claim_id)
+                rank = prefs.index(c["claim_type"]) if c["claim_type"] in prefs else len(prefs)
+                return (dist, rank, c["claim_id"])
 
             best = min(cands, key=score)
             rows.append({
@@ -213,8 +228,8 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
                 "kind": q["kind"], "value": q["value"], "unit": q["unit"],
                 "approximate": q["approximate"], "bound": q["bound"], "date": q["date"],
                 "original_value": q["original_value"], "original_unit": q["original_unit"],
-                "region_id": best.region_id, "claim_id": best.claim_id,
-                "claim_type": best.claim_type, "field": srow.get("field", "text"),
+                "region_id": best["region_id"], "claim_id": best["claim_id"],
+                "claim_type": best["claim_type"], "field": srow.get("field") or "text",
             })
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["article_id", "sentence", "start"], kind="stable").reset_index(drop=True)

@@ -134,6 +134,13 @@ def load_claim_cues(path=None) -> Cues:
 
 # --- statements (newslens.attribution) -----------------------------------------------------
 
+def _records(df: pd.DataFrame, columns) -> list[dict]:
+    """Rows of `df` as dicts over the given columns that exist (fast: column lists, no pandas rows)."""
+    cols = [c for c in dict.fromkeys(columns) if c is not None and c in df.columns]
+    lists = [df[c].tolist() for c in cols]
+    return [dict(zip(cols, values)) for values in zip(*lists)]
+
+
 def _statement_lookup(statements: pd.DataFrame | None):
     """(article_id, field) -> list of (content_start, content_end, first_sent, last_sent, speaker)."""
     index: dict = {}
@@ -145,26 +152,34 @@ def _statement_lookup(statements: pd.DataFrame | None):
         return index
     first = next((c for c in ("sentence", "sentence_start", "first_sentence") if c in cols), None)
     last = next((c for c in ("sentence_end", "last_sentence", "sentence") if c in cols), None)
-    for row in statements.itertuples(index=False):
-        rec = row._asdict()
+    for rec in _records(statements, ["article_id", "field", speaker, "content_start",
+                                     "content_end", first, last]):
         who = rec.get(speaker)
         if who is None or (isinstance(who, float) and pd.isna(who)):
             continue
-        key = (rec["article_id"], rec.get("field", "text"))
-        index.setdefault(key, []).append((
-            rec.get("content_start"), rec.get("content_end"),
-            rec.get(first) if first else None, rec.get(last) if last else None, who,
-        ))
+        key = (rec["article_id"], rec.get("field") or "text")
+        c0, c1 = _num(rec.get("content_start")), _num(rec.get("content_end"))
+        s0 = _num(rec.get(first)) if first else None
+        s1 = _num(rec.get(last)) if last else None
+        index.setdefault(key, []).append((c0, c1, s0, s1 if s1 is not None else s0, who))
     return index
+
+
+def _num(value):
+    """An int, or None for missing values (None, NaN, pd.NA)."""
+    try:
+        return None if value is None or pd.isna(value) else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _speaker(index, article_id, field, sentence, start, end):
     best = None
     for c0, c1, s0, s1, who in index.get((article_id, field), ()):
-        if c0 is not None and not pd.isna(c0) and c0 <= start and end <= c1:
+        if c0 is not None and c1 is not None and c0 <= start and end <= c1:
             return who
-        if s0 is not None and not pd.isna(s0) and s0 <= sentence <= (s1 if not pd.isna(s1) else s0):
-            best = best or who
+        if best is None and s0 is not None and s0 <= sentence <= s1:
+            best = who
     return best
 
 
@@ -177,12 +192,17 @@ def _side(actor_id, kinds):
     return actor_id
 
 
-def _context(cues: Cues, text: str, paragraph_text: str):
-    for source in (text, paragraph_text):
-        for name, pattern in cues.contexts:
-            if pattern.search(source):
-                return name
-    return None
+def _context(cues: Cues, text: str, paragraph_text: str, cache: dict | None = None):
+    """The first context found in the sentence, else in its paragraph (cached per paragraph)."""
+    for name, pattern in cues.contexts:
+        if pattern.search(text):
+            return name
+    if cache is not None and paragraph_text in cache:
+        return cache[paragraph_text]
+    found = next((name for name, pattern in cues.contexts if pattern.search(paragraph_text)), None)
+    if cache is not None:
+        cache[paragraph_text] = found
+    return found
 
 
 def _roles(ct: ClaimType, cues: Cues, cue, reg, text, acts, speaker, kinds, default):
@@ -271,14 +291,15 @@ def territorial_claims(
     if len(regs) == 0:
         return pd.DataFrame(columns=CLAIM_COLUMNS)
     generic_defaults = _generic_defaults()
+    reg_records = _records(regs, ["article_id", "sentence", "start", "end", "region_id", "text"])
+    wanted = {(r["article_id"], r["sentence"]) for r in reg_records}
     kinds, acts_by_sentence = {}, {}
     if mentions is not None and len(mentions):
-        for m in mentions.itertuples(index=False):
-            kinds[m.actor_id] = (getattr(m, "kind", None), getattr(m, "affiliation", None))
-        for m in mentions.itertuples(index=False):
-            acts_by_sentence.setdefault((m.article_id, m.sentence), []).append(
-                {"a": int(m.start), "b": int(m.end), "id": m.actor_id,
-                 "side": _side(m.actor_id, kinds)})
+        for m in _records(mentions, ["article_id", "sentence", "start", "end", "actor_id", "kind",
+                                     "affiliation"]):
+            kinds.setdefault(m["actor_id"], (m.get("kind"), m.get("affiliation")))
+            if (m["article_id"], m["sentence"]) in wanted:
+                acts_by_sentence.setdefault((m["article_id"], m["sentence"]), []).append(m)
     if statements is None and mentions is not None:
         from newslens.attribution import statements as find_statements
 
@@ -286,29 +307,37 @@ def territorial_claims(
     stmt_index = _statement_lookup(statements)
     meta = {}
     if articles is not None and len(articles):
-        for row in articles[["article_id"] + [c for c in ("published", "source")
-                                              if c in articles]].itertuples(index=False):
-            rec = row._asdict()
+        for rec in _records(articles, ["article_id", "published", "source"]):
             meta[rec["article_id"]] = (rec.get("published"), rec.get("source"))
-    sent = sentences.set_index(["article_id", "sentence"])
-    para_text = (
-        sentences.groupby(["article_id", "field", "paragraph"], sort=False)["text"]
-        .agg(" ".join).to_dict() if "paragraph" in sentences else {}
-    )
-    rows = []
-    for (article_id, sno), group in regs.groupby(["article_id", "sentence"], sort=True):
-        srow = sent.loc[(article_id, sno)]
+    sent, para_text = {}, {}
+    records = _records(sentences, ["article_id", "sentence", "start", "text", "field", "paragraph"])
+    for rec in records:
+        if (rec["article_id"], rec["sentence"]) in wanted:
+            sent[(rec["article_id"], rec["sentence"])] = rec
+            para_text[(rec["article_id"], rec.get("field") or "text", rec.get("paragraph"))] = []
+    for rec in records:
+        key = (rec["article_id"], rec.get("field") or "text", rec.get("paragraph"))
+        if key in para_text:
+            para_text[key].append(rec["text"])
+    by_sentence: dict = {}
+    for r in reg_records:
+        by_sentence.setdefault((r["article_id"], r["sentence"]), []).append(r)
+    rows, context_cache = [], {}
+    for (article_id, sno) in sorted(by_sentence):
+        srow = sent[(article_id, sno)]
         text, s0 = srow["text"], int(srow["start"])
-        field = srow.get("field", "text")
-        ptext = para_text.get((article_id, field, srow.get("paragraph")), "")
-        context = _context(cues, text, ptext)
+        field = srow.get("field") or "text"
+        ptext = " ".join(para_text.get((article_id, field, srow.get("paragraph")), ()))
+        context = _context(cues, text, ptext, context_cache)
         acts = sorted(
-            ({**a, "a": a["a"] - s0, "b": a["b"] - s0}
+            ({"a": int(a["start"]) - s0, "b": int(a["end"]) - s0, "id": a["actor_id"],
+              "side": _side(a["actor_id"], kinds)}
              for a in acts_by_sentence.get((article_id, sno), [])),
             key=lambda a: (a["a"], a["b"]),
         )
-        reg_list = [{"a": int(r.start) - s0, "b": int(r.end) - s0, "id": r.region_id,
-                     "text": r.text} for r in group.itertuples(index=False)]
+        reg_list = [{"a": int(r["start"]) - s0, "b": int(r["end"]) - s0, "id": r["region_id"],
+                     "text": r["text"]}
+                    for r in sorted(by_sentence[(article_id, sno)], key=lambda r: r["start"])]
         region_spans = [(r["a"], r["b"]) for r in reg_list]
         for r in reg_list:
             r["_all"] = reg_list
