@@ -1,0 +1,198 @@
+"""Benchmark `newslens.pipeline.analyze` end to end against a naive baseline and a floor.
+
+    python bench/run.py                # 1,000 and 10,000 articles
+    python bench/run.py --large        # also 50,000
+    python bench/run.py --sizes 2000   # other sizes
+
+Each size runs in a fresh process (so peak RSS is per size): generated articles
+(bench/corpus.py, seeded) -> engine.run (no cache, stages timed) + summarize. The cache is
+timed at the largest size up to 10,000: cold run writing the cache, warm rerun, rerun with one
+article added.
+
+Baselines (measured on a sample, extrapolated per article or per sentence, single process):
+- naive: pysbd sentence splitting, `TextBlob(s).sentiment` per sentence and per mention window,
+  one regex per gazetteer alias per sentence;
+- floor: bare sentiment scoring of every sentence once (`textblob.en.sentiment`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import corpus
+
+TARGETS = {"wall_10k": 30.0, "naive_ratio": 10.0, "floor_ratio": 1.5, "rss_mb": 1536.0,
+           "growth_50k": 5.5}
+
+
+def _rss_mb() -> tuple[float, float]:
+    """Peak RSS (MB) of this process and of its largest child so far."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, kids
+
+
+def one(n: int, workers: int | None, with_cache: bool) -> dict:
+    """Time analyze on n generated articles (run in its own process)."""
+    from newslens import engine, pipeline
+
+    articles = corpus.generate(n)
+    t0 = time.perf_counter()
+    tables = engine.run(articles, workers=workers, cache=False, profile=True)
+    t1 = time.perf_counter()
+    tables.update(pipeline.summarize(tables, articles))
+    wall = time.perf_counter() - t0
+    stages = {k: v[0] for k, v in engine.last_run["stages"].items()}
+    stages["summarize"] = time.perf_counter() - t1
+    out = {"n": n, "workers": engine.last_run["workers"], "wall": wall,
+           "sentences": len(tables["sentences"]), "mentions": len(tables["mentions"]),
+           "stages": stages, "rows": {k: len(v) for k, v in tables.items()}}
+    del tables
+    if with_cache:
+        with tempfile.TemporaryDirectory() as folder:
+            runs = {}
+            for label, frame in (("cold", articles), ("warm", articles),
+                                 ("plus_one", corpus.generate(n + 1))):
+                t = time.perf_counter()
+                pipeline.analyze(frame, workers=workers, cache=folder, progress=False)
+                runs[label] = (time.perf_counter() - t, engine.last_run["computed"])
+            out["cache"] = runs
+    out["rss_parent"], out["rss_worker"] = _rss_mb()
+    return out
+
+
+def naive(n: int = 60) -> dict:
+    """Naive baseline on n articles: seconds per article and sentences per article."""
+    import pysbd
+    from newslens.actors import load_actors
+    from textblob import TextBlob
+
+    actors = load_actors()
+    aliases = sorted({a for row in actors.itertuples() for a in [row.name, *row.aliases]})
+    patterns = [re.compile(r"\b" + re.escape(a) + r"\b") for a in aliases]
+    seg = pysbd.Segmenter(language="en", clean=False)
+    articles = corpus.generate(n, seed=1)
+    t0 = time.perf_counter()
+    n_sent = 0
+    for title, text in zip(articles.title, articles.text):
+        for sentence in [title, *seg.segment(text)]:
+            n_sent += 1
+            TextBlob(sentence).sentiment  # noqa: B018 - the work being timed
+            for pattern in patterns:
+                for m in pattern.finditer(sentence):
+                    words = sentence[:m.start()].split()[-6:] + sentence[m.end():].split()[:6]
+                    TextBlob(" ".join(words)).sentiment  # noqa: B018
+    sec = time.perf_counter() - t0
+    return {"per_article": sec / n, "sentences_per_article": n_sent / n, "sample": n}
+
+
+def floor(sample: int = 200) -> dict:
+    """Bare sentiment of every sentence once: seconds per sentence (single process)."""
+    import newslens
+    from textblob.en import sentiment
+
+    sents = newslens.sentences(corpus.generate(sample, seed=2))["text"].tolist()
+    sentiment("warm up")
+    t0 = time.perf_counter()
+    for s in sents:
+        sentiment(s)
+    return {"per_sentence": (time.perf_counter() - t0) / len(sents), "sample": len(sents)}
+
+
+def _child(n: int, workers: int | None, with_cache: bool) -> dict:
+    cmd = [sys.executable, __file__, "--one", str(n)]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    if with_cache:
+        cmd.append("--cache")
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def report(results: list[dict], nv: dict, fl: dict) -> None:
+    print(f"\nnewslens analyze benchmark ({results[0]['workers']} workers, "
+          f"{os.cpu_count()} CPUs; generated ~600-word articles)\n")
+    print(f"{'articles':>9} {'wall s':>8} {'art/s':>8} {'sent/s':>9} {'naive s*':>9} "
+          f"{'floor s*':>9} {'/naive':>7} {'/floor':>7} {'RSS MB':>15}")
+    for r in results:
+        n, wall = r["n"], r["wall"]
+        naive_s = nv["per_article"] * n
+        floor_s = fl["per_sentence"] * r["sentences"]
+        rss = f"{r['rss_parent']:.0f}+{r['workers']}x{r['rss_worker']:.0f}"
+        print(f"{n:>9,} {wall:>8.1f} {n / wall:>8.0f} {r['sentences'] / wall:>9.0f} "
+              f"{naive_s:>9.0f} {floor_s:>9.1f} {wall / naive_s:>7.3f} {wall / floor_s:>7.2f} "
+              f"{rss:>15}")
+    print(f"* extrapolated, single process: naive from {nv['sample']} articles "
+          f"({nv['per_article'] * 1000:.0f} ms/article), floor from {fl['sample']:,} sentences "
+          f"({fl['per_sentence'] * 1e6:.0f} us/sentence).")
+    print("RSS: peak of the parent + workers x peak of the largest worker.")
+    by_n = {r["n"]: r for r in results}
+    if 10_000 in by_n and 50_000 in by_n:
+        print(f"growth 10k -> 50k: {by_n[50_000]['wall'] / by_n[10_000]['wall']:.2f}x "
+              f"(target <= {TARGETS['growth_50k']})")
+
+    big = results[-1]
+    total = sum(big["stages"].values())
+    print(f"\nper-stage CPU time at {big['n']:,} articles (summed over workers):")
+    for name, sec in sorted(big["stages"].items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<22} {sec:>8.1f} s {100 * sec / total:>5.1f}%")
+    for r in results:
+        if "cache" in r:
+            c = r["cache"]
+            print(f"\ncache at {r['n']:,} articles: cold {c['cold'][0]:.1f} s "
+                  f"({c['cold'][1]:,} computed), warm {c['warm'][0]:.2f} s "
+                  f"({c['warm'][1]} computed), one article added {c['plus_one'][0]:.2f} s "
+                  f"({c['plus_one'][1]} computed)")
+
+    if 10_000 in by_n:
+        r = by_n[10_000]
+        checks = [
+            ("10k wall <= 30 s", r["wall"] <= TARGETS["wall_10k"]),
+            (">= 10x faster than naive", nv["per_article"] * 1e4 / r["wall"]
+             >= TARGETS["naive_ratio"]),
+            ("<= 1.5x the floor", r["wall"] / (fl["per_sentence"] * r["sentences"])
+             <= TARGETS["floor_ratio"]),
+            ("peak RSS <= 1.5 GB", r["rss_parent"] + r["workers"] * r["rss_worker"]
+             <= TARGETS["rss_mb"]),
+        ]
+        print("\ntargets: " + ", ".join(f"{name}: {'met' if ok else 'NOT met'}"
+                                        for name, ok in checks))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--large", action="store_true", help="also 50,000 articles")
+    parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one is not None:
+        print(json.dumps(one(args.one, args.workers, args.cache)))
+        return 0
+    sizes = args.sizes or ([1000, 10_000] + ([50_000] if args.large else []))
+    cached = max([s for s in sizes if s <= 10_000] or [min(sizes)])
+    results = []
+    for n in sizes:
+        print(f"running {n:,} articles ...", file=sys.stderr, flush=True)
+        results.append(_child(n, args.workers, n == cached))
+    print("running baselines ...", file=sys.stderr, flush=True)
+    report(results, naive(), floor())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
