@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import newslens
 import pandas as pd
 import pytest
@@ -10,11 +12,13 @@ from newslens.attribution import LexiconError, statements
 from newslens.stance import (
     CONDITIONAL,
     MATRIX_COLUMNS,
+    STANCE_COLOURS,
     STANCE_COLUMNS,
     by_source,
     evidence_html,
     load_issues,
     load_markers,
+    matrix_html,
     matrix_wide,
     pairwise,
     stance_matrix,
@@ -133,8 +137,14 @@ def test_evidence_html_escapes_and_marks():
     st = statements(sents, mentions).iloc[0]
     html = evidence_html(st, sents)
     assert "<b>" not in html and "&lt;b&gt;" in html
-    assert '<mark class="speaker">Zelensky</mark>' in html
-    assert '<mark class="cue">said</mark>' in html and 'class="content"' in html
+    assert re.search(r'<mark class="speaker"[^>]*>Zelensky</mark>', html)
+    assert re.search(r'<mark class="cue"[^>]*>said</mark>', html) and 'class="content"' in html
+
+
+def test_matrix_html_is_escaped_and_coloured():
+    st = stance_of("Putin welcomed the <i>talks</i>.")
+    out = matrix_html(stance_matrix(st))
+    assert "<i>" not in out and "supports" in out and STANCE_COLOURS["supports"] in out
 
 
 @pytest.mark.parametrize("name, body, problem", [
