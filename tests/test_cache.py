@@ -137,3 +137,11 @@ def test_keys_hash_the_exact_row(articles):
     moved = articles.copy()
     moved.loc[0, "text"] = moved.loc[0, "text"] + " "
     assert cache.article_keys(moved)[1:] == keys[1:] and cache.article_keys(moved)[0] != keys[0]
+
+
+def test_pool_workers_write_the_cache(tmp_path, monkeypatch, articles, reference):
+    monkeypatch.setattr(engine, "MIN_POOL_ARTICLES", 0)
+    assert_same(reference, engine.run(articles, cache=tmp_path, workers=2, chunk_size=3))
+    assert engine.last_run["computed"] == len(articles)
+    assert_same(reference, engine.run(articles, cache=tmp_path, workers=2, chunk_size=3))
+    assert engine.last_run["computed"] == 0

@@ -175,7 +175,7 @@ def _compute_local(articles, bounds, func, store, workers, progress, profile):
     bar = _progress_bar(len(articles), progress, "analyze")
     results = []
     try:
-        if workers <= 1 or len(articles) < MIN_POOL_ARTICLES or len(bounds) == 1:
+        if workers <= 1 or len(articles) < MIN_POOL_ARTICLES or len(bounds) <= 1:
             for a, b in bounds:
                 results.append(_compute(articles.iloc[a:b], func, store, profile))
                 if bar is not None:
