@@ -7,7 +7,6 @@ OUT ?= reports
 STAMP := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYTHONWARNINGS := ignore::DeprecationWarning
-export MPLBACKEND := Agg
 
 .PHONY: setup report test unit nbval lab notebooks lint bench clean
 
