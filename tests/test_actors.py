@@ -10,18 +10,12 @@ from newslens.actors import (
     load_actors,
     unknown_entities,
 )
-from newslens.paths import seeds_dir
+from newslens.corpus import load_corpus
 from newslens.sentences import sentences
 
 
 def seed_articles() -> pd.DataFrame:
-    rows = []
-    for path in sorted(seeds_dir().glob("*.txt")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        first = next(i for i, line in enumerate(lines) if line.strip())
-        rows.append({"article_id": path.stem, "title": lines[first].strip(),
-                     "text": "\n".join(lines[first + 1:]).strip()})
-    return pd.DataFrame(rows)
+    return load_corpus("seeds")
 
 
 def arts(*texts: str, title: str = "Talks resume") -> pd.DataFrame:

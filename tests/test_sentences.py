@@ -1,18 +1,11 @@
 import pandas as pd
 import pytest
-from newslens.paths import seeds_dir
+from newslens.corpus import load_corpus
 from newslens.sentences import COLUMNS, sentences, split_spans
 
 
 def seed_articles() -> pd.DataFrame:
-    """The seed corpus as an articles frame (first non-empty line = title, rest = body)."""
-    rows = []
-    for path in sorted(seeds_dir().glob("*.txt")):
-        lines = path.read_text(encoding="utf-8").splitlines()
-        first = next(i for i, line in enumerate(lines) if line.strip())
-        rows.append({"article_id": path.stem, "title": lines[first].strip(),
-                     "text": "\n".join(lines[first + 1:]).strip()})
-    return pd.DataFrame(rows)
+    return load_corpus("seeds")
 
 
 def split(text: str) -> list[str]:
