@@ -248,24 +248,7 @@ def test_lexicon_errors_name_file_and_problem(tmp_path, body, problem):
 def seed():
     articles = newslens.load_corpus("seeds")
     sents = newslens.sentences(articles)
-    try:
-        from newslens.actors import actor_mentions
-    except ImportError:  # actors.py not merged yet: the hand-built gazetteer
-        return statements(*_seed_frames(sents))
-    return statements(sents, actor_mentions(articles, sents))
-
-
-def _seed_frames(sents):
-    rows = []
-    for r in sents.itertuples():
-        _s, m = frames(r.text, pronouns={"He": "putin", "he": "putin", "his": "putin"})
-        m["start"] += r.start
-        m["end"] += r.start
-        m["sentence"] = r.sentence
-        m["article_id"] = r.article_id
-        m["field"] = r.field
-        rows.append(m)
-    return sents, pd.concat(rows, ignore_index=True)
+    return statements(sents, newslens.actor_mentions(articles, sents))
 
 
 @pytest.mark.parametrize("cue, speaker, content_start", [
