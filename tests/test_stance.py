@@ -119,6 +119,12 @@ def test_pairwise_relations():
     assert pairs == {"sanctions": "one silent", "talks": "agree"}
 
 
+def test_pairwise_two_against_is_not_agreement():
+    st = stance_of("Putin rejected the sanctions.", "Zelensky criticised the sanctions.")
+    pairs = pairwise(st).set_index("issue")["relation"].to_dict()
+    assert pairs == {"sanctions": "both against"}
+
+
 def test_by_source_compares_sources():
     s1, m1 = frames("Putin welcomed the talks.")
     s2, m2 = frames("Putin rejected the talks.")

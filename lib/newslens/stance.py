@@ -349,7 +349,9 @@ def pairwise(table: pd.DataFrame) -> pd.DataFrame:
     speakers who both spoke on at least one shared issue; each such pair lists every issue
     either of them spoke on. Stances agree when they fall in the same family: for (supports,
     supports (conditional)), against (opposes, skeptical), conditional (demands), neutral;
-    "one neutral" when exactly one side is neutral, else "differ".
+    "one neutral" when exactly one side is neutral, else "differ". Two "against" stances are
+    reported as "both against", not "agree": each may be against the other (Putin dismisses
+    concerns about Russia, von der Leyen criticises Russia), so the evidence decides.
     """
     matrix = table if "n_statements" in table.columns else stance_matrix(table)
     if len(matrix) == 0:
@@ -369,7 +371,8 @@ def pairwise(table: pd.DataFrame) -> pd.DataFrame:
             elif "neutral" in (sa, sb) and sa != sb:
                 relation = "one neutral"
             else:
-                relation = "agree" if FAMILY[sa] == FAMILY[sb] else "differ"
+                same = FAMILY[sa] == FAMILY[sb]
+                relation = ("both against" if FAMILY[sa] == "against" else "agree") if same else "differ"
             rows.append([a, b, issue, labels[issue], sa or "", sb or "", relation])
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
