@@ -2,6 +2,30 @@
 
 __version__ = "0.1.0"
 
-from newslens.actors import actor_mentions, load_actors, unknown_entities  # noqa: F401
-from newslens.corpus import CorpusError, load_corpus, load_report  # noqa: F401
-from newslens.sentences import sentences  # noqa: F401
+from newslens.actors import actor_mentions, load_actors, unknown_entities
+from newslens.attribution import statements
+from newslens.corpus import CorpusError, load_corpus, load_report
+from newslens.pipeline import analyze
+from newslens.sentences import sentences
+from newslens.sentiment import actor_sentiment, mention_sentiment, sentence_sentiment
+from newslens.stance import stance_matrix, stances
+from newslens.territory import region_rollup, territorial_claims
+
+__all__ = [
+    "CorpusError",
+    "actor_mentions",
+    "actor_sentiment",
+    "analyze",
+    "load_actors",
+    "load_corpus",
+    "load_report",
+    "mention_sentiment",
+    "region_rollup",
+    "sentence_sentiment",
+    "sentences",
+    "stance_matrix",
+    "stances",
+    "statements",
+    "territorial_claims",
+    "unknown_entities",
+]
