@@ -58,6 +58,10 @@ def show(
         parts.append(f"<caption>{html.escape(caption or '')}{note}</caption>")
     numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])}
     align = {c: "right" if c in numeric else "left" for c in shown.columns}
+    # Keep evidence readable in wide tables: long-text columns get a minimum width.
+    for col in shown.columns:
+        if col in html_columns or (col not in numeric and _longest(shown[col]) > 80):
+            align[col] += ";min-width:28em"
     parts.append("<thead><tr>")
     parts.extend(
         f'<th style="text-align:{align[col]}">{html.escape(str(col))}</th>' for col in shown.columns
@@ -73,6 +77,10 @@ def show(
         parts.append(f'<tr><td colspan="{max(len(shown.columns), 1)}"><em>no rows</em></td></tr>')
     parts.append("</tbody></table>")
     return HTMLTable(shown, "".join(parts))
+
+
+def _longest(column: pd.Series) -> int:
+    return int(column.astype(str).str.len().max()) if len(column) else 0
 
 
 def highlight_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
