@@ -20,7 +20,7 @@ def test_analyze_seed_writes_tables(tmp_path, capsys):
     articles = pd.read_csv(tmp_path / "articles.csv")
     assert len(articles) == 1
     out = capsys.readouterr().out
-    assert "Loaded 1 articles" in out and "mentions.csv" in out
+    assert "Loaded 1 article from" in out and "mentions.csv" in out
 
 
 def test_analyze_empty_load_report_still_has_header(tmp_path):

@@ -22,7 +22,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         table.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
-    print(f"Loaded {len(articles)} articles from {args.corpus}")
+    print(f"Loaded {len(articles)} article{'' if len(articles) == 1 else 's'} from {args.corpus}")
     if len(report):
         print(f"Load report: {len(report)} problem(s)")
         for row in report.itertuples(index=False):
