@@ -145,3 +145,19 @@ def test_pool_workers_write_the_cache(tmp_path, monkeypatch, articles, reference
     assert engine.last_run["computed"] == len(articles)
     assert_same(reference, engine.run(articles, cache=tmp_path, workers=2, chunk_size=3))
     assert engine.last_run["computed"] == 0
+
+
+def test_analyze_caches_the_summaries_too(tmp_path, articles, calls):
+    first = pipeline.analyze(articles, cache=tmp_path, workers=1)
+    assert engine.last_run["summary_cached"] is False
+    calls.clear()
+    second = pipeline.analyze(articles, cache=tmp_path, workers=1)
+    assert calls == [] and engine.last_run["summary_cached"] is True
+    assert_same(first, second)
+    for path in tmp_path.glob("*/summary-*.nlc"):
+        path.write_bytes(path.read_bytes()[:-10])
+    assert_same(first, pipeline.analyze(articles, cache=tmp_path, workers=1))
+    assert engine.last_run["summary_cached"] is False
+    third = pipeline.analyze(articles.iloc[:-1], cache=tmp_path, workers=1)
+    assert engine.last_run["summary_cached"] is False  # another corpus, other summaries
+    assert_same(pipeline.analyze(articles.iloc[:-1], cache=False), third)

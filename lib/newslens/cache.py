@@ -169,29 +169,38 @@ class ArticleCache:
     def read_pack(self, pack: str) -> dict | None:
         """{"keys", "article_ids", "tables"} of a pack, or None (deleted) when it fails checks."""
         path = self.dir / f"{pack}.nlc"
-        try:
-            data = path.read_bytes()
-        except OSError:
-            _unlink(path.with_suffix(".keys"))
-            return None
-        body = data[len(MAGIC) + 32:]
-        ok = (data[:len(MAGIC)] == MAGIC
-              and hashlib.sha256(body).digest() == data[len(MAGIC):len(MAGIC) + 32])
+        body = _read_checked(path)
         content = None
-        if ok:
+        if body is not None:
             try:
                 stream = io.BytesIO(body)
                 keys, ids = pickle.load(stream)
                 tables = pickle.load(stream)
-                content = {"keys": keys, "article_ids": ids, "tables": tables}
-                ok = (len(keys) == len(ids) and isinstance(tables, dict)
-                      and all(isinstance(t, pd.DataFrame) for t in tables.values()))
+                if (len(keys) == len(ids) and isinstance(tables, dict)
+                        and all(isinstance(t, pd.DataFrame) for t in tables.values())):
+                    content = {"keys": keys, "article_ids": ids, "tables": tables}
             except Exception:  # noqa: BLE001 - any unpickling failure means a bad pack
-                ok = False
-        if not ok:
+                content = None
+        if content is None:
             _unlink(path, path.with_suffix(".keys"))
-            return None
         return content
+
+    def read_blob(self, name: str):
+        """A stored object (`write_blob`), or None when missing or failing checks (deleted)."""
+        path = self.dir / f"{name}.nlc"
+        body = _read_checked(path)
+        if body is None:
+            _unlink(path)
+        try:
+            return pickle.loads(body) if body is not None else None
+        except Exception:  # noqa: BLE001 - any unpickling failure means a bad file
+            _unlink(path)
+            return None
+
+    def write_blob(self, name: str, obj) -> None:
+        self.dir.mkdir(parents=True, exist_ok=True)
+        body = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        _atomic_write(self.dir / f"{name}.nlc", MAGIC + hashlib.sha256(body).digest() + body)
 
     # -- writing ----------------------------------------------------------------------------
     def write_pack(self, keys: list[str], article_ids: list, tables_payload: bytes) -> None:
@@ -215,6 +224,19 @@ class ArticleCache:
                 others.append((used.stat().st_mtime if used.exists() else 0.0, sub))
         for _, sub in sorted(others, reverse=True)[KEEP_FINGERPRINTS - 1:]:
             shutil.rmtree(sub, ignore_errors=True)
+
+
+def _read_checked(path: Path) -> bytes | None:
+    """The body of a cache file whose magic and sha256 check out, else None."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(MAGIC) + 32
+    body = data[head:]
+    if data[:len(MAGIC)] != MAGIC or hashlib.sha256(body).digest() != data[len(MAGIC):head]:
+        return None
+    return body
 
 
 def _pack_body(keys, article_ids, tables_payload: bytes) -> bytes:

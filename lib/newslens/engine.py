@@ -17,6 +17,7 @@ Chunks are sent as small DataFrames; results come back pickled once (also the ca
 
 from __future__ import annotations
 
+import hashlib
 import math
 import multiprocessing as mp
 import os
@@ -171,16 +172,16 @@ def _progress_bar(total: int, progress, desc: str):
     return tqdm(total=total, desc=desc, unit="article", smoothing=0.1)
 
 
-def _compute_local(articles, bounds, func, store, workers, progress, profile):
+def _compute_local(articles, bounds, func, store, workers, progress, profile, collect):
+    """Compute the chunks, handing each result to `collect` as soon as it arrives (in order)."""
     bar = _progress_bar(len(articles), progress, "analyze")
-    results = []
     try:
         if workers <= 1 or len(articles) < MIN_POOL_ARTICLES or len(bounds) <= 1:
             for a, b in bounds:
-                results.append(_compute(articles.iloc[a:b], func, store, profile))
+                collect(*_compute(articles.iloc[a:b], func, store, profile))
                 if bar is not None:
                     bar.update(b - a)
-            return results
+            return
         func_ref = _func_ref(func) if _importable(func) else func
         env = {k: v for k, v in os.environ.items() if k.startswith("NEWSLENS_")}
         with ProcessPoolExecutor(max_workers=min(workers, len(bounds)),
@@ -188,11 +189,11 @@ def _compute_local(articles, bounds, func, store, workers, progress, profile):
                                  initargs=(env,)) as pool:
             futures = [pool.submit(_compute, articles.iloc[a:b], func_ref, store, profile)
                        for a, b in bounds]
-            for (a, b), fut in zip(bounds, futures):
-                results.append(fut.result())
+            for i, (a, b) in enumerate(bounds):
+                collect(*futures[i].result())
+                futures[i] = None  # free the payload
                 if bar is not None:
                     bar.update(b - a)
-        return results
     finally:
         if bar is not None:
             bar.close()
@@ -212,7 +213,7 @@ def _partition(part: pd.DataFrame, func_ref, partition_info=None) -> pd.DataFram
     return pd.DataFrame({"partition": [number], "payload": [payload]})
 
 
-def _compute_dask(articles, bounds, func, store, workers, scheduler, progress):
+def _compute_dask(articles, bounds, func, store, workers, scheduler, progress, collect):
     import dask
     import dask.dataframe as dd
 
@@ -255,10 +256,11 @@ def _compute_dask(articles, bounds, func, store, workers, scheduler, progress):
     payloads = result["payload"].tolist()
     if len(payloads) != len(bounds):
         raise RuntimeError(f"dask returned {len(payloads)} partitions, expected {len(bounds)}")
-    if store is not None:
-        for (a, b), payload in zip(bounds, payloads):
+    del result
+    for (a, b), payload in zip(bounds, payloads):
+        if store is not None:
             _store(store, articles.iloc[a:b], payload)
-    return [(p, {}) for p in payloads]
+        collect(payload, {})
 
 
 # ---- the engine --------------------------------------------------------------------------
@@ -307,7 +309,8 @@ def run(articles: pd.DataFrame, func=None, *, workers: int | None = None,
     pieces: list[dict] = []
     missing = np.arange(len(articles))
     if store is not None:
-        pieces, missing = _from_cache(store, articles)
+        keys = cache_mod.article_keys(articles)
+        pieces, missing = _from_cache(store, articles, keys)
         stats["cached"] = len(articles) - len(missing)
 
     todo = articles.iloc[missing]
@@ -317,17 +320,18 @@ def run(articles: pd.DataFrame, func=None, *, workers: int | None = None,
     patched = _instrument() if profile else []
     if profile:
         _stage_times.clear()
+    def collect(payload: bytes, times: dict) -> None:
+        pieces.append(pickle.loads(payload))
+        for name, (sec, calls) in times.items():
+            entry = stats["stages"].setdefault(name, [0.0, 0])
+            entry[0] += sec
+            entry[1] += calls
+
     try:
         if bounds and engine == "dask":
-            results = _compute_dask(todo, bounds, func, store, workers, scheduler, progress)
+            _compute_dask(todo, bounds, func, store, workers, scheduler, progress, collect)
         else:
-            results = _compute_local(todo, bounds, func, store, workers, progress, profile)
-        for payload, times in results:
-            pieces.append(pickle.loads(payload))
-            for name, (sec, calls) in times.items():
-                entry = stats["stages"].setdefault(name, [0.0, 0])
-                entry[0] += sec
-                entry[1] += calls
+            _compute_local(todo, bounds, func, store, workers, progress, profile, collect)
     finally:
         if patched:
             for name, obj in patched:
@@ -339,14 +343,15 @@ def run(articles: pd.DataFrame, func=None, *, workers: int | None = None,
         except OSError:
             pass
     tables = combine(pieces, articles)
+    if store is not None:
+        stats["corpus_key"] = hashlib.sha256("\n".join(keys).encode()).hexdigest()
     last_run.clear()
     last_run.update(stats, seconds=time.perf_counter() - t0)
     return tables
 
 
-def _from_cache(store, articles: pd.DataFrame) -> tuple[list[dict], np.ndarray]:
+def _from_cache(store, articles: pd.DataFrame, keys: list[str]) -> tuple[list[dict], np.ndarray]:
     """Tables of the cached articles (restricted to them) and positions of the others."""
-    keys = cache_mod.article_keys(articles)
     index = store.index()
     wanted: dict[str, list[str]] = {}
     for key in keys:
@@ -383,7 +388,7 @@ def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFram
     position = pd.Series(np.arange(len(articles)), index=articles["article_id"].to_numpy())
     out = {}
     for name in names:
-        parts = [p[name] for p in pieces if name in p]
+        parts = [p.pop(name) for p in pieces if name in p]  # pieces are freed as we go
         full = [t for t in parts if len(t)]
         if len(full) == 1:
             table = full[0]
@@ -391,12 +396,15 @@ def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFram
             table = _restore_dtypes(pd.concat(full, ignore_index=True), full)
         else:
             table = parts[0]
-        if len(parts) > 1 and len(table) and "article_id" in table.columns:
-            if any(k in table.columns for k in TABLE_KEYS.get(name, [])):
-                table = sort_table(name, table)
+        if len(full) > 1 and "article_id" in table.columns:
+            keys = [k for k in TABLE_KEYS.get(name, []) if k in table.columns]
+            if keys:
+                if not _is_sorted(table, keys):  # usual case: chunks arrive in order
+                    table = sort_table(name, table)
             else:
                 order = position.reindex(table["article_id"].to_numpy()).to_numpy()
-                table = table.iloc[np.argsort(order, kind="stable")]
+                if not (np.diff(order) >= 0).all():
+                    table = table.iloc[np.argsort(order, kind="stable")]
         out[name] = table.reset_index(drop=True)
     return out
 
@@ -415,3 +423,47 @@ def _restore_dtypes(table: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFr
                 except (TypeError, ValueError):
                     pass
     return table
+
+
+def _is_sorted(table: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether rows are already in lexicographic order of `keys` (then a stable sort is a no-op);
+    False when unsure (missing values, incomparable types)."""
+    before = np.zeros(len(table) - 1, dtype=bool)  # row i < row i+1 decided
+    equal = np.ones(len(table) - 1, dtype=bool)
+    try:
+        for key in keys:
+            col = table[key]
+            if isinstance(col.dtype, pd.CategoricalDtype) or col.isna().any():
+                return False
+            values = col.to_numpy()
+            a, b = values[:-1], values[1:]
+            before |= equal & (a < b)
+            equal &= a == b
+    except TypeError:
+        return False
+    return bool((before | equal).all())
+
+
+def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame, func, cache=None,
+              ) -> dict[str, pd.DataFrame]:
+    """`func(tables, articles)` (corpus-level tables), cached for an unchanged corpus.
+
+    Call right after `run` on the same articles with the same `cache`: the key is the corpus'
+    article keys (from `last_run`) and the fingerprint of code and data.
+    """
+    store = cache_mod.ArticleCache.open(cache, func)
+    corpus_key = last_run.get("corpus_key")
+    if store is None or corpus_key is None or last_run.get("articles") != len(articles):
+        return func(tables, articles)
+    name = "summary-" + hashlib.sha256(f"{store.fingerprint}\n{corpus_key}".encode()).hexdigest()
+    found = store.read_blob(name)
+    if isinstance(found, dict) and all(isinstance(t, pd.DataFrame) for t in found.values()):
+        last_run["summary_cached"] = True
+        return found
+    out = func(tables, articles)
+    try:
+        store.write_blob(name, out)
+    except OSError as err:
+        print(f"newslens: cache not written ({err})", file=sys.stderr)
+    last_run["summary_cached"] = False
+    return out

@@ -70,11 +70,11 @@ def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
     the default folder, a folder, or False), on `workers` processes (default: every core) or on
     Dask (`engine="dask"`, `scheduler` address), with a progress bar on terminals.
     """
-    from newslens.engine import run
+    from newslens import engine as engines
 
-    tables = run(articles, workers=workers, cache=cache, engine=engine, scheduler=scheduler,
-                 progress=progress)
-    tables.update(summarize(tables, articles))
+    tables = engines.run(articles, workers=workers, cache=cache, engine=engine,
+                         scheduler=scheduler, progress=progress)
+    tables.update(engines.summarize(tables, articles, summarize, cache))
     return tables
 
 
