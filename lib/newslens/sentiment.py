@@ -185,7 +185,13 @@ def bootstrap_ci(values, seed: int = 0, n_boot: int = N_BOOT, key=None) -> tuple
     if len(x) < 2:
         return float("nan"), float("nan")
     rng = np.random.default_rng(_group_seed(seed, key))
-    means = x[rng.integers(0, len(x), size=(n_boot, len(x)))].mean(axis=1)
+    # Resamples drawn in blocks of rows (~4M indices): the same draws and means as one
+    # (n_boot, n) array, without its memory (1.6 GB at n=50k) and much faster.
+    block = max(1, 4_000_000 // len(x))
+    means = np.concatenate([
+        x[rng.integers(0, len(x), size=(min(block, n_boot - i), len(x)))].mean(axis=1)
+        for i in range(0, n_boot, block)
+    ])
     lo, hi = np.percentile(means, [2.5, 97.5])
     return float(lo), float(hi)
 
