@@ -156,6 +156,25 @@ def _sentence(rng: random.Random, v: dict, person: tuple, other: tuple) -> str:
             f"comment.")
 
 
+CLAUSES = [
+    ", according to officials familiar with the negotiations",
+    ", as diplomats in {region} and Brussels weighed the next steps",
+    ", a move that analysts said could reshape the talks over {region}",
+    ", even as fighting continued along the front line near {region}",
+    ", although neither side has published the full text of the proposal",
+    ", which {state} has described as {tone}",
+    ", two people briefed on the discussions said on condition of anonymity",
+    " after weeks of shuttle diplomacy between Washington, Moscow and Kyiv",
+]
+
+
+def _clause(rng: random.Random, v: dict) -> str:
+    """A subordinate clause that lengthens a sentence to news length (~25 words)."""
+    return rng.choice(CLAUSES).format(region=rng.choice(v["regions"]),
+                                      state=rng.choice(v["states"]),
+                                      tone=rng.choice(POSITIVE + NEGATIVE + NEUTRAL))
+
+
 def article(i: int, seed: int = 0, vocab: dict | None = None, words: int = 600) -> dict:
     """Article number `i` (a record with title, text, source, published, url)."""
     v = vocab or vocabulary()
@@ -174,6 +193,8 @@ def article(i: int, seed: int = 0, vocab: dict | None = None, words: int = 600) 
         for _ in range(rng.randrange(2, 5)):
             speaker, counterpart = (person, other) if rng.random() < 0.6 else (other, person)
             s = _sentence(rng, v, speaker, counterpart)
+            if s.endswith(".") and not s.endswith(("”", "p.m.", "a.m.")) and rng.random() < 0.7:
+                s = s[:-1] + _clause(rng, v) + "."
             para.append(s)
             n += s.count(" ") + 1
         paragraphs.append(" ".join(para))
