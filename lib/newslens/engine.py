@@ -160,10 +160,15 @@ def _mp_context():
     return mp.get_context("spawn")
 
 
-def _progress_bar(total: int, progress, desc: str):
+def _want_progress(total: int, progress) -> bool:
+    """Explicit choice, else: a terminal, 500+ articles to compute, not under pytest."""
     if progress is None:
-        progress = total >= 500 and sys.stderr.isatty() and "PYTEST_CURRENT_TEST" not in os.environ
-    if not progress:
+        return total >= 500 and sys.stderr.isatty() and "PYTEST_CURRENT_TEST" not in os.environ
+    return bool(progress)
+
+
+def _progress_bar(total: int, progress, desc: str):
+    if not _want_progress(total, progress):
         return None
     if "ipykernel" in sys.modules:
         from tqdm.auto import tqdm
@@ -231,7 +236,13 @@ def _compute_dask(articles, bounds, func, store, workers, scheduler, progress, c
         client = cluster = None
         try:
             if scheduler in LOCAL_SCHEDULERS:
-                result = out.compute(scheduler=scheduler)
+                from dask.diagnostics import ProgressBar
+
+                if _want_progress(len(articles), progress):
+                    with ProgressBar(out=sys.stderr):
+                        result = out.compute(scheduler=scheduler)
+                else:
+                    result = out.compute(scheduler=scheduler)
             else:
                 from distributed import Client, LocalCluster
 
@@ -242,7 +253,7 @@ def _compute_dask(articles, bounds, func, store, workers, scheduler, progress, c
                 else:
                     client = Client(scheduler)
                 future = client.compute(out)
-                if progress:
+                if _want_progress(len(articles), progress):
                     from distributed import progress as dask_progress
 
                     dask_progress(future)
