@@ -27,3 +27,10 @@ def test_highlight_spans_marks_in_order_and_skips_overlaps():
     assert out == (
         '<mark class="speaker">Putin</mark> <mark class="cue">said</mark> &lt;b&gt;no&lt;/b&gt;.'
     )
+
+
+def test_show_widens_long_text_and_copes_with_missing_values():
+    df = pd.DataFrame({"note": [None, None], "evidence": ["x" * 120, None], "n": [1, 2]})
+    html = show(df)._repr_html_()
+    assert html.count("min-width:28em") == 3  # the evidence header and its two cells
+    assert "<td style=\"text-align:left\"></td>" in html

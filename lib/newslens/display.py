@@ -80,7 +80,7 @@ def show(
 
 
 def _longest(column: pd.Series) -> int:
-    return int(column.astype(str).str.len().max()) if len(column) else 0
+    return max((len(str(value)) for value in column if isinstance(value, str)), default=0)
 
 
 def highlight_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
