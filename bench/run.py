@@ -44,7 +44,7 @@ def _rss_mb() -> tuple[float, float]:
     return own, kids
 
 
-def one(n: int, workers: int | None, with_cache: bool) -> dict:
+def one(n: int, workers: int | None) -> dict:
     """Time analyze on n generated articles (run in its own process)."""
     from newslens import engine, pipeline
 
@@ -59,18 +59,22 @@ def one(n: int, workers: int | None, with_cache: bool) -> dict:
     out = {"n": n, "workers": engine.last_run["workers"], "wall": wall,
            "sentences": len(tables["sentences"]), "mentions": len(tables["mentions"]),
            "stages": stages, "rows": {k: len(v) for k, v in tables.items()}}
-    del tables
-    if with_cache:
-        with tempfile.TemporaryDirectory() as folder:
-            runs = {}
-            for label, frame in (("cold", articles), ("warm", articles),
-                                 ("plus_one", corpus.generate(n + 1))):
-                t = time.perf_counter()
-                pipeline.analyze(frame, workers=workers, cache=folder, progress=False)
-                runs[label] = (time.perf_counter() - t, engine.last_run["computed"])
-            out["cache"] = runs
     out["rss_parent"], out["rss_worker"] = _rss_mb()
     return out
+
+
+def cache_runs(n: int, workers: int | None) -> dict:
+    """analyze with a fresh cache: cold run, warm rerun, rerun with one article added."""
+    from newslens import engine, pipeline
+
+    runs = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for label, frame in (("cold", corpus.generate(n)), ("warm", corpus.generate(n)),
+                             ("plus_one", corpus.generate(n + 1))):
+            t = time.perf_counter()
+            pipeline.analyze(frame, workers=workers, cache=folder, progress=False)
+            runs[label] = (time.perf_counter() - t, engine.last_run["computed"])
+    return {"n": n, "cache": runs}
 
 
 def naive(n: int = 60) -> dict:
@@ -111,7 +115,7 @@ def floor(sample: int = 200) -> dict:
     return {"per_sentence": (time.perf_counter() - t0) / len(sents), "sample": len(sents)}
 
 
-def _child(n: int, workers: int | None, with_cache: bool) -> dict:
+def _child(n: int, workers: int | None, with_cache: bool = False) -> dict:
     cmd = [sys.executable, __file__, "--one", str(n)]
     if workers:
         cmd += ["--workers", str(workers)]
@@ -214,14 +218,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one is not None:
-        print(json.dumps(one(args.one, args.workers, args.cache)))
+        run = cache_runs if args.cache else one
+        print(json.dumps(run(args.one, args.workers)))
         return 0
     sizes = args.sizes or ([1000, 10_000] + ([50_000] if args.large else []))
-    cached = max([s for s in sizes if s <= 10_000] or [min(sizes)])
+    cache_size = max([s for s in sizes if s <= 10_000] or [min(sizes)])
     results = []
     for n in sizes:
         print(f"running {n:,} articles ...", file=sys.stderr, flush=True)
-        results.append(_child(n, args.workers, n == cached))
+        results.append(_child(n, args.workers))
+        if n == cache_size:
+            print(f"cache runs at {n:,} articles ...", file=sys.stderr, flush=True)
+            results[-1]["cache"] = _child(n, args.workers, with_cache=True)["cache"]
     print("running baselines ...", file=sys.stderr, flush=True)
     report(results, naive(), floor())
     return 0
