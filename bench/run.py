@@ -33,6 +33,7 @@ sys.path.insert(0, str(HERE))
 
 import corpus
 
+LIKE_FOR_LIKE = ("sentences", "actor_mentions", "sentence_sentiment", "mention_sentiment")
 TARGETS = {"wall_10k": 30.0, "naive_ratio": 10.0, "floor_ratio": 1.5, "rss_mb": 1536.0,
            "growth_50k": 5.5}
 
@@ -182,6 +183,14 @@ def report(results: list[dict], nv: dict, fl: dict) -> None:
         print(f"growth 10k -> 50k: {by_n[50_000]['wall'] / by_n[10_000]['wall']:.2f}x "
               f"(target <= {TARGETS['growth_50k']})")
 
+    for r in results:
+        like = sum(r["stages"].get(k, 0.0) for k in LIKE_FOR_LIKE)
+        print(f"like-for-like at {r['n']:,}: the naive baseline's work (splitting, actor "
+              f"mentions, sentence and mention sentiment) takes {like:.1f} CPU-s in the pipeline "
+              f"({like / r['workers']:.1f} s on {r['workers']} workers) vs "
+              f"{nv['per_article'] * r['n']:.0f} s naive: "
+              f"{nv['per_article'] * r['n'] / like:.1f}x less CPU, "
+              f"{nv['per_article'] * r['n'] * r['workers'] / like:.1f}x faster on all workers")
     big = results[-1]
     total = sum(big["stages"].values())
     print(f"\nper-stage CPU time at {big['n']:,} articles (summed over workers):")
