@@ -15,7 +15,9 @@ Classes: polarity > +0.05 positive, < -0.05 negative, otherwise neutral (`THRESH
 
 from __future__ import annotations
 
+import os
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -196,6 +198,14 @@ def bootstrap_ci(values, seed: int = 0, n_boot: int = N_BOOT, key=None) -> tuple
     return float(lo), float(hi)
 
 
+def _bootstrap_groups(grouped, seed: int) -> list[tuple[float, float]]:
+    """bootstrap_ci of every group, in group order, on a few threads (each group has its own
+    seeded generator, so the numbers do not depend on the threads; numpy releases the GIL)."""
+    jobs = [(k if isinstance(k, tuple) else (k,), v.to_numpy(dtype=float)) for k, v in grouped]
+    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
+        return list(pool.map(lambda job: bootstrap_ci(job[1], seed=seed, key=job[0]), jobs))
+
+
 def _with_by(ms: pd.DataFrame, by, articles) -> tuple[pd.DataFrame, list[str]]:
     if by is None:
         return ms, []
@@ -237,11 +247,12 @@ def actor_sentiment(
     scorer = str(ms["scorer"].iloc[0])
     long = _voice_rows(ms)
     rows = []
-    for key, g in long.groupby(["actor_id", *by, "voice"], sort=True, dropna=False):
+    keys = ["actor_id", *by, "voice"]
+    cis = _bootstrap_groups(long.groupby(keys, sort=True, dropna=False)["target_polarity"], seed)
+    for (key, g), (lo, hi) in zip(long.groupby(keys, sort=True, dropna=False), cis):
         key = key if isinstance(key, tuple) else (key,)
         pol = g["target_polarity"].to_numpy(dtype=float)
         lab = g["label"].to_numpy()
-        lo, hi = bootstrap_ci(pol, seed=seed, key=key)
         rows.append(
             {
                 "actor_id": key[0],
