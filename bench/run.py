@@ -191,11 +191,17 @@ def report(results: list[dict], nv: dict, fl: dict) -> None:
               f"{nv['per_article'] * r['n']:.0f} s naive: "
               f"{nv['per_article'] * r['n'] / like:.1f}x less CPU, "
               f"{nv['per_article'] * r['n'] * r['workers'] / like:.1f}x faster on all workers")
-    big = results[-1]
-    total = sum(big["stages"].values())
-    print(f"\nper-stage CPU time at {big['n']:,} articles (summed over workers):")
-    for name, sec in sorted(big["stages"].items(), key=lambda kv: -kv[1]):
-        print(f"  {name:<22} {sec:>8.1f} s {100 * sec / total:>5.1f}%")
+    names = sorted({k for r in results for k in r["stages"]},
+                   key=lambda k: -results[-1]["stages"].get(k, 0.0))
+    print("\nper-stage CPU time, ms per article (summed over workers; summaries run once, "
+          "in the main process, after the workers):")
+    print(f"  {'stage':<28}" + "".join(f"{r['n']:>10,}" for r in results))
+    for name in names:
+        print(f"  {name:<28}" + "".join(
+            f"{1000 * r['stages'].get(name, 0.0) / r['n']:>10.2f}" for r in results))
+    print(f"  {'total CPU':<28}" + "".join(
+        f"{1000 * sum(r['stages'].values()) / r['n']:>10.2f}" for r in results))
+    print(f"  {'wall':<28}" + "".join(f"{1000 * r['wall'] / r['n']:>10.2f}" for r in results))
     for r in results:
         if "cache" in r:
             c = r["cache"]

@@ -122,16 +122,24 @@ def _func_ref(func) -> str:
     return f"{func.__module__}.{func.__qualname__}"
 
 
-def _compute(chunk: pd.DataFrame, func_ref, store, profile: bool):
-    """Tables of one chunk, pickled (the IPC and cache format); stored in the cache if any."""
+def _compute(chunk: pd.DataFrame, func_ref, store, profile: bool, as_bytes: bool = True):
+    """Tables of one chunk, pickled for a pool (the IPC and cache format) unless `as_bytes` is
+    False (in-process); stored in the cache if any."""
     func = _resolve(func_ref)
     if profile and not any(getattr(v, "__newslens_timed__", False)
                            for v in vars(sys.modules["newslens.pipeline"]).values()):
         _instrument()  # a fresh (fork-server) worker
     before = {k: list(v) for k, v in _stage_times.items()}
-    payload = pickle.dumps(func(chunk), protocol=pickle.HIGHEST_PROTOCOL)
+    tables = func(chunk)
+    payload = None
+    if as_bytes or store is not None:
+        payload = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
     if store is not None:
         _store(store, chunk, payload)
+    if as_bytes:
+        del tables
+    else:
+        payload = tables
     times = {k: (v[0] - before.get(k, [0.0, 0])[0], v[1] - before.get(k, [0.0, 0])[1])
              for k, v in _stage_times.items()} if profile else {}
     return payload, times
@@ -170,9 +178,12 @@ def _want_progress(total: int, progress) -> bool:
 def _progress_bar(total: int, progress, desc: str):
     if not _want_progress(total, progress):
         return None
-    if "ipykernel" in sys.modules:
+    try:  # notebook widgets when available, else text (tqdm.auto would warn without them)
+        if "ipykernel" not in sys.modules:
+            raise ImportError
+        import ipywidgets  # noqa: F401
         from tqdm.auto import tqdm
-    else:
+    except ImportError:
         from tqdm import tqdm
     return tqdm(total=total, desc=desc, unit="article", smoothing=0.1)
 
@@ -183,7 +194,7 @@ def _compute_local(articles, bounds, func, store, workers, progress, profile, co
     try:
         if workers <= 1 or len(articles) < MIN_POOL_ARTICLES or len(bounds) <= 1:
             for a, b in bounds:
-                collect(*_compute(articles.iloc[a:b], func, store, profile))
+                collect(*_compute(articles.iloc[a:b], func, store, profile, as_bytes=False))
                 if bar is not None:
                     bar.update(b - a)
             return
@@ -331,8 +342,8 @@ def run(articles: pd.DataFrame, func=None, *, workers: int | None = None,
     patched = _instrument() if profile else []
     if profile:
         _stage_times.clear()
-    def collect(payload: bytes, times: dict) -> None:
-        pieces.append(pickle.loads(payload))
+    def collect(payload, times: dict) -> None:
+        pieces.append(pickle.loads(payload) if isinstance(payload, bytes) else payload)
         for name, (sec, calls) in times.items():
             entry = stats["stages"].setdefault(name, [0.0, 0])
             entry[0] += sec
