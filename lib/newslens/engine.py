@@ -408,6 +408,7 @@ def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFram
     for piece in pieces:
         names.update(dict.fromkeys(piece))
     position = pd.Series(np.arange(len(articles)), index=articles["article_id"].to_numpy())
+    position = position[~position.index.duplicated()]
     out = {}
     for name in names:
         parts = [p.pop(name) for p in pieces if name in p]  # pieces are freed as we go
