@@ -228,3 +228,18 @@ def test_compare_scorers_and_plots(seed):
     ):
         assert ax.get_title()
     plt.close("all")
+
+
+def test_sentiment_tables_reuse_pipeline_tables_or_rescore():
+    from newslens.pipeline import analyze_articles, sentiment_tables, summarize
+
+    arts = load_corpus("seeds")
+    tables = analyze_articles(arts)
+    tables.update(summarize(tables, arts))
+    ms, actors = sentiment_tables(tables)
+    assert ms is tables["mention_sentiment"] and actors is tables["actor_sentiment"]
+    vader_ms, vader_actors = sentiment_tables(tables, scorer="vader")
+    assert set(vader_ms["scorer"]) == {"vader"}
+    assert len(vader_ms) == len(ms) and set(vader_actors["actor_id"]) == set(actors["actor_id"])
+    _, strict = sentiment_tables(tables, min_mentions=50)
+    assert strict["low_sample"].all()

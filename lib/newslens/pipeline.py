@@ -13,7 +13,12 @@ from newslens.actors import actor_mentions
 from newslens.attribution import statements
 from newslens.quantities import quantities
 from newslens.sentences import sentences
-from newslens.sentiment import actor_sentiment, mention_sentiment, sentence_sentiment
+from newslens.sentiment import (
+    MIN_MENTIONS,
+    actor_sentiment,
+    mention_sentiment,
+    sentence_sentiment,
+)
 from newslens.stance import by_source, pairwise, stance_matrix, stances
 from newslens.territory import region_rollup, territorial_claims
 
@@ -76,6 +81,25 @@ def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
                          scheduler=scheduler, progress=progress)
     tables.update(engines.summarize(tables, articles, summarize, cache))
     return tables
+
+
+def sentiment_tables(
+    tables: dict[str, pd.DataFrame], scorer: str | None = None, min_mentions: int = MIN_MENTIONS
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(mention_sentiment, actor_sentiment) for a scorer and sample threshold.
+
+    With the pipeline's defaults the (cached) tables of `analyze` are returned as they are;
+    another scorer or threshold rescores from the cached sentences, mentions and statements.
+    """
+    from newslens.sentiment_scope import DEFAULT_TARGET_SCORER
+
+    scorer = scorer or DEFAULT_TARGET_SCORER
+    if scorer == DEFAULT_TARGET_SCORER and min_mentions == MIN_MENTIONS and "actor_sentiment" in tables:
+        return tables["mention_sentiment"], tables["actor_sentiment"]
+    ms = mention_sentiment(
+        tables["sentences"], tables["mentions"], tables["statements"], scorer=scorer
+    )
+    return ms, actor_sentiment(ms, seed=0, min_mentions=min_mentions)
 
 
 def sort_table(name: str, table: pd.DataFrame) -> pd.DataFrame:
