@@ -14,17 +14,11 @@ import argparse
 import hashlib
 import json
 import random
-import sys
 from pathlib import Path
 
 import pandas as pd
 import yaml
-
-try:
-    from newslens.paths import data_dir
-except ImportError:  # pragma: no cover - running outside the project env
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
-    from newslens.paths import data_dir
+from newslens.paths import data_dir
 
 _FALLBACK_PEOPLE = [
     ("Vladimir Putin", "Putin", ["Russian President"], "Mr."),
