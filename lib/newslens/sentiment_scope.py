@@ -18,6 +18,7 @@ Scope rule for a target mention (character offsets ``start:end`` inside a senten
 from __future__ import annotations
 
 import re
+import string
 from functools import lru_cache
 
 SCORERS = ("textblob", "vader", "blend")
@@ -111,12 +112,58 @@ def check_scorer(scorer: str) -> str:
     return scorer
 
 
+@lru_cache(maxsize=1)
+def _live_words() -> tuple[frozenset[str], frozenset[str]]:
+    """Words that can move TextBlob (lexicon words, emoticons, "(!)") and VADER (lexicon)."""
+    from textblob._text import EMOTICONS
+
+    tb = set(dict.keys(_textblob())) | {"(!)"}
+    for faces in EMOTICONS.values():
+        tb.update(e.lower() for e in faces)
+    return frozenset(tb), frozenset(_vader().lexicon)
+
+
+def _silent(words: list[str], scorer: str) -> bool:
+    """True when no word can score: both lexicon scorers then give exactly 0.0/0.0, no drivers.
+
+    TextBlob only assesses lexicon words and emoticons; VADER only gives valence to lexicon
+    words (looked up as written and punctuation-stripped) and emojis (non-ASCII, never skipped).
+    """
+    tb, vd = _live_words()
+    if scorer in ("textblob", "blend") and not tb.isdisjoint(words):
+        return False
+    if scorer in ("vader", "blend"):
+        for w in words:
+            if not w.isascii() or w in vd or w.strip(string.punctuation) in vd:
+                return False
+    return True
+
+
+# Scores of distinct word lists, shared by every call in this process (bounded).
+_MEMO: dict[tuple, tuple] = {}
+_MEMO_MAX = 200_000
+
+
 def _score_words(words: list[str], scorer: str, want_drivers: bool = False):
     """(polarity, subjectivity, drivers) of normalised words (see `score_text`, `drivers`).
 
     TextBlob gets the word list directly (its own tokenizer is the slow part of a call and keeps
     "isn't" whole, so its negation rule would never fire); VADER gets the words joined by spaces.
+    Each distinct word list is scored once per process; lists with no lexicon word are not scored.
     """
+    key = (scorer, want_drivers, " ".join(words))
+    r = _MEMO.get(key)
+    if r is None:
+        check_scorer(scorer)
+        r = (0.0, 0.0, []) if _silent(words, scorer) else _score_words_raw(words, scorer,
+                                                                             want_drivers)
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        _MEMO[key] = r
+    return r[0], r[1], list(r[2])
+
+
+def _score_words_raw(words: list[str], scorer: str, want_drivers: bool = False):
     drv: list[tuple[str, float]] = []
     tb = vd = None
     if scorer in ("textblob", "blend"):
