@@ -153,3 +153,25 @@ def test_bad_cue_file_gives_clear_error(tmp_path):
     path.write_text("claim_types:\n  land_grab:\n    cues: [grab]\n")
     with pytest.raises(ClaimCuesError, match="unknown claim type"):
         load_claim_cues(path)
+
+
+def test_cue_prefilter_never_hides_a_match():
+    from newslens import territory
+
+    cues = territory.load_claim_cues()
+    texts = [
+        "Russia demands that Ukraine withdraw its troops from Donetsk.",
+        "Kyiv will never cede Zaporizhzhia, he said; the land swap is off the table.",
+        "Russian forces captured Pokrovsk and now control most of the Luhansk region.",
+        "Moscow wants de jure recognition of Crimea as Russian.",
+        "Analysts estimate that Russia holds about 19% of Ukraine.",
+        "The weather in Kherson was mild.",
+    ]
+    for ct in cues.types.values():
+        assert territory._needles(ct.pattern.pattern), ct.name
+        for text in texts:
+            full = [(m.start(), m.end(), m.group(0)) for m in ct.pattern.finditer(text)]
+            assert territory._finditer(ct.pattern, text, text.lower()) == full
+            assert territory._finditer(ct.pattern, text, None) == full
+    assert territory._needles(r"(?:a|\w+)\s+x") is None
+    assert territory._needles(r"\bcede(?:s|d)?\b|gave\s+up") == frozenset({"cede", "gave"})

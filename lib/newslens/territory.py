@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from re import _constants as sre_c
+from re import _parser as sre_parse
 
 import pandas as pd
 import yaml
@@ -122,6 +124,52 @@ def _load_cues(path_str: str, mtime: float) -> Cues:
         fail("sides", "expected a mapping actor -> opposing actor")
     return Cues(types, negated, contexts, sides, raw.get("default_claimant"),
                 int(raw.get("max_distance", 60)))
+
+
+def _required(items) -> frozenset[str] | None:
+    """Lowercase strings one of which every match of this parsed regex contains (None: unknown)."""
+    cands, run = [], ""
+    for op, av in items:
+        if op is sre_c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            cands.append(frozenset([run]))
+            run = ""
+        sub = None
+        if op is sre_c.SUBPATTERN:
+            sub = _required(av[3])
+        elif op is sre_c.BRANCH:
+            alts = [_required(alt) for alt in av[1]]
+            sub = None if any(a is None for a in alts) else frozenset().union(*alts)
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
+            sub = _required(av[2])
+        if sub:
+            cands.append(sub)
+    if run:
+        cands.append(frozenset([run]))
+    cands = [c for c in cands if min(map(len, c)) >= 2 and all(x.isascii() for x in c)]
+    if not cands:
+        return None
+    return frozenset(x.lower() for x in max(cands, key=lambda c: (min(map(len, c)), -len(c))))
+
+
+@lru_cache(maxsize=64)
+def _needles(pattern: str) -> frozenset[str] | None:
+    """Cheap prefilter for a cue regex: an ASCII sentence can only match when its lowercase text
+    contains one of these literals (None: no such set, always run the regex)."""
+    try:
+        return _required(sre_parse.parse(pattern))
+    except (re.error, AttributeError, TypeError, IndexError, ValueError):  # parser changed
+        return None
+
+
+def _finditer(pattern: re.Pattern, text: str, low: str | None) -> list:
+    """(start, end, match) of every cue match; `low` is text.lower() for ASCII text, else None."""
+    needles = _needles(pattern.pattern) if low is not None else None
+    if needles is not None and not any(n in low for n in needles):
+        return []
+    return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
 
 
 def load_claim_cues(path=None) -> Cues:
@@ -341,9 +389,8 @@ def territorial_claims(
         region_spans = [(r["a"], r["b"]) for r in reg_list]
         for r in reg_list:
             r["_all"] = reg_list
-        hits = {}
-        for name, ct in cues.types.items():
-            hits[name] = [(m.start(), m.end(), m.group(0)) for m in ct.pattern.finditer(text)]
+        low = text.lower() if text.isascii() else None
+        hits = {name: _finditer(ct.pattern, text, low) for name, ct in cues.types.items()}
         for neg, targets in cues.negated_by.items():
             spans = [(a, b) for a, b, _ in hits.get(neg, [])]
             for target in targets:
