@@ -169,6 +169,19 @@ def _lexicons(issues_path: str | None = None, markers_path: str | None = None) -
 
 
 # ---------------------------------------------------------------- stance rules
+_POLARITY: dict[str, float] = {}  # TextBlob polarity of each distinct content, per process
+
+
+def _polarity(content: str) -> float:
+    """TextBlob pattern polarity of `content` (memoised: the fallback rule scores many repeats)."""
+    p = _POLARITY.get(content)
+    if p is None:
+        if len(_POLARITY) >= 200_000:
+            _POLARITY.clear()
+        p = _POLARITY[content] = _textblob_sentiment(content)[0]
+    return p
+
+
 def classify(statement: dict, lex: _Lexicons, parent: tuple | None = None) -> tuple[str, str, float]:
     """(stance, rule, confidence) of one statement (a row of the statements table)."""
     content = str(statement["content"])
@@ -206,7 +219,7 @@ def classify(statement: dict, lex: _Lexicons, parent: tuple | None = None) -> tu
     elif parent is not None and parent[0] != "neutral":
         result = (parent[0], f"parent:{parent[1]}", round(parent[2] * 0.8, 3))
     else:
-        polarity = _textblob_sentiment(content)[0]
+        polarity = _polarity(content)
         if polarity >= 0.2:
             result = ("supports", f"sentiment:{polarity:+.2f}", round(min(0.5, polarity), 3))
         elif polarity <= -0.2:
