@@ -85,9 +85,26 @@ class _Lexicon(dict):
     def __call__(self, words: list[str]):
         from textblob._text import Score, Sentiment
 
+        plain = self.__dict__.setdefault("plain", {})
+        words = [plain.get(w) or plain.setdefault(w, self._stand_in(w)) for w in words]
         a = Sentiment.assessments(self, ((w, None) for w in words), True)
         n = len(a) or 1
         return Score(sum(x[1] for x in a) / n, sum(x[2] for x in a) / n, a)
+
+
+    def _stand_in(self, w: str) -> str:
+        """An unknown short non-alphabetic word ("2025", "'s") costs `assessments` a scan of every
+        emoticon; an alphabetic unknown word that passes its length tests the same way ("q",
+        "qq", "qqq") gives the same assessments without the scan."""
+        from textblob._text import PUNCTUATION
+
+        if (w.isalpha() or len(w) > 5 or w in PUNCTUATION or w in self or w in self.negations
+                or w == "(!)" or w in _live_words()[0]):
+            return w
+        long_core, long_word = len(w.strip("'")) > 1, len(w) > 2
+        if long_core:
+            return "qqq" if long_word else "qq"
+        return w if long_word else "q"
 
 
 @lru_cache(maxsize=1)
