@@ -212,3 +212,13 @@ def test_seed_evidence(seed):
     assert talks["relation"].tolist() == ["agree"]
     out = by_source(st, seed[0])
     assert set(out["n_sources"]) == {1}
+
+
+def test_fallback_polarity_matches_textblob():
+    from newslens import stance
+    from textblob.en import sentiment
+
+    for text in ["", "not good!", "I don't like it :)", "very very bad (!)", "a fair peace",
+                 "It's 2025; gains of 12%...", "He said the plan was never acceptable."]:
+        stance._POLARITY.pop(text, None)
+        assert stance._polarity(text) == sentiment(text)[0], text
