@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 
 import pandas as pd
 import pytest
+from conftest import load_bench_corpus
 from newslens import cache, engine, pipeline
 from newslens.paths import PROJECT_DIR
 
-_spec = importlib.util.spec_from_file_location("bench_corpus", PROJECT_DIR / "bench" / "corpus.py")
-bench_corpus = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(bench_corpus)
+bench_corpus = load_bench_corpus()
 
 
 @pytest.fixture(scope="module")
