@@ -1,4 +1,4 @@
-"""Benchmark `newslens.pipeline.analyze` end to end against a naive baseline and a floor.
+"""Benchmark `newslens.engine.pipeline.analyze` end to end against a naive baseline and a floor.
 
     python bench/run.py                # 1,000 and 10,000 articles
     python bench/run.py --large        # also 50,000
@@ -46,7 +46,8 @@ def _rss_mb() -> tuple[float, float]:
 
 def one(n: int, workers: int | None) -> dict:
     """Time analyze on n generated articles (run in its own process)."""
-    from newslens import engine, pipeline
+    from newslens.engine import runner as engine
+    from newslens.engine import pipeline
 
     articles = corpus.generate(n)
     t0 = time.perf_counter()
@@ -65,7 +66,8 @@ def one(n: int, workers: int | None) -> dict:
 
 def cache_runs(n: int, workers: int | None) -> dict:
     """analyze with a fresh cache: cold run, warm rerun, rerun with one article added."""
-    from newslens import engine, pipeline
+    from newslens.engine import runner as engine
+    from newslens.engine import pipeline
 
     runs = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -80,7 +82,7 @@ def cache_runs(n: int, workers: int | None) -> dict:
 def naive(n: int = 60) -> dict:
     """Naive baseline on n articles: seconds per article and sentences per article."""
     import pysbd
-    from newslens.actors import load_actors
+    from newslens.text.actors import load_actors
     from textblob import TextBlob
 
     actors = load_actors()

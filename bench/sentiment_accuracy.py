@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from newslens import sentiment_scope as S
+from newslens.analysis import sentiment_scope as S
 
 LABELS = ("negative", "neutral", "positive")
 GOLD = {2: "negative", 4: "neutral", 6: "positive"}

@@ -2,7 +2,7 @@ import textwrap
 
 import pandas as pd
 import pytest
-from newslens.actors import (
+from newslens.text.actors import (
     MENTION_COLUMNS,
     UNKNOWN_COLUMNS,
     GazetteerError,
@@ -10,8 +10,8 @@ from newslens.actors import (
     load_actors,
     unknown_entities,
 )
-from newslens.corpus import load_corpus
-from newslens.sentences import sentences
+from newslens.io.corpus import load_corpus
+from newslens.text.sentences import sentences
 
 
 def seed_articles() -> pd.DataFrame:

@@ -7,7 +7,7 @@ import re
 import newslens
 import pandas as pd
 import pytest
-from newslens.attribution import (
+from newslens.analysis.attribution import (
     STATEMENT_COLUMNS,
     inflections,
     load_reporting_verbs,

@@ -8,7 +8,7 @@ from pathlib import Path
 import newslens
 import pandas as pd
 import pytest
-from newslens.corpus import COLUMNS, REPORT_COLUMNS, CorpusError, load_corpus, load_report
+from newslens.io.corpus import COLUMNS, REPORT_COLUMNS, CorpusError, load_corpus, load_report
 
 FORMATS = Path(__file__).parent / "fixtures" / "corpus" / "formats"
 SEED_TITLE = "Putin Doubles Down on Territorial Demands Ahead of US Talks in Moscow"

@@ -1,5 +1,5 @@
 import pandas as pd
-from newslens.display import highlight, highlight_spans, show
+from newslens.report.display import highlight, highlight_spans, show
 
 
 def test_show_escapes_untrusted_text_and_is_deterministic():

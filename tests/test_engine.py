@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from conftest import load_bench_corpus
-from newslens import engine, pipeline
+from newslens.engine import runner as engine
+from newslens.engine import pipeline
 
 bench_corpus = load_bench_corpus()
 

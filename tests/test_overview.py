@@ -1,5 +1,5 @@
 import newslens
-from newslens.overview import article_stats, mention_counts, mentions_in_context
+from newslens.analysis.overview import article_stats, mention_counts, mentions_in_context
 
 
 def test_overview_tables_on_the_seed():

@@ -2,7 +2,7 @@
 
 import pandas as pd
 import pytest
-from newslens.quantities import COLUMNS, find_quantities, quantities
+from newslens.analysis.quantities import COLUMNS, find_quantities, quantities
 
 
 @pytest.mark.parametrize("text,kind,value,unit,approximate", [

@@ -3,8 +3,8 @@
 import pandas as pd
 import pycountry
 import pytest
-from newslens.corpus import load_corpus
-from newslens.regions import (
+from newslens.io.corpus import load_corpus
+from newslens.text.regions import (
     MENTION_COLUMNS,
     RegionDataError,
     ancestors,
@@ -12,7 +12,7 @@ from newslens.regions import (
     load_regions,
     region_mentions,
 )
-from newslens.sentences import sentences
+from newslens.text.sentences import sentences
 
 
 def ids(text):

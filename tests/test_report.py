@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from newslens.report import build_reports
+from newslens.report.notebooks import build_reports
 
 HOSTILE = '<script>alert("owned")</script> <img src=x onerror="alert(2)">'
 

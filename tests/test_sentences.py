@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
-from newslens.corpus import load_corpus
-from newslens.sentences import COLUMNS, sentences, split_spans
+from newslens.io.corpus import load_corpus
+from newslens.text.sentences import COLUMNS, sentences, split_spans
 
 
 def seed_articles() -> pd.DataFrame:

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from newslens import sentiment as SS
-from newslens import sentiment_scope as S
-from newslens.corpus import load_corpus
-from newslens.sentences import sentences as split_sentences
+from newslens.analysis import sentiment as SS
+from newslens.analysis import sentiment_scope as S
+from newslens.io.corpus import load_corpus
+from newslens.text.sentences import sentences as split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 VDL = "with European Commission chief Ursula von der Leyen criticizing Russia for its outdated worldview"
@@ -146,9 +146,9 @@ def test_actor_sentiment_ci_deterministic_and_flags_small_samples():
 
 def test_seed_done_when(seed):
     """Full pipeline on the seed (needs actors.py and attribution.py from the other issues)."""
-    pytest.importorskip("newslens.actors")
-    pytest.importorskip("newslens.attribution")
-    from newslens.pipeline import analyze
+    pytest.importorskip("newslens.text.actors")
+    pytest.importorskip("newslens.analysis.attribution")
+    from newslens.engine.pipeline import analyze
 
     arts, sents = seed
     tables = analyze(arts)
@@ -209,7 +209,7 @@ def test_compare_scorers_and_plots(seed):
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from newslens import sentiment_plots as P
+    from newslens.report import sentiment_plots as P
 
     _, sents = seed
     m = _mentions(sents, {"russia": "Russia", "putin": "Putin", "united_states": "United States"})
@@ -231,7 +231,7 @@ def test_compare_scorers_and_plots(seed):
 
 
 def test_sentiment_tables_reuse_pipeline_tables_or_rescore():
-    from newslens.pipeline import analyze_articles, sentiment_tables, summarize
+    from newslens.engine.pipeline import analyze_articles, sentiment_tables, summarize
 
     arts = load_corpus("seeds")
     tables = analyze_articles(arts)
@@ -248,7 +248,7 @@ def test_sentiment_tables_reuse_pipeline_tables_or_rescore():
 def test_textblob_stand_ins_keep_assessments():
     import itertools
 
-    from newslens import sentiment_scope
+    from newslens.analysis import sentiment_scope
     from textblob._text import Sentiment
 
     lex = sentiment_scope._textblob()

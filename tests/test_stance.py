@@ -7,9 +7,9 @@ import re
 import newslens
 import pandas as pd
 import pytest
-from newslens.actors import actor_mentions
-from newslens.attribution import LexiconError, statements
-from newslens.stance import (
+from newslens.text.actors import actor_mentions
+from newslens.analysis.attribution import LexiconError, statements
+from newslens.analysis.stance import (
     CONDITIONAL,
     MATRIX_COLUMNS,
     STANCE_COLOURS,
@@ -215,7 +215,7 @@ def test_seed_evidence(seed):
 
 
 def test_fallback_polarity_matches_textblob():
-    from newslens import stance
+    from newslens.analysis import stance
     from textblob.en import sentiment
 
     for text in ["", "not good!", "I don't like it :)", "very very bad (!)", "a fair peace",

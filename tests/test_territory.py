@@ -2,9 +2,9 @@
 
 import pandas as pd
 import pytest
-from newslens.corpus import load_corpus
-from newslens.pipeline import analyze_articles, summarize
-from newslens.territory import (
+from newslens.io.corpus import load_corpus
+from newslens.engine.pipeline import analyze_articles, summarize
+from newslens.analysis.territory import (
     CLAIM_COLUMNS,
     CLAIM_TYPES,
     ClaimCuesError,
@@ -156,7 +156,7 @@ def test_bad_cue_file_gives_clear_error(tmp_path):
 
 
 def test_cue_prefilter_never_hides_a_match():
-    from newslens import territory
+    from newslens.analysis import territory
 
     cues = territory.load_claim_cues()
     texts = [

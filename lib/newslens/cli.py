@@ -10,7 +10,7 @@ import newslens
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from newslens.pipeline import analyze
+    from newslens.engine.pipeline import analyze
 
     articles = newslens.load_corpus(args.corpus)
     report = newslens.load_report(articles)
@@ -34,7 +34,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from newslens.report import build_reports
+    from newslens.report.notebooks import build_reports
 
     result = build_reports(args.corpus, args.out, with_code=args.with_code)
     for path in result["reports"]:
@@ -46,7 +46,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_execute(args: argparse.Namespace) -> int:
-    from newslens.report import execute_in_place, notebook_paths
+    from newslens.report.notebooks import execute_in_place, notebook_paths
 
     for path in notebook_paths(args.notebooks):
         print(f"executing {path.name}", flush=True)

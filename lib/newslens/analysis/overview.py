@@ -41,7 +41,7 @@ def mention_counts(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def mentions_in_context(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Mentions with their sentence as escaped HTML, the mention marked (column `evidence`)."""
-    from newslens.display import highlight
+    from newslens.report.display import highlight
 
     context = mentions.merge(
         sentences[["article_id", "sentence", "start", "text"]],

@@ -190,7 +190,7 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     """
     if sentences is None or claims is None or len(sentences) == 0 or len(claims) == 0:
         return pd.DataFrame(columns=COLUMNS)
-    from newslens.territory import _records
+    from newslens.analysis.territory import _records
 
     crecs = _records(claims, ["article_id", "sentence", "claim_id", "claim_type", "region_id",
                               "via", "evidence_start", "evidence_end"])

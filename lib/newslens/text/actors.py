@@ -284,7 +284,7 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
     `actors` is None (data/actors.yml), a path to a gazetteer file, or a load_actors() frame.
     """
     if sentences is None:
-        from newslens.sentences import sentences as split
+        from newslens.text.sentences import sentences as split
 
         sentences = split(articles)
     gaz = _gazetteer(actors)
@@ -402,7 +402,7 @@ def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = No
     """Capitalised name sequences not covered by a gazetteer mention: entity, count, n_articles,
     example (a sentence). Sorted by count desc, then entity. Title-case headlines are skipped."""
     if sentences is None:
-        from newslens.sentences import sentences as split
+        from newslens.text.sentences import sentences as split
 
         sentences = split(articles)
     if mentions is None:

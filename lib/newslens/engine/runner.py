@@ -3,7 +3,7 @@
 `run(articles)` returns the same tables as `pipeline.analyze_articles(articles)` (same rows,
 order and dtypes) however the work is split:
 
-1. Articles already in the cache (`newslens.cache`) are read back, not recomputed.
+1. Articles already in the cache (`newslens.engine.cache`) are read back, not recomputed.
 2. The others are cut into chunks of consecutive articles and analysed in-process (small
    jobs), in a process pool (`engine="local"`, the default) or as the partitions of a
    `dask.dataframe` (`engine="dask"`), each chunk by the same pure per-article function.
@@ -31,7 +31,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from newslens import cache as cache_mod
+from newslens.engine import cache as cache_mod
 
 MIN_POOL_ARTICLES = 50  # fewer missing articles than this: no pool (start-up costs more)
 MAX_CHUNK = 250
@@ -78,7 +78,7 @@ def _timed(name: str, func):
 
 def _instrument() -> list[tuple[str, object]]:
     """Time every newslens function `pipeline` calls (its stages); returns what to restore."""
-    from newslens import pipeline
+    from newslens.engine import pipeline
 
     skip = {"analyze", "analyze_articles", "summarize"}
     patched = []
@@ -94,7 +94,7 @@ def _instrument() -> list[tuple[str, object]]:
 @contextmanager
 def stage_timing():
     """Collect per-stage seconds/calls of the pipeline's stage functions in `stage_times()`."""
-    from newslens import pipeline
+    from newslens.engine import pipeline
 
     _stage_times.clear()
     patched = _instrument()
@@ -127,7 +127,7 @@ def _compute(chunk: pd.DataFrame, func_ref, store, profile: bool, as_bytes: bool
     False (in-process); stored in the cache if any."""
     func = _resolve(func_ref)
     if profile and not any(getattr(v, "__newslens_timed__", False)
-                           for v in vars(sys.modules["newslens.pipeline"]).values()):
+                           for v in vars(sys.modules["newslens.engine.pipeline"]).values()):
         _instrument()  # a fresh (fork-server) worker
     before = {k: list(v) for k, v in _stage_times.items()}
     tables = func(chunk)
@@ -163,7 +163,7 @@ def _mp_context():
         return mp.get_context("fork")
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["newslens.pipeline"])
+        ctx.set_forkserver_preload(["newslens.engine.pipeline"])
         return ctx
     return mp.get_context("spawn")
 
@@ -312,7 +312,7 @@ def run(articles: pd.DataFrame, func=None, *, workers: int | None = None,
     progress: tqdm bar (default: on a terminal for 500+ articles to compute); profile: collect
     per-stage times in `last_run["stages"]`.
     """
-    from newslens import pipeline
+    from newslens.engine import pipeline
 
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -402,7 +402,7 @@ def _from_cache(store, articles: pd.DataFrame, keys: list[str]) -> tuple[list[di
 
 def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Concatenate per-chunk tables and put each in its canonical order."""
-    from newslens.pipeline import TABLE_KEYS, sort_table
+    from newslens.engine.pipeline import TABLE_KEYS, sort_table
 
     names: dict[str, None] = {}
     for piece in pieces:

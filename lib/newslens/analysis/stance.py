@@ -39,9 +39,9 @@ import pandas as pd
 import yaml
 from textblob.en import sentiment as _textblob_sentiment
 
-from newslens.attribution import LexiconError, lexicon_regex
+from newslens.analysis.attribution import LexiconError, lexicon_regex
 from newslens.paths import data_file
-from newslens.sentiment_scope import _textblob as _textblob_lexicon
+from newslens.analysis.sentiment_scope import _textblob as _textblob_lexicon
 
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
 CONDITIONAL = "supports (conditional)"
@@ -180,7 +180,7 @@ def _polarity(content: str) -> float:
         if len(_POLARITY) >= 200_000:
             _POLARITY.clear()
         # = textblob.en.sentiment(content)[0]: its tokens, lowercased, through the same lexicon
-        # rule (newslens.sentiment_scope's plain-dict copy, ~2x faster).
+        # rule (newslens.analysis.sentiment_scope's plain-dict copy, ~2x faster).
         words = " ".join(_textblob_sentiment.tokenizer(content)).split()
         p = _POLARITY[content] = _textblob_lexicon()([w.lower() for w in words])[0]
     return p

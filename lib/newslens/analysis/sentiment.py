@@ -2,8 +2,8 @@
 
 - `sentence_sentiment`: polarity/subjectivity of each sentence (TextBlob pattern by default).
 - `mention_sentiment`: for each actor mention, the tone of its scope window (see
-  `newslens.sentiment_scope` for the rule) with the mention's own name/title words removed, the
-  mention's role (speaker = subject of a reporting verb, from `newslens.attribution`; otherwise
+  `newslens.analysis.sentiment_scope` for the rule) with the mention's own name/title words removed, the
+  mention's role (speaker = subject of a reporting verb, from `newslens.analysis.attribution`; otherwise
   target) and the driving words.
 - `actor_sentiment`: per actor and voice ("about" = role target, "own" = role speaker, "all"):
   mean target polarity with a seeded-bootstrap 95% CI, class shares, mean subjectivity and a
@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from newslens.sentiment_scope import (
+from newslens.analysis.sentiment_scope import (
     DEFAULT_TARGET_SCORER,
     SCORERS,
     THRESHOLDS,
@@ -102,9 +102,9 @@ def _parse_drivers(text: str) -> list[tuple[str, float]]:
 
 
 def _roles(sentences, mentions, statements) -> list[str]:
-    """speaker/target per mention from newslens.attribution ("target" when it is unavailable)."""
+    """speaker/target per mention from newslens.analysis.attribution ("target" when it is unavailable)."""
     try:
-        from newslens import attribution
+        from newslens.analysis import attribution
     except ImportError:
         return ["target"] * len(mentions)
     if statements is None:
@@ -124,7 +124,7 @@ def mention_sentiment(
     target_polarity/target_subjectivity score the mention's window (clause, at most 8 tokens
     before and 12 after, own name/title words removed). window_start/window_end are in the
     mention's coordinates (field offsets, like start/end). role is "speaker" when the mention is
-    the subject of a reporting verb (newslens.attribution), else "target".
+    the subject of a reporting verb (newslens.analysis.attribution), else "target".
     """
     check_scorer(scorer)
     if mentions.empty:
@@ -367,7 +367,7 @@ def compare_scorers(
         return pd.DataFrame(columns=cols)
     if statements is None:
         try:
-            from newslens import attribution
+            from newslens.analysis import attribution
 
             statements = attribution.statements(sentences, mentions)
         except ImportError:

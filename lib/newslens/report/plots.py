@@ -5,7 +5,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from newslens.overview import MENTION_TYPES
+from newslens.analysis.overview import MENTION_TYPES
 
 MENTION_COLOURS = {"name": "#1f77b4", "alias": "#9ecae1", "demonym": "#ff7f0e", "pronoun": "#bcbd22"}
 

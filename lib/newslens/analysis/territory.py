@@ -1,9 +1,9 @@
 """Territorial claims: one row per region x claim, with claimant, counterpart and speaker.
 
-A sentence that mentions a region (newslens.regions) becomes claims through the cue lexicon in
+A sentence that mentions a region (newslens.text.regions) becomes claims through the cue lexicon in
 data/claim_cues.yml: each claim type has regex cues, a scope (the nearest cue governs a region, or
 the whole sentence frames it) and strategies to find the claimant and counterpart among the
-sentence's actor mentions. The speaker comes from newslens.attribution statements.
+sentence's actor mentions. The speaker comes from newslens.analysis.attribution statements.
 
 Hierarchy: a region listed as part of a macro region ("the Donbas region, which includes the
 Luhansk and Donetsk areas") takes the macro region's claims (via="includes", part_of="donbas");
@@ -24,7 +24,7 @@ import pandas as pd
 import yaml
 
 from newslens.paths import data_file
-from newslens.regions import region_info, region_mentions
+from newslens.text.regions import region_info, region_mentions
 
 CLAIM_TYPES = [
     "withdrawal_demand", "annexed_claimed", "control_status", "capture_advance", "estimate",
@@ -180,7 +180,7 @@ def load_claim_cues(path=None) -> Cues:
     return _load_cues(str(path), path.stat().st_mtime)
 
 
-# --- statements (newslens.attribution) -----------------------------------------------------
+# --- statements (newslens.analysis.attribution) -----------------------------------------------------
 
 def _records(df: pd.DataFrame, columns) -> list[dict]:
     """Rows of `df` as dicts over the given columns that exist (fast: column lists, no pandas rows)."""
@@ -327,7 +327,7 @@ def territorial_claims(
     """Territorial claims in these sentences: one row per region x claim (CLAIM_COLUMNS).
 
     `mentions` are actor mentions (claimant/counterpart candidates), `statements` come from
-    newslens.attribution.statements (stated_by; computed from sentences and mentions when None),
+    newslens.analysis.attribution.statements (stated_by; computed from sentences and mentions when None),
     `articles` give published and source.
     `regions` may pass precomputed region mentions.
     """
@@ -349,7 +349,7 @@ def territorial_claims(
             if (m["article_id"], m["sentence"]) in wanted:
                 acts_by_sentence.setdefault((m["article_id"], m["sentence"]), []).append(m)
     if statements is None and mentions is not None:
-        from newslens.attribution import statements as find_statements
+        from newslens.analysis.attribution import statements as find_statements
 
         statements = find_statements(sentences, mentions)
     stmt_index = _statement_lookup(statements)
@@ -478,7 +478,7 @@ def territorial_claims(
 
 @lru_cache(maxsize=1)
 def _generic_defaults_cached(key):
-    from newslens.regions import load_generic
+    from newslens.text.regions import load_generic
 
     def clean(value):
         return value if isinstance(value, str) and value else None

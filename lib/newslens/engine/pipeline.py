@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from newslens.actors import actor_mentions
-from newslens.attribution import statements
-from newslens.quantities import quantities
-from newslens.sentences import sentences
-from newslens.sentiment import (
+from newslens.text.actors import actor_mentions
+from newslens.analysis.attribution import statements
+from newslens.analysis.quantities import quantities
+from newslens.text.sentences import sentences
+from newslens.analysis.sentiment import (
     MIN_MENTIONS,
     actor_sentiment,
     mention_sentiment,
     sentence_sentiment,
 )
-from newslens.stance import by_source, pairwise, stance_matrix, stances
-from newslens.territory import region_rollup, territorial_claims
+from newslens.analysis.stance import by_source, pairwise, stance_matrix, stances
+from newslens.analysis.territory import region_rollup, territorial_claims
 
 # Sort keys that make every per-article table deterministic after concatenation.
 TABLE_KEYS: dict[str, list[str]] = {
@@ -71,11 +71,11 @@ def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
             progress: bool | None = None) -> dict[str, pd.DataFrame]:
     """All tables for a corpus: per-article tables plus their summaries.
 
-    The per-article tables come from `newslens.engine.run`: cached on disk (`cache`: None for
+    The per-article tables come from `newslens.engine.runner.run`: cached on disk (`cache`: None for
     the default folder, a folder, or False), on `workers` processes (default: every core) or on
     Dask (`engine="dask"`, `scheduler` address), with a progress bar on terminals.
     """
-    from newslens import engine as engines
+    from newslens.engine import runner as engines
 
     tables = engines.run(articles, workers=workers, cache=cache, engine=engine,
                          scheduler=scheduler, progress=progress)
@@ -91,7 +91,7 @@ def sentiment_tables(
     With the pipeline's defaults the (cached) tables of `analyze` are returned as they are;
     another scorer or threshold rescores from the cached sentences, mentions and statements.
     """
-    from newslens.sentiment_scope import DEFAULT_TARGET_SCORER
+    from newslens.analysis.sentiment_scope import DEFAULT_TARGET_SCORER
 
     scorer = scorer or DEFAULT_TARGET_SCORER
     if scorer == DEFAULT_TARGET_SCORER and min_mentions == MIN_MENTIONS and "actor_sentiment" in tables:

@@ -1,0 +1,1 @@
+"""Analysis: attribution, stances, sentiment, territorial claims and quantities."""

@@ -1,0 +1,1 @@
+"""Engine: the stage pipeline, its runner (chunks, processes, Dask) and the article cache."""

@@ -1,0 +1,1 @@
+"""Load: corpus files of many formats into the articles table and its load report."""

@@ -1,0 +1,1 @@
+"""Report: tables, highlighted evidence and charts for the notebooks; HTML export."""

@@ -1,0 +1,1 @@
+"""Text: sentences, actor mentions and region mentions found in the articles."""
