@@ -34,7 +34,7 @@ Matching rules, per article:
   pronoun ("denied this") is not flagged.
 - regions: a gold region regex is found when it matches `region_id`, `region` or the mention text
   (`region_text`/`text`) of a region row (a `region_mentions` table when the pipeline has one,
-  else the claims table); a `via == "hierarchy"` row's text is its macro region's, so only its
+  else the claims table, whose figure is also noted); a `via == "hierarchy"` row's text is its macro region's, so only its
   id and name count. The `region`-only figure of the first measurements is printed as a note.
   Precision: share of distinct predicted regions matched; regions present only through
   `via == "hierarchy"` (a macro region expanded to members the text does not name) are not
@@ -434,6 +434,9 @@ def score_regions(claims: pd.DataFrame | None, gold: dict[str, dict],
     res = _set_recall("regions", patterns, preds, lambda aid, key: (aid, key) in direct)
     res.notes.append(f"region rows from the {source} table; on the `region` column alone: "
                      f"{_column_recall(table, 'region_id', 'region', patterns)}")
+    if region_mentions is not None and not _missing(claims, ["article_id", "region_id"]):
+        in_claims = score_regions(claims, gold).score
+        res.notes.append(f"regions that carry a claim (claims table): {in_claims.text()}")
     return res
 
 

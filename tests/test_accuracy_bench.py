@@ -185,7 +185,9 @@ def test_regions_hierarchy_rows_are_not_false_positives():
     assert [fp["predicted"] for fp in res.false_positives] == ["kherson"]
     region_mentions = frame([{"article_id": "a1", "region_id": "sumy", "region": "Sumy",
                               "text": "Sumy"}])
-    assert acc.score_regions(claims, gold, region_mentions).score.hit_gold == 1
+    res = acc.score_regions(claims, gold, region_mentions)
+    assert (res.score.hit_gold, res.score.n_gold) == (1, 3)
+    assert any("carry a claim" in n and "R 0.67 (2/3)" in n for n in res.notes)
 
 
 # ---------------------------------------------------------------- claims and quantities
