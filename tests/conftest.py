@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 
 from newslens.paths import PROJECT_DIR
 
 
-def load_bench_corpus():
-    """The benchmark's seeded article generator (bench/corpus.py is a script, not a package)."""
-    path = PROJECT_DIR / "bench" / "corpus.py"
-    spec = importlib.util.spec_from_file_location("bench_corpus", path)
+def load_bench_module(name: str):
+    """A bench/ script as a module (`bench/NAME.py` is a script, not a package).
+
+    Registered in sys.modules as `bench_NAME` before it runs, as dataclasses need.
+    """
+    module_name = f"bench_{name}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    path = PROJECT_DIR / "bench" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
     return module
+
+
+def load_bench_corpus():
+    """The benchmark's seeded article generator (bench/corpus.py)."""
+    return load_bench_module("corpus")
 
 
 def assert_data_error(tmp_path, name: str, body: str, loader, problem: str):
