@@ -35,7 +35,8 @@ Matching rules, per article:
 - regions: a gold region regex is found when it matches `region_id`, `region` or the mention text
   (`region_text`/`text`) of a region row (a `region_mentions` table when the pipeline has one,
   else the claims table, whose figure is also noted); a `via == "hierarchy"` row's text is its
-  macro region's, so only its id and name count. The `region`-only figure of the first measurements is printed as a note.
+  macro region's, so only its id and name count. The `region`-only figure of the first
+  measurements is printed as a note.
   Precision: share of distinct predicted regions matched; regions present only through
   `via == "hierarchy"` (a macro region expanded to members the text does not name) are not
   counted as false positives.
