@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: setup report test unit nbval lab notebooks lint bench clean
+.PHONY: setup report report-check test unit nbval lab notebooks lint bench clean
 
 setup: $(STAMP)
 
@@ -22,6 +22,11 @@ $(STAMP): requirements.txt pyproject.toml
 
 report: $(STAMP)
 	$(BIN)/python -m newslens report --corpus $(CORPUS) --out $(OUT)
+
+# Render every report of $(OUT) in headless Chromium (Debian's chromium): JavaScript errors fail,
+# page height and size are printed, screenshots go to $(OUT)/screenshots. Run `make report` first.
+report-check: $(STAMP)
+	$(BIN)/python -m newslens.report.check $(OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile tests \
@@ -38,8 +43,9 @@ nbval: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m newslens execute-notebooks
 
+# Jupyter refuses to start as root unless told: containers often run as root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lib tests bench

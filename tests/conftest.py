@@ -44,3 +44,51 @@ def assert_data_error(tmp_path, name: str, body: str, loader, problem: str):
         loader(path)
     assert str(path) in str(err.value) and problem in str(err.value), str(err.value)
     return err.value
+
+
+INVENTED_ARTICLES = [
+    ("inv-1", "Kremlin repeats demand on Donbas", "Daily Ledger", "2025-03-03",
+     "https://example.com/news/1",
+     ("Russian President Vladimir Putin said Ukraine must withdraw from the Donbas region before "
+     "any ceasefire. Ukrainian President Volodymyr Zelensky rejected the demand, calling it an "
+     "unacceptable ultimatum. Putin said the talks were a dangerous trap.")),
+    ("inv-2", "Envoys meet in Geneva", "Global Wire", "2025-03-10", "https://example.com/news/2",
+     ("Zelensky welcomed the talks in Geneva as real progress. Putin warned that the peace plan "
+     "was a dangerous trap. Russia said the talks would continue.")),
+    ("inv-10", '<script>alert("owned")</script> talks', "Global Wire", None,
+     "javascript:alert(1)",
+     ("Putin said the talks were a good basis for peace. Russian forces captured the town of "
+     "Pokrovsk, the ministry said.")),
+    ("inv-3", "Washington offers to broker a deal", None, "2025-03-04", "",
+     ("Trump said the United States would broker a fair deal. Zelensky praised the strong "
+     "partnership with the United States.")),
+]
+
+
+def invented_corpus():
+    """Four short invented articles shaped like `newslens.load_corpus` output: two outlets and
+    one article without an outlet, one undated article, a hostile title and a javascript: URL."""
+    import hashlib
+
+    import pandas as pd
+
+    rows = []
+    for aid, title, source, date, url, text in INVENTED_ARTICLES:
+        rows.append({"article_id": aid, "title": title, "text": text, "source": source,
+                     "published": pd.Timestamp(date) if date else pd.NaT, "url": url,
+                     "path": f"{aid}.txt", "n_words": len(text.split()),
+                     "sha256": hashlib.sha256(text.encode()).hexdigest()})
+    frame = pd.DataFrame(rows)
+    frame["published"] = frame["published"].astype("datetime64[us]")
+    frame["source"] = frame["source"].astype("str")
+    return frame
+
+
+def invented_tables():
+    """(articles, every analysis table) of `invented_corpus`, computed in process (no cache)."""
+    from newslens.engine import pipeline
+
+    articles = invented_corpus()
+    tables = pipeline.analyze_articles(articles)
+    tables.update(pipeline.summarize(tables, articles))
+    return articles, tables

@@ -1,5 +1,5 @@
 import newslens
-from newslens.analysis.overview import article_stats, mention_counts, mentions_in_context
+from newslens.analysis.overview import article_stats, mention_counts
 
 
 def test_overview_tables_on_the_seed():
@@ -10,8 +10,3 @@ def test_overview_tables_on_the_seed():
     assert stats.loc[0, "sentences"] == (sentences["field"] == "text").sum()
     counts = mention_counts(mentions).set_index("actor_id")
     assert counts.loc["putin", "pronoun"] == 3 and counts.loc["putin", "name"] >= 7
-    context = mentions_in_context(mentions, sentences)
-    assert len(context) == len(mentions)
-    first_body_putin = context[(context.actor_id == "putin") & (context.sentence == 1)].iloc[0]
-    marked = '<mark class="mention">Russian President Vladimir Putin</mark>'
-    assert marked in first_body_putin.evidence

@@ -37,20 +37,3 @@ def mention_counts(mentions: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["total", "actor_id"], ascending=[False, True]).reset_index(drop=True)[
         columns
     ]
-
-
-def mentions_in_context(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Mentions with their sentence as escaped HTML, the mention marked (column `evidence`)."""
-    from newslens.report.display import highlight
-
-    context = mentions.merge(
-        sentences[["article_id", "sentence", "start", "text"]],
-        on=["article_id", "sentence"], suffixes=("", "_sentence"),
-    )
-    context["evidence"] = [
-        highlight(text, start - sentence_start, end - sentence_start)
-        for text, start, end, sentence_start in zip(
-            context["text_sentence"], context["start"], context["end"], context["start_sentence"]
-        )
-    ]
-    return context.drop(columns=["text_sentence", "start_sentence"])

@@ -28,10 +28,8 @@
 
 from __future__ import annotations
 
-import html
 import re
 from itertools import combinations
-from itertools import pairwise as successive
 from pathlib import Path
 
 import pandas as pd
@@ -400,81 +398,3 @@ def by_source(stances: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     out["n_sources"] = grouped.transform("size").astype("int64")
     out["consistent"] = grouped.transform("nunique").eq(1)
     return out
-
-
-# ---------------------------------------------------------------- display helpers
-MARK_STYLES = {
-    "speaker": "background:#cfe2ff;padding:0 2px",
-    "cue": "background:#ffe08a;font-weight:600;padding:0 2px",
-    "content": "background:transparent;text-decoration:underline;text-decoration-color:#888",
-}
-STANCE_COLOURS = {
-    "supports": "#b7e1a1", CONDITIONAL: "#e0f0b0", "demands": "#fdd0a2", "opposes": "#f4a6a0",
-    "skeptical": "#d4d0ea", "neutral": "#eeeeee",
-}
-
-
-def mark_spans(text: str, spans) -> str:
-    """Escape `text` and wrap (start, end, kind) spans in <mark> with inline styles per kind
-    (speaker, cue, content), so that they survive HTML export; overlapping spans are skipped."""
-    out, pos = [], 0
-    for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
-        start, end = max(start, 0), min(end, len(text))
-        if start < pos or start >= end:
-            continue
-        style = MARK_STYLES.get(kind, "")
-        out.append(html.escape(text[pos:start]))
-        out.append(f'<mark class="{html.escape(kind)}" style="{style}">'
-                   f"{html.escape(text[start:end])}</mark>")
-        pos = end
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
-
-
-def evidence_html(statement: pd.Series | dict, sentences: pd.DataFrame) -> str:
-    """The statement's sentence, HTML-escaped, with speaker, cue and content marked.
-
-    CSS classes: `speaker`, `cue`, `content` (content is marked only outside speaker and cue).
-    """
-    st = dict(statement)
-    sent = sentences[(sentences["article_id"] == st["article_id"])
-                     & (sentences["sentence"] == st["sentence"])].iloc[0]
-    s0, text = int(sent["start"]), str(sent["text"])
-    spans = [(int(st["speaker_start"]) - s0, int(st["speaker_end"]) - s0, "speaker"),
-             (int(st["cue_start"]) - s0, int(st["cue_end"]) - s0, "cue")]
-    c0, c1 = int(st["content_start"]) - s0, int(st["content_end"]) - s0
-    cuts = sorted(p for s, e, _ in spans for p in (s, e) if c0 < p < c1)
-    for s, e in successive([c0, *cuts, c1]):
-        if not any(a <= s and e <= b for a, b, _ in spans):
-            spans.append((s, e, "content"))
-    return mark_spans(text, spans)
-
-
-def matrix_html(matrix: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
-    """The actor × issue matrix as an HTML table coloured by dominant stance (escaped text);
-    each cell shows the stance and the number of statements behind it."""
-    if len(matrix) == 0:
-        return "<p>No stances found.</p>"
-    labels = labels or dict(zip(matrix["issue"], matrix["issue_label"]))
-    order = [i for i in load_issues()["id"] if i in labels]
-    cells = {(r.speaker, r.issue): r for r in matrix.itertuples()}
-    esc = html.escape
-    parts = ['<table class="newslens-table newslens-stance-matrix">',
-             "<thead><tr><th>actor</th>"]
-    parts += [f"<th>{esc(labels[i])}</th>" for i in order]
-    parts.append("</tr></thead><tbody>")
-    for speaker in sorted(matrix["speaker"].unique()):
-        parts.append(f"<tr><th>{esc(str(speaker))}</th>")
-        for issue in order:
-            r = cells.get((speaker, issue))
-            if r is None:
-                parts.append("<td></td>")
-                continue
-            colour = STANCE_COLOURS.get(r.stance, "#ffffff")
-            parts.append(f'<td style="background:{colour};text-align:center">{esc(r.stance)}'
-                         f"<br><small>{r.n_statements} stmt</small></td>")
-        parts.append("</tr>")
-    parts.append("</tbody></table>")
-    legend = " ".join(f'<span style="background:{c};padding:0 6px">{esc(s)}</span>'
-                      for s, c in STANCE_COLOURS.items())
-    return "".join(parts) + f"<p><small>{legend}</small></p>"

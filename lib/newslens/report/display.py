@@ -1,16 +1,44 @@
-"""Notebook display helpers: escaped, deterministic HTML tables and highlighted evidence.
+"""Notebook display: escaped, deterministic HTML tables (static or interactive) and highlights.
 
 Article text is untrusted. Every cell is HTML-escaped unless its column is listed in
-`html_columns`, and those columns must hold HTML built here (e.g. by `highlight`).
+`html_columns`, and those columns must hold HTML built in `newslens.report` (`highlight`,
+`mark_spans`, `article_link`). Interactive tables (itables, offline) get the same escaped
+cells: DataTables renders them as HTML, so text that was escaped here stays text.
+
+Small tables render as static HTML; larger ones as interactive tables (search, sort, paging)
+once `setup_notebook()` has loaded the DataTables bundle into the notebook (no CDN).
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
+
+STATIC_ROWS = 15  # tables up to this many rows stay static HTML
+MAX_ROWS = 1000  # rows an interactive table carries at most (the CSV export has them all)
+PAGE_LENGTH = 10
+
+# Tables fit the page: wide ones scroll sideways inside their box, long text wraps.
+TABLE_CSS = """
+.newslens-scroll{max-width:100%;overflow-x:auto}
+table.newslens-table{border-collapse:collapse;font-size:13px;margin:0.4em 0}
+table.newslens-table.newslens-full{width:100%}
+table.newslens-table th,table.newslens-table td{padding:3px 8px;vertical-align:top;
+  border-bottom:1px solid #e5e5e5;white-space:normal}
+table.newslens-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}
+.newslens-table td,.newslens-itable td{max-width:16em;overflow-wrap:anywhere}
+.newslens-table td.newslens-wrap,.newslens-itable td.newslens-wrap{min-width:20em;max-width:none}
+.newslens-table td.newslens-title,.newslens-itable td.newslens-title{min-width:9em;max-width:16em}
+.newslens-note{color:#555;font-size:12px;margin:2px 0 10px}
+.newslens-itable td{white-space:normal !important;vertical-align:top}
+.newslens-prose p{margin:0.35em 0}
+mark.mention,mark.region{background:#ffe08a;padding:0 2px}
+"""
 
 
 class HTMLTable:
@@ -27,76 +55,271 @@ class HTMLTable:
         return self.df.to_string(index=False, max_colwidth=60) if len(self.df) else "(empty table)"
 
 
-def _cell(value, is_html: bool, precision: int) -> str:
-    if is_html:
-        return "" if value is None else str(value)
+# ---------------------------------------------------------------- words and numbers
+def plural(n: int, noun: str, plural_form: str | None = None) -> str:
+    """'1 article', '2 articles', '1,200 countries' (pass `plural_form` for irregular nouns)."""
+    n = int(n)
+    word = noun if n == 1 else (plural_form or _plural(noun))
+    return f"{n:,} {word}"
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+def join_words(items: Sequence[str], conj: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conj} {items[-1]}"
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(value) -> tuple:
+    """Sort key that orders digit runs by number: a-2 < a-10, -1 < -2 < -10."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ((2, ""),)
+    parts = _DIGITS.split(str(value))
+    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p.casefold()) for p in parts if p)
+
+
+def natural_sort(df: pd.DataFrame, columns: str | Sequence[str]) -> pd.DataFrame:
+    """Rows ordered by `columns`, digit runs compared as numbers (article ids, sentence ids)."""
+    columns = [columns] if isinstance(columns, str) else list(columns)
+    if df.empty:
+        return df.reset_index(drop=True)
+    keys = pd.Series([tuple(natural_key(v) for v in row)
+                      for row in df[columns].itertuples(index=False, name=None)], index=df.index)
+    order = sorted(range(len(df)), key=lambda i: keys.iloc[i])
+    return df.iloc[order].reset_index(drop=True)
+
+
+def integral_columns(df: pd.DataFrame) -> set[str]:
+    """Numeric columns whose every present value is a whole number (shown without decimals)."""
+    out = set()
+    for col in df.columns:
+        series = df[col]
+        if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+            continue
+        values = pd.to_numeric(series, errors="coerce").dropna()
+        if pd.api.types.is_integer_dtype(series) or (len(values) and (values % 1 == 0).all()):
+            out.add(col)
+    return out
+
+
+def format_value(value, precision: int = 3, integral: bool = False) -> str:
+    """A cell as escaped text: whole numbers without decimals, dates as YYYY-MM-DD."""
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return ""
-    if isinstance(value, float):
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if integral and isinstance(value, (int, float, np.integer, np.floating)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
         return f"{value:.{precision}f}"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
     return html.escape(str(value))
 
 
-def show(
-    df: pd.DataFrame,
-    html_columns: Iterable[str] = (),
-    caption: str | None = None,
-    max_rows: int | None = 50,
-    precision: int = 3,
-) -> HTMLTable:
-    """Render `df` as an HTML table: escaped cells, fixed precision, no index, row limit noted."""
-    html_columns = set(html_columns)
-    shown = df if max_rows is None else df.head(max_rows)
-    digest = hashlib.sha1(
-        (str(caption) + shown.to_csv(index=False)).encode("utf-8", "replace")
-    ).hexdigest()[:10]
-    parts = [f'<table class="newslens-table" id="T_{digest}">']
-    if caption or (max_rows is not None and len(df) > max_rows):
-        note = f" (first {max_rows} of {len(df)} rows)" if max_rows and len(df) > max_rows else ""
-        parts.append(f"<caption>{html.escape(caption or '')}{note}</caption>")
-    numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])}
-    align = {c: "right" if c in numeric else "left" for c in shown.columns}
-    # Keep evidence readable in wide tables: long-text columns get a minimum width.
-    for col in shown.columns:
-        if col in html_columns or (col not in numeric and _longest(shown[col]) > 80):
-            align[col] += ";min-width:28em"
-    parts.append("<thead><tr>")
-    parts.extend(
-        f'<th style="text-align:{align[col]}">{html.escape(str(col))}</th>' for col in shown.columns
-    )
-    parts.append("</tr></thead><tbody>")
-    for row in shown.itertuples(index=False, name=None):
-        parts.append("<tr>")
-        for col, value in zip(shown.columns, row):
-            cell = _cell(value, col in html_columns, precision)
-            parts.append(f'<td style="text-align:{align[col]}">{cell}</td>')
-        parts.append("</tr>")
-    if shown.empty:
-        parts.append(f'<tr><td colspan="{max(len(shown.columns), 1)}"><em>no rows</em></td></tr>')
-    parts.append("</tbody></table>")
-    return HTMLTable(shown, "".join(parts))
+def _cells(df: pd.DataFrame, html_columns: set[str], precision: int) -> list[list[str]]:
+    integral = integral_columns(df)
+    rows = []
+    for row in df.itertuples(index=False, name=None):
+        rows.append([
+            ("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+            if col in html_columns else format_value(value, precision, col in integral)
+            for col, value in zip(df.columns, row)
+        ])
+    return rows
+
+
+TITLE_COLUMNS = {"article", "title"}
+
+
+def _wide_columns(df: pd.DataFrame, html_columns: set[str]) -> set[str]:
+    """Columns of long text (evidence sentences): they get the width, the others wrap."""
+    numeric = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
+    return {c for c in df.columns if c not in TITLE_COLUMNS
+            and (c in html_columns or (c not in numeric and _longest(df[c]) > 80))}
+
+
+def _column_class(col, wide: set[str]) -> str:
+    if col in wide:
+        return "newslens-wrap"
+    return "newslens-title" if col in TITLE_COLUMNS else ""
 
 
 def _longest(column: pd.Series) -> int:
     return max((len(str(value)) for value in column if isinstance(value, str)), default=0)
 
 
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x00".join(parts).encode("utf-8", "replace")).hexdigest()[:10]
+
+
+def _note(total: int, shown: int, csv: str | None) -> str:
+    if shown >= total:
+        return ""
+    where = f" All rows: <code>{html.escape(csv)}</code>." if csv else ""
+    return (f'<p class="newslens-note">Showing the first {shown:,} of {plural(total, "row")}.'
+            f"{where}</p>")
+
+
+# ---------------------------------------------------------------- tables
+def show(
+    df: pd.DataFrame,
+    html_columns: Iterable[str] = (),
+    caption: str | None = None,
+    max_rows: int | None = None,
+    precision: int = 3,
+    interactive: bool | None = None,
+    csv: str | None = None,
+) -> HTMLTable:
+    """Render `df` as an escaped table: static up to STATIC_ROWS rows, else interactive.
+
+    `max_rows` caps the rows carried (default: 50 static, MAX_ROWS interactive); a note under
+    the table says how many were left out and names `csv`, the export holding all of them.
+    `interactive` forces one kind. Whole-number columns print as integers, floats with
+    `precision` decimals, dates as YYYY-MM-DD, booleans as yes/no.
+    """
+    html_columns = set(html_columns)
+    if interactive is None:
+        interactive = len(df) > STATIC_ROWS
+    limit = max_rows if max_rows is not None else (MAX_ROWS if interactive else 50)
+    shown = df.head(limit)
+    if interactive and len(shown) > STATIC_ROWS:
+        body = _interactive_html(shown, html_columns, caption, precision)
+    else:
+        body = _static_html(shown, html_columns, caption, precision)
+    return HTMLTable(shown, body + _note(len(df), len(shown), csv))
+
+
+def _static_html(shown: pd.DataFrame, html_columns: set[str], caption, precision: int) -> str:
+    digest = _digest(str(caption), shown.to_csv(index=False))
+    numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])}
+    wide = _wide_columns(shown, html_columns)
+
+    def attrs(col):
+        align = "right" if col in numeric and col not in html_columns else "left"
+        css = _column_class(col, wide)
+        return f' style="text-align:{align}"' + (f' class="{css}"' if css else "")
+
+    full = " newslens-full" if wide else ""
+    parts = [(f'<div class="newslens-scroll"><table class="newslens-table{full}" '
+             f'id="T_{digest}">')]
+    if caption:
+        parts.append(f"<caption>{html.escape(caption)}</caption>")
+    parts.append("<thead><tr>")
+    parts.extend(f"<th{attrs(col)}>{html.escape(str(col))}</th>" for col in shown.columns)
+    parts.append("</tr></thead><tbody>")
+    for row in _cells(shown, html_columns, precision):
+        parts.append("<tr>")
+        parts.extend(f"<td{attrs(col)}>{cell}</td>" for col, cell in zip(shown.columns, row))
+        parts.append("</tr>")
+    if shown.empty:
+        parts.append(f'<tr><td colspan="{max(len(shown.columns), 1)}"><em>no rows</em></td></tr>')
+    parts.append("</tbody></table></div>")
+    return "".join(parts)
+
+
+def _interactive_html(shown: pd.DataFrame, html_columns: set[str], caption,
+                      precision: int) -> str:
+    """An itables DataTable over cells escaped here (allow_html: the escaping is ours)."""
+    from itables import to_html_datatable
+
+    cells = pd.DataFrame(_cells(shown, html_columns, precision),
+                         columns=[html.escape(str(c)) for c in shown.columns])
+    numeric = [i for i, c in enumerate(shown.columns)
+               if pd.api.types.is_numeric_dtype(shown[c]) and c not in html_columns]
+    wide_columns = _wide_columns(shown, html_columns)
+    wide = [i for i, c in enumerate(shown.columns) if c in wide_columns]
+    titles = [i for i, c in enumerate(shown.columns) if _column_class(c, wide_columns)
+              == "newslens-title"]
+    for i in numeric:  # sort numbers as numbers: DataTables detects numeric strings
+        cells.iloc[:, i] = cells.iloc[:, i].replace("", None)
+    table_id = "T_" + _digest(str(caption), shown.to_csv(index=False))
+    column_defs = [{"className": "dt-right", "targets": numeric},
+                   {"className": "newslens-wrap", "targets": wide},
+                   {"className": "newslens-title", "targets": titles}]
+    table = to_html_datatable(
+        cells, caption=html.escape(caption) if caption else None, table_id=table_id,
+        connected=False, allow_html=True, maxBytes=0, showIndex=False,
+        classes="display compact newslens-itable", pageLength=PAGE_LENGTH,
+        lengthMenu=[10, 25, 100], columnDefs=column_defs, style="width:100%;caption-side:top",
+        display_logo_when_loading=False, order=[],
+    )
+    return f'<div class="newslens-scroll">{table}</div>'
+
+
+def setup_notebook() -> None:
+    """Load the offline DataTables bundle and the table styles into the notebook (once, first
+    cell). Keep that cell's output: it is what makes later tables interactive, offline."""
+    from IPython.display import HTML, display
+    from itables import init_notebook_mode
+
+    init_notebook_mode(connected=False)
+    display(HTML(f"<style>{TABLE_CSS}</style>"))
+
+
+# ---------------------------------------------------------------- highlighted text and links
+MARK_STYLES = {
+    "speaker": "background:#cfe2ff;padding:0 2px",
+    "cue": "background:#ffe08a;font-weight:600;padding:0 2px",
+    "content": "background:transparent;text-decoration:underline;text-decoration-color:#888",
+}
+
+
 def highlight_spans(text: str, spans: Sequence[tuple[int, int, str]]) -> str:
-    """Escape `text` and wrap each (start, end, css_class) span in <mark>; overlaps are skipped."""
+    """Escape `text` and wrap each (start, end, css_class) span in <mark>; overlaps are skipped.
+    Each mark carries an inline style for its class, so that it survives HTML export."""
     out, pos = [], 0
+    text = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
     for start, end, css in sorted(spans, key=lambda s: (s[0], -s[1])):
-        start, end = max(start, 0), min(end, len(text))
+        start, end = max(int(start), 0), min(int(end), len(text))
         if start < pos or start >= end:
             continue
+        style = MARK_STYLES.get(css)
+        style_attr = f' style="{style}"' if style else ""
         out.append(html.escape(text[pos:start]))
-        out.append(f'<mark class="{html.escape(css)}">{html.escape(text[start:end])}</mark>')
+        out.append(f'<mark class="{html.escape(css)}"{style_attr}>'
+                   f"{html.escape(text[start:end])}</mark>")
         pos = end
     out.append(html.escape(text[pos:]))
     return "".join(out)
 
 
+mark_spans = highlight_spans
+
+
 def highlight(text: str, start: int, end: int, css: str = "mention") -> str:
     """Escape `text` and mark text[start:end]."""
     return highlight_spans(text, [(start, end, css)])
+
+
+_URL = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)
+
+
+def safe_url(url) -> str | None:
+    """`url` when it is a plain http(s) URL, else None (javascript:, data:, relative...)."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    return url if _URL.match(url) else None
+
+
+def article_link(title, url, fallback: str = "(untitled)") -> str:
+    """The article's title as escaped HTML, linked to `url` when it is http(s)."""
+    text = title.strip() if isinstance(title, str) and title.strip() else fallback
+    href = safe_url(url)
+    if href is None:
+        return html.escape(text)
+    return (f'<a href="{html.escape(href, quote=True)}" target="_blank" '
+            f'rel="noopener noreferrer">{html.escape(text)}</a>')

@@ -1,17 +1,26 @@
-"""Execute the notebooks (papermill) and export self-contained HTML reports (nbconvert)."""
+"""Execute the notebooks (papermill) and export self-contained HTML reports (nbconvert), with
+the analysis tables as CSV (`tables/`) and an index page summarising every report.
+
+Kernels talk to the runner over IPC sockets in a private temporary folder (no TCP ports, no
+"running over TCP without encryption" warnings in the output of `make report`).
+"""
 
 from __future__ import annotations
 
 import html
 import logging
 import re
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 import newslens
 from newslens.paths import notebooks_dir, resolve_corpus
+from newslens.report.display import plural
+from newslens.report.summary import headlines, report_info
 
 KERNEL = "python3"
 
@@ -36,18 +45,27 @@ def clean_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def execute_in_place(path: Path, timeout: int = 600) -> None:
+def kernel_config(socket_dir: str):
+    """Kernel manager settings: IPC transport with sockets under `socket_dir`."""
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(Path(socket_dir) / "kernel")}})
+
+
+def execute_in_place(path: Path, timeout: int = 900) -> None:
     """Run a notebook in its own folder (as nbval does) and save it executed, metadata clean."""
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb, timeout=timeout, kernel_name=KERNEL, resources={"metadata": {"path": str(path.parent)}}
-    ).execute()
+    with tempfile.TemporaryDirectory(prefix="newslens-kernel-") as sockets:
+        NotebookClient(
+            nb, timeout=timeout, kernel_name=KERNEL, config=kernel_config(sockets),
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
     nbformat.write(clean_metadata(nb), path)
 
 
-def export_html(nb: nbformat.NotebookNode, with_code: bool) -> str:
+def export_html(nb: nbformat.NotebookNode, with_code: bool, title: str | None = None) -> str:
     """Self-contained HTML: images embedded, no MathJax or require.js from a CDN."""
     from nbconvert import HTMLExporter
 
@@ -61,7 +79,8 @@ def export_html(nb: nbformat.NotebookNode, with_code: bool) -> str:
         mermaid_js_url="",
         mermaid_layout_elk_js_url="",
     )
-    body, _ = exporter.from_notebook_node(nb)
+    resources = {"metadata": {"name": title}} if title else None
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     return strip_remote_scripts(body)
 
 
@@ -78,72 +97,116 @@ def strip_remote_scripts(page: str) -> str:
     return page
 
 
+def write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> dict[str, Path]:
+    """Each table as `folder/<name>.csv` (UTF-8, no index); returns name -> path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, table in tables.items():
+        paths[name] = folder / f"{name}.csv"
+        table.to_csv(paths[name], index=False, encoding="utf-8")
+    return paths
+
+
+def _execute(source: Path, executed: Path, corpus: Path, sockets: str) -> None:
+    import papermill
+
+    papermill.execute_notebook(
+        str(source), str(executed), parameters={"CORPUS": str(corpus)},
+        kernel_name=KERNEL, cwd=str(source.parent), progress_bar=False,
+        config=kernel_config(sockets),
+    )
+
+
 def build_reports(
     corpus: str | Path | None = None,
     out: str | Path = "reports",
     with_code: bool = False,
     names: list[str] | None = None,
 ) -> dict:
-    """Run every notebook against `corpus` and write `out/<notebook>.html` and `out/index.html`.
+    """Run every notebook against `corpus`; write `out/<notebook>.html`, the analysis tables as
+    `out/tables/*.csv` and `out/index.html` (what each report answers, headline figures).
 
     A notebook that fails is listed in the index with its error; the others still run.
-    Returns {"reports": [...], "failed": {name: error}, "index": path}.
+    Returns {"reports": [...], "failed": {name: error}, "index": path, "tables": {...}}.
     """
-    import papermill
-
     logging.getLogger("papermill").setLevel(logging.WARNING)
     corpus_path = Path(corpus).resolve() if corpus and Path(corpus).exists() else None
     corpus_path = corpus_path or resolve_corpus(corpus).resolve()
     articles = newslens.load_corpus(corpus_path)  # fails early, naming the path, on a bad corpus
+    tables = {"articles": articles, "load_report": newslens.load_report(articles)}
+    tables.update(newslens.analyze(articles, progress=False))  # warms the cache for the kernels
     out = Path(out)
+    csvs = write_tables(tables, out / "tables")
     executed_dir = out / "executed"
     executed_dir.mkdir(parents=True, exist_ok=True)
     reports, failed = [], {}
-    for source in notebook_paths(names):
-        executed = executed_dir / source.name
-        try:
-            papermill.execute_notebook(
-                str(source), str(executed), parameters={"CORPUS": str(corpus_path)},
-                kernel_name=KERNEL, cwd=str(source.parent), progress_bar=False,
-            )
-        except Exception as exc:  # noqa: BLE001 - a failed notebook is reported, not fatal
-            failed[source.name] = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"
-            if not executed.exists():
-                continue
-        nb = nbformat.read(executed, as_version=4)
-        target = out / f"{source.stem}.html"
-        target.write_text(export_html(nb, with_code), encoding="utf-8")
-        reports.append(target)
+    with tempfile.TemporaryDirectory(prefix="newslens-kernel-") as sockets:
+        for source in notebook_paths(names):
+            executed = executed_dir / source.name
+            try:
+                _execute(source, executed, corpus_path, sockets)
+            except Exception as exc:  # noqa: BLE001 - a failed notebook is reported, not fatal
+                failed[source.name] = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"
+                if not executed.exists():
+                    continue
+            nb = nbformat.read(executed, as_version=4)
+            target = out / f"{source.stem}.html"
+            title = f"{report_info(source.stem).title} · newslens"
+            target.write_text(export_html(nb, with_code, title), encoding="utf-8")
+            reports.append(target)
     index = out / "index.html"
-    index.write_text(_index_html(reports, failed, corpus_path, len(articles)), encoding="utf-8")
-    return {"reports": reports, "failed": failed, "index": index}
+    index.write_text(index_html(reports, failed, corpus_path, tables, csvs), encoding="utf-8")
+    return {"reports": reports, "failed": failed, "index": index, "tables": csvs}
 
 
-def _index_html(reports: list[Path], failed: dict, corpus: Path, n_articles: int) -> str:
+INDEX_CSS = """
+body{font-family:system-ui,sans-serif;max-width:56em;margin:2em auto;padding:0 1em;color:#222}
+dt{font-weight:600}dd{margin:0 0 .4em 0}
+.report{border-top:1px solid #ddd;padding:.6em 0}
+.report h2{font-size:1.15em;margin:.2em 0}.report p{margin:.3em 0}
+.report ul{margin:.2em 0 .2em 1.2em;padding:0}.failed{color:#a00}
+.tables a{margin-right:.8em;white-space:nowrap}
+"""
+
+
+def index_html(reports: list[Path], failed: dict, corpus: Path,
+               tables: dict[str, pd.DataFrame], csvs: dict[str, Path]) -> str:
+    """The index page: corpus facts, then per report what it answers, its headline figures
+    and its link, then links to every table (CSV)."""
+    esc = html.escape
+    articles = tables["articles"]
+    figures = headlines(tables, articles)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    items = []
-    for path in reports:
-        status = " (failed: see report)" if path.with_suffix(".ipynb").name in failed else ""
-        link = f'<a href="{html.escape(path.name)}">{html.escape(path.stem)}</a>'
-        items.append(f"<li>{link}{status}</li>")
-    items += [
-        f"<li>{html.escape(name)}: failed, {html.escape(err)}</li>"
-        for name, err in sorted(failed.items())
-        if not any(p.stem == Path(name).stem for p in reports)
-    ]
+    stems = [p.stem for p in reports] + [Path(n).stem for n in sorted(failed)
+                                         if Path(n).stem not in {p.stem for p in reports}]
+    blocks = []
+    for stem in stems:
+        info = report_info(stem)
+        link = (f'<a href="{esc(stem)}.html">{esc(info.title)}</a>'
+                if any(p.stem == stem for p in reports) else esc(info.title))
+        error = next((e for n, e in failed.items() if Path(n).stem == stem), None)
+        items = "".join(f"<li>{esc(f)}</li>" for f in figures.get(stem, []))
+        blocks.append(
+            f'<div class="report"><h2>{link}</h2><p>{esc(info.question)}</p>'
+            + (f"<ul>{items}</ul>" if items else "")
+            + (f'<p class="failed">This report failed: {esc(error)}</p>' if error else "")
+            + "</div>")
+    table_links = " ".join(
+        f'<a href="tables/{esc(p.name)}">{esc(name)}</a> ({len(tables[name]):,})'
+        for name, p in csvs.items())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>newslens reports</title>
-<style>body{{font-family:sans-serif;max-width:50em;margin:2em auto}}dt{{font-weight:bold}}</style>
+<style>{INDEX_CSS}</style>
 </head><body>
 <h1>newslens reports</h1>
 <dl>
-<dt>Corpus</dt><dd>{html.escape(str(corpus))}</dd>
-<dt>Articles</dt><dd>{n_articles}</dd>
-<dt>Generated</dt><dd>{generated}</dd>
-<dt>newslens version</dt><dd>{html.escape(newslens.__version__)}</dd>
+<dt>Corpus</dt><dd>{esc(corpus.name)}: {esc(plural(len(articles), 'article'))}</dd>
+<dt>Generated</dt><dd>{generated} with newslens {esc(newslens.__version__)}</dd>
 </dl>
-<ul>
-{chr(10).join(items)}
-</ul>
+{"".join(blocks)}
+<div class="report tables"><h2>Tables</h2>
+<p>Every table behind the reports, as CSV (rows in brackets); the README's data dictionary
+describes each column.</p>
+<p>{table_links}</p></div>
 </body></html>
 """

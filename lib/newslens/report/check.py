@@ -1,0 +1,263 @@
+"""Render every HTML report of a folder in headless Chromium and check it as a reader would.
+
+For each page: JavaScript errors (console errors, uncaught exceptions, failed loads), dialogs
+(an `alert` means article text ran as code), requests that leave the machine (reports must
+work offline), interactive tables that did not start, links that are not http(s), the page
+height at 1,400 px width and the file size. Screenshots (top of the page at full size, the whole
+page at half size) go to `<folder>/screenshots/`.
+
+    python -m newslens.report.check reports [--max-mb 8 --max-height 25000]
+
+Exit status 1 when a page has an error, or exceeds a limit given on the command line.
+Chromium is Debian's `chromium` (`apt-get install chromium`); it is driven over the DevTools
+protocol on a loopback port, with a throw-away profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+WIDTH = 1400
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--remote-debugging-port=0", "--remote-allow-origins=*", f"--window-size={WIDTH},1000"]
+LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:", "chrome", "devtools:")
+
+PAGE_FACTS = """(() => {
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
+  return {
+    height: Math.max(document.documentElement.scrollHeight, document.body.scrollHeight),
+    width: Math.max(document.documentElement.scrollWidth, document.body.scrollWidth),
+    itables: document.querySelectorAll('[id$="_fallback"]').length,
+    started: document.querySelectorAll('table.dataTable').length,
+    links: links.length,
+    bad_links: links.filter(h => !/^(https?:|#|[\\w.-]+\\.(html|csv)$|tables\\/)/i.test(h)),
+  };
+})()"""
+
+
+class ChromiumMissing(RuntimeError):
+    """Headless Chromium is not installed."""
+
+
+def find_chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    raise ChromiumMissing("chromium not found: install Debian's package (apt-get install chromium)")
+
+
+@dataclass
+class PageResult:
+    name: str
+    size: int
+    height: int = 0
+    width: int = 0
+    itables: int = 0
+    started: int = 0
+    links: int = 0
+    errors: list[str] = field(default_factory=list)
+    screenshots: list[Path] = field(default_factory=list)
+
+    def line(self) -> str:
+        status = "ok" if not self.errors else f"{len(self.errors)} error(s)"
+        return (f"{self.name:<32} {self.size / 1e6:7.2f} MB {self.height:>8,} px tall "
+                f"{self.started}/{self.itables} interactive tables  {self.links:>5} links  "
+                f"{status}")
+
+
+class DevTools:
+    """A minimal DevTools-protocol client for one page (commands in order, events kept)."""
+
+    def __init__(self, ws_url: str):
+        import websocket
+
+        self.ws = websocket.create_connection(ws_url, timeout=60, suppress_origin=True)
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def call(self, method: str, **params) -> dict:
+        self.next_id += 1
+        self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self.events.append(message)
+
+    def wait_for(self, method: str, timeout: float) -> bool:
+        import websocket
+
+        deadline = time.monotonic() + timeout
+        if any(e.get("method") == method for e in self.events):
+            return True
+        self.ws.settimeout(0.5)
+        try:
+            while time.monotonic() < deadline:
+                try:
+                    message = json.loads(self.ws.recv())
+                except websocket.WebSocketTimeoutException:
+                    continue  # nothing arrived in the last half second: poll again
+                self.events.append(message)
+                if message.get("method") == method:
+                    return True
+            return False
+        finally:
+            self.ws.settimeout(60)
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+def _errors(events: list[dict]) -> list[str]:
+    out = []
+    for e in events:
+        method, params = e.get("method"), e.get("params", {})
+        if method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+            args = " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
+            out.append(f"console error: {args[:300]}")
+        elif method == "Runtime.exceptionThrown":
+            details = params.get("exceptionDetails", {})
+            text = details.get("exception", {}).get("description") or details.get("text", "")
+            out.append(f"uncaught exception: {str(text)[:300]}")
+        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+            out.append(f"log error: {params['entry'].get('text', '')[:300]}")
+        elif method == "Page.javascriptDialogOpening":
+            out.append(f"a dialog opened ({params.get('type')}): {params.get('message', '')[:200]}")
+        elif method == "Network.requestWillBeSent":
+            url = params.get("request", {}).get("url", "")
+            if not url.startswith(LOCAL_SCHEMES):
+                out.append(f"remote request: {url[:200]}")
+    return out
+
+
+def _screenshot(tools: DevTools, path: Path, height: int, scale: float) -> Path:
+    shot = tools.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                      clip={"x": 0, "y": 0, "width": WIDTH, "height": height, "scale": scale})
+    path.write_bytes(base64.b64decode(shot["data"]))
+    return path
+
+
+def check_page(tools: DevTools, page: Path, shots: Path, settle: float = 20.0) -> PageResult:
+    """Load `page`, wait for its interactive tables, collect facts, errors and screenshots."""
+    result = PageResult(page.name, page.stat().st_size)
+    tools.events.clear()
+    tools.call("Page.navigate", url=page.resolve().as_uri())
+    tools.wait_for("Page.loadEventFired", timeout=60)
+    deadline = time.monotonic() + settle
+    facts = {}
+    while time.monotonic() < deadline:  # itables start asynchronously after the load event
+        facts = tools.call("Runtime.evaluate", expression=PAGE_FACTS,
+                           returnByValue=True)["result"]["value"]
+        if facts["started"] >= facts["itables"]:
+            break
+        time.sleep(0.25)
+    tools.wait_for("never", timeout=0.5)  # drain late console messages
+    result.height, result.width = int(facts["height"]), int(facts["width"])
+    result.itables, result.started = facts["itables"], facts["started"]
+    result.links = facts["links"]
+    result.errors = _errors(tools.events)
+    if result.started < result.itables:
+        result.errors.append(f"{result.itables - result.started} interactive table(s) did not "
+                             "start")
+    result.errors += [f"link that is not http(s): {h[:100]}" for h in facts["bad_links"]]
+    if result.width > WIDTH + 20:
+        result.errors.append(f"page is {result.width} px wide: content overflows {WIDTH} px")
+    stem = page.stem
+    result.screenshots = [
+        _screenshot(tools, shots / f"{stem}-top.png", min(result.height, 1800), 1.0),
+        _screenshot(tools, shots / f"{stem}-full.png", min(result.height, 30000),
+                    0.5 if result.height <= 30000 else 15000 / result.height),
+    ]
+    return result
+
+
+def _start_chromium(profile: str) -> tuple[subprocess.Popen, int]:
+    proc = subprocess.Popen([find_chromium(), *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port_file = Path(profile) / "DevToolsActivePort"
+    for _ in range(200):
+        if port_file.exists() and port_file.read_text().strip():
+            return proc, int(port_file.read_text().split()[0])
+        if proc.poll() is not None:
+            raise RuntimeError(f"chromium exited with status {proc.returncode}")
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("chromium did not open its DevTools port within 20 s")
+
+
+def _page_ws(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as response:
+        targets = json.load(response)
+    return next(t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page")
+
+
+def check_folder(folder: str | Path) -> list[PageResult]:
+    """Check every `*.html` page of `folder` (index first); screenshots in folder/screenshots."""
+    folder = Path(folder)
+    pages = sorted(folder.glob("*.html"), key=lambda p: (p.name != "index.html", p.name))
+    if not pages:
+        raise FileNotFoundError(f"no HTML report in {folder}: run `make report` first")
+    shots = folder / "screenshots"
+    shots.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="newslens-chromium-") as profile:
+        proc, port = _start_chromium(profile)
+        try:
+            tools = DevTools(_page_ws(port))
+            for domain in ("Page", "Runtime", "Log", "Network"):
+                tools.call(f"{domain}.enable")
+            tools.call("Emulation.setDeviceMetricsOverride", width=WIDTH, height=1000,
+                       deviceScaleFactor=1, mobile=False)
+            results = [check_page(tools, page, shots) for page in pages]
+            tools.close()
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("folder", help="folder of HTML reports (make report's OUT)")
+    parser.add_argument("--max-mb", type=float, default=None, help="fail above this page size")
+    parser.add_argument("--max-height", type=int, default=None,
+                        help="fail above this page height (px at 1,400 px width)")
+    args = parser.parse_args(argv)
+    try:
+        results = check_folder(args.folder)
+    except (ChromiumMissing, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    failed = False
+    for r in results:
+        over = []
+        if args.max_mb is not None and r.size > args.max_mb * 1e6:
+            over.append(f"over {args.max_mb} MB")
+        if args.max_height is not None and r.height > args.max_height:
+            over.append(f"over {args.max_height:,} px")
+        print(r.line() + ("  " + ", ".join(over) if over else ""))
+        for error in r.errors:
+            print(f"    {error}")
+        failed |= bool(r.errors or over)
+    print(f"screenshots in {Path(args.folder) / 'screenshots'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
