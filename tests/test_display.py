@@ -40,6 +40,8 @@ def test_show_passes_html_columns_and_notes_truncation():
     html = show(df, html_columns=["evidence"], max_rows=2, csv="tables/x.csv")._repr_html_()
     assert '<mark class="mention">Putin</mark> &lt;said&gt;' in html
     assert "Showing the first 2 of 3 rows" in html and "tables/x.csv" in html
+    long = show(pd.DataFrame({"t": ["y" * 400]}))._repr_html_()
+    assert "y" * 299 + "…" in long and "y" * 300 not in long and "cut at 300" in long
 
 
 def test_small_tables_are_static_and_large_ones_interactive():
@@ -47,6 +49,7 @@ def test_small_tables_are_static_and_large_ones_interactive():
     large = show(pd.DataFrame({"n": range(STATIC_ROWS + 1)}))._repr_html_()
     assert "<script" not in small and "newslens-table" in small
     assert "new ITable" in large and "data_json" in large
+    assert '"targets": []' not in large  # an empty target list would style every column
     assert show(pd.DataFrame({"n": range(40)}), interactive=False)._repr_html_().count("<tr>") == 41
 
 

@@ -22,6 +22,7 @@ import pandas as pd
 STATIC_ROWS = 15  # tables up to this many rows stay static HTML
 MAX_ROWS = 1000  # rows an interactive table carries at most (the CSV export has them all)
 PAGE_LENGTH = 10
+MAX_CHARS = 300  # text cells are cut here in reports (the CSV export has them whole)
 
 # Tables fit the page: wide ones scroll sideways inside their box, long text wraps.
 TABLE_CSS = """
@@ -114,8 +115,10 @@ def integral_columns(df: pd.DataFrame) -> set[str]:
     return out
 
 
-def format_value(value, precision: int = 3, integral: bool = False) -> str:
-    """A cell as escaped text: whole numbers without decimals, dates as YYYY-MM-DD."""
+def format_value(value, precision: int = 3, integral: bool = False,
+                 max_chars: int | None = None) -> str:
+    """A cell as escaped text: whole numbers without decimals, dates as YYYY-MM-DD, text cut
+    at `max_chars` characters (with '…')."""
     if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
         return ""
     if isinstance(value, (bool, np.bool_)):
@@ -126,7 +129,10 @@ def format_value(value, precision: int = 3, integral: bool = False) -> str:
         return f"{value:.{precision}f}"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
-    return html.escape(str(value))
+    text = str(value)
+    if max_chars is not None and len(text) > max_chars:
+        text = text[: max_chars - 1].rstrip() + "…"
+    return html.escape(text)
 
 
 def _cells(df: pd.DataFrame, html_columns: set[str], precision: int) -> list[list[str]]:
@@ -135,10 +141,15 @@ def _cells(df: pd.DataFrame, html_columns: set[str], precision: int) -> list[lis
     for row in df.itertuples(index=False, name=None):
         rows.append([
             ("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
-            if col in html_columns else format_value(value, precision, col in integral)
+            if col in html_columns else format_value(value, precision, col in integral, MAX_CHARS)
             for col, value in zip(df.columns, row)
         ])
     return rows
+
+
+def _cut_cells(df: pd.DataFrame, html_columns: set[str]) -> bool:
+    """Whether a text cell outside `html_columns` is longer than MAX_CHARS."""
+    return any(_longest(df[c]) > MAX_CHARS for c in df.columns if c not in html_columns)
 
 
 TITLE_COLUMNS = {"article", "title"}
@@ -165,12 +176,18 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x00".join(parts).encode("utf-8", "replace")).hexdigest()[:10]
 
 
-def _note(total: int, shown: int, csv: str | None) -> str:
-    if shown >= total:
+def _note(total: int, shown: int, csv: str | None, cut: bool) -> str:
+    parts = []
+    if shown < total:
+        parts.append(f"Showing the first {shown:,} of {plural(total, 'row')}.")
+    if cut:
+        parts.append(f"Long text cells are cut at {MAX_CHARS} characters.")
+    if not parts:
         return ""
-    where = f" All rows: <code>{html.escape(csv)}</code>." if csv else ""
-    return (f'<p class="newslens-note">Showing the first {shown:,} of {plural(total, "row")}.'
-            f"{where}</p>")
+    if csv:
+        parts.append(f"The whole table: <code>{html.escape(csv)}</code>.")
+    return f'<p class="newslens-note">{" ".join(parts)}</p>'
+
 
 
 # ---------------------------------------------------------------- tables
@@ -199,7 +216,8 @@ def show(
         body = _interactive_html(shown, html_columns, caption, precision)
     else:
         body = _static_html(shown, html_columns, caption, precision)
-    return HTMLTable(shown, body + _note(len(df), len(shown), csv))
+    return HTMLTable(shown, body + _note(len(df), len(shown), csv,
+                                         _cut_cells(shown, html_columns)))
 
 
 def _static_html(shown: pd.DataFrame, html_columns: set[str], caption, precision: int) -> str:
@@ -246,9 +264,9 @@ def _interactive_html(shown: pd.DataFrame, html_columns: set[str], caption,
     for i in numeric:  # sort numbers as numbers: DataTables detects numeric strings
         cells.iloc[:, i] = cells.iloc[:, i].replace("", None)
     table_id = "T_" + _digest(str(caption), shown.to_csv(index=False))
-    column_defs = [{"className": "dt-right", "targets": numeric},
-                   {"className": "newslens-wrap", "targets": wide},
-                   {"className": "newslens-title", "targets": titles}]
+    column_defs = [{"className": name, "targets": targets} for name, targets in
+                   (("dt-right", numeric), ("newslens-wrap", wide), ("newslens-title", titles))
+                   if targets]  # an empty target list would mean every column
     table = to_html_datatable(
         cells, caption=html.escape(caption) if caption else None, table_id=table_id,
         connected=False, allow_html=True, maxBytes=0, showIndex=False,

@@ -50,6 +50,18 @@ def _tidy(ax) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
+def _bar_counts(ax, x, counts, limit: int = 80) -> None:
+    """Print each bar's count on top of it (vertical text beyond 30 bars; none beyond `limit`)."""
+    if len(x) > limit:
+        return
+    vertical = len(x) > 30
+    for xi, n in zip(x, counts):
+        if n:
+            ax.text(xi, n, f" {int(n)}" if vertical else str(int(n)), ha="center", va="bottom",
+                    fontsize=6 if vertical else 8, rotation=90 if vertical else 0)
+    ax.margins(y=0.15)
+
+
 def _period_ticks(ax, labels: list[str], max_ticks: int = 24) -> None:
     step = max(1, int(np.ceil(len(labels) / max_ticks)))
     ax.set_xticks(range(0, len(labels), step), [labels[i] for i in range(0, len(labels), step)],
@@ -105,10 +117,7 @@ def plot_time_counts(dates: pd.Series, what: str = "article", freq: str | None =
         _, ax = plt.subplots(figsize=(9, 3.2))
     x = np.arange(len(counts))
     ax.bar(x, counts["count"], color=BAR)
-    if len(counts) <= 40:
-        for xi, n in zip(x, counts["count"]):
-            if n:
-                ax.text(xi, n, str(int(n)), ha="center", va="bottom", fontsize=8)
+    _bar_counts(ax, x, counts["count"])
     _period_ticks(ax, list(counts["label"]))
     ax.set_ylabel(f"{what}s")
     ax.set_title(title or f"{what.capitalize()}s per {FREQ_NAMES[freq]}")
@@ -144,10 +153,7 @@ def plot_stacked_periods(wide: pd.DataFrame, freq: str, undated: int, what: str,
         ax.bar(x, row.to_numpy(dtype=float), bottom=bottom, color=colours(i % 20),
                label=plot_label(name, 30))
         bottom += row.to_numpy(dtype=float)
-    if wide.shape[1] <= 40:
-        for xi, n in zip(x, bottom):
-            if n:
-                ax.text(xi, n, str(int(n)), ha="center", va="bottom", fontsize=8)
+    _bar_counts(ax, x, bottom)
     _period_ticks(ax, list(wide.columns))
     ax.set_ylabel(f"{what}s")
     ax.set_title(title)
