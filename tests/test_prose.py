@@ -30,12 +30,15 @@ def test_corpus_summary_counts_outlets_dates_and_undated():
 
 
 def test_corpus_summary_mentions_copies_and_languages_when_loaded():
-    articles = _articles(["Wire", "Ledger"], ["2025-01-02", "2025-01-02"]).assign(
-        is_copy=[False, True], language=["en", "uk"])
+    articles = _articles(["Wire", "Ledger", "Post"], ["2025-01-02"] * 3).assign(
+        is_copy=[False, True, False], language=["en", "uk", "en"], story_id=["s1", "s1", "s2"])
     text = prose.corpus_summary(articles)
     assert "published on 2025-01-02" in text[0]
     assert text[1].startswith("1 article is a copy of a story")
-    assert text[2] == "Languages: en (1), uk (1)."
+    assert text[2].startswith("1 story appears in more than one article (2 articles in all)")
+    assert text[3] == "Languages: en (2), uk (1)."
+    assert len(prose.corpus_summary(articles.drop(columns=["is_copy", "story_id",
+                                                           "language"]))) == 1
 
 
 def test_load_and_length_summaries():

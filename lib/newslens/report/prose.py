@@ -85,6 +85,14 @@ def corpus_summary(articles: pd.DataFrame) -> list[str]:
         copies = int(articles["is_copy"].fillna(False).astype(bool).sum())
         out.append(f"{plural(copies, 'article')} {'is a copy' if copies == 1 else 'are copies'} "
                    "of a story that another article in the corpus also carries (syndication).")
+    if "story_id" in articles.columns and articles["story_id"].notna().any():
+        sizes = articles["story_id"].dropna().value_counts()
+        shared = sizes[sizes > 1]
+        if len(shared):
+            verb = "appears" if len(shared) == 1 else "appear"
+            out.append(f"{plural(len(shared), 'story')} {verb} in more than one article "
+                       f"({plural(int(shared.sum()), 'article')} in all): quotations in them "
+                       "count once per article.")
     if "language" in articles.columns and articles["language"].nunique() > 1:
         langs = articles["language"].fillna("unknown").value_counts()
         out.append("Languages: " + ", ".join(f"{k} ({v:,})" for k, v in langs.items()) + ".")
