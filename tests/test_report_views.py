@@ -87,9 +87,18 @@ def test_voice_table_separates_about_and_own(corpus):
 def test_speaker_labels_mark_unlinked_speakers():
     st = pd.DataFrame({"speaker": ["putin", None, ""], "speaker_text": ["Putin", "A diplomat", ""],
                        "linked": [True, False, False]})
-    assert list(views.speaker_labels(st)) == ["putin", "A diplomat (unlinked)", "(unknown)"]
-    assert list(views.speaker_labels(st.drop(columns="linked"))) == [
+    assert list(views.speaker_labels(st)) == ["Vladimir Putin", "A diplomat (unlinked)",
+                                              "(unknown)"]
+    assert list(views.speaker_labels(st.drop(columns="linked"), names={})) == [
         "putin", "A diplomat (unlinked)", "(unknown)"]
+
+
+def test_named_replaces_ids_and_id_lists():
+    df = pd.DataFrame({"who": ["putin", "isw; russia", None, "not-an-id"], "n": [1, 2, 3, 4]})
+    out = views.named(df, ["who", "missing"])
+    assert list(out["who"])[:2] == ["Vladimir Putin", "Institute for the Study of War; Russia"]
+    assert pd.isna(out["who"].iloc[2]) and out["who"].iloc[3] == "not-an-id"
+    assert df["who"].iloc[0] == "putin"  # the input is left alone
 
 
 def test_claim_matrix_top_regions_first(corpus):
@@ -234,7 +243,7 @@ def test_tone_by_period_counts_undated_articles(corpus):
 def test_stance_differences_and_claims_by_outlet(corpus):
     articles, tables = corpus
     diff = compare.stance_differences(tables["stance_sources"])
-    assert set(diff["speaker"]) == {"putin"} and set(diff["outlet"]) == {"Daily Ledger",
+    assert set(diff["speaker"]) == {"Vladimir Putin"} and set(diff["outlet"]) == {"Daily Ledger",
                                                                           "Global Wire"}
     assert diff["stance"].nunique() == 2
     claims = compare.claims_by_outlet(tables["claims"], articles, ["Daily Ledger"])

@@ -213,7 +213,8 @@ def check_folder(folder: str | Path) -> list[PageResult]:
         raise FileNotFoundError(f"no HTML report in {folder}: run `make report` first")
     shots = folder / "screenshots"
     shots.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="newslens-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="newslens-chromium-",
+                                     ignore_cleanup_errors=True) as profile:
         proc, port = _start_chromium(profile)
         try:
             tools = DevTools(_page_ws(port))

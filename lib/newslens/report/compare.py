@@ -12,6 +12,7 @@ import pandas as pd
 from newslens.report.views import (
     claim_types_in,
     dates_of,
+    named,
     outlet_names,
     period_labels,
     period_start,
@@ -166,6 +167,7 @@ def stance_differences(stance_sources: pd.DataFrame) -> pd.DataFrame:
                                "n_articles": "articles"}).assign(issue=diff["issue_label"])
     out = out.assign(outlet=out["outlet"].fillna("").map(lambda s: " ".join(str(s).split())))
     out["outlet"] = out["outlet"].where(out["outlet"] != "", "(unknown outlet)")
+    out = named(out, ["speaker"])
     return out[cols].sort_values(["speaker", "issue", "outlet"]).reset_index(drop=True)
 
 

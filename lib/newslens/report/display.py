@@ -27,16 +27,21 @@ MAX_CHARS = 300  # text cells are cut here in reports (the CSV export has them w
 # Tables fit the page: wide ones scroll sideways inside their box, long text wraps.
 TABLE_CSS = """
 .newslens-scroll{max-width:100%;overflow-x:auto}
-table.newslens-table{border-collapse:collapse;font-size:13px;margin:0.4em 0}
+table.newslens-table{border-collapse:collapse;font-size:13px;margin:0.4em 0;
+  table-layout:auto}
 table.newslens-table.newslens-full{width:100%}
 table.newslens-table th,table.newslens-table td{padding:3px 8px;vertical-align:top;
   border-bottom:1px solid #e5e5e5;white-space:normal}
 table.newslens-table caption{caption-side:top;text-align:left;font-weight:600;padding:4px 0}
-.newslens-table td,.newslens-itable td{max-width:16em;overflow-wrap:anywhere}
+.newslens-table td,.newslens-itable td{max-width:16em;overflow-wrap:break-word}
 .newslens-table td.newslens-wrap,.newslens-itable td.newslens-wrap{min-width:20em;max-width:none}
-.newslens-table td.newslens-title,.newslens-itable td.newslens-title{min-width:9em;max-width:16em}
+.newslens-table td.newslens-title,.newslens-itable td.newslens-title{min-width:9em;max-width:16em;
+  overflow-wrap:anywhere}
 .newslens-note{color:#555;font-size:12px;margin:2px 0 10px}
 .newslens-itable td{white-space:normal !important;vertical-align:top}
+table.newslens-itable{table-layout:auto;font-size:13px}
+.newslens-itable th,.newslens-itable td{text-align:left !important}
+.newslens-itable th.dt-right,.newslens-itable td.dt-right{text-align:right !important}
 .newslens-prose p{margin:0.35em 0}
 mark.mention,mark.region{background:#ffe08a;padding:0 2px}
 """
@@ -271,7 +276,8 @@ def _interactive_html(shown: pd.DataFrame, html_columns: set[str], caption,
         cells, caption=html.escape(caption) if caption else None, table_id=table_id,
         connected=False, allow_html=True, maxBytes=0, showIndex=False,
         classes="display compact newslens-itable", pageLength=PAGE_LENGTH,
-        lengthMenu=[10, 25, 100], columnDefs=column_defs, style="width:100%;caption-side:top",
+        lengthMenu=[10, 25, 100], columnDefs=column_defs,
+        style="table-layout:auto;width:100%;caption-side:top",
         display_logo_when_loading=False, order=[],
     )
     return f'<div class="newslens-scroll">{table}</div>'

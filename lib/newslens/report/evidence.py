@@ -10,7 +10,7 @@ from itertools import pairwise
 import pandas as pd
 
 from newslens.report.display import highlight, highlight_spans, natural_sort
-from newslens.report.views import speaker_labels, with_article
+from newslens.report.views import named, speaker_labels, with_article
 
 HTML_COLUMNS = ["article", "evidence"]
 SPAN_COLUMNS = ["speaker_start", "speaker_end", "cue_start", "cue_end", "content_start",
@@ -119,6 +119,7 @@ def stance_cell_evidence(matrix: pd.DataFrame, statements: pd.DataFrame,
     cells["rule"] = cells["evidence_rule"]
     cells["confidence"] = cells["rule_confidence"]
     cols[8:8] = extra
+    cells = named(cells, ["speaker", *extra])
     return with_article(cells, articles)[cols].reset_index(drop=True)
 
 
@@ -150,4 +151,5 @@ def claim_evidence(claims: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame
     c = natural_sort(claims, ["article_id", "sentence", "start", "region_id", "claim_type"])
     c = c.assign(evidence=[highlight(t, a, b, "region") for t, a, b in
                            zip(c["evidence"], c["evidence_start"], c["evidence_end"])])
+    c = named(c, ["claimant", "counterpart", "stated_by"])
     return with_article(c, articles)[cols]

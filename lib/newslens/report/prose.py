@@ -10,7 +10,7 @@ import html
 import pandas as pd
 
 from newslens.report.display import join_words, plural
-from newslens.report.views import dates_of, outlet_names
+from newslens.report.views import actor_names, dates_of, outlet_names
 
 
 class Prose:
@@ -206,10 +206,11 @@ def stance_summary(statements: pd.DataFrame, matrix: pd.DataFrame, pairs: pd.Dat
     by_speaker = matrix.groupby("speaker").agg(n=("n_statements", "sum"),
                                                issues=("issue", "nunique"))
     speaker = by_speaker.sort_index().sort_values("n", ascending=False, kind="stable").iloc[:1]
+    speaker_name = actor_names().get(speaker.index[0], speaker.index[0])
     out.append(f"The most discussed issue is {issue.index[0]} "
                f"({plural(issue['n'].iloc[0], 'statement')} by "
                f"{plural(issue['speakers'].iloc[0], 'speaker')}); the speaker with most "
-               f"statements on issues is {speaker.index[0]} "
+               f"statements on issues is {speaker_name} "
                f"({plural(speaker['n'].iloc[0], 'statement')} on "
                f"{plural(speaker['issues'].iloc[0], 'issue')}).")
     shared = pairs[pairs["relation"] != "one silent"] if len(pairs) else pairs

@@ -7,7 +7,7 @@ import html
 import pandas as pd
 
 from newslens.report.display import plural
-from newslens.report.views import top_speakers
+from newslens.report.views import actor_names, top_speakers
 
 STANCE_COLOURS = {
     "supports": "#b7e1a1", "supports (conditional)": "#e0f0b0", "demands": "#fdd0a2",
@@ -33,7 +33,9 @@ def matrix_html(matrix: pd.DataFrame, labels: dict[str, str] | None = None,
         return "<p>No stances found.</p>"
     labels = labels or dict(zip(matrix["issue"], matrix["issue_label"]))
     order = _issue_order(matrix)
-    speakers = sorted(top_speakers(matrix, top) if top else matrix["speaker"].unique())
+    names = actor_names()
+    speakers = sorted(top_speakers(matrix, top) if top else matrix["speaker"].unique(),
+                      key=lambda s: names.get(s, s))
     cells = {(r.speaker, r.issue): r for r in matrix.itertuples()}
     esc = html.escape
     parts = ['<div class="newslens-scroll"><table class="newslens-table newslens-stance-matrix">',
@@ -41,7 +43,7 @@ def matrix_html(matrix: pd.DataFrame, labels: dict[str, str] | None = None,
     parts += [f"<th>{esc(str(labels.get(i, i)))}</th>" for i in order]
     parts.append("</tr></thead><tbody>")
     for speaker in speakers:
-        parts.append(f"<tr><th>{esc(str(speaker))}</th>")
+        parts.append(f"<tr><th>{esc(str(names.get(speaker, speaker)))}</th>")
         for issue in order:
             r = cells.get((speaker, issue))
             if r is None:

@@ -131,6 +131,33 @@ def period_labels(periods, freq: str) -> list[str]:
     return [p.strftime("%Y-%m-%d") for p in periods]
 
 
+# ---------------------------------------------------------------- actor names
+def actor_names() -> dict[str, str]:
+    """Gazetteer actor id -> name (data/actors.yml)."""
+    from newslens.text.actors import load_actors
+
+    actors = load_actors()
+    return dict(zip(actors["id"], actors["name"]))
+
+
+def named(df: pd.DataFrame, columns: list[str], names: dict[str, str] | None = None
+          ) -> pd.DataFrame:
+    """`df` with actor ids in `columns` replaced by actor names (unknown ids, empty cells and
+    '; '-joined lists of ids are handled; other text is left as it is)."""
+    names = actor_names() if names is None else names
+    out = df.copy()
+    for col in columns:
+        if col in out.columns:
+            out[col] = [_name(v, names) for v in out[col]]
+    return out
+
+
+def _name(value, names: dict[str, str]):
+    if not isinstance(value, str) or not value:
+        return value
+    return "; ".join(names.get(part, part) for part in value.split("; "))
+
+
 # ---------------------------------------------------------------- overview
 def sentence_lengths(sentences: pd.DataFrame) -> pd.Series:
     """Words per body sentence (headlines excluded)."""
@@ -206,14 +233,15 @@ def scorer_comparison(tables: dict[str, pd.DataFrame], sample: int | None = 200
 
 
 # ---------------------------------------------------------------- statements and stances
-def speaker_labels(statements: pd.DataFrame) -> pd.Series:
-    """Who spoke: the actor id, else the speaker as written with '(unlinked)' (a speaker no
-    gazetteer actor matched)."""
+def speaker_labels(statements: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Series:
+    """Who spoke: the actor's name, else the speaker as written with '(unlinked)' (a speaker
+    no gazetteer actor matched)."""
+    names = actor_names() if names is None else names
     ids = statements["speaker"].astype(object)
     text = (statements["speaker_text"] if "speaker_text" in statements.columns
             else pd.Series("", index=statements.index))
     linked = statements["linked"] if "linked" in statements.columns else ids.notna() & (ids != "")
-    labels = [str(i) if bool(ok) and isinstance(i, str) and i else
+    labels = [names.get(i, i) if bool(ok) and isinstance(i, str) and i else
               f"{t} (unlinked)" if isinstance(t, str) and t else "(unknown)"
               for i, t, ok in zip(ids, text, linked.fillna(False))]
     return pd.Series(labels, index=statements.index, dtype=object)
