@@ -606,6 +606,8 @@ def plot_claim_matrix(claims: pd.DataFrame, ax=None):
     """Heatmap of claim counts, region x claim type, with the count in each cell."""
     import matplotlib.pyplot as plt
 
+    from newslens.report.labels import plot_labels
+
     table = claim_matrix(claims)
     if ax is None:
         _, ax = plt.subplots(figsize=(1.2 + 1.1 * max(len(table.columns), 1),
@@ -618,7 +620,7 @@ def plot_claim_matrix(claims: pd.DataFrame, ax=None):
     ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto", vmin=0, vmax=top * 1.6)
     ax.set_xticks(range(len(table.columns)), [c.replace("_", " ") for c in table.columns],
                   rotation=30, ha="right")
-    ax.set_yticks(range(len(table)), table.index)
+    ax.set_yticks(range(len(table)), plot_labels(table.index))
     for (i, j), value in pd.DataFrame(table.to_numpy()).stack().items():
         if value:
             ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
