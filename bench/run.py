@@ -51,8 +51,8 @@ def _rss_mb() -> tuple[float, float]:
 
 def one(n: int, workers: int | None) -> dict:
     """Time analyze on n generated articles (run in its own process)."""
-    from newslens.engine import runner as engine
     from newslens.engine import pipeline
+    from newslens.engine import runner as engine
 
     articles = corpus.generate(n)
     t0 = time.perf_counter()
@@ -71,8 +71,8 @@ def one(n: int, workers: int | None) -> dict:
 
 def cache_runs(n: int, workers: int | None) -> dict:
     """analyze with a fresh cache: cold run, warm rerun, rerun with one article added."""
-    from newslens.engine import runner as engine
     from newslens.engine import pipeline
+    from newslens.engine import runner as engine
 
     runs = {}
     with tempfile.TemporaryDirectory() as folder:

@@ -1,4 +1,4 @@
-"""The on-disk cache: reruns recompute nothing, new or changed inputs recompute, bad files rebuild."""
+"""The on-disk cache: reruns recompute nothing, changed inputs recompute, bad files rebuild."""
 
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ import shutil
 import pandas as pd
 import pytest
 from conftest import load_bench_corpus
-from newslens.engine import cache
+from newslens.engine import cache, pipeline
 from newslens.engine import runner as engine
-from newslens.engine import pipeline
 from newslens.paths import PROJECT_DIR
 
 bench_corpus = load_bench_corpus()

@@ -28,7 +28,8 @@ settings.register_profile("hostile", max_examples=40, deadline=None, derandomize
 settings.load_profile("hostile")
 
 GOOD_TITLE = "Envoys Meet in Geneva"
-GOOD_BODY = "Negotiators from both sides met in Geneva on Tuesday.\nThe talks will resume next week."
+GOOD_BODY = ("Negotiators from both sides met in Geneva on Tuesday.\n"
+             "The talks will resume next week.")
 OUTSIDE = "Secret outside title\nThis file lies outside the corpus and must never load."
 
 
@@ -142,10 +143,12 @@ CASES = {
          "+en.txt": "No mark", "+ru.txt": "Переговоры"}),
     "nul_late": (lambda d: write(d, "n.txt", "Nul\n" + "Words here. " * 1000 + "\x00end."),
                  {"n.txt": "1 control character(s) removed (NUL)"}),
-    "binary_after_text": (lambda d: write(d, "b.txt", b"Text head\n" * 900 + bytes(range(256)) * 40),
-                          {"b.txt": "binary file"}),
-    "ansi_colours": (lambda d: write(d, "a.txt", "\x1b[1;31mRed Title\x1b[0m\nBody \x1b[32mgreen\x1b[0m."),
-                     {"a.txt": "ANSI escape sequence", "+a.txt": "Red Title"}),
+    "binary_after_text": (
+        lambda d: write(d, "b.txt", b"Text head\n" * 900 + bytes(range(256)) * 40),
+        {"b.txt": "binary file"}),
+    "ansi_colours": (
+        lambda d: write(d, "a.txt", "\x1b[1;31mRed Title\x1b[0m\nBody \x1b[32mgreen\x1b[0m."),
+        {"a.txt": "ANSI escape sequence", "+a.txt": "Red Title"}),
     "non_string_fields": (lambda d: write(d, "n.json", '[{"title": NaN, "text": "Body one."}, '
                                           '{"title": ["a", "b"], "text": "Body two."}, '
                                           '{"title": true, "text": {"p": 1}}, '

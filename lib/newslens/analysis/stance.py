@@ -30,35 +30,23 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from itertools import combinations
 from itertools import pairwise as successive
 from pathlib import Path
 
 import pandas as pd
-import yaml
-from textblob.en import sentiment as _textblob_sentiment
 
-from newslens.analysis.attribution import LexiconError, lexicon_regex
-from newslens.paths import data_file
-from newslens.analysis.sentiment_scope import _textblob as _textblob_lexicon
+from newslens import compat, lexicon, schema
+from newslens.lexicon import DataFileError, lexicon_regex
 
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
 CONDITIONAL = "supports (conditional)"
 MARKER_CLASSES = ("condition", "demand", "skeptical", "dismissive", "supportive", "negation")
 SKEPTICAL_CUES = {"doubt", "question", "express doubt", "express scepticism", "cast doubt"}
-STANCE_COLUMNS = [
-    "article_id", "statement", "sentence", "speaker", "issue", "issue_label", "issue_source",
-    "term", "stance", "rule", "confidence", "weight", "cue", "cue_class", "content",
-]
-MATRIX_COLUMNS = [
-    "speaker", "issue", "issue_label", "stance", "n_statements", "n_articles",
-    *(f"n_{s}" for s in STANCES), "weight", "confidence",
-    "evidence_article", "evidence_statement", "evidence_rule", "evidence",
-]
-PAIR_COLUMNS = ["actor_a", "actor_b", "issue", "issue_label", "stance_a", "stance_b", "relation"]
-SOURCE_COLUMNS = ["speaker", "issue", "issue_label", "source", "stance", "n_statements",
-                  "n_articles", "n_sources", "consistent"]
+STANCE_COLUMNS = schema.table("stances").names
+MATRIX_COLUMNS = schema.table("stance_matrix").names
+PAIR_COLUMNS = schema.table("stance_pairs").names
+SOURCE_COLUMNS = schema.table("stance_sources").names
 CONTEXT_WEIGHT = 0.6
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 _ACCEPT = re.compile(
@@ -75,55 +63,52 @@ FAMILY = {"supports": "for", CONDITIONAL: "for", "demands": "conditional",
 
 
 # ---------------------------------------------------------------- curated data
-def _read_yaml(path: Path):
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
-
-
-def _terms(value, where: str) -> list[str]:
+def _terms(value, path: Path, where: str) -> list[str]:
     if not isinstance(value, list) or not value or not all(
         isinstance(t, str) and t.strip() for t in value
     ):
-        raise LexiconError(f"{where}: terms must be a non-empty list of strings")
+        raise DataFileError(path, "terms must be a non-empty list of strings", where)
     return [" ".join(t.split()) for t in value]
+
+
+def _parse_issues(raw, path: Path) -> pd.DataFrame:
+    if not isinstance(raw, dict) or not isinstance(raw.get("issues"), list) or not raw["issues"]:
+        raise DataFileError(path, "expected a non-empty list under 'issues:'")
+    rows, seen = [], set()
+    for i, item in enumerate(raw["issues"]):
+        where = f"issues[{i}]"
+        if not isinstance(item, dict) or set(item) - {"id", "label", "terms"}:
+            raise DataFileError(path, f"expected keys id, label, terms; got {item!r}", where)
+        issue = item.get("id")
+        if not isinstance(issue, str) or not _SLUG.fullmatch(issue):
+            raise DataFileError(path, f"id must be a lowercase slug, got {issue!r}", where)
+        if issue in seen:
+            raise DataFileError(path, f"duplicate issue id {issue!r}", where)
+        seen.add(issue)
+        label = item.get("label") or issue
+        rows.append({"id": issue, "label": str(label),
+                     "terms": _terms(item.get("terms"), path, f"{where} ({issue})")})
+    return pd.DataFrame(rows, columns=["id", "label", "terms"])
 
 
 def load_issues(path: str | Path | None = None) -> pd.DataFrame:
     """The negotiation issues: DataFrame id, label, terms (list), in file order."""
-    path = Path(path) if path else data_file("issues.yml")
-    raw = _read_yaml(path)
-    if not isinstance(raw, dict) or not isinstance(raw.get("issues"), list) or not raw["issues"]:
-        raise LexiconError(f"{path}: expected a non-empty list under 'issues:'")
-    rows, seen = [], set()
-    for i, item in enumerate(raw["issues"]):
-        where = f"{path}: issues[{i}]"
-        if not isinstance(item, dict) or set(item) - {"id", "label", "terms"}:
-            raise LexiconError(f"{where}: expected keys id, label, terms; got {item!r}")
-        issue = item.get("id")
-        if not isinstance(issue, str) or not _SLUG.fullmatch(issue):
-            raise LexiconError(f"{where}: id must be a lowercase slug, got {issue!r}")
-        if issue in seen:
-            raise LexiconError(f"{where}: duplicate issue id {issue!r}")
-        seen.add(issue)
-        label = item.get("label") or issue
-        rows.append({"id": issue, "label": str(label),
-                     "terms": _terms(item.get("terms"), f"{where} ({issue})")})
-    return pd.DataFrame(rows, columns=["id", "label", "terms"])
+    return lexicon.load(lexicon.resolve(path, "issues.yml"), _parse_issues).copy()
+
+
+def _parse_markers(raw, path: Path) -> dict[str, list[str]]:
+    if not isinstance(raw, dict):
+        raise DataFileError(path, "expected a mapping of marker class -> terms")
+    missing, unknown = set(MARKER_CLASSES) - set(raw), set(raw) - set(MARKER_CLASSES)
+    if missing or unknown:
+        raise DataFileError(path, f"marker classes must be {MARKER_CLASSES}; "
+                                  f"missing {sorted(missing)}, unknown {sorted(unknown)}")
+    return {cls: _terms(raw[cls], path, cls) for cls in MARKER_CLASSES}
 
 
 def load_markers(path: str | Path | None = None) -> dict[str, list[str]]:
     """Stance marker terms by class (see data/stance_markers.yml)."""
-    path = Path(path) if path else data_file("stance_markers.yml")
-    raw = _read_yaml(path)
-    if not isinstance(raw, dict):
-        raise LexiconError(f"{path}: expected a mapping of marker class -> terms")
-    missing, unknown = set(MARKER_CLASSES) - set(raw), set(raw) - set(MARKER_CLASSES)
-    if missing or unknown:
-        raise LexiconError(f"{path}: marker classes must be {MARKER_CLASSES}; "
-                           f"missing {sorted(missing)}, unknown {sorted(unknown)}")
-    return {cls: _terms(raw[cls], f"{path}: {cls}") for cls in MARKER_CLASSES}
+    return dict(lexicon.load(lexicon.resolve(path, "stance_markers.yml"), _parse_markers))
 
 
 class _Lexicons:
@@ -164,9 +149,19 @@ class _Lexicons:
         return found
 
 
-@lru_cache(maxsize=4)
-def _lexicons(issues_path: str | None = None, markers_path: str | None = None) -> _Lexicons:
-    return _Lexicons(load_issues(issues_path), load_markers(markers_path))
+_COMPILED: list = []  # [(issues, markers, compiled)] for the current file contents
+
+
+def _lexicons(issues_path=None, markers_path=None) -> _Lexicons:
+    """Compiled issue and marker lexicons (rebuilt when either file's content changes)."""
+    issues = lexicon.load(lexicon.resolve(issues_path, "issues.yml"), _parse_issues)
+    markers = lexicon.load(lexicon.resolve(markers_path, "stance_markers.yml"), _parse_markers)
+    for known_issues, known_markers, compiled in _COMPILED:
+        if known_issues is issues and known_markers is markers:
+            return compiled
+    compiled = _Lexicons(issues, markers)
+    _COMPILED[:] = [(issues, markers, compiled)]
+    return compiled
 
 
 # ---------------------------------------------------------------- stance rules
@@ -179,15 +174,16 @@ def _polarity(content: str) -> float:
     if p is None:
         if len(_POLARITY) >= 200_000:
             _POLARITY.clear()
-        # = textblob.en.sentiment(content)[0]: its tokens, lowercased, through the same lexicon
-        # rule (newslens.analysis.sentiment_scope's plain-dict copy, ~2x faster).
-        words = " ".join(_textblob_sentiment.tokenizer(content)).split()
-        p = _POLARITY[content] = _textblob_lexicon()([w.lower() for w in words])[0]
+        p = _POLARITY[content] = compat.textblob_polarity(content)
     return p
 
 
-def classify(statement: dict, lex: _Lexicons, parent: tuple | None = None) -> tuple[str, str, float]:
-    """(stance, rule, confidence) of one statement (a row of the statements table)."""
+def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule chain
+             parent: tuple | None = None) -> tuple[str, str, float]:
+    """(stance, rule, confidence) of one statement (a row of the statements table).
+
+    One flat chain on purpose: the rules fire in the documented order and the first wins, so
+    the order is the logic (README, "Stance labels and rules")."""
     content = str(statement["content"])
     cls, lemma, negated = statement["cue_class"], statement["cue_lemma"], bool(statement["negated"])
     mk = lex.markers
@@ -254,10 +250,6 @@ def _blank(text: str, spans) -> str:
     return "".join(out)
 
 
-def _empty(columns) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-
-
 def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
             issues: str | Path | None = None, markers: str | Path | None = None) -> pd.DataFrame:
     """One row per statement × issue with stance, rule, confidence and weight (see module doc).
@@ -265,9 +257,9 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     Statements that raise no issue get no row. `weight` = confidence, times 0.6 when the issue
     comes from the context rather than the statement itself.
     """
-    lex = _lexicons(str(issues) if issues else None, str(markers) if markers else None)
+    lex = _lexicons(issues, markers)
     if statements is None or len(statements) == 0:
-        return _typed(_empty(STANCE_COLUMNS))
+        return schema.empty("stances")
     texts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["text"]))
     starts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["start"]))
     by_sentence: dict[tuple, list[dict]] = {}
@@ -302,16 +294,8 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
                              source, term, stance, rule, conf, round(weight, 3), st["cue"],
                              st["cue_class"], st["content"]))
     out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
-    return _typed(out).sort_values(["article_id", "statement", "issue"],
+    return schema.conform("stances", out).sort_values(["article_id", "statement", "issue"],
                                    kind="stable").reset_index(drop=True)
-
-
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    for c in ("statement", "sentence"):
-        df[c] = df[c].astype("int64")
-    for c in ("confidence", "weight"):
-        df[c] = df[c].astype("float64")
-    return df
 
 
 # ---------------------------------------------------------------- aggregation
@@ -331,8 +315,7 @@ def stance_matrix(stances: pd.DataFrame) -> pd.DataFrame:
     The evidence is the statement with the highest weight (ties: the earliest).
     """
     if stances is None or len(stances) == 0:
-        out = _empty(MATRIX_COLUMNS)
-        return out
+        return schema.empty("stance_matrix")
     rows = []
     for (speaker, issue), g in stances.groupby(["speaker", "issue"], sort=True):
         weights = g.groupby("stance")["weight"].sum().to_dict()
@@ -372,7 +355,7 @@ def pairwise(table: pd.DataFrame) -> pd.DataFrame:
     """
     matrix = table if "n_statements" in table.columns else stance_matrix(table)
     if len(matrix) == 0:
-        return _empty(PAIR_COLUMNS)
+        return schema.empty("stance_pairs")
     cell = {(r.speaker, r.issue): r.stance for r in matrix.itertuples()}
     labels = dict(zip(matrix["issue"], matrix["issue_label"]))
     by_actor = matrix.groupby("speaker")["issue"].apply(set).to_dict()
@@ -389,7 +372,8 @@ def pairwise(table: pd.DataFrame) -> pd.DataFrame:
                 relation = "one neutral"
             else:
                 same = FAMILY[sa] == FAMILY[sb]
-                relation = ("both against" if FAMILY[sa] == "against" else "agree") if same else "differ"
+                relation = (("both against" if FAMILY[sa] == "against" else "agree")
+                            if same else "differ")
             rows.append([a, b, issue, labels[issue], sa or "", sb or "", relation])
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
@@ -401,7 +385,7 @@ def by_source(stances: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     they all give it the same dominant stance.
     """
     if stances is None or len(stances) == 0:
-        return _empty(SOURCE_COLUMNS)
+        return schema.empty("stance_sources")
     src = articles[["article_id", "source"]].drop_duplicates("article_id")
     df = stances.merge(src, on="article_id", how="left")
     df["source"] = df["source"].fillna("").astype(str).str.strip().replace("", "(unknown)")

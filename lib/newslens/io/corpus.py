@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from newslens import schema
 from newslens.io.decode import decode
 from newslens.io.formats import PARSERS, FileContext
 from newslens.io.records import COLUMNS, SKIPPED, Limits, article
@@ -29,7 +30,7 @@ __all__ = ["COLUMNS", "REPORT_COLUMNS", "SKIPPED", "SUPPORTED_FORMATS", "CorpusE
            "CorpusNotFoundError", "Limits", "load_corpus", "load_report"]
 
 SUPPORTED_FORMATS = tuple(PARSERS)
-REPORT_COLUMNS = ["path", "problem", "action"]
+REPORT_COLUMNS = schema.table("load_report").names
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
@@ -81,8 +82,10 @@ def load_report(articles: pd.DataFrame) -> pd.DataFrame:
     """The load report of `load_corpus` (path, problem, action); empty when there is none."""
     report = articles.attrs.get("load_report", ())
     if isinstance(report, pd.DataFrame):
-        return report.reindex(columns=REPORT_COLUMNS).reset_index(drop=True)
-    return pd.DataFrame(list(report), columns=REPORT_COLUMNS, dtype=object)
+        frame = report.reindex(columns=REPORT_COLUMNS).reset_index(drop=True)
+    else:
+        frame = pd.DataFrame(list(report), columns=REPORT_COLUMNS, dtype=object)
+    return schema.conform("load_report", frame)
 
 
 def _corpus_root(path) -> tuple[str, Path]:

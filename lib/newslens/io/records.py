@@ -21,9 +21,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from newslens import schema
+
 SKIPPED = "skipped"
-COLUMNS = ["article_id", "title", "text", "source", "published", "url", "path", "n_words",
-           "sha256"]
+COLUMNS = schema.table("articles").names
 
 # Metadata keys (lower-cased) read into the core columns; the first present one wins.
 KEYS = {
