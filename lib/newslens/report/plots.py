@@ -3,7 +3,7 @@
 Charts scale to large corpora: bar charts show the top N with a note on the rest, heatmaps are
 capped (the cap is stated in the title), time charts aggregate by day, week or month, print the
 counts, and say how many undated articles they leave out. Labels from article text go through
-`plot_label` (no mathtext from a `$`).
+`newslens.report.labels.plot_label` (no mathtext from a `$`).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 
 from newslens.analysis.overview import MENTION_TYPES
 from newslens.report.display import plural
+from newslens.report.labels import plot_label
 from newslens.report.views import (
     FREQ_NAMES,
     claim_matrix,
@@ -27,15 +28,6 @@ MENTION_COLOURS = {"name": "#1f77b4", "alias": "#9ecae1", "demonym": "#ff7f0e",
                    "pronoun": "#bcbd22"}
 BAR = "#1f77b4"
 NOTE = {"fontsize": 9, "color": "#555555"}
-
-
-def plot_label(text, width: int = 40) -> str:
-    """Text safe for a matplotlib label: `$` escaped (no mathtext), cut to `width` chars."""
-    text = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
-    text = " ".join(text.split())
-    if len(text) > width:
-        text = text[: width - 1].rstrip() + "…"
-    return text.replace("$", r"\$")
 
 
 def undated_note(undated: int, what: str = "article") -> str:
@@ -75,7 +67,7 @@ def plot_mention_counts(counts: pd.DataFrame, top: int = 20, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.32 * max(len(data), 3) + 1.3))
     left = pd.Series(0, index=data.index)
-    labels = [plot_label(a) for a in data["actor"]]
+    labels = [plot_label(a, 40) for a in data["actor"]]
     for kind in MENTION_TYPES:
         ax.barh(labels, data[kind], left=left, label=kind, color=MENTION_COLOURS[kind])
         left = left + data[kind]
@@ -240,7 +232,7 @@ def plot_outlet_volume(volume: pd.DataFrame, top: int = 15, ax=None):
     data = volume.head(top).iloc[::-1]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.32 * max(len(data), 3) + 1.3))
-    ax.barh([plot_label(o) for o in data["outlet"]], data["articles"], color=BAR)
+    ax.barh([plot_label(o, 40) for o in data["outlet"]], data["articles"], color=BAR)
     for y, n in enumerate(data["articles"]):
         ax.text(n, y, f" {int(n)}", va="center", fontsize=8)
     rest = volume.iloc[top:]

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from newslens.report.display import natural_key, plural
-from newslens.report.plots import plot_heatmap, plot_label
+from newslens.report.labels import plot_label
+from newslens.report.plots import plot_heatmap
 from newslens.report.views import ranked_tone
 
 NEG, POS, GREY = "#c0392b", "#2e86c1", "#bbbbbb"
@@ -85,8 +86,8 @@ def plot_sentiment_voices(actors: pd.DataFrame, top: int = 25, ax=None):
     return ax
 
 
-def sentiment_grid(by_article: pd.DataFrame, articles: pd.DataFrame, max_actors: int = 20,
-                   max_articles: int = 30) -> tuple[pd.DataFrame, str]:
+def sentiment_grid(by_article: pd.DataFrame, articles: pd.DataFrame | None = None,
+                   max_actors: int = 20, max_articles: int = 30) -> tuple[pd.DataFrame, str]:
     """Actor × article mean polarity (from `views.tone_by_article`) for the actors and articles
     with most mentions (capped), columns labelled by article title in natural id order; and a
     title stating the caps."""
@@ -101,7 +102,8 @@ def sentiment_grid(by_article: pd.DataFrame, articles: pd.DataFrame, max_actors:
     wide = data[data["actor"].isin(actors.index) & data["article_id"].isin(cols)].pivot_table(
         index="actor", columns="article_id", values="mean_polarity", aggfunc="first")
     wide = wide.reindex(columns=cols).sort_index()
-    titles = dict(zip(articles["article_id"], articles["title"].fillna("")))
+    titles = ({} if articles is None
+              else dict(zip(articles["article_id"], articles["title"].fillna(""))))
     wide.columns = [f"{titles.get(a) or a}" for a in wide.columns]
     n_actors, n_articles = data["actor"].nunique(), data["article_id"].nunique()
     title = "Mean polarity about each actor, per article (blank = not mentioned)"
@@ -115,7 +117,7 @@ def sentiment_grid(by_article: pd.DataFrame, articles: pd.DataFrame, max_actors:
     return wide, title
 
 
-def plot_sentiment_heatmap(by_article: pd.DataFrame, articles: pd.DataFrame,
+def plot_sentiment_heatmap(by_article: pd.DataFrame, articles: pd.DataFrame | None = None,
                            max_actors: int = 20, max_articles: int = 30, ax=None):
     """Actor × article heatmap of mean target polarity, capped (the caps are in the title)."""
     wide, title = sentiment_grid(by_article, articles, max_actors, max_articles)
@@ -132,7 +134,7 @@ def plot_sentiment_scorers(comparison: pd.DataFrame, top: int = 25, ax=None):
         _, ax = plt.subplots(figsize=(8, 0.34 * max(len(data), 3) + 1.4))
     y = np.arange(len(data))
     for s, marker in zip(scorers, "os^Dv"):
-        ax.scatter(data[f"mean_{s}"], y, marker=marker, label=s, zorder=3)
+        ax.scatter(data[f"mean_{s}"], y, marker=marker, label=plot_label(s), zorder=3)
     ax.set_yticks(y, [plot_label(a, 30) for a in data["actor"]])
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel("mean target polarity")
