@@ -98,12 +98,15 @@ def strip_remote_scripts(page: str) -> str:
 
 
 def write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> dict[str, Path]:
-    """Each table as `folder/<name>.csv` (UTF-8, no index); returns name -> path."""
+    """Each table as `folder/<name>.csv` as `newslens analyze` writes it (UTF-8, no index,
+    formula-like cells neutralised); returns name -> path."""
+    from newslens.io.export import write_csv
+
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, table in tables.items():
         paths[name] = folder / f"{name}.csv"
-        table.to_csv(paths[name], index=False, encoding="utf-8")
+        write_csv(table, paths[name])
     return paths
 
 
