@@ -160,3 +160,15 @@ def test_analyze_caches_the_summaries_too(tmp_path, articles, calls):
     third = pipeline.analyze(articles.iloc[:-1], cache=tmp_path, workers=1)
     assert engine.last_run["summary_cached"] is False  # another corpus, other summaries
     assert_same(pipeline.analyze(articles.iloc[:-1], cache=False), third)
+
+
+def test_summaries_survive_the_pruning_of_old_fingerprints(tmp_path, articles, calls):
+    """Fix: the summaries' folder had no `.used` stamp, so the next run pruned it first."""
+    for i in range(cache.KEEP_FINGERPRINTS + 1):  # folders of older code versions
+        old = tmp_path / f"{i:032d}"
+        old.mkdir()
+        (old / ".used").write_text("1.0", encoding="utf-8")
+    pipeline.analyze(articles, cache=tmp_path, workers=1)
+    assert engine.last_run["summary_cached"] is False
+    pipeline.analyze(articles, cache=tmp_path, workers=1)
+    assert engine.last_run["summary_cached"] is True

@@ -201,6 +201,9 @@ class ArticleCache:
         self.dir.mkdir(parents=True, exist_ok=True)
         body = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
         _atomic_write(self.dir / f"{name}.nlc", MAGIC + hashlib.sha256(body).digest() + body)
+        # Stamp the folder as used: an unstamped folder counts as the oldest and is the first
+        # one `touch` prunes (the summaries were deleted by the very next run).
+        (self.dir / ".used").write_text(str(time.time()), encoding="utf-8")
 
     # -- writing ----------------------------------------------------------------------------
     def write_pack(self, keys: list[str], article_ids: list, tables_payload: bytes) -> None:
