@@ -152,3 +152,22 @@ def test_bad_corpus_fails_before_running_notebooks(tmp_path):
     with pytest.raises(FileNotFoundError, match="no-such-corpus"):
         build_reports(tmp_path / "no-such-corpus", tmp_path / "out")
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_a_failing_notebook_is_reported_and_the_others_still_run(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    broken = tmp_path / "99-broken.ipynb"
+    nb = new_notebook(cells=[new_code_cell('CORPUS = "seeds"', metadata={"tags": ["parameters"]}),
+                             new_code_cell("print('before')"), new_code_cell("1 / 0")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, broken)
+    result = build_reports("seeds", tmp_path / "out",
+                           names=[str(broken), "01-corpus-overview.ipynb"])
+    assert list(result["failed"]) == ["99-broken.ipynb"]
+    assert "ZeroDivisionError" in result["failed"]["99-broken.ipynb"]
+    assert [p.name for p in result["reports"]] == ["99-broken.html", "01-corpus-overview.html"]
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "This report failed: PapermillExecutionError" in index

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 import re
 import tempfile
 from datetime import UTC, datetime
@@ -110,14 +111,33 @@ def write_tables(tables: dict[str, pd.DataFrame], folder: Path) -> dict[str, Pat
     return paths
 
 
-def _execute(source: Path, executed: Path, corpus: Path, sockets: str) -> None:
+def render_report(source: Path, out: Path, corpus: Path, with_code: bool
+                  ) -> tuple[Path | None, str | None]:
+    """Execute one notebook on `corpus` (kept in `out/executed/`) and export it as
+    `out/<stem>.html`. Returns (the HTML path or None, the error or None): a notebook that
+    fails mid-way is still exported up to the failing cell."""
     import papermill
 
-    papermill.execute_notebook(
-        str(source), str(executed), parameters={"CORPUS": str(corpus)},
-        kernel_name=KERNEL, cwd=str(source.parent), progress_bar=False,
-        config=kernel_config(sockets),
-    )
+    logging.getLogger("papermill").setLevel(logging.WARNING)
+    executed = out / "executed" / source.name
+    error = None
+    with tempfile.TemporaryDirectory(prefix="newslens-kernel-") as sockets:
+        try:
+            papermill.execute_notebook(
+                str(source), str(executed), parameters={"CORPUS": str(corpus)},
+                kernel_name=KERNEL, cwd=str(source.parent), progress_bar=False,
+                config=kernel_config(sockets),
+            )
+        except Exception as exc:  # noqa: BLE001 - a failed notebook is reported, not fatal
+            lines = str(exc).strip().splitlines()
+            error = f"{type(exc).__name__}: {lines[-1] if lines else ''}"
+    if not executed.exists():
+        return None, error
+    target = out / f"{source.stem}.html"
+    title = f"{report_info(source.stem).title} · newslens"
+    nb = nbformat.read(executed, as_version=4)
+    target.write_text(export_html(nb, with_code, title), encoding="utf-8")
+    return target, error
 
 
 def build_reports(
@@ -125,14 +145,19 @@ def build_reports(
     out: str | Path = "reports",
     with_code: bool = False,
     names: list[str] | None = None,
+    workers: int | None = None,
 ) -> dict:
     """Run every notebook against `corpus`; write `out/<notebook>.html`, the analysis tables as
     `out/tables/*.csv` and `out/index.html` (what each report answers, headline figures).
 
-    A notebook that fails is listed in the index with its error; the others still run.
+    Notebooks run `workers` at a time (default: 2, or 1 on a single core), each in its own
+    kernel, after one `analyze` has filled the cache they read. A notebook that fails is listed
+    in the index with its error; the others still run.
     Returns {"reports": [...], "failed": {name: error}, "index": path, "tables": {...}}.
     """
-    logging.getLogger("papermill").setLevel(logging.WARNING)
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
     corpus_path = Path(corpus).resolve() if corpus and Path(corpus).exists() else None
     corpus_path = corpus_path or resolve_corpus(corpus).resolve()
     articles = newslens.load_corpus(corpus_path)  # fails early, naming the path, on a bad corpus
@@ -140,23 +165,14 @@ def build_reports(
     tables.update(newslens.analyze(articles, progress=False))  # warms the cache for the kernels
     out = Path(out)
     csvs = write_tables(tables, out / "tables")
-    executed_dir = out / "executed"
-    executed_dir.mkdir(parents=True, exist_ok=True)
-    reports, failed = [], {}
-    with tempfile.TemporaryDirectory(prefix="newslens-kernel-") as sockets:
-        for source in notebook_paths(names):
-            executed = executed_dir / source.name
-            try:
-                _execute(source, executed, corpus_path, sockets)
-            except Exception as exc:  # noqa: BLE001 - a failed notebook is reported, not fatal
-                failed[source.name] = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1:]}"
-                if not executed.exists():
-                    continue
-            nb = nbformat.read(executed, as_version=4)
-            target = out / f"{source.stem}.html"
-            title = f"{report_info(source.stem).title} · newslens"
-            target.write_text(export_html(nb, with_code, title), encoding="utf-8")
-            reports.append(target)
+    (out / "executed").mkdir(parents=True, exist_ok=True)
+    sources = notebook_paths(names)
+    workers = workers or min(2, os.cpu_count() or 1, max(len(sources), 1))
+    with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(render_report, sources, [out] * len(sources),
+                                [corpus_path] * len(sources), [with_code] * len(sources)))
+    reports = [path for path, _ in results if path is not None]
+    failed = {src.name: error for src, (_, error) in zip(sources, results) if error}
     index = out / "index.html"
     index.write_text(index_html(reports, failed, corpus_path, tables, csvs), encoding="utf-8")
     return {"reports": reports, "failed": failed, "index": index, "tables": csvs}
