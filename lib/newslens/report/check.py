@@ -2,9 +2,9 @@
 
 For each page: JavaScript errors (console errors, uncaught exceptions, failed loads), dialogs
 (an `alert` means article text ran as code), requests that leave the machine (reports must
-work offline), interactive tables that did not start, links that are not http(s), the page
-height at 1,400 px width and the file size. Screenshots (top of the page at full size, the whole
-page at half size) go to `<folder>/screenshots/`.
+work offline), interactive tables that did not start, links that are not http(s), tables wider
+than the page, the page height at 1,400 px width and the file size. Screenshots (top of the
+page at full size, the whole page at half size) go to `<folder>/screenshots/`.
 
     python -m newslens.report.check reports [--max-mb 8 --max-height 25000]
 
@@ -41,6 +41,10 @@ PAGE_FACTS = """(() => {
     itables: document.querySelectorAll('[id$="_fallback"]').length,
     started: document.querySelectorAll('table.dataTable').length,
     links: links.length,
+    overflowing: [...document.querySelectorAll('.newslens-scroll table')]
+      .filter(t => t.offsetParent !== null
+                   && t.offsetWidth > t.closest('.newslens-scroll').clientWidth + 2)
+      .map(t => (t.querySelector('caption') || {}).textContent || 'a table'),
     bad_links: links.filter(h => !/^(https?:|#|[\\w.-]+\\.(html|csv)$|tables\\/)/i.test(h)),
   };
 })()"""
@@ -174,6 +178,7 @@ def check_page(tools: DevTools, page: Path, shots: Path, settle: float = 20.0) -
         result.errors.append(f"{result.itables - result.started} interactive table(s) did not "
                              "start")
     result.errors += [f"link that is not http(s): {h[:100]}" for h in facts["bad_links"]]
+    result.errors += [f"table wider than the page: {c.strip()[:80]}" for c in facts["overflowing"]]
     if result.width > WIDTH + 20:
         result.errors.append(f"page is {result.width} px wide: content overflows {WIDTH} px")
     stem = page.stem
