@@ -99,6 +99,7 @@ def test_whole_numbers_print_as_integers():
     assert ">0.500<" in html and ">yes<" in html and ">no<" in html
     assert format_value(np.float64(700000.0), integral=True) == "700000"
     assert format_value(pd.Timestamp("2025-03-04")) == "2025-03-04"
+    assert format_value(pd.Timestamp("2025-03-04 09:30:12")) == "2025-03-04 09:30"
 
 
 def test_plural():
@@ -148,8 +149,10 @@ def test_highlight_spans_marks_in_order_and_skips_overlaps():
 
 
 def test_long_text_columns_wrap_and_missing_values_are_blank():
-    df = pd.DataFrame({"note": [None, None], "evidence": ["x" * 120, None], "n": [1, 2]})
-    html = show(df)._repr_html_()
-    assert html.count('class="newslens-wrap"') == 3  # the evidence header and its two cells
-    assert "newslens-full" in html
+    df = pd.DataFrame({"note": [None, None], "long_text": ["x " * 60, None], "n": [1, 2],
+                       "evidence": [highlight("a b", 0, 1)] * 2})
+    html = show(df, html_columns=["evidence"])._repr_html_()
+    assert html.count('class="newslens-text"') == 3  # the long text header and its two cells
+    assert html.count('class="newslens-wrap"') == 3  # the evidence column gets the width
+    assert "newslens-full" in html and ">long_<wbr>text</th>" in html
     assert '<td style="text-align:left"></td>' in html

@@ -299,7 +299,7 @@ def test_max_article_chars_is_configurable(tmp_path, monkeypatch):
 
 PAYLOADS = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>',
             '" onmouseover="alert(1)', "</td></tr></table><iframe src=javascript:alert(1)>"]
-_SAFE_TAG = re.compile(r"</?(?:div|p|code|table|caption|thead|tbody|tr|th|td|em)\b([^<>]*)>")
+_SAFE_TAG = re.compile(r"</?(?:div|p|code|table|caption|thead|tbody|tr|th|td|em|wbr)\b([^<>]*)>")
 _SAFE_ATTRS = re.compile(r'(?:\s+(?:style="[^"<>]*"|class="newslens-[a-z -]+"|id="T_[0-9a-f]+"'
                          r'|colspan="\d+"))*\s*/?')
 

@@ -37,6 +37,7 @@ table.newslens-table caption{caption-side:top;text-align:left;font-weight:600;pa
 .newslens-table td.newslens-wrap,.newslens-itable td.newslens-wrap{min-width:20em;max-width:none}
 .newslens-table td.newslens-title,.newslens-itable td.newslens-title{min-width:9em;max-width:16em;
   overflow-wrap:anywhere}
+.newslens-table td.newslens-text,.newslens-itable td.newslens-text{min-width:10em;max-width:24em}
 .newslens-note{color:#555;font-size:12px;margin:2px 0 10px}
 .newslens-itable td{white-space:normal !important;vertical-align:top}
 table.newslens-itable{table-layout:auto;font-size:13px}
@@ -133,7 +134,7 @@ def format_value(value, precision: int = 3, integral: bool = False,
     if isinstance(value, (float, np.floating)):
         return f"{value:.{precision}f}"
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d") if value == value.normalize() else value.isoformat()
+        return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
     text = str(value)
     if max_chars is not None and len(text) > max_chars:
         text = text[: max_chars - 1].rstrip() + "…"
@@ -160,17 +161,26 @@ def _cut_cells(df: pd.DataFrame, html_columns: set[str]) -> bool:
 TITLE_COLUMNS = {"article", "title"}
 
 
-def _wide_columns(df: pd.DataFrame, html_columns: set[str]) -> set[str]:
-    """Columns of long text (evidence sentences): they get the width, the others wrap."""
+def _column_classes(df: pd.DataFrame, html_columns: set[str]) -> dict[str, str]:
+    """CSS class per column: `newslens-wrap` for evidence (HTML) columns, which get the width,
+    `newslens-title` for linked titles, `newslens-text` for long plain text; others none."""
     numeric = {c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])}
-    return {c for c in df.columns if c not in TITLE_COLUMNS
-            and (c in html_columns or (c not in numeric and _longest(df[c]) > 80))}
+    classes = {}
+    for col in df.columns:
+        if col in TITLE_COLUMNS:
+            classes[col] = "newslens-title"
+        elif col in html_columns:
+            classes[col] = "newslens-wrap"
+        elif col not in numeric and _longest(df[col]) > 80:
+            classes[col] = "newslens-text"
+        else:
+            classes[col] = ""
+    return classes
 
 
-def _column_class(col, wide: set[str]) -> str:
-    if col in wide:
-        return "newslens-wrap"
-    return "newslens-title" if col in TITLE_COLUMNS else ""
+def _header(col) -> str:
+    """A column name as escaped HTML that may break after underscores."""
+    return html.escape(str(col)).replace("_", "_<wbr>")
 
 
 def _longest(column: pd.Series) -> int:
@@ -228,20 +238,20 @@ def show(
 def _static_html(shown: pd.DataFrame, html_columns: set[str], caption, precision: int) -> str:
     digest = _digest(str(caption), shown.to_csv(index=False))
     numeric = {c for c in shown.columns if pd.api.types.is_numeric_dtype(shown[c])}
-    wide = _wide_columns(shown, html_columns)
+    classes = _column_classes(shown, html_columns)
 
     def attrs(col):
         align = "right" if col in numeric and col not in html_columns else "left"
-        css = _column_class(col, wide)
+        css = classes[col]
         return f' style="text-align:{align}"' + (f' class="{css}"' if css else "")
 
-    full = " newslens-full" if wide else ""
+    full = " newslens-full" if any(classes.values()) else ""
     parts = [(f'<div class="newslens-scroll"><table class="newslens-table{full}" '
              f'id="T_{digest}">')]
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
     parts.append("<thead><tr>")
-    parts.extend(f"<th{attrs(col)}>{html.escape(str(col))}</th>" for col in shown.columns)
+    parts.extend(f"<th{attrs(col)}>{_header(col)}</th>" for col in shown.columns)
     parts.append("</tr></thead><tbody>")
     for row in _cells(shown, html_columns, precision):
         parts.append("<tr>")
@@ -259,18 +269,17 @@ def _interactive_html(shown: pd.DataFrame, html_columns: set[str], caption,
     from itables import to_html_datatable
 
     cells = pd.DataFrame(_cells(shown, html_columns, precision),
-                         columns=[html.escape(str(c)) for c in shown.columns])
+                         columns=[_header(c) for c in shown.columns])
     numeric = [i for i, c in enumerate(shown.columns)
                if pd.api.types.is_numeric_dtype(shown[c]) and c not in html_columns]
-    wide_columns = _wide_columns(shown, html_columns)
-    wide = [i for i, c in enumerate(shown.columns) if c in wide_columns]
-    titles = [i for i, c in enumerate(shown.columns) if _column_class(c, wide_columns)
-              == "newslens-title"]
+    classes = list(_column_classes(shown, html_columns).values())
+    groups = {"dt-right": numeric}
+    for name in ("newslens-wrap", "newslens-title", "newslens-text"):
+        groups[name] = [i for i, css in enumerate(classes) if css == name]
     for i in numeric:  # sort numbers as numbers: DataTables detects numeric strings
         cells.iloc[:, i] = cells.iloc[:, i].replace("", None)
     table_id = "T_" + _digest(str(caption), shown.to_csv(index=False))
-    column_defs = [{"className": name, "targets": targets} for name, targets in
-                   (("dt-right", numeric), ("newslens-wrap", wide), ("newslens-title", titles))
+    column_defs = [{"className": name, "targets": targets} for name, targets in groups.items()
                    if targets]  # an empty target list would mean every column
     table = to_html_datatable(
         cells, caption=html.escape(caption) if caption else None, table_id=table_id,
