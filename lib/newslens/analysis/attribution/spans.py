@@ -1,0 +1,133 @@
+"""Patterns and span helpers shared by the detectors: quotations, content spans, the subject or
+noun phrase around a cue."""
+
+from __future__ import annotations
+
+import re
+
+from newslens.analysis.attribution.records import Mention, Sentence
+
+AUX = (r"(?:has|have|had|was|is|were|are|did|does|do|would|will|could|may|might|also|again|"
+       r"repeatedly|publicly|reportedly|previously|later|then|once|firmly|openly|sharply|"
+       r"strongly|recently|earlier|already|further|since|not|never|n’t|n't|only|even|just|"
+       r"quickly|swiftly|flatly|explicitly|privately|on\s+\w+day)")
+# Between a subject mention and its verb: an optional appositive ", …," and up to 3 auxiliaries.
+GAP = re.compile(r"\s*(?:,[^,;]{1,80},\s*)?(?:" + AUX + r"\s+){0,3}", re.IGNORECASE)
+NEGATION = re.compile(r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|hardly)(?![\w’'])",
+                      re.IGNORECASE)
+QUOTES = {"“": "”", '"': '"', "«": "»"}
+QUOTE_SPAN = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
+THAT = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,4}?that\s+", re.IGNORECASE)
+QUOTE_AFTER = re.compile(r"\s*[:,]?\s*(?=[“\"«])")
+QUOTE_NEAR = re.compile(r"[^.;:“\"«]{0,60}?(?=[“\"«])")
+# Nothing substantive after a postposed cue: "…, Putin said in a video address."
+TAIL = re.compile(
+    r"\s*(?:(?:in|on|at|during|after|before|while|to|from|with|via|late|early|last|this)\b"
+    r"[^,;:“\"]*)?[\s.!?”\"]*$", re.IGNORECASE)
+POSTPOSED_LEFT = re.compile(r"(?:,\s*[”\"]?|[”\"]\s*,?)\s*$")
+PARTICIPIAL_LEFT = re.compile(r",\s*(?:(?:while|before|after|and)\s+)?$", re.IGNORECASE)
+WITH_LEFT = re.compile(r"\bwith\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE)
+GROUP_SUBJECT = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:but|and|while)\s+)(many|some|most|others|several|both|all|few|"
+    r"many\s+of\s+them|some\s+of\s+them)\s+(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE)
+PRONOUN_SUBJECT = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:but|and|while|that)\s+)(he|she|they)\s+(?:" + AUX + r"\s+){0,3}$",
+    re.IGNORECASE)
+# Words that may precede a subject at the start of its clause ("Russian President …").
+CLAUSE_PREFIX = re.compile(
+    r"(?:^|[,;:]\s*)(?:(?:the|a|an|but|and|while|[A-Z][\w.’'-]*)\s+)*$")
+CLAUSE_BACK = re.compile(
+    r"(?:\s*,)?\s*(?:(?:but|and|while|whereas|as|with)\s+)?"
+    r"(?:(?:[A-Z][\w.’'-]*|chief|president|minister|envoy|leader|leaders|spokesman|spokeswoman|"
+    r"spokesperson|secretary|head|commander|special|foreign|prime|deputy|the|officials?)\s+)*$")
+_NP_STOP = re.compile(r"[,;:.!?“”\"]")
+_TRIM = " \t\n,;:.!?"
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in QUOTE_SPAN.finditer(text)]
+
+
+def inside(spans, pos: int) -> bool:
+    return any(s < pos < e for s, e in spans)
+
+
+def read_quote(text: str, at: int) -> tuple[int, int]:
+    """(start, end) of the interior of the quotation opening at `at`."""
+    close = QUOTES.get(text[at], "”")
+    end = text.find(close, at + 1)
+    return at + 1, (end if end >= 0 else len(text))
+
+
+def subject_before(s: Sentence, pos: int) -> Mention | None:
+    """The mention that is the grammatical subject of a cue at `pos` (nearest valid one)."""
+    best = None
+    for m in s.mentions:
+        if m.end > pos or m.possessive or m.actor is None:
+            continue
+        if GAP.fullmatch(s.text, m.end, pos) and (best is None or m.end > best.end or (
+            m.end == best.end and m.is_person and not best.is_person
+        )):
+            best = m
+    return best
+
+
+def np_after(s: Sentence, pos: int) -> Mention | None:
+    """The head mention of the noun phrase starting at `pos` (before any punctuation)."""
+    text = s.text
+    stop = _NP_STOP.search(text, pos)
+    stop = stop.start() if stop else len(text)
+    cands = [m for m in s.mentions if pos <= m.start < stop and m.actor is not None
+             and not re.search(r"[,;:]", text[pos:m.start]) and m.start - pos <= 60]
+    if not cands:
+        return None
+    persons = [m for m in cands if m.is_person]
+    return max(persons or cands, key=lambda m: (m.end, m.end - m.start))
+
+
+def clause_subject(s: Sentence, pos: int) -> Mention | None:
+    """A clause-initial subject mention before `pos` (e.g. "Zelensky, calling it …")."""
+    cands = [m for m in s.mentions if m.end <= pos and not m.possessive and m.actor is not None
+             and s.left(CLAUSE_PREFIX, m.start) is not None]
+    if not cands:
+        return None
+    first = min(m.start for m in cands)
+    group = [m for m in cands if m.start == first or s.text[first:m.start].strip().istitle()]
+    persons = [m for m in group if m.is_person]
+    return max(persons or group, key=lambda m: m.end)
+
+
+def content_after(text: str, pos: int) -> tuple[int, int, bool]:
+    """(start, end, is_direct) of what a cue ending at `pos` reports."""
+    q = QUOTE_AFTER.match(text, pos)
+    if q:
+        s, e = read_quote(text, q.end())
+        return s, e, True
+    t = THAT.match(text, pos)
+    start = t.end() if t else pos
+    return start, len(text), False
+
+
+def content_before(text: str, end: int) -> tuple[int, int, bool]:
+    """(start, end, is_direct) of a postposed statement's content ending before `end`."""
+    head = text[:end].rstrip(" ,")
+    if head.endswith(("”", '"', "»")):
+        close = head[-1]
+        opener = {"”": "“", '"': '"', "»": "«"}[close]
+        s = head.rfind(opener, 0, len(head) - 1)
+        if s >= 0:
+            return s + 1, len(head) - 1, True
+    return 0, len(head), False
+
+
+def strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim punctuation and spaces (and an unbalanced closing quote) around a span."""
+    while start < end and text[start] in _TRIM + "“\"«”":
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    if end > start and text[end - 1] in "”»" and text.count("“", start, end) == 0:
+        end -= 1
+        while end > start and text[end - 1] in _TRIM:
+            end -= 1
+    return start, end
