@@ -115,7 +115,9 @@ def test_possessives_spellings_and_case():
         ("NATO", "nato", "name")]
     assert found("VLADIMIR PUTIN spoke with vladimir putin.") == [
         ("VLADIMIR PUTIN", "putin", "name"), ("vladimir putin", "putin", "name")]
-    assert found("Putinism and Russians are not names.") == []
+    assert found("Putinism is not a name.") == []
+    # plural demonyms stand for the collective actor
+    assert found("Putinism and Russians.") == [("Russians", "russia", "demonym")]
 
 
 def test_references_are_aliases():
@@ -184,7 +186,7 @@ def test_load_actors():
                 "united_states", "eu", "europe", "nato", "european_commission", "isw"]:
         assert aid in ids, aid
     assert actors.id.is_unique
-    assert set(actors.kind) <= {"person", "state", "organization", "group"}
+    assert set(actors.kind) <= {"person", "state", "organization", "group", "outlet"}
     persons = actors[actors.kind == "person"]
     assert persons.gender.isin(["male", "female"]).all()
     assert "forces" in actors.attrs["demonym_nouns"]

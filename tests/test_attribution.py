@@ -201,8 +201,10 @@ def test_content_stops_at_next_statement():
 
 
 def test_no_speaker_no_statement():
-    assert one("Reports suggested that the talks stalled.").empty
+    assert one("The weather suggested that the talks stalled.").empty
     assert one("The world watches closely, hoping for a breakthrough.").empty
+    # a capitalised word that is part of a name is not a cue ("the United States prepares")
+    assert one("The United States prepares to talk.").empty
 
 
 def test_empty_inputs_keep_columns():

@@ -117,9 +117,16 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         _ARTICLE, _SENTENCE,
         ("statement", "int64", "statement number in the article"),
         _FIELD,
-        ("form", "str", "attribution form (subject, postposed, inverted, according_to, ...)"),
-        ("speaker", "str", "actor id of the speaker"),
-        ("speaker_text", "str", "the speaker as written"),
+        ("form", "str", ("attribution form: subject, postposed, inverted, according_to, "
+                         "passive, participial, coordinated, with, group, pronoun, headline or "
+                         "label")),
+        ("speaker", "str", ("actor id when `linked`, else a normalised key (`person:…`, "
+                            "`organisation:…`, `outlet:…`, `anonymous:…`, `group:…`)")),
+        ("speaker_text", "str", "the speaker as written (for a pronoun or holder: that word)"),
+        ("speaker_kind", "str", ("actor (gazetteer), outlet, person, organisation, anonymous "
+                                 "or group")),
+        ("linked", "bool", "the speaker is a gazetteer actor (`data/actors.yml`)"),
+        ("speaker_side", "str", "state or bloc the speaker belongs to (actor id), when known"),
         *_span("speaker_", "the speaker"),
         ("cue", "str", "reporting cue as written"),
         ("cue_lemma", "str", "cue lemma"),
@@ -130,7 +137,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("is_quote", "bool", "the content is or contains a quotation"),
         ("mode", "str", "direct (quotation) or indirect"),
         ("negated", "bool", "the cue is negated"),
-        ("parent", "Int64", "statement number of the main clause (participial statements)"),
+        ("parent", "Int64", ("statement number of the main clause (participial and "
+                             "coordinated statements)")),
         ("antecedent_sentence", "Int64", "sentence of the group a group holder refers to"),
         ("antecedent_start", "Int64", "start of that group mention"),
         ("antecedent_end", "Int64", "end of that group mention"),

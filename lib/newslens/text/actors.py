@@ -23,11 +23,12 @@ from newslens.lexicon import DataFileError
 
 MENTION_COLUMNS = schema.table("mentions").names
 ACTOR_COLUMNS = ["id", "name", "kind", "affiliation", "gender", "aliases", "titles", "references",
-                 "demonyms", "capitals"]
+                 "demonyms", "capitals", "plurals", "descriptions"]
 UNKNOWN_COLUMNS = ["entity", "count", "n_articles", "example"]
-KINDS = {"person", "state", "organization", "group"}
+KINDS = {"person", "state", "organization", "group", "outlet"}
 GENDERS = {"male", "female", None}
-_LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals"]
+_LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals", "plurals",
+              "descriptions"]
 _ALLOWED_KEYS = {"id", "name", "kind", "affiliation", "gender", *_LIST_KEYS}
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
@@ -83,7 +84,7 @@ def _parse_gazetteer(doc, path: Path) -> pd.DataFrame:
     owner: dict[str, str] = {}
     rows = [_actor_row(entry, i, path, seen) for i, entry in enumerate(doc["actors"], start=1)]
     for row in rows:
-        for key in ("aliases", "references", "capitals", "demonyms"):
+        for key in ("aliases", "references", "capitals", "demonyms", "plurals"):
             for form in row[key]:
                 k = _key(form)
                 if owner.setdefault(k, row["id"]) != row["id"]:
@@ -125,9 +126,9 @@ def load_actors(path: str | Path | None = None) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class _Entry:
-    actor: int  # row of the actor table
+    actor: int | tuple  # row of the actor table (a description: (candidate rows, default))
     form: str  # the gazetteer form as written
-    mtype: str  # name | alias | demonym | capital
+    mtype: str  # name | alias | demonym | plural | capital | description
     case: str  # exact | initial | any
     also_name: bool  # a demonym that is also an alias ("U.S.")
 
@@ -147,12 +148,16 @@ class _Gazetteer:
             forms += [(c, "capital") for c in row["capitals"]]
             names = {_key(a) for a in row["aliases"]}
             forms += [(d, "demonym") for d in row["demonyms"]]
+            forms += [(p, "plural") for p in row["plurals"]]
             for form, mtype in forms:
                 key = _key(form)
                 if mtype == "name" and key in entries and entries[key].actor == i:
                     continue
                 entries[key] = _Entry(i, form, mtype, _case_rule(form),
                                       mtype == "demonym" and key in names)
+        for key, candidates in _descriptions(self.actors).items():
+            if key not in entries:
+                entries[key] = _Entry(candidates, key, "description", "any", False)
         self.automaton = ahocorasick.Automaton()
         for key, entry in entries.items():
             self.automaton.add_word(key, (len(key), entry))
@@ -188,6 +193,8 @@ class _Gazetteer:
                     continue
             elif entry.case == "initial" and not text[start].isupper():
                 continue
+            if entry.mtype == "description" and low[max(0, start - 4):start] != "the ":
+                continue
             cands.append((start, -length, entry))
         if not cands:
             return []
@@ -215,6 +222,8 @@ class _Gazetteer:
                     mtype = "name"
             else:
                 next_demonym_ok = None
+            if mtype == "plural":
+                mtype = "demonym"
             if mtype == "capital":
                 if self.place_re.match(low, end):
                     continue
@@ -224,6 +233,25 @@ class _Gazetteer:
             out.append((start, end, entry.actor, mtype))
         out.reverse()
         return out
+
+
+def _descriptions(actors: pd.DataFrame) -> dict[str, tuple[tuple[int, ...], int | None]]:
+    """Description (lowercase) -> (candidate actor rows, default row or None): the
+    `descriptions` of every actor (default: the first actor listing it) and the titles of
+    persons (no default: "the envoy" needs an envoy named in the article)."""
+    rows: dict[str, list[int]] = {}
+    default: dict[str, int] = {}
+    for i, (kind, titles, descriptions) in enumerate(zip(
+            actors["kind"], actors["titles"], actors["descriptions"])):
+        for form in list(descriptions) + (list(titles) if kind == "person" else []):
+            if len(form.rstrip(".")) <= 3:
+                continue
+            key = _key(form)
+            if i not in rows.setdefault(key, []):
+                rows[key].append(i)
+            if form in descriptions:
+                default.setdefault(key, i)
+    return {key: (tuple(r), default.get(key)) for key, r in rows.items()}
 
 
 def _case_rule(form: str) -> str:
@@ -300,7 +328,10 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
                     found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field,
                                   m.group()))
         found.sort(key=lambda f: (f[0], f[1]))
+        _resolve_descriptions(found)
         for sent, start, end, actor, mtype, field, text in found:
+            if actor is None:
+                continue
             if mtype == "pronoun":
                 gender = PRONOUNS[text.lower()]
                 actor = _resolve(last_person, sent, gender)
@@ -312,6 +343,24 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
             last_person.setdefault(sent, []).append((actor, gaz.info[actor][4]))
             _append(cols, aid, sent, start, end, actor, mtype, field, text)
     return _mention_frame(cols, gaz)
+
+
+def _resolve_descriptions(found: list) -> None:
+    """Replace each description's candidates by one actor row (in place): the candidate named
+    last before it, else first after it, else the description's default (else None)."""
+    named: dict[int, list[int]] = {}
+    for i, f in enumerate(found):
+        if f[4] not in ("description", "pronoun"):
+            named.setdefault(f[3], []).append(i)
+    for i, f in enumerate(found):
+        if f[4] != "description":
+            continue
+        (candidates, default) = f[3]
+        before = [(max(p for p in named[c] if p < i), c) for c in candidates
+                  if any(p < i for p in named.get(c, ()))]
+        after = [(min(named[c]), c) for c in candidates if c in named]
+        actor = max(before)[1] if before else min(after)[1] if after else default
+        found[i] = (*f[:3], actor, "alias", *f[5:])
 
 
 def _resolve(last_person: dict, sent: int, gender: str):

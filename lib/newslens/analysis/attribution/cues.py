@@ -10,12 +10,12 @@ from newslens import lexicon
 from newslens.lexicon import DataFileError, lexicon_regex
 
 CUE_CLASSES = ("neutral", "emphatic", "positive", "negative", "demand")
-CUE_KINDS = ("verbs", "phrases", "quote_only")
+CUE_KINDS = ("verbs", "phrases", "quote_only", "clause_only")
 
 
 @dataclass(frozen=True)
 class Cue:
-    """One reporting cue form: its lemma, class and kind (verbs | phrases | quote_only)."""
+    """One reporting cue form: its lemma, class and kind (a section of the lexicon)."""
 
     lemma: str
     cls: str

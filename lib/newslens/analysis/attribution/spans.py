@@ -1,24 +1,32 @@
-"""Patterns and span helpers shared by the detectors: quotations, content spans, the subject or
-noun phrase around a cue."""
+"""Patterns and span helpers shared by the detectors: gaps between subject and cue, content
+spans after or before a cue."""
 
 from __future__ import annotations
 
 import re
 
-from newslens.analysis.attribution.records import Mention, Sentence
-
 AUX = (r"(?:has|have|had|was|is|were|are|did|does|do|would|will|could|may|might|also|again|"
        r"repeatedly|publicly|reportedly|previously|later|then|once|firmly|openly|sharply|"
        r"strongly|recently|earlier|already|further|since|not|never|n’t|n't|only|even|just|"
        r"quickly|swiftly|flatly|explicitly|privately|on\s+\w+day)")
-# Between a subject mention and its verb: an optional appositive ", …," and up to 3 auxiliaries.
-GAP = re.compile(r"\s*(?:,[^,;]{1,80},\s*)?(?:" + AUX + r"\s+){0,3}", re.IGNORECASE)
+# Between a subject and its verb: an optional appositive ", …," and up to 3 auxiliaries.
+GAP = re.compile(r"(?:,[^,;]{1,80},\s*)?(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE)
+AUX_GAP = re.compile(r"(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE)
+PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:" + AUX + r"\s+){0,2}$",
+                     re.IGNORECASE)
+AGENT = re.compile(r"\s+(?:[\w’'-]+\s+){0,4}?by\s+", re.IGNORECASE)
+COORDINATED = re.compile(r"(?:,\s*)?\b(?:and|but|before|then)\s+(?:" + AUX + r"\s+){0,3}$",
+                         re.IGNORECASE)
+CLAUSE_AFTER = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,5}?(?:that\b|[:“\"«])|\s*,\s*[“\"«]",
+                          re.IGNORECASE)
+PRONOUN_BOUNDARY = re.compile(r"(?:^|[,;:“”\"]\s*|\b(?:and|but|while|that|as|so|then)\s+)$",
+                              re.IGNORECASE)
 NEGATION = re.compile(r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|hardly)(?![\w’'])",
                       re.IGNORECASE)
 QUOTES = {"“": "”", '"': '"', "«": "»"}
 QUOTE_SPAN = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 THAT = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,4}?that\s+", re.IGNORECASE)
-QUOTE_AFTER = re.compile(r"\s*[:,]?\s*(?=[“\"«])")
+QUOTE_AFTER = re.compile(r"\s*(?:[^\s.;:“\"«,]+\s+){0,4}?[:,]?\s*(?=[“\"«])")
 QUOTE_NEAR = re.compile(r"[^.;:“\"«]{0,60}?(?=[“\"«])")
 # Nothing substantive after a postposed cue: "…, Putin said in a video address."
 TAIL = re.compile(
@@ -57,44 +65,6 @@ def read_quote(text: str, at: int) -> tuple[int, int]:
     close = QUOTES.get(text[at], "”")
     end = text.find(close, at + 1)
     return at + 1, (end if end >= 0 else len(text))
-
-
-def subject_before(s: Sentence, pos: int) -> Mention | None:
-    """The mention that is the grammatical subject of a cue at `pos` (nearest valid one)."""
-    best = None
-    for m in s.mentions:
-        if m.end > pos or m.possessive or m.actor is None:
-            continue
-        if GAP.fullmatch(s.text, m.end, pos) and (best is None or m.end > best.end or (
-            m.end == best.end and m.is_person and not best.is_person
-        )):
-            best = m
-    return best
-
-
-def np_after(s: Sentence, pos: int) -> Mention | None:
-    """The head mention of the noun phrase starting at `pos` (before any punctuation)."""
-    text = s.text
-    stop = _NP_STOP.search(text, pos)
-    stop = stop.start() if stop else len(text)
-    cands = [m for m in s.mentions if pos <= m.start < stop and m.actor is not None
-             and not re.search(r"[,;:]", text[pos:m.start]) and m.start - pos <= 60]
-    if not cands:
-        return None
-    persons = [m for m in cands if m.is_person]
-    return max(persons or cands, key=lambda m: (m.end, m.end - m.start))
-
-
-def clause_subject(s: Sentence, pos: int) -> Mention | None:
-    """A clause-initial subject mention before `pos` (e.g. "Zelensky, calling it …")."""
-    cands = [m for m in s.mentions if m.end <= pos and not m.possessive and m.actor is not None
-             and s.left(CLAUSE_PREFIX, m.start) is not None]
-    if not cands:
-        return None
-    first = min(m.start for m in cands)
-    group = [m for m in cands if m.start == first or s.text[first:m.start].strip().istitle()]
-    persons = [m for m in group if m.is_person]
-    return max(persons or group, key=lambda m: m.end)
 
 
 def content_after(text: str, pos: int) -> tuple[int, int, bool]:
