@@ -16,6 +16,7 @@ from newslens import lexicon
 from newslens.analysis.attribution.records import Speaker
 from newslens.text.actors import load_actors
 
+_GENERIC = lexicon.word_set("generic_roles")
 _SYNONYMS = {word.replace("-", " "): group.split()[0]
              for group in lexicon.words("role_synonyms") for word in group.split()}
 
@@ -92,6 +93,7 @@ class Discourse:
         self.entities: list[tuple[int, Speaker]] = []  # (sentence, speaker-like), in order
         self.speakers: list[tuple[int, Speaker]] = []  # (sentence, speaker) of statements
         self.unlinked: dict[str, Speaker] = {}  # lower-case name or surname -> speaker
+        self.text = ""  # the article body
 
     # -- recording
     def add_entity(self, sentence: int, speaker: Speaker) -> None:
@@ -185,5 +187,10 @@ class Discourse:
             if sn < sentence - 5:
                 break
             if head in sp.heads and self.is_person(sp):
+                return sp
+        for sn, sp in reversed(self.speakers):  # elegant variation: "the politician noted"
+            if sn < sentence - 2 or head not in _GENERIC:
+                break
+            if self.is_person(sp):
                 return sp
         return None

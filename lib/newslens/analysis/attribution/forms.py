@@ -13,6 +13,8 @@ from newslens.analysis.attribution.spans import (
     AGENT,
     AUX_GAP,
     CLAUSE_AFTER,
+    COMMA_COORDINATED,
+    CONTRAST,
     COORDINATED,
     GAP,
     GROUP_SUBJECT,
@@ -26,7 +28,10 @@ from newslens.analysis.attribution.spans import (
     WITH_LEFT,
 )
 from newslens.analysis.attribution.speakers import (
+    ANONYMOUS_NOUNS,
+    PREPOSITIONS,
     PRONOUNS,
+    ROLE_PLURALS,
     phrase_after,
     phrase_before,
     resolve,
@@ -35,6 +40,10 @@ from newslens.analysis.attribution.speakers import (
 _PARTICIPLE_IRREGULAR = {"told", "said", "written", "shown", "spoken", "thought", "found",
                          "asked"}
 _CLOSERS = "”»\""
+# A participle followed only by circumstances up to a comma: "…, writing on Telegram, said".
+_APPOSITIVE_PARTICIPLE = re.compile(
+    r"(?:\s+(?:in|on|at|to|from|with|via|during|after|before|late|early|last|this)\b"
+    r"[^,;:“\"]{0,60})?\s*,", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- content spans
@@ -96,38 +105,60 @@ def _pronoun_at(s: Sentence, end: int) -> tuple[int, int] | None:
     start = end - len(s.text[max(0, end - 12):end]) + m.start(1)
     if not s.left(PRONOUN_BOUNDARY, start, 40):
         return None
-    toks = s.tokens
-    i = next((k for k, t in enumerate(toks) if t.start == start), None)
+    i = next((k for k, t in enumerate(s.tokens) if t.start == start), None)
     return (i, i + 1) if i is not None else None
 
 
-def _subject_span(s: Sentence, pos: int):
-    """(token span, is_pronoun) of the subject phrase ending at `pos`, or None."""
+def _subject_span(s: Sentence, pos: int, participle: bool):
+    """(token span, is_pronoun) of the subject phrase ending at `pos`, or None. A phrase after a
+    preposition is no subject ("talks with Russia, …") unless a source noun comes first
+    ("Reports from Moscow indicate") or it follows "with" before a participle."""
     pro = _pronoun_at(s, pos)
     if pro is not None:
         return pro, True
     span = phrase_before(s, pos)
-    return (span, False) if span else None
+    if span is None:
+        return None
+    i = span[0] - 1
+    if i >= 0 and s.tokens[i].low in PREPOSITIONS and not (participle
+                                                            and s.tokens[i].low == "with"):
+        if i >= 1 and (s.tokens[i - 1].low in ANONYMOUS_NOUNS
+                       or s.tokens[i - 1].low in ROLE_PLURALS):
+            return (i - 1, span[1]), False
+        return None
+    return span, False
+
+
+def _gap_ends(s: Sentence, hit: CueHit) -> list[int]:
+    """Where the subject phrase may end: before the auxiliaries, and before an appositive
+    (", the Kremlin spokesman,") unless the commas enclose a quotation or another cue."""
+    direct = s.left(AUX_GAP, hit.start)
+    ends = [direct.start()] if direct else [hit.start]
+    app = s.left(GAP, hit.start)
+    if app is None or app.start() in ends or not s.text[app.start():hit.start].startswith(","):
+        return ends
+    inner = s.text[app.start():direct.start() if direct else hit.start]
+    if re.search(r"[”\"»]\s*,\s*$", inner) or any(
+            app.start() < st.hit.start < hit.start for st in s.found):
+        return ends
+    return [*ends, app.start()]
 
 
 def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
     """(speaker, phrase start, is_pronoun) of the cue's subject: the phrase just before the
-    auxiliaries, or before an appositive (", the Kremlin spokesman,") when that one names it."""
-    direct = s.left(AUX_GAP, hit.start)
-    ends = [direct.start()] if direct else []
-    appositive = s.left(GAP, hit.start)
-    if appositive is not None and appositive.start() not in ends and \
-            s.text[appositive.start():hit.start].lstrip().startswith(","):
-        ends.insert(0, appositive.start())
-    for pos in ends:
-        found = _subject_span(s, pos)
-        if found is None:
+    auxiliaries, or before an appositive; a named actor wins over a description."""
+    found = []
+    for pos in _gap_ends(s, hit):
+        span = _subject_span(s, pos, hit.is_participle)
+        if span is None:
             continue
-        span, is_pronoun = found
+        (span, is_pronoun) = span
         sp = resolve(s, span, hit.cue.lemma)
         if sp is not None:
-            return sp, s.tokens[span[0]].start, is_pronoun
-    return None
+            found.append((sp, s.tokens[span[0]].start, is_pronoun))
+    if not found:
+        return None
+    return next((f for f in found if f[0].linked), found[0])
 
 
 def _passive(s: Sentence, hit: CueHit) -> bool:
@@ -182,7 +213,7 @@ def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | 
 
 def subject(s: Sentence, hit: CueHit, sp: Speaker, start: int, pronoun: bool) -> Statement:
     """"Putin said that …" and "…, with von der Leyen criticizing Russia …" (form `with`)."""
-    with_ = s.left(WITH_LEFT, start)
+    with_ = s.left(WITH_LEFT, start) if hit.is_participle else None
     form = "with" if with_ else "pronoun" if pronoun else "subject"
     clause = with_.start() if with_ else start
     back = re.search(r"(?:,\s*)?(?:\b(?:but|and|while|whereas|as)\s+)?$", s.text[:start])
@@ -194,6 +225,8 @@ def subject(s: Sentence, hit: CueHit, sp: Speaker, start: int, pronoun: bool) ->
 def participial(s: Sentence, hit: CueHit) -> Statement | None:
     """"…, stating that …": the speaker is the main clause's (the statement before it, else the
     subject at the start of the sentence)."""
+    if _APPOSITIVE_PARTICIPLE.match(s.text, hit.end):
+        return None
     parents = [st for st in s.found if st.hit.start < hit.start]
     parent = parents[-1] if parents else None
     speaker = parent.speaker if parent else _clause_subject(s, hit.start)
@@ -205,17 +238,43 @@ def participial(s: Sentence, hit: CueHit) -> Statement | None:
 
 
 def coordinated(s: Sentence, hit: CueHit) -> Statement | None:
-    """"Kallas … and confirmed that …, but said that …": the speaker is the clause's subject."""
+    """"Kallas … and confirmed that …, but said that …" and, after a statement, "…, urges …":
+    the speaker is the subject of the clause it continues."""
     coord = s.left(COORDINATED, hit.start, 60)
-    if coord is None:
-        return None
     parents = [st for st in s.found if st.hit.start < hit.start]
-    speaker = parents[-1].speaker if parents else _clause_subject(s, coord.start())
+    if coord is None and parents:
+        coord = s.left(COMMA_COORDINATED, hit.start, 40)
+    word = hit.text.lower().split()[0]
+    if coord is None or word == hit.cue.lemma.split()[0]:  # "and state": a noun
+        return None
+    after = parents[-1].hit.end if parents else 0
+    speaker = _latest_subject(s, after, coord.start())
+    if speaker is None and parents:
+        speaker = parents[-1].speaker
     if speaker is None:
         return None
     st = Statement(hit, "coordinated", speaker, clause=coord.start(),
                    parent=parents[-1] if parents else None)
     return _reported_after(s, hit, st)
+
+
+def _latest_subject(s: Sentence, after: int, pos: int) -> Speaker | None:
+    """The subject of the last clause between `after` and `pos` ("…, while Putin assessed …
+    and commended"), else the sentence's first subject when nothing was said before."""
+    for m in reversed(list(re.finditer(r"(?:^|[,;]\s*|\b(?:while|whereas|but)\s+)",
+                                       s.text[after:pos]))):
+        start = after + m.end()
+        span = phrase_after(s, start, pos)
+        if span is not None and span[0] < len(s.tokens):
+            nxt = span[1]
+            if nxt < len(s.tokens) and s.tokens[nxt].text[0].islower() \
+                    and s.tokens[nxt].start < pos:
+                sp = resolve(s, span)
+                if sp is not None:
+                    return sp
+        if after:
+            continue
+    return _clause_subject(s, pos) if after == 0 else None
 
 
 def _clause_subject(s: Sentence, pos: int) -> Speaker | None:
@@ -232,7 +291,10 @@ def inverted(s: Sentence, hit: CueHit) -> Statement | None:
     """"“…,” said Putin.": the speaker follows the cue and ends the sentence."""
     inv = s.left(POSTPOSED_LEFT, hit.start) if s.text[:hit.start].strip() else None
     span = phrase_after(s, hit.end) if inv else None
-    if span is None or not TAIL.fullmatch(s.text, s.tokens[span[1] - 1].end):
+    if span is None:
+        return None
+    after = s.tokens[span[1] - 1].end
+    if not (TAIL.fullmatch(s.text, after) or re.match(r"\s*[,;(]", s.text[after:])):
         return None
     sp = resolve(s, span, hit.cue.lemma)
     if sp is None:
@@ -279,7 +341,8 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
     found = subject_of(s, hit)
     if found is not None:
         sp, start, pronoun = found
-        if _nested(s, hit) and not pronoun and not s.left(WITH_LEFT, start):
+        if _nested(s, hit) and not s.left(WITH_LEFT, start) and not s.left(CONTRAST, start) \
+                and not (pronoun and sp.text.lower() != "it"):
             return None
         return postposed(s, hit, sp, start) or subject(s, hit, sp, start, pronoun)
     if hit.is_participle and s.left(PARTICIPIAL_LEFT, hit.start):

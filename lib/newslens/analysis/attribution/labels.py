@@ -16,7 +16,13 @@ import re
 from newslens.analysis.attribution.cues import Cue
 from newslens.analysis.attribution.forms import quote_at
 from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
-from newslens.analysis.attribution.speakers import LABELS, phrase_after, phrase_before, resolve
+from newslens.analysis.attribution.speakers import (
+    DOCUMENTS,
+    LABELS,
+    phrase_after,
+    phrase_before,
+    resolve,
+)
 
 _MARK = "mark"
 _COLON = re.compile(r"^[^:“\"«]{2,80}?(?<!\s)(:)\s+\S")
@@ -41,7 +47,13 @@ def _speaks(s: Sentence, sp: Speaker | None) -> bool:
         bare_state = info is not None and info.kind == "state" and \
             sp.text.lower() in (info.name.lower(), info.id.replace("_", " "))
         return not bare_state
-    return sp.kind in ("person", "organisation", "outlet")
+    if sp.kind == "outlet":
+        return True
+    # an unknown name must come back in the article ("Condition: rain" is page furniture)
+    last = sp.text.split()[-1]
+    body = s.discourse.text
+    return sp.kind in ("person", "organisation") and body.count(last) > (
+        1 if last in s.field_text and s.field_text is body else 0)
 
 
 def headline_colon(s: Sentence) -> Statement | None:
@@ -74,7 +86,8 @@ def headline_dash(s: Sentence) -> Statement | None:
     if m is None:
         return None
     span = phrase_after(s, m.end())
-    if span is None or s.text[s.tokens[span[1] - 1].end:].strip(" .!?”\""):
+    rest = s.text[s.tokens[span[1] - 1].end:].strip(" .!?”\"").lower() if span else "?"
+    if span is None or rest and rest not in DOCUMENTS:
         return None
     sp = resolve(s, span)
     if not _speaks(s, sp) or not s.text[:m.start()].strip():
@@ -92,7 +105,9 @@ def label(s: Sentence) -> Statement | None:
     word = m.group(1)
     hit = _hit(m.start(1), m.end(1), word, word.lower())
     if word.lower() == "quote":
-        last = s.discourse.speakers[-1][1] if s.discourse.speakers else None
+        spoken = [sp for _, sp in s.discourse.speakers if sp.text.lower() != "source"]
+        labelled = [sp for _, sp in s.discourse.speakers]
+        last = (spoken or labelled or [None])[-1]
         if last is None:
             return None
         sp = Speaker(m.start(1), m.end(1), word, last.key, last.kind, last.actor, last.side,
@@ -116,7 +131,10 @@ def label(s: Sentence) -> Statement | None:
 
 
 def mark_statements(s: Sentence) -> list[Statement]:
-    """The headline and label statements of a sentence."""
+    """The headline and label statements of a sentence (call after the verb forms: a
+    headline whose verb already credits someone, "Kremlin comments on X: …", gets none)."""
+    if any(st.form != "label" for st in s.found):
+        return []
     out = []
     if s.paragraph_start:
         found = label(s)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 
-AUX = (r"(?:has|have|had|was|is|were|are|did|does|do|would|will|could|may|might|also|again|"
+AUX = (r"\b(?:has|have|had|was|is|were|are|did|does|do|would|will|could|may|might|also|again|"
        r"repeatedly|publicly|reportedly|previously|later|then|once|firmly|openly|sharply|"
        r"strongly|recently|earlier|already|further|since|not|never|n’t|n't|only|even|just|"
-       r"quickly|swiftly|flatly|explicitly|privately|on\s+\w+day)")
+       r"quickly|swiftly|flatly|explicitly|privately|on\s+\w+day|(?-i:[a-z]+ly)|"
+       r"once\s+again|in\s+turn|too)")
 # Between a subject and its verb: an optional appositive ", …," and up to 3 auxiliaries.
 GAP = re.compile(r"(?:,[^,;]{1,80},\s*)?(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE)
 AUX_GAP = re.compile(r"(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE)
@@ -17,22 +18,26 @@ PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:" + AUX + r"\s+)
 AGENT = re.compile(r"\s+(?:[\w’'-]+\s+){0,4}?by\s+", re.IGNORECASE)
 COORDINATED = re.compile(r"(?:,\s*)?\b(?:and|but|before|then)\s+(?:" + AUX + r"\s+){0,3}$",
                          re.IGNORECASE)
+# A comma before a cue that continues the previous statement ("… says X, urges Y").
+COMMA_COORDINATED = re.compile(r",\s*(?:" + AUX + r"\s+){0,2}$", re.IGNORECASE)
+CONTRAST = re.compile(r"(?:,\s*|;\s*|\b)(?:while|whereas)\s+$", re.IGNORECASE)
 CLAUSE_AFTER = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,5}?(?:that\b|[:“\"«])|\s*,\s*[“\"«]",
                           re.IGNORECASE)
-PRONOUN_BOUNDARY = re.compile(r"(?:^|[,;:“”\"]\s*|\b(?:and|but|while|that|as|so|then)\s+)$",
-                              re.IGNORECASE)
+PRONOUN_BOUNDARY = re.compile(
+    r"(?:^|[,;:“”\"]\s*|\b(?:and|but|while|that|as|so|then|though|although|because|since|"
+    r"when|after|before|if|where|whereas)\s+)$", re.IGNORECASE)
 NEGATION = re.compile(r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|hardly)(?![\w’'])",
                       re.IGNORECASE)
 QUOTES = {"“": "”", '"': '"', "«": "»"}
 QUOTE_SPAN = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 THAT = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,4}?that\s+", re.IGNORECASE)
-QUOTE_AFTER = re.compile(r"\s*(?:[^\s.;:“\"«,]+\s+){0,4}?[:,]?\s*(?=[“\"«])")
+QUOTE_AFTER = re.compile(r"\s*(?:(?:[^\s.;:“\"«,]+\s+){1,4}?[:,]\s*|[:,]?\s*)(?=[“\"«])")
 QUOTE_NEAR = re.compile(r"[^.;:“\"«]{0,60}?(?=[“\"«])")
 # Nothing substantive after a postposed cue: "…, Putin said in a video address."
 TAIL = re.compile(
     r"\s*(?:(?:in|on|at|during|after|before|while|to|from|with|via|late|early|last|this)\b"
     r"[^,;:“\"]*)?[\s.!?”\"]*$", re.IGNORECASE)
-POSTPOSED_LEFT = re.compile(r"(?:,\s*[”\"]?|[”\"]\s*,?)\s*$")
+POSTPOSED_LEFT = re.compile(r"(?:,\s*[”\"]?|[”\"]\s*,?|\s[-–—])\s*$")
 PARTICIPIAL_LEFT = re.compile(r",\s*(?:(?:while|before|after|and)\s+)?$", re.IGNORECASE)
 WITH_LEFT = re.compile(r"\bwith\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE)
 GROUP_SUBJECT = re.compile(

@@ -15,7 +15,7 @@ from newslens import lexicon
 from newslens.analysis.attribution.discourse import head_noun
 from newslens.analysis.attribution.records import Mention, Sentence, Speaker, Token
 
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[^\W\d_][\w’'-]*|\d[\d,.]*\d|\S")
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\([A-Z][A-Za-z.]{1,9}\)|[^\W\d_][\w’'-]*|\d[\d,.]*\d|\S")
 ROLES = lexicon.word_set("speaker_roles")
 ROLE_PLURALS = lexicon.word_set("speaker_role_plurals")
 BODIES = lexicon.word_set("speaker_bodies")
@@ -24,6 +24,8 @@ MODIFIERS = lexicon.word_set("speaker_modifiers")
 ANONYMOUS_DET = lexicon.word_set("anonymous_determiners")
 ANONYMOUS_NOUNS = lexicon.word_set("anonymous_nouns")
 LABELS = lexicon.word_set("line_labels")
+DOCUMENTS = lexicon.word_set("speaker_documents")
+PREPOSITIONS = lexicon.word_set("speaker_prepositions")
 _NON_NAMES = lexicon.word_set("capitalised_non_names")
 _ABBREVIATIONS = lexicon.word_set("title_abbreviations")
 _PARTICLES = lexicon.word_set("name_particles")
@@ -49,7 +51,8 @@ def _word_class(tok: Token) -> str:
         return "and"
     if tok.text == ".":
         return "dot"
-    if tok.text[0].isupper() or tok.text[0].isdigit() and "-" in tok.text:
+    if tok.text[0].isupper() or tok.text[0] == "(" and len(tok.text) > 2 or \
+            tok.text[0].isdigit() and "-" in tok.text:
         return "name"
     if low in _LOWER_WORDS or low in _PARTICLES:
         return "word"
@@ -105,7 +108,8 @@ def _joins_right(toks: list[Token], j: int, first: int, end: int) -> bool:
     tok, cls = toks[j], _word_class(toks[j])
     nxt = _word_class(toks[j + 1]) if j + 1 < end else None
     prev = toks[j - 1] if j > first else None
-    if cls in ("name", "word"):
+    if cls in ("name", "word") or tok.low in DOCUMENTS and prev is not None \
+            and _word_class(prev) == "name":
         return True
     return prev is not None and (
         cls == "dot" and prev.low in _ABBREVIATIONS
@@ -124,6 +128,15 @@ def phrase_after(s: Sentence, pos: int, limit: int | None = None) -> tuple[int, 
         return (j, j + 1)
     if j < end and _word_class(toks[j]) == "det":
         j += 1
+    k = j
+    while k < end and (toks[k].low in MODIFIERS or toks[k].low in ("new", "annual", "joint",
+                                                                  "official", "latest")):
+        k += 1
+    if k + 1 < end and toks[k].low in DOCUMENTS and toks[k + 1].low in ("of", "by", "from"):
+        nxt = k + 2
+        while nxt < end and toks[nxt].low.endswith("ed") and toks[nxt].text[0].islower():
+            nxt += 1  # "a report released by"
+        return phrase_after(s, toks[nxt].start, limit) if nxt < end else None
     while j < end and _joins_right(toks, j, first, end):
         j += 1
         if toks[j - 1].possessive and not toks[j - 1].text[0].isupper():
@@ -157,6 +170,14 @@ def resolve(s: Sentence, span: tuple[int, int], cue_lemma: str = "") -> Speaker 
     if len(toks) == 1 and toks[0].low in PRONOUNS:
         ref = d.pronoun(PRONOUNS[toks[0].low], s.number, [st.speaker for st in s.found])
         return _holder(ref, start, end, text) if ref else None
+    words = _words(toks)
+    if words[-1] in DOCUMENTS:
+        if len(words) <= 2 and words[0] in ("the", "this", "that", "its", "his", "her", "their"):
+            last = d.speakers[-1] if d.speakers and d.speakers[-1][0] >= s.number - 3 else None
+            return _holder(last[1], start, end, text) if last else None
+        if len(toks) > 1 and words[-2] not in ANONYMOUS_DET and words[-2] != "the":
+            return resolve(s, (span[0], span[1] - 1), cue_lemma)
+        return None
     inside = [m for m in s.mentions if start <= m.start and m.end <= end and m.actor is not None
               and m.mtype != "pronoun"]
     sp = (_person_mention(d, inside, text)
@@ -226,8 +247,9 @@ def _titled(d, s: Sentence, toks, inside, text: str) -> Speaker | None:
         actor = d.title(" ".join(t.text for t in toks[1:]), s.number)
     if actor is not None:
         return d.actor_speaker(actor, 0, 0, text)
-    head = head_noun(words[-1])
-    if words[-1] in ROLES and (words[0] == "the" or len(words) == 1 or inside):
+    core = words[:words.index("of")] if "of" in words[1:] else words
+    head = head_noun(core[-1])
+    if core[-1] in ROLES and (words[0] == "the" or len(words) == 1 or inside):
         ref = d.role(head, s.number)
         if ref is not None:
             return _holder(ref, 0, 0, text)
@@ -255,6 +277,8 @@ def _unlinked(d, toks, inside, text: str, cue_lemma: str) -> Speaker | None:
     words = _words(toks)
     name = _trailing_name(toks, inside)
     side = _side(d, inside)
+    if name and words[0] == "the" and len(name) == len(toks) - 1 == 1:
+        return None  # "the Estonian": a name does not take "the"
     if name:
         low = " ".join(t.base for t in name)
         known = d.unlinked.get(slug(low)) or d.unlinked.get(slug(name[-1].base))
@@ -268,9 +292,12 @@ def _unlinked(d, toks, inside, text: str, cue_lemma: str) -> Speaker | None:
         kind = "outlet" if head in OUTLETS else "organisation"
         rest = [w for w in words if w not in ("the",)]
         return Speaker(0, 0, text, f"{kind}:{slug(' '.join(rest))}", kind, side=side)
+    rest = [w for w in words if w not in ("the",)]
     if head in ROLE_PLURALS:
-        rest = [w for w in words if w not in ("the",)]
         return Speaker(0, 0, text, "group:" + slug(" ".join(rest)), "group", side=side)
+    if head in ROLES and words[0] == "the":
+        return Speaker(0, 0, text, "person:" + slug(" ".join(rest)), "person", side=side,
+                       heads=frozenset({head_noun(head)}))
     return None
 
 

@@ -31,7 +31,6 @@ _TIME_WORDS = frozenset(lexicon.words("months") + lexicon.words("month_abbreviat
 
 def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern) -> list[Statement]:
     """The statements of one sentence, offsets relative to it."""
-    s.found.extend(mark_statements(s))
     for match in regex.finditer(s.text):
         if inside_quote(s, match.start()) or _part_of_name(s, match):
             continue
@@ -41,6 +40,7 @@ def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern) ->
         st = detect(s, CueHit(match.start(), match.end(), match.group(0), cue))
         if st is not None:
             s.found.append(st)
+    s.found.extend(mark_statements(s))
     return finish(s, s.found)
 
 
@@ -50,7 +50,7 @@ def _part_of_name(s: Sentence, match: re.Match) -> bool:
     if any(m.start < match.end() and match.start() < m.end for m in s.mentions):
         return True
     return match.group(0)[0].isupper() and not s.headline and \
-        bool(s.text[:match.start()].strip(" “\"'‘("))
+        re.search(r"\w", s.text[:match.start()]) is not None
 
 
 def _only_time(text: str) -> bool:
@@ -60,7 +60,7 @@ def _only_time(text: str) -> bool:
 
 def finish(s: Sentence, found: list[Statement]) -> list[Statement]:
     """Cut each indirect content before the next statement's clause, drop empty or date-only
-    contents, and keep one statement where an outlet relays a named speaker's words."""
+    contents."""
     out = []
     text, s0 = s.field_text, s.s0
     for i, st in enumerate(found):
@@ -82,17 +82,7 @@ def finish(s: Sentence, found: list[Statement]) -> list[Statement]:
         st.negated = bool(spans.NEGATION.search(s.text, max(0, st.hit.start - 12),
                                                 st.hit.start))
         out.append(st)
-    return _relayed(out)
-
-
-def _relayed(found: list[Statement]) -> list[Statement]:
-    """Drop an outlet's "reports"/"according to" when a named speaker says the same thing in
-    the sentence ("This was stated by Rutte …, a Ukrinform correspondent reports")."""
-    others = [st for st in found if st.speaker.kind != "outlet"]
-    if not others:
-        return found
-    return [st for st in found if st.speaker.kind != "outlet" or st.form not in (
-        "postposed", "according_to", "inverted")]
+    return out
 
 
 # ---------------------------------------------------------------- inputs per article
@@ -172,6 +162,7 @@ class _Article:
             parts = [(r[3], r[3] + len(r[4]), r[4], r[6]) for r in rows if r[5] == field]
             text = field_text(parts)
             self.fields[field] = (text, quote_regions(text))
+        self.discourse.text = self.fields.get("text", ("", []))[0]
         sizes: dict = {}
         for r in rows:
             sizes[(r[5], r[6])] = sizes.get((r[5], r[6]), 0) + 1
