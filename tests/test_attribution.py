@@ -236,7 +236,7 @@ def test_inflections_and_spellings():
 @pytest.mark.parametrize("body, problem", [
     ("verbs:\n  neutral: [say]\n  cheerful: [grin]\n", "unknown class 'cheerful'"),
     ("verbs:\n  neutral: [say]\n  negative: [say]\n", "listed twice"),
-    ("nouns:\n  neutral: [say]\n", "unknown section"),
+    ("adverbs:\n  neutral: [say]\n", "unknown section"),
     ("verbs: [say\n", "not valid YAML"),
     ("verbs:\n  neutral:\n    - {say: said}\n", "irregular entry"),
 ])

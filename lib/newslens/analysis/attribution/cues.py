@@ -10,7 +10,7 @@ from newslens import lexicon
 from newslens.lexicon import DataFileError, lexicon_regex
 
 CUE_CLASSES = ("neutral", "emphatic", "positive", "negative", "demand")
-CUE_KINDS = ("verbs", "phrases", "quote_only", "clause_only")
+CUE_KINDS = ("verbs", "phrases", "quote_only", "clause_only", "nouns")
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _entry_forms(entry, kind: str, path: Path, where: str) -> tuple[str, list[st
         spellings = [s.strip().lower() for s in entry.split("/") if s.strip()]
         if not spellings:
             raise DataFileError(path, "empty entry", where)
-        if kind == "phrases":
+        if kind in ("phrases", "nouns"):
             return spellings[0], spellings
         return spellings[0], [f for s in spellings for f in _phrase_forms(s)]
     if isinstance(entry, dict) and len(entry) == 1:

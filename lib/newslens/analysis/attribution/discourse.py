@@ -49,6 +49,7 @@ class Gazetteer:
     def __init__(self, actors: pd.DataFrame):
         self.info: dict[str, ActorInfo] = {}
         self.titles: dict[str, list[str]] = {}
+        self.defaults: dict[str, str] = {}  # shared description -> first actor listing it
         for row in actors.itertuples(index=False):
             forms = list(row.titles) + list(row.descriptions) + list(row.references)
             heads = frozenset(head_noun(t) for t in list(row.titles) + list(row.descriptions))
@@ -59,6 +60,8 @@ class Gazetteer:
                 key = _title_key(form)
                 if key and row.id not in self.titles.setdefault(key, []):
                     self.titles[key].append(row.id)
+            for form in row.descriptions:
+                self.defaults.setdefault(_title_key(form), row.id)
 
 
 def _title_key(text: str) -> str:
@@ -170,7 +173,16 @@ class Discourse:
         best = self._recent(cands, sentence)
         if best is None and len(cands) == 1 and len(_title_key(phrase).split()) > 1:
             return cands[0]
-        return best
+        return best or self.gaz.defaults.get(_title_key(phrase))
+
+    def last_of_kind(self, kind: str, sentence: int) -> Speaker | None:
+        """The last outlet (or other gazetteer kind) named in the last six sentences."""
+        for sn, sp in reversed(self.entities):
+            if sn < sentence - 6:
+                break
+            if self._kind(sp) == kind:
+                return sp
+        return None
 
     def _recent(self, cands: list[str], sentence: int) -> str | None:
         before = [(max(s for s in self.mentioned[c] if s <= sentence), c) for c in cands

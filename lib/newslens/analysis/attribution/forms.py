@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from newslens import lexicon
 from newslens.analysis.attribution import spans
 from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
 from newslens.analysis.attribution.spans import (
@@ -125,6 +126,12 @@ def _subject_span(s: Sentence, pos: int, participle: bool):
         if i >= 1 and (s.tokens[i - 1].low in ANONYMOUS_NOUNS
                        or s.tokens[i - 1].low in ROLE_PLURALS):
             return (i - 1, span[1]), False
+        # "flying to Moscow Witkoff said": the subject is the name after the place
+        later = [m for m in s.mentions if m.actor is not None and m.is_person
+                 and s.tokens[span[0]].start < m.start and m.end <= s.tokens[span[1] - 1].end]
+        if later:
+            k = next(k for k, t in enumerate(s.tokens) if t.start >= later[0].start)
+            return (k, span[1]), False
         return None
     return span, False
 
@@ -134,11 +141,19 @@ def _gap_ends(s: Sentence, hit: CueHit) -> list[int]:
     (", the Kremlin spokesman,") unless the commas enclose a quotation or another cue."""
     direct = s.left(AUX_GAP, hit.start)
     ends = [direct.start()] if direct else [hit.start]
+    who = re.search(r",\s*who\s+$", s.text[:ends[0]])
+    if who is not None:
+        return [who.start()]
+    comma = re.search(r",\s*$", s.text[:ends[0]])
+    if comma is not None and not hit.is_participle and \
+            not re.search(r"[”\"»]\s*,\s*$", s.text[:ends[0]]):
+        ends.append(comma.start())  # "…, Kaja Kallas, acknowledged": the name before the comma
     app = s.left(GAP, hit.start)
     if app is None or app.start() in ends or not s.text[app.start():hit.start].startswith(","):
         return ends
     inner = s.text[app.start():direct.start() if direct else hit.start]
-    if re.search(r"[”\"»]\s*,\s*$", inner) or any(
+    relative = re.match(r",\s*(?:who|which)\b", inner) is not None
+    if re.search(r"[”\"»]\s*,\s*$", inner) or not relative and any(
             app.start() < st.hit.start < hit.start for st in s.found):
         return ends
     return [*ends, app.start()]
@@ -158,7 +173,7 @@ def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
             found.append((sp, s.tokens[span[0]].start, is_pronoun))
     if not found:
         return None
-    return next((f for f in found if f[0].linked), found[0])
+    return min(found, key=lambda f: (not f[0].linked, not s.discourse.is_person(f[0])))
 
 
 def _passive(s: Sentence, hit: CueHit) -> bool:
@@ -178,7 +193,7 @@ def according_to(s: Sentence, hit: CueHit) -> Statement | None:
     if sp is None:
         return None
     st = Statement(hit, "according_to", sp, clause=hit.start)
-    if not s.text[:hit.start].strip(" ,(—–-"):
+    if not re.search(r"\w", s.text[:hit.start]):
         comma = s.text.find(",", sp.end)
         st.content_start, st.content_end = (comma + 1 if comma >= 0 else sp.end), len(s.text)
     else:
@@ -248,7 +263,9 @@ def coordinated(s: Sentence, hit: CueHit) -> Statement | None:
     if coord is None or word == hit.cue.lemma.split()[0]:  # "and state": a noun
         return None
     after = parents[-1].hit.end if parents else 0
-    speaker = _latest_subject(s, after, coord.start())
+    speaker = None
+    if not (hit.is_participle and parents):  # "arguing … and warning": the same speaker
+        speaker = _latest_subject(s, after, coord.start())
     if speaker is None and parents:
         speaker = parents[-1].speaker
     if speaker is None:
@@ -317,6 +334,27 @@ def group(s: Sentence, hit: CueHit) -> Statement | None:
     return _reported_after(s, hit, Statement(hit, "group", holder, clause=g.start(1)))
 
 
+_LIGHT = re.compile(r"\b(?:" + "|".join(lexicon.words("statement_light_verbs")) +
+                    r")\s+(?:a|an|the|his|her|its|their|several|some|a\s+number\s+of|"
+                    r"further|new)\s+(?:[a-z-]+\s+){0,2}$", re.IGNORECASE)
+_NOUN_VERBS = lexicon.word_set("statement_nouns_also_verbs")
+
+
+def noun_cue(s: Sentence, hit: CueHit) -> Statement | None:
+    """"Kallas delivered a pointed reminder that …", "Putin made a number of statements": the
+    speaker is the subject of the light verb before the statement noun."""
+    light = s.left(_LIGHT, hit.start, 60)
+    if light is None:
+        return None
+    word = light.group(0).split()[0]
+    verb = CueHit(light.start(), light.start() + len(word), word, hit.cue)
+    found = subject_of(s, verb)
+    if found is None:
+        return None
+    sp, start, _pronoun = found
+    return _reported_after(s, hit, Statement(hit, "noun", sp, clause=start))
+
+
 def _clause_follows(s: Sentence, hit: CueHit) -> bool:
     return CLAUSE_AFTER.match(s.text, hit.end) is not None
 
@@ -332,6 +370,8 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
     kind = hit.cue.kind
     if kind == "phrases":
         return according_to(s, hit)
+    if kind == "nouns" or hit.text.lower() in _NOUN_VERBS and s.left(_LIGHT, hit.start, 60):
+        return noun_cue(s, hit)
     if kind == "quote_only" and not QUOTE_NEAR.match(s.text, hit.end):
         return None
     if kind == "clause_only" and not _clause_follows(s, hit):
@@ -341,10 +381,13 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
     found = subject_of(s, hit)
     if found is not None:
         sp, start, pronoun = found
+        post = postposed(s, hit, sp, start)
+        if post is not None:
+            return post
         if _nested(s, hit) and not s.left(WITH_LEFT, start) and not s.left(CONTRAST, start) \
                 and not (pronoun and sp.text.lower() != "it"):
             return None
-        return postposed(s, hit, sp, start) or subject(s, hit, sp, start, pronoun)
+        return subject(s, hit, sp, start, pronoun)
     if hit.is_participle and s.left(PARTICIPIAL_LEFT, hit.start):
         return participial(s, hit)
     return coordinated(s, hit) or inverted(s, hit) or group(s, hit)

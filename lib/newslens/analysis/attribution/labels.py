@@ -105,7 +105,7 @@ def label(s: Sentence) -> Statement | None:
     word = m.group(1)
     hit = _hit(m.start(1), m.end(1), word, word.lower())
     if word.lower() == "quote":
-        spoken = [sp for _, sp in s.discourse.speakers if sp.text.lower() != "source"]
+        spoken = [sp for _, sp in s.discourse.speakers if not sp.via_label]
         labelled = [sp for _, sp in s.discourse.speakers]
         last = (spoken or labelled or [None])[-1]
         if last is None:
@@ -121,6 +121,7 @@ def label(s: Sentence) -> Statement | None:
     sp = resolve(s, span) if span else None
     if sp is None:
         return None
+    sp.via_label = True
     st = Statement(hit, "label", sp, clause=0)
     before = s.field_text.rfind("\n", 0, max(0, s.s0 - 1))
     if s.s0 > 1 and s.field_text[before + 1:s.s0 - 1].strip():
@@ -134,6 +135,11 @@ def mark_statements(s: Sentence) -> list[Statement]:
     """The headline and label statements of a sentence (call after the verb forms: a
     headline whose verb already credits someone, "Kremlin comments on X: …", gets none)."""
     if any(st.form != "label" for st in s.found):
+        dash = headline_dash(s) if s.headline else None
+        if dash is not None:  # "Germany rules out X – Merz": Merz says so
+            for st in s.found:
+                if st.hit.start < dash.hit.start:
+                    st.speaker = dash.speaker
         return []
     out = []
     if s.paragraph_start:

@@ -72,6 +72,7 @@ class Speaker:
     gender: str | None = None
     heads: frozenset = frozenset()  # role nouns that describe the speaker ("spokesman")
     antecedent: tuple | None = None  # (sentence, start, end) of the mention a holder refers to
+    via_label: bool = False  # credited by a "Source:" label (an outlet or body, not a voice)
 
     @property
     def linked(self) -> bool:

@@ -171,6 +171,13 @@ def resolve(s: Sentence, span: tuple[int, int], cue_lemma: str = "") -> Speaker 
         ref = d.pronoun(PRONOUNS[toks[0].low], s.number, [st.speaker for st in s.found])
         return _holder(ref, start, end, text) if ref else None
     words = _words(toks)
+    split = next((k for k, w in enumerate(words) if k and w in PREPOSITIONS
+                  and w not in ("of", "for", "to")), None)
+    if split is not None:  # "Reports from Moscow", "officials in Kyiv"
+        sp = resolve(s, (span[0], span[0] + split), cue_lemma)
+        if sp is not None:
+            sp.start, sp.end, sp.text = start, end, text
+        return sp
     if words[-1] in DOCUMENTS:
         if len(words) <= 2 and words[0] in ("the", "this", "that", "its", "his", "her", "their"):
             last = d.speakers[-1] if d.speakers and d.speakers[-1][0] >= s.number - 3 else None
@@ -248,6 +255,9 @@ def _titled(d, s: Sentence, toks, inside, text: str) -> Speaker | None:
     if actor is not None:
         return d.actor_speaker(actor, 0, 0, text)
     core = words[:words.index("of")] if "of" in words[1:] else words
+    if core[-1] in OUTLETS and words[0] == "the":  # "the news outlet": the outlet named last
+        ref = d.last_of_kind("outlet", s.number)
+        return _holder(ref, 0, 0, text) if ref else None
     head = head_noun(core[-1])
     if core[-1] in ROLES and (words[0] == "the" or len(words) == 1 or inside):
         ref = d.role(head, s.number)

@@ -27,6 +27,8 @@ _TIME_WORDS = frozenset(lexicon.words("months") + lexicon.words("month_abbreviat
     "tonight", "yesterday", "tomorrow", "morning", "afternoon", "evening", "night", "day",
     "week", "weekend", "month", "year", "earlier", "later", "recently", "now", "this", "last",
     "next", "on", "in", "at", "the", "late", "early", "local", "time"))
+_FUNCTION_WORDS = frozenset(("this", "last", "next", "on", "in", "at", "the", "late", "early",
+                             "local"))
 
 
 def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern) -> list[Statement]:
@@ -49,13 +51,24 @@ def _part_of_name(s: Sentence, match: re.Match) -> bool:
     capitalised in running text (not first in the sentence, not a headline)."""
     if any(m.start < match.end() and match.start() < m.end for m in s.mentions):
         return True
-    return match.group(0)[0].isupper() and not s.headline and \
-        re.search(r"\w", s.text[:match.start()]) is not None
+    before = s.text[:match.start()]
+    if not match.group(0)[0].isupper() or re.search(r"\w", before) is None:
+        return False
+    if not s.headline:
+        return True
+    # in a title-case headline a verb follows a name the gazetteer knows, or a lowercase word
+    prev = re.search(r"(\S+)\s*$", before)
+    return prev is not None and prev.group(1)[0].isupper() and not any(
+        m.end == prev.end(1) for m in s.mentions)
 
 
 def _only_time(text: str) -> bool:
+    """Only a date or time expression ("Monday", "on Tuesday evening") or a bare preposition."""
     words = re.findall(r"[a-z]+|\d+", text.lower())
-    return all(w in _TIME_WORDS or w.isdigit() for w in words)
+    if not all(w in _TIME_WORDS or w.isdigit() for w in words):
+        return False
+    return any(w not in _FUNCTION_WORDS for w in words) or all(w in ("on", "in", "at")
+                                                               for w in words)
 
 
 def finish(s: Sentence, found: list[Statement]) -> list[Statement]:
@@ -136,6 +149,10 @@ def _row(aid, sn, field, s0, n: int, st: Statement, numbers: dict) -> dict:
     }
 
 
+def _letters(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
+
+
 def _remember(d: Discourse, ms: list[Mention], sn: int, s0: int) -> None:
     """Add a sentence's named mentions to the discourse (for pronouns, roles and groups)."""
     for m in ms:
@@ -168,6 +185,11 @@ class _Article:
             sizes[(r[5], r[6])] = sizes.get((r[5], r[6]), 0) + 1
         self.sizes = sizes
 
+    def repeats_title(self, text: str) -> bool:
+        """A body line that repeats the headline (scraped pages often do): counted once."""
+        title = self.fields.get("title", ("", []))[0]
+        return bool(title) and _letters(text) == _letters(title)
+
     def sentence(self, sn, s0, text, field, paragraph, first: bool, ms) -> Sentence:
         ftext, regions = self.fields[field]
         quotes = [(q0 - s0, q1 - s0) for q0, q1 in regions
@@ -190,7 +212,7 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list) -> None
         ms = _sentence_mentions(by_sentence.get(sn, []), text, s0)
         first = (field, paragraph) != last_par
         last_par = (field, paragraph)
-        if hit:
+        if hit and not (field == "text" and art.repeats_title(text)):
             s = art.sentence(sn, s0, text, field, paragraph, first, ms)
             numbers: dict = {}
             for st in sentence_statements(s, cues, regex):
