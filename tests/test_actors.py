@@ -263,3 +263,25 @@ def test_unknown_entities_seed(seed):
     u = unknown_entities(a, s, m)
     assert {"Geneva", "Donetsk", "Luhansk"} <= set(u.entity)
     assert not {"Putin", "Russia", "Moscow", "Ukrainian", "February"} & set(u.entity)
+    places = set(u.loc[u.category == "place", "entity"])
+    assert {"Geneva", "Donetsk", "Luhansk"} <= places
+
+
+def test_unknown_entities_categories_and_suggestions():
+    a = arts("Kremlin aide Foo Barovich said troops entered Zelenivka and Geneva hosted talks.",
+             "Fighting continued near Novoselivka, the Sunrise Defense Forces said.",
+             "Foo Barovich spoke to the Daily Courier News from Florida.",
+             "The ZXQ agency and analysts at BrightWatch agreed.")
+    u = unknown_entities(a).set_index("entity")
+    assert u.loc["Foo Barovich", "category"] == "person"
+    assert u.loc["Foo Barovich", "suggestion"].startswith(
+        "- {id: foo_barovich, name: Foo Barovich, kind: person")
+    assert "aliases: [Foo Barovich, Barovich]" in u.loc["Foo Barovich", "suggestion"]
+    # places: a listed world place, a locative context, a settlement-name ending
+    for place in ["Geneva", "Florida", "Novoselivka", "Zelenivka"]:
+        assert u.loc[place, "category"] == "place", place
+        assert u.loc[place, "suggestion"] == ""
+    # organisations: an organisation word, an acronym, a CamelCase name; outlets by their words
+    for org in ["Sunrise Defense Forces", "ZXQ", "BrightWatch"]:
+        assert u.loc[org, "category"] == "organisation", org
+    assert "kind: outlet" in u.loc["Daily Courier News", "suggestion"]

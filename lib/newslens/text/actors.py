@@ -24,7 +24,6 @@ from newslens.lexicon import DataFileError
 MENTION_COLUMNS = schema.table("mentions").names
 ACTOR_COLUMNS = ["id", "name", "kind", "affiliation", "gender", "aliases", "titles", "references",
                  "demonyms", "capitals", "plurals", "descriptions"]
-UNKNOWN_COLUMNS = ["entity", "count", "n_articles", "example"]
 KINDS = {"person", "state", "organization", "group", "outlet"}
 GENDERS = {"male", "female", None}
 _LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals", "plurals",
@@ -413,83 +412,8 @@ def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-# ---------------------------------------------------------------------------------------------
-# Unknown entities
+# Unknown-entity discovery lives in newslens.text.unknown (it reads this module's gazetteer).
+from newslens.text.unknown import UNKNOWN_COLUMNS, unknown_entities
 
-_PARTICLE_WORDS = lexicon.word_set("name_particles")
-_PARTICLES = "(?:" + "|".join(lexicon.words("name_particles")) + ")"
-_CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z]))*"
-_SEQUENCE = re.compile(rf"(?<![\w'’.])(?:{_CAP})(?:\s+(?:{_PARTICLES}\s+)*(?:{_CAP}))*")
-_SKIP_WORDS = lexicon.word_set("capitalised_non_names")
-
-
-def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
-                     mentions: pd.DataFrame | None = None, actors=None) -> pd.DataFrame:
-    """Capitalised name sequences not covered by a gazetteer mention: entity, count, n_articles,
-    example (a sentence). Sorted by count desc, then entity. Title-case headlines are skipped."""
-    if sentences is None:
-        from newslens.text.sentences import sentences as split
-
-        sentences = split(articles)
-    if mentions is None:
-        mentions = actor_mentions(articles, sentences, actors)
-    gaz = _gazetteer(actors)
-    covered: dict[tuple, list[tuple[int, int]]] = {}
-    for aid, sent, start, end in zip(mentions["article_id"], mentions["sentence"],
-                                     mentions["start"], mentions["end"]):
-        covered.setdefault((aid, int(sent)), []).append((int(start), int(end)))
-    counts: dict[str, int] = {}
-    arts: dict[str, set] = {}
-    example: dict[str, str] = {}
-    order = sentences.sort_values(["article_id", "sentence"], kind="stable")
-    for aid, sent, s_start, text, field in zip(order["article_id"], order["sentence"],
-                                               order["start"], order["text"], order["field"]):
-        if field == "title" and _title_case(text):
-            continue
-        spans = [(a - s_start, b - s_start) for a, b in covered.get((aid, int(sent)), [])]
-        for m in _SEQUENCE.finditer(text):
-            for entity in _pieces(m, spans, at_start=not text[:m.start()].strip(" “\"'‘(")):
-                if _key(entity) in gaz.automaton:
-                    continue
-                counts[entity] = counts.get(entity, 0) + 1
-                arts.setdefault(entity, set()).add(aid)
-                example.setdefault(entity, text)
-    out = pd.DataFrame({"entity": list(counts), "count": list(counts.values()),
-                        "n_articles": [len(arts[e]) for e in counts],
-                        "example": [example[e] for e in counts]}, columns=UNKNOWN_COLUMNS)
-    out["count"] = out["count"].astype("int64")
-    out["n_articles"] = out["n_articles"].astype("int64")
-    return out.sort_values(["count", "entity"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
-
-
-def _pieces(m: re.Match, spans: list[tuple[int, int]], at_start: bool) -> list[str]:
-    """Split a capitalised sequence at known mentions and skip-words; keep name-like pieces."""
-    tokens = [(t.start() + m.start(), t.end() + m.start(), t.group())
-              for t in re.finditer(r"\S+", m.group())]
-    pieces, current = [], []
-    for i, (a, b, tok) in enumerate(tokens):
-        known = any(a < e and s < b for s, e in spans)
-        skip = tok in _SKIP_WORDS or tok.rstrip(".") in _SKIP_WORDS
-        if known or (skip and not current):
-            if current:
-                pieces.append(current)
-            current = []
-            continue
-        current.append((a, tok, i == 0 and at_start))
-    if current:
-        pieces.append(current)
-    out = []
-    for piece in pieces:
-        while piece and piece[-1][1].lower() in _PARTICLE_WORDS:
-            piece = piece[:-1]
-        caps = [tok for _, tok, _ in piece if tok[0].isupper()]
-        if not caps or (len(caps) == 1 and piece[0][2]):
-            continue
-        out.append(" ".join(tok for _, tok, _ in piece))
-    return out
-
-
-def _title_case(text: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+__all__ = ["ACTOR_COLUMNS", "MENTION_COLUMNS", "UNKNOWN_COLUMNS", "actor_mentions", "load_actors",
+           "unknown_entities"]
