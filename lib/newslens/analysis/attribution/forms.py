@@ -359,10 +359,11 @@ def _clause_follows(s: Sentence, hit: CueHit) -> bool:
     return CLAUSE_AFTER.match(s.text, hit.end) is not None
 
 
-def _nested(s: Sentence, hit: CueHit) -> bool:
-    """Inside an earlier statement's reported clause (reported speech counts once)."""
-    return any(not st.direct and st.content_start < hit.start < st.content_end
-               for st in s.found)
+def _nested(s: Sentence, hit: CueHit, subject_start: int) -> bool:
+    """Inside an earlier statement's reported clause, subject included (reported speech counts
+    once; "Trump, who said …, proposed …" is not nested: its subject comes first)."""
+    return any(not st.direct and st.content_start <= subject_start
+               and st.content_start < hit.start < st.content_end for st in s.found)
 
 
 def detect(s: Sentence, hit: CueHit) -> Statement | None:
@@ -384,7 +385,7 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         post = postposed(s, hit, sp, start)
         if post is not None:
             return post
-        if _nested(s, hit) and not s.left(WITH_LEFT, start) and not s.left(CONTRAST, start) \
+        if _nested(s, hit, start) and not s.left(WITH_LEFT, start) and not s.left(CONTRAST, start) \
                 and not (pronoun and sp.text.lower() != "it"):
             return None
         return subject(s, hit, sp, start, pronoun)

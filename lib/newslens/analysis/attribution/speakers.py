@@ -178,7 +178,7 @@ def resolve(s: Sentence, span: tuple[int, int], cue_lemma: str = "") -> Speaker 
         if sp is not None:
             sp.start, sp.end, sp.text = start, end, text
         return sp
-    if words[-1] in DOCUMENTS:
+    if words[-1] in DOCUMENTS and len(words) > 1:
         if len(words) <= 2 and words[0] in ("the", "this", "that", "its", "his", "her", "their"):
             last = d.speakers[-1] if d.speakers and d.speakers[-1][0] >= s.number - 3 else None
             return _holder(last[1], start, end, text) if last else None
