@@ -12,12 +12,10 @@ from newslens.analysis.attribution import spans
 from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
 from newslens.analysis.attribution.spans import (
     AGENT,
-    AUX_GAP,
     CLAUSE_AFTER,
     COMMA_COORDINATED,
     CONTRAST,
     COORDINATED,
-    GAP,
     GROUP_SUBJECT,
     PARTICIPIAL_LEFT,
     PASSIVE,
@@ -139,29 +137,58 @@ def _subject_span(s: Sentence, pos: int, participle: bool):
 def _gap_ends(s: Sentence, hit: CueHit) -> list[int]:
     """Where the subject phrase may end: before the auxiliaries, and before an appositive
     (", the Kremlin spokesman,") unless the commas enclose a quotation or another cue."""
-    direct = s.left(AUX_GAP, hit.start)
-    ends = [direct.start()] if direct else [hit.start]
-    who = re.search(r",\s*who\s+$", s.text[:ends[0]])
+    text = s.text
+    direct = spans.aux_gap_start(text, hit.start)
+    ends = [direct]
+    who = _WHO.search(text[max(0, direct - 12):direct])
     if who is not None:
-        return [who.start()]
-    comma = re.search(r",\s*$", s.text[:ends[0]])
-    if comma is not None and not hit.is_participle and \
-            not re.search(r"[”\"»]\s*,\s*$", s.text[:ends[0]]):
-        ends.append(comma.start())  # "…, Kaja Kallas, acknowledged": the name before the comma
-    app = s.left(GAP, hit.start)
-    if app is None or app.start() in ends or not s.text[app.start():hit.start].startswith(","):
+        return [direct - 12 + who.start() if direct >= 12 else who.start()]
+    before = text[max(0, direct - 4):direct]
+    quoted = _QUOTE_COMMA.search(before) is not None
+    comma = _COMMA_END.search(before)
+    if comma is not None and not hit.is_participle and not quoted:
+        ends.append(direct - len(before) + comma.start())  # "…, Kaja Kallas, acknowledged"
+    app = spans.appositive_start(text, direct)
+    if app is None or quoted:
         return ends
-    inner = s.text[app.start():direct.start() if direct else hit.start]
+    inner = text[app:direct]
     relative = re.match(r",\s*(?:who|which)\b", inner) is not None
-    if re.search(r"[”\"»]\s*,\s*$", inner) or not relative and any(
-            app.start() < st.hit.start < hit.start for st in s.found):
+    if not relative and any(app < st.hit.start < hit.start for st in s.found):
         return ends
-    return [*ends, app.start()]
+    return [*ends, app]
+
+
+_WORD_BEFORE = re.compile(r"([\w’'-]+)\s+$")
+_WHO = re.compile(r",\s*who\s+$")
+_QUOTE_COMMA = re.compile(r"[”\"»]\s*,\s*$")
+_COMMA_END = re.compile(r",\s*$")
+
+
+def _mention_subject(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
+    """Fast path: a gazetteer mention that ends right before the auxiliaries and starts a
+    phrase of its own (the common "Putin said"); None sends the cue to the phrase parser."""
+    end = spans.aux_gap_start(s.text, hit.start)
+    while end > 0 and s.text[end - 1].isspace():
+        end -= 1
+    m = next((m for m in s.mentions if m.end == end and m.actor is not None
+              and not m.possessive and m.mtype != "pronoun"), None)
+    if m is None:
+        return None
+    before = s.text[max(0, m.start - 30):m.start]
+    word = _WORD_BEFORE.search(before)
+    if word is not None and (word.group(1)[0].isupper() or word.group(1).lower() in PREPOSITIONS
+                             or word.group(1).lower() in ("the", "a", "an", "and", "with")):
+        return None
+    sp = s.discourse.actor_speaker(m.actor, m.start, m.end, m.text)
+    return sp, m.start, False
 
 
 def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
     """(speaker, phrase start, is_pronoun) of the cue's subject: the phrase just before the
     auxiliaries, or before an appositive; a named actor wins over a description."""
+    fast = _mention_subject(s, hit)
+    if fast is not None:
+        return fast
     found = []
     for pos in _gap_ends(s, hit):
         span = _subject_span(s, pos, hit.is_participle)
@@ -221,14 +248,14 @@ def passive(s: Sentence, hit: CueHit) -> Statement | None:
 def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | None:
     """"“…,” Putin said." / "…, UNN reports.": the content comes before the speaker."""
     if not (TAIL.fullmatch(s.text, hit.end) and s.text[:start].strip()
-            and s.left(POSTPOSED_LEFT, start)):
+            and s.left(POSTPOSED_LEFT, start, 8)):
         return None
     return _reported_before(s, start, Statement(hit, "postposed", sp, clause=start))
 
 
 def subject(s: Sentence, hit: CueHit, sp: Speaker, start: int, pronoun: bool) -> Statement:
     """"Putin said that …" and "…, with von der Leyen criticizing Russia …" (form `with`)."""
-    with_ = s.left(WITH_LEFT, start) if hit.is_participle else None
+    with_ = s.left(WITH_LEFT, start, 70) if hit.is_participle else None
     form = "with" if with_ else "pronoun" if pronoun else "subject"
     clause = with_.start() if with_ else start
     back = re.search(r"(?:,\s*)?(?:\b(?:but|and|while|whereas|as)\s+)?$", s.text[:start])
@@ -247,8 +274,8 @@ def participial(s: Sentence, hit: CueHit) -> Statement | None:
     speaker = parent.speaker if parent else _clause_subject(s, hit.start)
     if speaker is None:
         return None
-    st = Statement(hit, "participial", speaker, clause=s.left(PARTICIPIAL_LEFT, hit.start).start(),
-                   parent=parent)
+    clause = s.left(PARTICIPIAL_LEFT, hit.start, 16).start()
+    st = Statement(hit, "participial", speaker, clause=clause, parent=parent)
     return _reported_after(s, hit, st)
 
 
@@ -306,7 +333,7 @@ def _clause_subject(s: Sentence, pos: int) -> Speaker | None:
 
 def inverted(s: Sentence, hit: CueHit) -> Statement | None:
     """"“…,” said Putin.": the speaker follows the cue and ends the sentence."""
-    inv = s.left(POSTPOSED_LEFT, hit.start) if s.text[:hit.start].strip() else None
+    inv = s.left(POSTPOSED_LEFT, hit.start, 8) if s.text[:hit.start].strip() else None
     span = phrase_after(s, hit.end) if inv else None
     if span is None:
         return None
@@ -321,7 +348,7 @@ def inverted(s: Sentence, hit: CueHit) -> Statement | None:
 
 def group(s: Sentence, hit: CueHit) -> Statement | None:
     """"European leaders … Many doubt …": the holder refers to the last group named before."""
-    g = s.left(GROUP_SUBJECT, hit.start)
+    g = s.left(GROUP_SUBJECT, hit.start, 60)
     if g is None:
         return None
     ref = next((sp for sn, sp in reversed(s.discourse.entities)
@@ -385,10 +412,11 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         post = postposed(s, hit, sp, start)
         if post is not None:
             return post
-        if _nested(s, hit, start) and not s.left(WITH_LEFT, start) and not s.left(CONTRAST, start) \
+        if _nested(s, hit, start) and not s.left(WITH_LEFT, start, 70) \
+                and not s.left(CONTRAST, start, 16) \
                 and not (pronoun and sp.text.lower() != "it"):
             return None
         return subject(s, hit, sp, start, pronoun)
-    if hit.is_participle and s.left(PARTICIPIAL_LEFT, hit.start):
+    if hit.is_participle and s.left(PARTICIPIAL_LEFT, hit.start, 16):
         return participial(s, hit)
     return coordinated(s, hit) or inverted(s, hit) or group(s, hit)

@@ -4,6 +4,8 @@ convention: no closing mark at the end of a continued paragraph)."""
 
 from __future__ import annotations
 
+import re
+
 _OPEN = {"“": "”", "«": "»", '"': '"'}
 _CLOSE = {"”", "»"}
 
@@ -24,14 +26,19 @@ def field_text(sentences: list[tuple[int, int, str, int]]) -> str:
     return "".join(buf)
 
 
+_MARKS = re.compile(r'[“”«»"\n]')
+
+
 def quote_regions(text: str) -> list[tuple[int, int]]:
     """(open, close) offsets of every quotation in a field: `text[open]` is the opening mark,
     `close` the closing mark's offset (or where the quotation stops unclosed)."""
     out: list[tuple[int, int]] = []
-    opened, closer = -1, ""
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
+    opened, closer, skip_to = -1, "", -1
+    n = len(text)
+    for m in _MARKS.finditer(text):
+        i, ch = m.start(), m.group()
+        if i < skip_to:
+            continue
         if opened < 0:
             if ch in _OPEN and (ch != '"' or _opens_straight(text, i)):
                 opened, closer = i, _OPEN[ch]
@@ -43,11 +50,10 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
             while j < n and text[j] in " \t\n":
                 j += 1
             if j < n and text[j] == text[opened]:
-                i = j  # the quotation goes on in the next paragraph
+                skip_to = j + 1  # the quotation goes on in the next paragraph
             else:
                 out.append((opened, i))
                 opened = -1
-        i += 1
     if opened >= 0:
         out.append((opened, n))
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from newslens.analysis.attribution.cues import Cue
 
@@ -31,8 +32,7 @@ class Mention:
                                        and self.text.lower() in {"he", "she", "him"})
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """A word or punctuation mark of a sentence (offsets relative to it)."""
 
     start: int
@@ -107,9 +107,18 @@ class Sentence:
     field_text: str = ""
     headline: bool = False  # a title or a one-sentence paragraph without final punctuation
     paragraph_start: bool = False
-    tokens: list[Token] = field(default_factory=list)
     discourse: object = None
     found: list[Statement] = field(default_factory=list)
+    _tokens: list[Token] | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The sentence's tokens, made on first use."""
+        if self._tokens is None:
+            from newslens.analysis.attribution.speakers import tokens
+
+            self._tokens = tokens(self.text)
+        return self._tokens
 
     def left(self, pattern: re.Pattern, end: int, window: int = 160):
         """`pattern` (anchored with $) searched in the `window` characters before `end`."""

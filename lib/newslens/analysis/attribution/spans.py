@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from newslens import lexicon
+
 AUX = (r"\b(?:has|have|had|was|is|were|are|did|does|do|would|will|could|may|might|also|again|"
        r"repeatedly|publicly|reportedly|previously|later|then|once|firmly|openly|sharply|"
        r"strongly|recently|earlier|already|further|since|not|never|n’t|n't|only|even|just|"
@@ -13,6 +15,53 @@ AUX = (r"\b(?:has|have|had|was|is|were|are|did|does|do|would|will|could|may|migh
 # Between a subject and its verb: an optional appositive ", …," and up to 3 auxiliaries.
 GAP = re.compile(r"(?:,[^,;]{1,80},\s*)?(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE)
 AUX_GAP = re.compile(r"(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE)
+_AUX_WORDS = lexicon.word_set("auxiliaries")
+_AUX_PAIRS = {("on", "day"), ("once", "again"), ("in", "turn")}
+
+
+def aux_gap_start(text: str, end: int) -> int:
+    """Start of the auxiliaries and adverbs (at most three) just before `end` (the pure-Python
+    twin of AUX_GAP, much faster than a right-anchored regex search)."""
+    pos, n = end, 0
+    while n < 3:
+        j = pos
+        while j > 0 and text[j - 1].isspace():
+            j -= 1
+        if j == pos:  # no space before: nothing to skip
+            break
+        k = j
+        while k > 0 and not text[k - 1].isspace():
+            k -= 1
+        word = text[k:j]
+        low = word.lower()
+        if low in _AUX_WORDS or (len(word) > 3 and word.islower() and word.endswith("ly")):
+            pos, n = k, n + 1
+            continue
+        m = k
+        while m > 0 and text[m - 1].isspace():
+            m -= 1
+        h = m
+        while h > 0 and not text[h - 1].isspace():
+            h -= 1
+        prev = text[h:m].lower()
+        if (prev, low) in _AUX_PAIRS or prev == "on" and low.endswith("day"):
+            pos, n = h, n + 1
+            continue
+        break
+    return pos
+
+
+def appositive_start(text: str, end: int) -> int | None:
+    """Start of an appositive ", …," that ends (with its comma and spaces) at `end`."""
+    j = end
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    if j == 0 or text[j - 1] != ",":
+        return None
+    first = text.rfind(",", max(0, j - 82), j - 1)
+    if first < 0 or ";" in text[first:j] or j - 1 - first < 2:
+        return None
+    return first
 PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s+(?:" + AUX + r"\s+){0,2}$",
                      re.IGNORECASE)
 AGENT = re.compile(r"\s+(?:[\w’'-]+\s+){0,4}?by\s+", re.IGNORECASE)

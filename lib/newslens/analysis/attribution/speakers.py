@@ -9,6 +9,7 @@ organisation, outlet, anonymous source or group with a normalised key."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from newslens import lexicon
@@ -37,22 +38,27 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    return [Token(*m.span(), m.group()) for m in _TOKEN.finditer(text)]
 
 
 def _word_class(tok: Token) -> str:
     """name | word (role/body/modifier) | det | of | and | dot | other."""
-    low = tok.low.replace("’", "'").removesuffix("'s")
+    return _text_class(tok.text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_class(text: str) -> str:
+    low = text.lower().replace("’", "'").removesuffix("'s")
     if low in ("the", *ANONYMOUS_DET) or low in _POSSESSIVE_DET:
         return "det"
     if low in ("of", "for", "to"):
         return "of"
     if low in ("and", "&"):
         return "and"
-    if tok.text == ".":
+    if text == ".":
         return "dot"
-    if tok.text[0].isupper() or tok.text[0] == "(" and len(tok.text) > 2 or \
-            tok.text[0].isdigit() and "-" in tok.text:
+    if text[0].isupper() or text[0] == "(" and len(text) > 2 or \
+            text[0].isdigit() and "-" in text:
         return "name"
     if low in _LOWER_WORDS or low in _PARTICLES:
         return "word"

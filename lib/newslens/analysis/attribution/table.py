@@ -16,7 +16,6 @@ from newslens.analysis.attribution.forms import detect, inside_quote
 from newslens.analysis.attribution.labels import mark_statements
 from newslens.analysis.attribution.quotes import field_text, quote_regions
 from newslens.analysis.attribution.records import CueHit, Mention, Sentence, Statement
-from newslens.analysis.attribution.speakers import tokens
 
 STATEMENT_COLUMNS = schema.table("statements").names
 _POSSESSIVE_PRONOUNS = {"his", "her", "its", "their", "hers", "theirs"}
@@ -64,6 +63,8 @@ def _part_of_name(s: Sentence, match: re.Match) -> bool:
 
 def _only_time(text: str) -> bool:
     """Only a date or time expression ("Monday", "on Tuesday evening") or a bare preposition."""
+    if len(text) > 40:
+        return False
     words = re.findall(r"[a-z]+|\d+", text.lower())
     if not all(w in _TIME_WORDS or w.isdigit() for w in words):
         return False
@@ -180,6 +181,8 @@ class _Article:
             text = field_text(parts)
             self.fields[field] = (text, quote_regions(text))
         self.discourse.text = self.fields.get("text", ("", []))[0]
+        self.title_letters: str | None = None
+        self.title_len = len(self.fields.get("title", ("", []))[0])
         sizes: dict = {}
         for r in rows:
             sizes[(r[5], r[6])] = sizes.get((r[5], r[6]), 0) + 1
@@ -187,8 +190,10 @@ class _Article:
 
     def repeats_title(self, text: str) -> bool:
         """A body line that repeats the headline (scraped pages often do): counted once."""
-        title = self.fields.get("title", ("", []))[0]
-        return bool(title) and _letters(text) == _letters(title)
+        if self.title_letters is None:
+            self.title_letters = _letters(self.fields.get("title", ("", []))[0])
+        return bool(self.title_letters) and abs(len(text) - self.title_len) < 8 and \
+            _letters(text) == self.title_letters
 
     def sentence(self, sn, s0, text, field, paragraph, first: bool, ms) -> Sentence:
         ftext, regions = self.fields[field]
@@ -196,8 +201,7 @@ class _Article:
                   if q0 < s0 + len(text) and q1 >= s0]
         one = self.sizes[(field, paragraph)] == 1
         headline = field == "title" or (one and not text.rstrip().endswith(_HEADLINE_END))
-        return Sentence(text, ms, quotes, sn, s0, ftext, headline, first, tokens(text),
-                        self.discourse)
+        return Sentence(text, ms, quotes, sn, s0, ftext, headline, first, self.discourse)
 
 
 def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list) -> None:
