@@ -427,3 +427,18 @@ def test_headline_repeated_in_the_body_counts_once():
     st = real("Zelensky says talks will go on", "He spoke in Kyiv.",
               title="Zelensky says talks will go on")
     assert len(st) == 1 and st.iloc[0].field == "title"
+
+
+def test_unlinked_speakers_summary():
+    from newslens.analysis.attribution import UNLINKED_COLUMNS, unlinked_speakers
+
+    st = real("Regional governor Ivan Petrenkov said shelling continued overnight.",
+              "Petrenkov added that two schools were damaged.",
+              "A senior U.S. official said the talks would resume.",
+              "Putin said the talks were useful.")
+    table = unlinked_speakers(st)
+    assert list(table.columns) == UNLINKED_COLUMNS
+    assert table.iloc[0][["speaker", "speaker_kind", "n_statements"]].tolist() == [
+        "person:ivan-petrenkov", "person", 2]
+    assert "putin" not in set(table.speaker)
+    assert unlinked_speakers(st.iloc[0:0]).empty

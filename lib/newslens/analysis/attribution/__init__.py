@@ -19,9 +19,17 @@ Attribution forms (column `form`):
 
 `mention_roles(mentions, statements)` labels each mention "speaker" or "target".
 
-Modules: `cues` (the cue lexicon), `records` (typed records: Mention, CueHit, Sentence,
-Statement), `spans` (patterns and span helpers), `forms` (one detector per form), `table` (the
-statements table and mention roles).
+Further forms: passive ("was stated by X"), coordinated ("… and added that"), noun ("made a
+statement that"), headline ("Kallas: …", "… - General Staff") and label ("Source: X",
+"Quote: …"); a quotation over several sentences or paragraphs is one statement. Speakers the
+gazetteer does not know are kept unlinked (columns speaker_kind, linked; see docs/attribution.md).
+
+Modules: `cues` (the cue lexicon), `records` (typed records: Mention, Token, Speaker, CueHit,
+Sentence, Statement), `spans` (patterns and span helpers), `quotes` (quotations over a field),
+`speakers` (speaker phrases and their resolution), `discourse` (pronouns, titles and roles
+resolved against the article so far), `forms` (one detector per verb form), `labels` (headline
+and label forms), `table` (the statements table and mention roles), `summary` (unlinked
+speakers).
 """
 
 from newslens.analysis.attribution.cues import (
@@ -31,7 +39,9 @@ from newslens.analysis.attribution.cues import (
     inflections,
     load_reporting_verbs,
 )
+from newslens.analysis.attribution.summary import UNLINKED_COLUMNS, unlinked_speakers
 from newslens.analysis.attribution.table import STATEMENT_COLUMNS, mention_roles, statements
 
-__all__ = ["CUE_CLASSES", "CUE_KINDS", "STATEMENT_COLUMNS", "Cue", "inflections",
-           "load_reporting_verbs", "mention_roles", "statements"]
+__all__ = ["CUE_CLASSES", "CUE_KINDS", "STATEMENT_COLUMNS", "UNLINKED_COLUMNS", "Cue",
+           "inflections", "load_reporting_verbs", "mention_roles", "statements",
+           "unlinked_speakers"]
