@@ -176,6 +176,64 @@ def _speaker(index, article_id, field, sentence, start, end):
 
 # --- claims -----------------------------------------------------------------------------------
 
+@dataclass
+class Span:
+    """An actor mention inside a sentence (local offsets) with the side it stands for."""
+
+    a: int
+    b: int
+    id: str
+    side: str
+
+
+@dataclass
+class RegionRef:
+    """A region mention inside a sentence (local offsets)."""
+
+    a: int
+    b: int
+    id: str
+    text: str
+
+
+@dataclass
+class CueHit:
+    """One cue match inside a sentence (local offsets)."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class SentenceView:
+    """What the claim steps need of one sentence that mentions regions."""
+
+    article_id: str
+    sentence: int
+    text: str
+    s0: int
+    field: str
+    context: str | None
+    actors: list  # [Span], by position
+    regions: list  # [RegionRef], by position
+
+
+@dataclass
+class Claim:
+    """One region x claim before it becomes a row of the claims table."""
+
+    mention: RegionRef  # the mention in the text (offsets, claim id)
+    region_id: str  # the region the row is about (a member for via="hierarchy")
+    via: str  # mention, includes or hierarchy
+    part_of: str | None
+    claim_type: str
+    cue: CueHit | None
+    claimant: str | None
+    counterpart: str | None
+    stated_by: str | None
+
+
 def _side(actor_id, kinds):
     kind, affiliation = kinds.get(actor_id, (None, None))
     if kind == "person" and isinstance(affiliation, str) and affiliation:
@@ -196,66 +254,80 @@ def _context(cues: Cues, text: str, paragraph_text: str, cache: dict | None = No
     return found
 
 
-def _roles(ct: ClaimType, cues: Cues, cue, reg, text, acts, speaker, kinds,  # noqa: C901
-           default):
-    """Resolve claimant and counterpart for one region x claim (local offsets).
+@dataclass
+class _RoleFinder:
+    """Claimant/counterpart strategies (data/claim_cues.yml) for one region x cue."""
 
-    Too complex: to be split into claimant/counterpart steps (claims issue)."""
-    spans = [(r["a"], r["b"]) for r in reg["_all"]]
+    view: SentenceView
+    region: RegionRef
+    cue: CueHit | None
+    speaker: str | None
+    kinds: dict
 
-    def outside(a):
-        return not any(s <= a["a"] < e for s, e in spans)
+    def _outside_regions(self, actor: Span) -> bool:
+        return not any(r.a <= actor.a < r.b for r in self.view.regions)
 
-    anchor_a = cue[0] if cue else reg["a"]
-    anchor_b = cue[1] if cue else reg["b"]
+    def _anchor(self) -> tuple[int, int]:
+        return (self.cue.start, self.cue.end) if self.cue else (self.region.a, self.region.b)
 
-    def pick(strategy, exclude):
-        ok = [a for a in acts if a["side"] != exclude]
+    def agent(self, ok: list) -> str | None:
+        """The actor after "by" inside the region phrase or right after the cue."""
+        _, anchor_b = self._anchor()
+        text = self.view.text
+        for act in ok:
+            inside = self.region.a <= act.a < self.region.b
+            near = anchor_b <= act.a <= anchor_b + 30
+            if (inside or near) and _BY.search(text[max(0, act.a - 12):act.a]):
+                return act.side
+        return None
+
+    def pick(self, strategy: str, exclude, default) -> str | None:
+        ok = [a for a in self.view.actors if a.side != exclude]
+        anchor_a, anchor_b = self._anchor()
         if strategy == "agent":
-            for a in ok:
-                inside = reg["a"] <= a["a"] < reg["b"]
-                near = anchor_b <= a["a"] <= anchor_b + 30
-                if (inside or near) and _BY.search(text[max(0, a["a"] - 12):a["a"]]):
-                    return a["side"]
-        elif strategy == "speaker" and speaker:
-            return speaker if speaker != exclude else None
-        elif strategy == "speaker_side" and speaker:
-            side = _side(speaker, kinds)
+            return self.agent(ok)
+        if strategy == "speaker" and self.speaker:
+            return self.speaker if self.speaker != exclude else None
+        if strategy == "speaker_side" and self.speaker:
+            side = _side(self.speaker, self.kinds)
             return side if side != exclude else None
-        elif strategy == "subject":
-            before = [a for a in ok if a["b"] <= anchor_a and outside(a)]
-            return before[-1]["side"] if before else None
-        elif strategy == "after":
-            after = [a for a in ok if a["a"] >= anchor_b and outside(a)]
-            return after[0]["side"] if after else None
-        elif strategy == "first":
-            first = [a for a in ok if outside(a)]
-            return first[0]["side"] if first else None
-        elif strategy == "default":
+        if strategy == "subject":
+            before = [a for a in ok if a.b <= anchor_a and self._outside_regions(a)]
+            return before[-1].side if before else None
+        if strategy == "after":
+            after = [a for a in ok if a.a >= anchor_b and self._outside_regions(a)]
+            return after[0].side if after else None
+        if strategy == "first":
+            first = [a for a in ok if self._outside_regions(a)]
+            return first[0].side if first else None
+        if strategy == "default":
             return default if default != exclude else None
         return None
 
-    def resolve(strategies, exclude, other):
+    def resolve(self, strategies, exclude, other, sides: dict, default) -> str | None:
         for strategy in strategies:
             if strategy == "other_side":
-                found = cues.sides.get(other) if other else None
+                found = sides.get(other) if other else None
             else:
-                found = pick(strategy, exclude)
+                found = self.pick(strategy, exclude, default)
             if found:
                 return found
         return None
 
-    if cue is None:  # a generic reference's own claim ("occupied territories"): its default
-        claimant = pick("agent", None) or default
+
+def _roles(ct: ClaimType, cues: Cues, finder: _RoleFinder, default) -> tuple:
+    """(claimant, counterpart) of one region x claim, by the claim type's strategies."""
+    if finder.cue is None:  # a generic reference's own claim ("occupied territories")
+        claimant = finder.pick("agent", None, default) or default
         return claimant, cues.sides.get(claimant)
     if ct.counterpart_first:
-        counterpart = resolve(ct.counterpart, None, None)
-        claimant = resolve(ct.claimant, counterpart, None)
+        counterpart = finder.resolve(ct.counterpart, None, None, cues.sides, default)
+        claimant = finder.resolve(ct.claimant, counterpart, None, cues.sides, default)
         if counterpart is None or counterpart == claimant:
             counterpart = cues.sides.get(claimant)
     else:
-        claimant = resolve(ct.claimant, None, None)
-        counterpart = resolve(ct.counterpart, claimant, claimant)
+        claimant = finder.resolve(ct.claimant, None, None, cues.sides, default)
+        counterpart = finder.resolve(ct.counterpart, claimant, claimant, cues.sides, default)
     return claimant, counterpart
 
 
@@ -263,49 +335,150 @@ def _overlaps(a, b, spans):
     return any(a < e and s < b for s, e in spans)
 
 
-def territorial_claims(  # noqa: C901, PLR0915
-    sentences: pd.DataFrame,
-    mentions: pd.DataFrame | None = None,
-    statements: pd.DataFrame | None = None,
-    articles: pd.DataFrame | None = None,
-    regions: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Territorial claims in these sentences: one row per region x claim (CLAIM_COLUMNS).
+# --- step 1: cues ----------------------------------------------------------------------------
 
-    Too long: to be split into cue -> region -> claimant/counterpart steps (claims issue).
+def _cue_hits(cues: Cues, text: str) -> dict[str, list[CueHit]]:
+    """Cue matches per claim type, minus those a rejection overlaps ("will not cede")."""
+    low = text.lower() if text.isascii() else None
+    hits = {name: [CueHit(*h) for h in _finditer(ct.pattern, text, low)]
+            for name, ct in cues.types.items()}
+    for neg, targets in cues.negated_by.items():
+        spans = [(h.start, h.end) for h in hits.get(neg, [])]
+        for target in targets:
+            hits[target] = [h for h in hits[target] if not _overlaps(h.start, h.end, spans)]
+    return hits
 
-    `mentions` are actor mentions (claimant/counterpart candidates), `statements` come from
-    newslens.analysis.attribution.statements (stated_by; computed from sentences and mentions
-    when None),
-    `articles` give published and source.
-    `regions` may pass precomputed region mentions.
-    """
-    if sentences is None or len(sentences) == 0:
-        return schema.empty("claims")
-    cues = load_claim_cues()
-    info = region_info()
-    regs = region_mentions(sentences) if regions is None else regions
-    if len(regs) == 0:
-        return schema.empty("claims")
-    defaults_of_generic = generic_defaults()
-    reg_records = _records(regs, ["article_id", "sentence", "start", "end", "region_id", "text"])
-    wanted = {(r["article_id"], r["sentence"]) for r in reg_records}
-    kinds, acts_by_sentence = {}, {}
+
+def _governing_cues(cues: Cues, hits: dict, region: RegionRef, region_spans: list) -> list:
+    """(claim_type, cue) pairs that govern one region mention: every sentence-scope cue, plus
+    the single nearest nearest-scope cue (a cue after the region counts at double distance)."""
+    found, best = [], None
+    for name, ct in cues.types.items():
+        local = [h for h in hits[name] if not _overlaps(h.start, h.end, region_spans)]
+        if not local:
+            continue
+        if ct.scope == "sentence":
+            found.append((name, local[0]))
+            continue
+        for h in local:
+            before = h.end <= region.a
+            dist = region.a - h.end if before else (h.start - region.b) * 2
+            if dist <= cues.max_distance * (1 if before else 2) and (
+                best is None or dist < best[0]
+            ):
+                best = (dist, name, h)
+    if best is not None:
+        found.append((best[1], best[2]))
+    return found
+
+
+# --- step 2: regions ---------------------------------------------------------------------------
+
+def _macro_parts(info: dict, view: SentenceView) -> dict[int, RegionRef]:
+    """Mentions listed as parts of a macro region ("Donbas, which includes Donetsk and ...")."""
+    part_of = {}
+    regs = view.regions
+    for i, r in enumerate(regs):
+        members = _descendant_set(info, r.id)
+        if not members or not _INCLUDES.match(view.text[r.b:]):
+            continue
+        for later in regs[i + 1:]:
+            if later.id in members:
+                part_of[id(later)] = r
+            else:
+                break
+    return part_of
+
+
+def _region_claim_types(cues: Cues, hits: dict, view: SentenceView, part_of: dict,
+                        generic: dict) -> dict[int, list]:
+    """Mention -> [(claim_type, cue or None)]: its governing cues plus a generic reference's own
+    claim ("occupied territories" states control). Parts of a macro region take its claims."""
+    spans = [(r.a, r.b) for r in view.regions]
+    out = {}
+    for r in view.regions:
+        if id(r) in part_of:
+            continue
+        found = _governing_cues(cues, hits, r, spans)
+        default = generic.get(r.id)
+        if default and default[0] and default[0] not in {f[0] for f in found}:
+            found.append((default[0], None))
+        out[id(r)] = found
+    return out
+
+
+def _targets(info: dict, view: SentenceView, r: RegionRef, owner: RegionRef | None) -> list:
+    """(region_id, via, part_of) rows one mention yields: itself, and the members of a macro or
+    generic region that the sentence does not name (via="hierarchy")."""
+    if owner is not None:
+        return [(r.id, "includes", owner.id)]
+    named = {x.id for x in view.regions}
+    return [(r.id, "mention", None)] + [
+        (member, "hierarchy", r.id) for member in info[r.id]["members"] if member not in named]
+
+
+# --- step 3: claimant and counterpart -----------------------------------------------------------
+
+@dataclass
+class _Inputs:
+    """Per-call lookups shared by every sentence."""
+
+    cues: Cues
+    info: dict
+    generic: dict
+    kinds: dict
+    statements: dict
+
+
+def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
+    """Every claim of one sentence: cues -> governed regions -> claimant/counterpart."""
+    cues = inp.cues
+    hits = _cue_hits(cues, view.text)
+    part_of = _macro_parts(inp.info, view)
+    claim_types = _region_claim_types(cues, hits, view, part_of, inp.generic)
+    out, speakers = [], {}
+    for r in view.regions:
+        owner = part_of.get(id(r))
+        source = owner or r
+        key = (r.a, r.b)
+        if key not in speakers:
+            speakers[key] = _speaker(inp.statements, view.article_id, view.field, view.sentence,
+                                     r.a + view.s0, r.b + view.s0)
+        speaker = speakers[key]
+        targets = _targets(inp.info, view, r, owner)
+        for claim_type, cue in claim_types.get(id(source), []):
+            default = inp.generic.get(source.id, (None, None))[1] or cues.default_claimant
+            finder = _RoleFinder(view, source, cue, speaker, inp.kinds)
+            claimant, counterpart = _roles(cues.types[claim_type], cues, finder, default)
+            out += [Claim(r, region_id, via, parent, claim_type, cue, claimant, counterpart,
+                          speaker) for region_id, via, parent in targets]
+    return out
+
+
+# --- inputs and rows ----------------------------------------------------------------------------
+
+def _actor_index(mentions, wanted: set) -> tuple[dict, dict]:
+    """(actor id -> (kind, affiliation), (article, sentence) -> mention records)."""
+    kinds, by_sentence = {}, {}
     if mentions is not None and len(mentions):
         for m in _records(mentions, ["article_id", "sentence", "start", "end", "actor_id", "kind",
                                      "affiliation"]):
             kinds.setdefault(m["actor_id"], (m.get("kind"), m.get("affiliation")))
             if (m["article_id"], m["sentence"]) in wanted:
-                acts_by_sentence.setdefault((m["article_id"], m["sentence"]), []).append(m)
-    if statements is None and mentions is not None:
-        from newslens.analysis.attribution import statements as find_statements
+                by_sentence.setdefault((m["article_id"], m["sentence"]), []).append(m)
+    return kinds, by_sentence
 
-        statements = find_statements(sentences, mentions)
-    stmt_index = _statement_lookup(statements)
+
+def _article_meta(articles) -> dict:
     meta = {}
     if articles is not None and len(articles):
         for rec in _records(articles, ["article_id", "published", "source"]):
             meta[rec["article_id"]] = (rec.get("published"), rec.get("source"))
+    return meta
+
+
+def _sentence_texts(sentences: pd.DataFrame, wanted: set) -> tuple[dict, dict]:
+    """(the wanted sentences' records, (article, field, paragraph) -> texts of the paragraph)."""
     sent, para_text = {}, {}
     records = _records(sentences, ["article_id", "sentence", "start", "text", "field", "paragraph"])
     for rec in records:
@@ -316,108 +489,86 @@ def territorial_claims(  # noqa: C901, PLR0915
         key = (rec["article_id"], rec.get("field") or "text", rec.get("paragraph"))
         if key in para_text:
             para_text[key].append(rec["text"])
+    return sent, para_text
+
+
+def _views(cues: Cues, sentences, reg_records, kinds, acts_by_sentence):
+    """One SentenceView per sentence that mentions a region, in (article, sentence) order."""
     by_sentence: dict = {}
     for r in reg_records:
         by_sentence.setdefault((r["article_id"], r["sentence"]), []).append(r)
-    rows, context_cache = [], {}
+    sent, para_text = _sentence_texts(sentences, set(by_sentence))
+    context_cache: dict = {}
     for (article_id, sno) in sorted(by_sentence):
         srow = sent[(article_id, sno)]
         text, s0 = srow["text"], int(srow["start"])
         field = srow.get("field") or "text"
         ptext = " ".join(para_text.get((article_id, field, srow.get("paragraph")), ()))
-        context = _context(cues, text, ptext, context_cache)
-        acts = sorted(
-            ({"a": int(a["start"]) - s0, "b": int(a["end"]) - s0, "id": a["actor_id"],
-              "side": _side(a["actor_id"], kinds)}
+        actors = sorted(
+            (Span(int(a["start"]) - s0, int(a["end"]) - s0, a["actor_id"],
+                  _side(a["actor_id"], kinds))
              for a in acts_by_sentence.get((article_id, sno), [])),
-            key=lambda a: (a["a"], a["b"]),
+            key=lambda a: (a.a, a.b),
         )
-        reg_list = [{"a": int(r["start"]) - s0, "b": int(r["end"]) - s0, "id": r["region_id"],
-                     "text": r["text"]}
-                    for r in sorted(by_sentence[(article_id, sno)], key=lambda r: r["start"])]
-        region_spans = [(r["a"], r["b"]) for r in reg_list]
-        for r in reg_list:
-            r["_all"] = reg_list
-        low = text.lower() if text.isascii() else None
-        hits = {name: _finditer(ct.pattern, text, low) for name, ct in cues.types.items()}
-        for neg, targets in cues.negated_by.items():
-            spans = [(a, b) for a, b, _ in hits.get(neg, [])]
-            for target in targets:
-                hits[target] = [h for h in hits[target] if not _overlaps(h[0], h[1], spans)]
-        # Which region mentions are listed as parts of a macro region in this sentence.
-        part_of = {}
-        for i, r in enumerate(reg_list):
-            members = _descendant_set(info, r["id"])
-            if not members or not _INCLUDES.match(text[r["b"]:]):
-                continue
-            for later in reg_list[i + 1:]:
-                if later["id"] in members:
-                    part_of[id(later)] = r
-                else:
-                    break
-        claims_by_region = {}
-        for r in reg_list:
-            if id(r) in part_of:
-                continue
-            found = []
-            best = None
-            for name, ct in cues.types.items():
-                local = [h for h in hits[name] if not _overlaps(h[0], h[1], region_spans)]
-                if not local:
-                    continue
-                if ct.scope == "sentence":
-                    found.append((name, local[0]))
-                    continue
-                for h in local:
-                    dist = r["a"] - h[1] if h[1] <= r["a"] else (h[0] - r["b"]) * 2
-                    if dist <= cues.max_distance * (1 if h[1] <= r["a"] else 2) and (
-                        best is None or dist < best[0]
-                    ):
-                        best = (dist, name, h)
-            if best is not None:
-                found.append((best[1], best[2]))
-            default = defaults_of_generic.get(r["id"])
-            if default and default[0] and default[0] not in {f[0] for f in found}:
-                found.append((default[0], None))
-            claims_by_region[id(r)] = found
-        speaker_cache = {}
-        for r in reg_list:
-            owner = part_of.get(id(r))
-            found = claims_by_region.get(id(owner) if owner else id(r), [])
-            via = "includes" if owner else "mention"
-            targets = [(r, via, owner["id"] if owner else None)]
-            if owner is None:
-                named = {x["id"] for x in reg_list}
-                for member in info[r["id"]]["members"]:
-                    if member not in named:
-                        targets.append(({**r, "id": member}, "hierarchy", r["id"]))
-            key = (r["a"], r["b"])
-            if key not in speaker_cache:
-                speaker_cache[key] = _speaker(stmt_index, article_id, field, sno,
-                                              r["a"] + s0, r["b"] + s0)
-            speaker = speaker_cache[key]
-            for claim_type, cue in found:
-                ct = cues.types[claim_type]
-                source = owner or r
-                default = (defaults_of_generic.get(source["id"], (None, None))[1]
-                           or cues.default_claimant)
-                claimant, counterpart = _roles(ct, cues, cue, source, text, acts, speaker, kinds,
-                                               default)
-                for target, how, parent_ref in targets:
-                    reg = info[target["id"]]
-                    published, src = meta.get(article_id, (None, None))
-                    rows.append({
-                        "claim_id": f"{article_id}:{sno}:{r['a'] + s0}:{target['id']}:{claim_type}",
-                        "article_id": article_id, "sentence": int(sno), "published": published,
-                        "source": src, "region_id": target["id"], "region": reg["name"],
-                        "iso_code": reg["iso_code"], "parent": reg["parent"], "kind": reg["kind"],
-                        "part_of": parent_ref, "via": how, "claim_type": claim_type,
-                        "claimant": claimant, "counterpart": counterpart, "stated_by": speaker,
-                        "context": context, "cue": cue[2] if cue else None,
-                        "region_text": r["text"], "start": r["a"] + s0, "end": r["b"] + s0,
-                        "evidence": text, "evidence_start": r["a"], "evidence_end": r["b"],
-                        "field": field,
-                    })
+        regions = [RegionRef(int(r["start"]) - s0, int(r["end"]) - s0, r["region_id"], r["text"])
+                   for r in sorted(by_sentence[(article_id, sno)], key=lambda r: r["start"])]
+        yield SentenceView(article_id, sno, text, s0, field,
+                           _context(cues, text, ptext, context_cache), actors, regions)
+
+
+def _row(claim: Claim, view: SentenceView, info: dict, meta: dict) -> dict:
+    r, reg = claim.mention, info[claim.region_id]
+    published, src = meta.get(view.article_id, (None, None))
+    return {
+        "claim_id": f"{view.article_id}:{view.sentence}:{r.a + view.s0}:{claim.region_id}:"
+                    f"{claim.claim_type}",
+        "article_id": view.article_id, "sentence": int(view.sentence), "published": published,
+        "source": src, "region_id": claim.region_id, "region": reg["name"],
+        "iso_code": reg["iso_code"], "parent": reg["parent"], "kind": reg["kind"],
+        "part_of": claim.part_of, "via": claim.via, "claim_type": claim.claim_type,
+        "claimant": claim.claimant, "counterpart": claim.counterpart,
+        "stated_by": claim.stated_by, "context": view.context,
+        "cue": claim.cue.text if claim.cue else None,
+        "region_text": r.text, "start": r.a + view.s0, "end": r.b + view.s0,
+        "evidence": view.text, "evidence_start": r.a, "evidence_end": r.b, "field": view.field,
+    }
+
+
+def territorial_claims(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame | None = None,
+    statements: pd.DataFrame | None = None,
+    articles: pd.DataFrame | None = None,
+    regions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Territorial claims in these sentences: one row per region x claim (CLAIM_COLUMNS).
+
+    Steps per sentence that mentions a region: cue hits (`_cue_hits`) -> the cues governing each
+    region mention (`_region_claim_types`, macro-region parts via `_macro_parts`) -> claimant and
+    counterpart (`_roles`) -> rows, one per target region (`_targets`).
+    `mentions` are actor mentions (claimant/counterpart candidates), `statements` come from
+    newslens.analysis.attribution.statements (stated_by; computed from sentences and mentions
+    when None), `articles` give published and source, `regions` may pass precomputed region
+    mentions.
+    """
+    if sentences is None or len(sentences) == 0:
+        return schema.empty("claims")
+    regs = region_mentions(sentences) if regions is None else regions
+    if len(regs) == 0:
+        return schema.empty("claims")
+    cues, info = load_claim_cues(), region_info()
+    reg_records = _records(regs, ["article_id", "sentence", "start", "end", "region_id", "text"])
+    kinds, acts_by_sentence = _actor_index(
+        mentions, {(r["article_id"], r["sentence"]) for r in reg_records})
+    if statements is None and mentions is not None:
+        from newslens.analysis.attribution import statements as find_statements
+
+        statements = find_statements(sentences, mentions)
+    inp = _Inputs(cues, info, generic_defaults(), kinds, _statement_lookup(statements))
+    meta = _article_meta(articles)
+    rows = [_row(claim, view, info, meta)
+            for view in _views(cues, sentences, reg_records, kinds, acts_by_sentence)
+            for claim in _sentence_claims(inp, view)]
     out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     if len(out):
         out = out.drop_duplicates(["article_id", "sentence", "region_id", "claim_type"])
