@@ -112,7 +112,9 @@ def synthetic():
 @pytest.mark.parametrize("claim_type", CLAIM_TYPES)
 def test_every_claim_type(synthetic, claim_type):
     _, region_id, claimant, counterpart = SYNTHETIC[claim_type]
-    found = rows(synthetic["claims"], region_id=region_id, claim_type=claim_type)
+    article = f"s{list(SYNTHETIC).index(claim_type):02d}"
+    found = rows(synthetic["claims"], region_id=region_id, claim_type=claim_type,
+                 article_id=article)
     assert len(found) == 1, synthetic["claims"][["article_id", "region_id", "claim_type"]]
     assert found.iloc[0].claimant == claimant
     if counterpart is not None:
@@ -130,7 +132,10 @@ def test_hierarchy_rows_for_macro_and_generic_members(synthetic):
     claims = rows(synthetic["claims"], claim_type="annexed_claimed", via="hierarchy")
     assert sorted(zip(claims["part_of"], claims["region_id"])) == [
         ("donbas", "donetsk"), ("donbas", "luhansk"),
-        ("generic:annexed_regions", "kherson"), ("generic:annexed_regions", "zaporizhzhia")]
+        ("generic:annexed_regions", "kherson"), ("generic:annexed_regions", "zaporizhzhia"),
+        # "the new territories" (Russian usage) are the four annexed oblasts
+        ("generic:new_territories", "donetsk"), ("generic:new_territories", "kherson"),
+        ("generic:new_territories", "luhansk"), ("generic:new_territories", "zaporizhzhia")]
     assert set(synthetic["claims"]["published"]) == {pd.Timestamp("2025-11-01")}
 
 
@@ -155,9 +160,9 @@ def test_bad_cue_file_gives_clear_error(tmp_path):
 
 def test_cue_prefilter_never_hides_a_match():
     from newslens import compat
-    from newslens.analysis import territory
+    from newslens.analysis import claim_cues
 
-    cues = territory.load_claim_cues()
+    cues = claim_cues.load_claim_cues()
     texts = [
         "Russia demands that Ukraine withdraw its troops from Donetsk.",
         "Kyiv will never cede Zaporizhzhia, he said; the land swap is off the table.",
@@ -170,6 +175,6 @@ def test_cue_prefilter_never_hides_a_match():
         assert compat.required_literals(ct.pattern.pattern), ct.name
         for text in texts:
             full = [(m.start(), m.end(), m.group(0)) for m in ct.pattern.finditer(text)]
-            assert territory._finditer(ct.pattern, text, text.lower()) == full
-            assert territory._finditer(ct.pattern, text, None) == full
+            assert claim_cues.finditer(ct.pattern, text, text.lower()) == full
+            assert claim_cues.finditer(ct.pattern, text, None) == full
 

@@ -107,10 +107,12 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("text", "str", "the region name as written"),
         ("region_id", "str", "region id (`data/regions.yml`; `generic:...` for references)"),
         ("region", "str", "region name"),
-        ("kind", "str", "country, macro_region, oblast, city, town, site or generic"),
+        ("kind", "str", ("country, macro_region, oblast, city, town, site, settlement (found by "
+                         "context, not in the gazetteer) or generic")),
         ("iso_code", "str", "ISO 3166-2 code"),
         ("parent", "str", "enclosing region id"),
-        ("match", "str", "name, form (\"X region\"), generic or context"),
+        ("match", "str", ("name, form (\"X region\"), generic or discovered (a settlement "
+                          "found by context: \"the village of X\")")),
         _FIELD,
     ], ("article_id", "sentence", "start")),
     _t("statements", "attributed statement", [
@@ -187,8 +189,13 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("part_of", "str", "macro region the region was listed under (via includes/hierarchy)"),
         ("via", "str", "mention, includes or hierarchy"),
         ("claim_type", "str", "withdrawal_demand, annexed_claimed, control_status, ..."),
-        ("claimant", "str", "actor that claims, demands, holds or estimates"),
-        ("counterpart", "str", "actor that must act or that holds/defends the region"),
+        ("rule", "str", ("the cue rule of `data/claim_cues.yml` (capture_advance, advance, "
+                         "withdrawal_report, ...)")),
+        ("control_change", "bool", ("the region changed hands: the claimant gained it from the "
+                                    "counterpart (capture or reported withdrawal)")),
+        ("claimant", "str", ("side or actor that claims, demands, holds, gained or estimates "
+                             "(a plan's key when an unattributed plan demands it)")),
+        ("counterpart", "str", "side that must act, that holds/defends the region or lost it"),
         ("stated_by", "str", "speaker of the statement containing the region"),
         ("context", "str", "peace_plan, negotiations or battlefield"),
         ("cue", "str", "the cue text that made the claim"),
