@@ -43,7 +43,8 @@ def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     tables["region_mentions"] = region_mentions(sents)
     tables["claims"] = territorial_claims(sents, mentions, tables["statements"], articles,
                                           regions=tables["region_mentions"])
-    tables["quantities"] = quantities(sents, tables["claims"])
+    tables["quantities"] = quantities(sents, tables["claims"], mentions,
+                                      tables["region_mentions"])
     return {name: sort_table(name, schema.conform(name, table)) for name, table in tables.items()}
 
 
