@@ -10,7 +10,6 @@ import pytest
 from conftest import assert_data_error
 from newslens.analysis.attribution import statements
 from newslens.analysis.stance import (
-    CONDITIONAL,
     MATRIX_COLUMNS,
     STANCE_COLOURS,
     STANCE_COLUMNS,
@@ -52,7 +51,7 @@ def cell(table: pd.DataFrame, speaker: str, issue: str) -> pd.Series:
     ("Putin did not welcome the peace plan.", "peace_plan", "opposes", "cue:positive+negation"),
     ("Zelensky rejected the draft.", "peace_plan", "opposes", "cue:negative"),
     ("Zelensky questioned the talks.", "talks", "skeptical", "cue:skeptical:question"),
-    ("Putin said Russia will never accept NATO membership for Ukraine.", "nato_membership",
+    ("Putin said Russia will never accept NATO membership for Ukraine.", "nato",
      "opposes", "negation:never accept"),
     ("Putin said the sanctions were nonsense.", "sanctions", "opposes",
      "content:dismissive:nonsense"),
@@ -100,17 +99,19 @@ def test_no_issue_no_row_and_empty_tables():
     assert pairwise(empty).empty and by_source(empty, pd.DataFrame()).empty
 
 
-def test_matrix_dominant_and_conditional():
+def test_matrix_majority_and_mixed():
     st = stance_of("Putin welcomed the draft.", "Putin demanded changes to the plan.",
                    "Zelensky rejected the plan.", "Zelensky said the plan was nonsense.")
     m = stance_matrix(st)
-    assert cell(m, "putin", "peace_plan").stance == CONDITIONAL
+    putin = cell(m, "putin", "peace_plan")
+    assert (putin.stance, putin.split, putin.n_nonneutral) == ("mixed", "1 demands / 1 supports", 2)
     z = cell(m, "zelensky", "peace_plan")
-    assert (z.stance, z.n_statements, z.n_opposes) == ("opposes", 2, 2)
+    assert (z.stance, z.split, z.n_statements, z.n_opposes) == ("opposes", "opposes 2/2", 2, 2)
     pairs = pairwise(m)
     row = pairs[(pairs["issue"] == "peace_plan")].iloc[0]
-    assert (row.actor_a, row.actor_b, row.relation) == ("putin", "zelensky", "differ")
-    assert matrix_wide(m).loc["putin", "peace_plan"] == CONDITIONAL
+    assert (row.actor_a, row.actor_b, row.relation) == ("putin", "zelensky", "mixed")
+    assert (row.n_a, row.n_b, row.split_b) == (2, 2, "opposes 2/2")
+    assert matrix_wide(m).loc["putin", "peace_plan"] == "mixed"
 
 
 def test_pairwise_relations():
@@ -169,7 +170,7 @@ def test_data_errors_name_file_and_problem(tmp_path, name, body, problem):
 
 def test_curated_files_load():
     issues = load_issues()
-    assert {"territory", "ceasefire", "peace_plan", "security_guarantees", "nato_membership",
+    assert {"territory", "ceasefire", "peace_plan", "security_guarantees", "nato",
             "talks", "european_security", "sanctions", "elections",
             "military_situation"} <= set(issues["id"])
     assert "only if" in load_markers()["condition"]
@@ -186,7 +187,7 @@ def seed():
 
 @pytest.mark.parametrize("speaker, issue, stance", [
     ("putin", "territory", "demands"),
-    ("putin", "peace_plan", CONDITIONAL),
+    ("putin", "peace_plan", "mixed"),  # 1 supports / 1 demands: no majority (was conditional)
     ("putin", "european_security", "opposes"),
     ("zelensky", "talks", "supports"),
     ("zelensky", "peace_plan", "supports"),
@@ -202,10 +203,14 @@ def test_seed_evidence(seed):
     territory = st[(st["speaker"] == "putin") & (st["issue"] == "territory")]
     assert "condition:only … if" in set(territory["rule"])
     assert any(r.startswith("condition:until") for r in territory["rule"])
-    assert "foundation" in cell(m, "putin", "peace_plan").evidence
+    plan = st[(st["speaker"] == "putin") & (st["issue"] == "peace_plan")]
+    assert "foundation" in " ".join(plan.loc[plan["stance"] == "supports", "content"])
+    assert cell(m, "putin", "peace_plan").split == "1 demands / 1 supports"
     pairs = pairwise(m)
     talks = pairs[(pairs["actor_a"] == "putin") & (pairs["actor_b"] == "zelensky")
                   & (pairs["issue"] == "talks")]
-    assert talks["relation"].tolist() == ["agree"]
+    # Putin: 1 supports / 1 demands on talks, no majority: "mixed", not "agree" (issue 11)
+    assert talks["relation"].tolist() == ["mixed"]
+    assert talks[["n_a", "n_b"]].values.tolist() == [[2, 2]]
     out = by_source(st, seed[0])
     assert set(out["n_sources"]) == {1}

@@ -147,6 +147,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("issue_source", "str", "statement (issue term in the statement) or context"),
         ("term", "str", "the issue term found"),
         ("stance", "str", "supports, opposes, demands, skeptical or neutral"),
+        ("target", "str", ("actor the demand, support or criticism is aimed at: the addressee "
+                           "(\"urged Europe to\") or the actor the content names (\"Ukraine "
+                           "must\"), when the sentence names one")),
         ("rule", "str", "the rule that decided the stance"),
         ("confidence", "float64", "confidence of the rule"),
         ("weight", "float64", "confidence × 0.6 for context issues × 0.8 for headlines"),
@@ -263,8 +266,11 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("speaker", "str", "actor id"),
         ("issue", "str", "issue id"),
         ("issue_label", "str", "issue name"),
-        ("stance", "str", "dominant stance"),
+        ("stance", "str", ("majority stance (held by more than half of the non-neutral "
+                           "statements), mixed when none is, or neutral")),
+        ("split", "str", "the counts behind the label: `demands 6/8`, `3 supports / 3 opposes`"),
         ("n_statements", "int64", "statements behind the cell"),
+        ("n_nonneutral", "int64", "non-neutral statements (the denominator of the split)"),
         ("n_articles", "int64", "articles behind the cell"),
         ("n_supports", "int64", "supporting statements"),
         ("n_opposes", "int64", "opposing statements"),
@@ -285,18 +291,23 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("issue_label", "str", "issue name"),
         ("stance_a", "str", "stance of the first actor (empty when silent)"),
         ("stance_b", "str", "stance of the second actor"),
-        ("relation", "str", "agree, both against, differ, one neutral or one silent"),
+        ("relation", "str", ("agree, disagree, both against, differ (supports vs demands), "
+                             "mixed, one neutral or one silent")),
+        ("n_a", "int64", "statements behind the first actor's label (non-neutral ones if mixed)"),
+        ("n_b", "int64", "statements behind the second actor's label"),
+        ("split_a", "str", "the first actor's split (`demands 6/8`)"),
+        ("split_b", "str", "the second actor's split"),
     ], ("actor_a", "actor_b", "issue"), level="corpus"),
     _t("stance_sources", "speaker × issue × source", [
         ("speaker", "str", "actor id"),
         ("issue", "str", "issue id"),
         ("issue_label", "str", "issue name"),
         ("source", "str", "outlet"),
-        ("stance", "str", "dominant stance in this outlet's articles"),
+        ("stance", "str", "majority stance (or mixed) in this outlet's articles"),
         ("n_statements", "int64", "statements"),
         ("n_articles", "int64", "articles"),
         ("n_sources", "int64", "outlets reporting this speaker × issue"),
-        ("consistent", "bool", "every outlet gives the same dominant stance"),
+        ("consistent", "bool", "every outlet gives the same majority stance"),
     ], ("speaker", "issue", "source"), level="corpus"),
 ]}
 

@@ -37,7 +37,7 @@ def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     tables = {"sentences": sents, "mentions": mentions}
     # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
     tables["statements"] = statements(sents, mentions)
-    tables["stances"] = stances(tables["statements"], sents)
+    tables["stances"] = stances(tables["statements"], sents, mentions=mentions)
     tables["sentence_sentiment"] = sentence_sentiment(sents)
     tables["mention_sentiment"] = mention_sentiment(sents, mentions, tables.get("statements"))
     tables["region_mentions"] = region_mentions(sents)
