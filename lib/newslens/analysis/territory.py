@@ -327,6 +327,11 @@ def _groups(cues: Cues, info: dict, view: SentenceView, part_of: dict) -> list[l
     return groups
 
 
+def _origin(cues: Cues, gap: str) -> bool:
+    """Does the text before a region make it an origin ("from the direction of X")?"""
+    return cues.from_words is not None and bool(cues.from_words.search(gap))
+
+
 def _nearest(cues: Cues, hits: dict, span: tuple, clauses: Clauses, text: str, spans: list):
     """The nearest nearest-scope cue of the clause before the region list and the nearest after
     it, as (distance, rule, cue) or None each (a cue after the region counts double; a capture
@@ -343,8 +348,8 @@ def _nearest(cues: Cues, hits: dict, span: tuple, clauses: Clauses, text: str, s
             dist = clauses.gap(h.end, span[0]) if before else clauses.gap(span[1], h.start) * 2
             if dist < 0 or dist > cues.max_distance * (1 if before else 2):
                 continue
-            if before and rule.claim_type == "capture_advance" and cues.from_words is not None \
-                    and cues.from_words.search(text[h.end:span[0]]):
+            if before and rule.claim_type == "capture_advance" \
+                    and _origin(cues, text[h.end:span[0]]):
                 continue
             if best[before] is None or dist < best[before][0]:
                 best[before] = (dist, name, h)
@@ -391,7 +396,8 @@ def _claim_types(cues: Cues, hits: dict, view: SentenceView, groups: list, gener
         clause = clauses.of(group[0].a)
         nearest = [f for f in found if cues.types[f[0]].scope == "nearest"]
         if not nearest and last is not None and last[0] == clause \
-                and clauses.gap(last[1], group[0].a) <= cues.max_distance:
+                and clauses.gap(last[1], group[0].a) <= cues.max_distance \
+                and not _origin(cues, view.text[last[1]:group[0].a]):
             found.append(last[2])  # the clause's verb goes on: "advancing near X ... and near Y"
         elif nearest and nearest[0][1].end <= group[0].a:
             last = (clause, group[-1].b, nearest[0])
@@ -559,9 +565,11 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
             modality = _modality(cues, cue, text, clause)
             made = [(name, rule.claim_type, claimant, counterpart,
                      rule.control_change and modality == "real")]
-            if rule.control_change and modality == "negated":
-                # "the enemy failed to capture X": X is still held by the other side.
-                made = [(f"{name}+negated", "control_status", counterpart, claimant, False)]
+            if modality == "negated":
+                # "the enemy failed to capture X": X is still held by the other side;
+                # "they do not hold X", "does not demand X": no claim.
+                made = [(f"{name}+negated", "control_status", counterpart, claimant, False)] \
+                    if rule.control_change else []
             out += [Claim(r, region_id, via, parent, rule_name, claim_type, cue, who, other,
                           st.speaker if st else None, change)
                     for rule_name, claim_type, who, other, change in made
