@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import newslens
@@ -13,10 +14,12 @@ from newslens.analysis.stance import (
     MATRIX_COLUMNS,
     STANCE_COLOURS,
     STANCE_COLUMNS,
+    STANCES,
     by_source,
     evidence_html,
     load_issues,
     load_markers,
+    majority,
     matrix_html,
     matrix_wide,
     pairwise,
@@ -214,3 +217,94 @@ def test_seed_evidence(seed):
     assert talks[["n_a", "n_b"]].values.tolist() == [[2, 2]]
     out = by_source(st, seed[0])
     assert set(out["n_sources"]) == {1}
+
+
+# ---------------------------------------------------------------- majority, mixed and the split
+@pytest.mark.parametrize("counts, label, split", [
+    ({"demands": 6, "supports": 1, "opposes": 1, "neutral": 7}, "demands", "demands 6/8"),
+    ({"supports": 3, "opposes": 3}, "mixed", "3 supports / 3 opposes"),
+    ({"supports": 2, "demands": 1, "opposes": 1}, "mixed", "2 supports / 1 demands / 1 opposes"),
+    ({"skeptical": 1, "neutral": 4}, "skeptical", "skeptical 1/1"),
+    ({"neutral": 3}, "neutral", "3 neutral"),
+])
+def test_majority_rule(counts, label, split):
+    assert majority(counts)[:2] == (label, split)
+
+
+def test_no_cell_label_is_held_by_a_minority_of_its_statements():
+    rng = random.Random(11)
+    rows = []
+    for n in range(400):
+        speaker, issue = f"actor{n % 23}", ["territory", "talks", "ceasefire"][n % 3]
+        stance = rng.choice(list(STANCES))
+        rows.append({"article_id": f"a{n % 7}", "statement": n, "speaker": speaker,
+                     "issue": issue, "issue_label": issue, "stance": stance, "rule": "x",
+                     "confidence": 0.5, "weight": rng.random(), "content": "c"})
+    m = stance_matrix(pd.DataFrame(rows))
+    for r in m.itertuples():
+        active = r.n_supports + r.n_opposes + r.n_demands + r.n_skeptical
+        assert active == r.n_nonneutral
+        if r.stance in ("supports", "opposes", "demands", "skeptical"):
+            assert getattr(r, f"n_{r.stance}") * 2 > active, r
+        elif r.stance == "neutral":
+            assert active == 0
+        else:
+            assert r.stance == "mixed" and all(
+                getattr(r, f"n_{s}") * 2 <= active for s in ("supports", "opposes", "demands",
+                                                            "skeptical"))
+    assert {"mixed", "neutral"} & set(m["stance"]) and len(set(m["stance"])) > 2
+
+
+def test_matrix_cell_shows_the_split():
+    st = stance_of("Putin demanded that Ukraine leave Donbas.",
+                   "Putin insisted that Kyiv must withdraw from the territory.",
+                   "Putin said Ukraine must give up territory.",
+                   "Putin welcomed talks on territory.")
+    c = cell(stance_matrix(st), "putin", "territory")
+    assert (c.stance, c.split) == ("demands", "demands 3/4")
+    assert "demands 3/4" in matrix_html(stance_matrix(st))
+
+
+@pytest.mark.parametrize("texts, relation", [
+    (("Putin rejected the ceasefire.", "Zelensky welcomed the ceasefire."), "disagree"),
+    (("Putin welcomed the ceasefire.", "Zelensky praised the ceasefire."), "agree"),
+    (("Putin demanded a ceasefire.", "Zelensky welcomed the ceasefire."), "differ"),
+    (("Putin welcomed the ceasefire.", "Putin rejected the ceasefire.",
+      "Zelensky rejected the ceasefire."), "mixed"),
+])
+def test_pairwise_relation_on_majorities(texts, relation):
+    pairs = pairwise(stance_of(*texts))
+    row = pairs[pairs["issue"] == "ceasefire"].iloc[0]
+    assert row.relation == relation
+    assert row.n_a >= 1 and row.n_b >= 1 and row.split_a and row.split_b
+
+
+# ---------------------------------------------------------------- until, narration, targets
+@pytest.mark.parametrize("text, stance", [
+    ("Putin said the offensive would go on until Ukraine withdraws from the territory.",
+     "demands"),
+    ("Putin said the offensive went on from then until November 26.", "neutral"),
+    ("Putin said the ceasefire would hold until the end of the year.", "neutral"),
+    ("Putin said the ceasefire would hold until spring.", "neutral"),
+])
+def test_until_is_a_condition_only_before_a_clause(text, stance):
+    rows = stance_of(text)
+    assert set(rows.loc[rows["speaker"] == "putin", "stance"]) == {stance}
+
+
+def test_issues_come_from_the_statement_not_the_narration():
+    st = stance_of("Amid heavy fighting in Donbas, Zelensky said the talks went well.")
+    assert set(st.loc[st["speaker"] == "zelensky", "issue"]) == {"talks"}
+
+
+@pytest.mark.parametrize("text, target", [
+    ("Zelensky urged Europe to tighten sanctions.", "europe"),
+    ("Putin said Ukraine must withdraw from the territory.", "ukraine"),
+    ("Zelensky rejected the sanctions Russia proposed.", "russia"),
+    ("Putin said the talks would take place in Moscow.", None),  # neutral: no target
+])
+def test_stance_target(text, target):
+    sents, mentions = frames(text)
+    st = stances(statements(sents, mentions), sents, mentions=mentions)
+    got = st["target"].dropna().unique().tolist()
+    assert got == ([target] if target else [])
