@@ -178,11 +178,17 @@ def load_claim_cues(path=None) -> Cues:
     return lexicon.load(lexicon.resolve(path, "claim_cues.yml"), parse_cues)
 
 
-def finditer(pattern: re.Pattern, text: str, low: str | None) -> list:
-    """(start, end, match) of every cue match; `low` is text.lower() for ASCII text, else None.
+def rule_hits(cues: Cues, text: str) -> dict[str, list]:
+    """rule name -> [(start, end, match)] of its cues in `text` (see `finditer`)."""
+    low = text.lower() if text.isascii() else None
+    return {name: finditer(rule.pattern, text, low) for name, rule in cues.types.items()}
 
-    Skips the regex when the sentence lacks every literal the pattern requires."""
-    needles = compat.required_literals(pattern.pattern) if low is not None else None
-    if needles is not None and not any(n in low for n in needles):
-        return []
+
+def finditer(pattern: re.Pattern, text: str, low: str | None) -> list:
+    """(start, end, match) of every match of one cue pattern; `low` is text.lower() for ASCII
+    text, else None. Skips the regex when the sentence lacks every literal it requires."""
+    if low is not None:
+        needles = compat.required_literals(pattern.pattern)
+        if needles is not None and not any(n in low for n in needles):
+            return []
     return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]

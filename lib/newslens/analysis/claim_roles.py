@@ -11,6 +11,7 @@ Ukrainian troops from R": the troops' side must act, X's side demands).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from newslens.analysis.claim_cues import FORCE_SIDES, ClaimRule, Cues
@@ -49,8 +50,23 @@ class Context:
     clause: tuple  # (start, end) of the cue's clause
     speaker: str | None = None
     speaker_side: str | None = None
-    recent: list = field(default_factory=list)  # sides of recent sentences, nearest first
-    recent_documents: list = field(default_factory=list)  # document keys, nearest first
+    # () -> (sides, document keys) of the sentences before, nearest first; called when a
+    # strategy first needs it (most claims resolve without looking back)
+    history: Callable[[], tuple[list, list]] = lambda: ([], [])
+    _history: tuple | None = field(default=None, repr=False)
+
+    def _looked_back(self) -> tuple[list, list]:
+        if self._history is None:
+            self._history = self.history()
+        return self._history
+
+    @property
+    def recent(self) -> list:
+        return self._looked_back()[0]
+
+    @property
+    def recent_documents(self) -> list:
+        return self._looked_back()[1]
 
 
 def document_key(text: str) -> str:

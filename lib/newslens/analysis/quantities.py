@@ -217,13 +217,19 @@ def _fractions(text: str, taken: list) -> list[dict]:
     return out
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_FRACTION_WORDS = ("fifth", "quarter", "third", "tenth", "half")
+
+
 def find_quantities(text: str) -> list[dict]:
     """Normalised quantities in one text: dicts with start, end, text, kind, value, unit, ..."""
-    out = _dates(text)
+    out = _dates(text) if _YEAR.search(text) else []
     taken = [(q["start"], q["end"]) for q in out]
     out += _amounts(text, taken)
-    taken = [(q["start"], q["end"]) for q in out]
-    out += _fractions(text, taken)
+    low = text.lower()
+    if any(w in low for w in _FRACTION_WORDS):
+        taken = [(q["start"], q["end"]) for q in out]
+        out += _fractions(text, taken)
     return sorted(out, key=lambda q: (q["start"], q["end"]))
 
 

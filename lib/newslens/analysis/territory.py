@@ -26,13 +26,15 @@ with members (the four annexed regions) also yields rows for members not named i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 
 import pandas as pd
 
 from newslens import schema
-from newslens.analysis.claim_cues import CLAIM_TYPES, ClaimRule, Cues, finditer, load_claim_cues
+from newslens.analysis.claim_cues import CLAIM_TYPES, ClaimRule, Cues, load_claim_cues, rule_hits
 from newslens.analysis.claim_roles import (
     Candidate,
     Context,
@@ -157,7 +159,7 @@ class SentenceView:
     context: str | None
     actors: list  # [(start, end, side)] of actor mentions, local offsets
     regions: list  # [RegionRef], by position
-    history: list  # [(text, s0, sentence, actors)] of up to 5 sentences before, nearest first
+    history: Callable  # () -> [(text, s0, sentence, mention records)] of sentences before
 
 
 @dataclass
@@ -186,6 +188,7 @@ class _Inputs:
     generic: dict
     kinds: dict
     statements: dict
+    candidates: dict = field(default_factory=dict)  # (article, field, sentence) -> candidates
 
 
 def _side(actor_id, kinds):
@@ -216,9 +219,7 @@ def _overlaps(a, b, spans):
 
 def _cue_hits(cues: Cues, text: str) -> dict[str, list[CueHit]]:
     """Cue matches per rule, minus those a rejection overlaps ("will not cede")."""
-    low = text.lower() if text.isascii() else None
-    hits = {name: [CueHit(*h) for h in finditer(rule.pattern, text, low)]
-            for name, rule in cues.types.items()}
+    hits = {name: [CueHit(*h) for h in found] for name, found in rule_hits(cues, text).items()}
     for neg, targets in cues.negated_by.items():
         spans = [(h.start, h.end) for h in hits.get(neg, [])]
         for target in targets:
@@ -456,7 +457,17 @@ def _speaker_side(inp: _Inputs, st: _Statement | None, view: SentenceView) -> st
 
 def _candidates(inp: _Inputs, view: SentenceView, text: str, s0: int, sentence: int,
                 actors: list) -> list[Candidate]:
-    """Claimant candidates of one sentence, "enemy"/"own" resolved through its speaker."""
+    """Claimant candidates of one sentence, "enemy"/"own" resolved through its speaker
+    (memoised per sentence: the sentences before a claim are looked at again and again)."""
+    key = (view.article_id, view.field, sentence)
+    if key not in inp.candidates:
+        inp.candidates[key] = _sentence_candidates(
+            inp, view, text, s0, sentence, actors() if callable(actors) else actors)
+    return inp.candidates[key]
+
+
+def _sentence_candidates(inp: _Inputs, view: SentenceView, text: str, s0: int, sentence: int,
+                         actors: list) -> list[Candidate]:
     cues = inp.cues
 
     def relative(kind, start, end):
@@ -497,8 +508,9 @@ def _nearby_statement(inp: _Inputs, article_id, field, sentence: int) -> _Statem
 def _history(inp: _Inputs, view: SentenceView) -> tuple[list, list]:
     """(sides, document keys) of the sentences before, nearest first."""
     sides, docs = [], []
-    for text, s0, sentence, actors in view.history:
-        found = _candidates(inp, view, text, s0, sentence, actors)
+    for text, s0, sentence, records in view.history():
+        found = _candidates(inp, view, text, s0, sentence,
+                            lambda r=records, p0=s0: _local_actors(r, p0, inp.kinds))
         sides += [c.side for c in found if c.kind in ("actor", "force") and c.side][:1]
         docs += [c.side for c in reversed(found) if c.kind == "document"]
     return sides[:3], docs
@@ -506,9 +518,8 @@ def _history(inp: _Inputs, view: SentenceView) -> tuple[list, list]:
 
 def _context_for(inp: _Inputs, view: SentenceView) -> Context:
     cands = _candidates(inp, view, view.text, view.s0, view.sentence, view.actors)
-    recent, documents = _history(inp, view)
     return Context(view.text, cands, [RegionSpan(r.a, r.b) for r in view.regions], (0, 0),
-                   recent=recent, recent_documents=documents)
+                   history=lambda: _history(inp, view))
 
 
 def _claim_roles(inp: _Inputs, ctx: Context, rule: ClaimRule, group: list, cue, default,
@@ -622,6 +633,18 @@ def _local_actors(recs, s0: int, kinds) -> list:
                   for a in recs)
 
 
+def _previous(sent: dict, acts: dict, article_id, sno: int, field: str) -> list:
+    """[(text, start, sentence, mention records)] of up to _HISTORY sentences before, nearest
+    first, in the same field."""
+    out = []
+    for k in range(1, _HISTORY + 1):
+        prev = sent.get((article_id, sno - k))
+        if prev is not None and (prev.get("field") or "text") == field:
+            out.append((prev["text"], int(prev["start"]), sno - k,
+                        acts.get((article_id, sno - k), [])))
+    return out
+
+
 def _views(cues: Cues, sentences, reg_records, mentions):
     """(actor kinds, one SentenceView per sentence that mentions a region, in order)."""
     by_sentence: dict = {}
@@ -637,13 +660,7 @@ def _views(cues: Cues, sentences, reg_records, mentions):
         text, s0 = srow["text"], int(srow["start"])
         field = srow.get("field") or "text"
         ptext = " ".join(para_text.get((article_id, field, srow.get("paragraph")), ()))
-        history = []
-        for k in range(1, _HISTORY + 1):
-            prev = sent.get((article_id, sno - k))
-            if prev is not None and (prev.get("field") or "text") == field:
-                p0 = int(prev["start"])
-                history.append((prev["text"], p0, sno - k, _local_actors(
-                    acts.get((article_id, sno - k), []), p0, kinds)))
+        history = partial(_previous, sent, acts, article_id, sno, field)
         regions = [RegionRef(int(r["start"]) - s0, int(r["end"]) - s0, r["region_id"], r["text"])
                    for r in sorted(by_sentence[(article_id, sno)], key=lambda r: r["start"])]
         views.append(SentenceView(article_id, sno, text, s0, field,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,10 +55,10 @@ class Settlement:
 class Rules:
     """Compiled discovery rules (from the `settlements` section of data/regions.yml)."""
 
-    noun: re.Pattern  # "the village(s) of" + list of names
-    before: re.Pattern  # battlefield phrase + name (+ list)
-    near: re.Pattern  # plain preposition + name (+ list): strong endings only
-    after: re.Pattern  # name + control predicate
+    shape: re.Pattern  # a name with a toponym ending (cheap first pass)
+    modified: re.Pattern  # a toponym modifier and a name
+    lead: re.Pattern  # settlement noun | battlefield phrase | plain preposition, + names
+    after: re.Pattern  # a control predicate ("is under", "fell") right after a name
     name: re.Pattern  # a (modified) capitalised name anchored at a position
     endings: re.Pattern  # strong toponym endings
     weak_endings: re.Pattern
@@ -96,20 +97,41 @@ def parse_rules(raw, path: Path) -> Rules:
     lead = r"(?:(?<![\w-])|(?=%))"
     excluded = {n.casefold() for n in _list(raw, "not_settlements", path)}
     excluded |= {m.casefold() for m in lexicon.words("months")}
+    before = _regex(_list(raw, "before", path), path, "before")
+    near = _regex(_list(raw, "near", path), path, "near")
+    endings, weak = _list(raw, "endings", path), _list(raw, "weak_endings", path)
+    any_ending = "|".join(re.escape(e) for e in sorted(set(endings + weak), key=len,
+                                                       reverse=True)) or "(?!)"
     return Rules(
-        noun=re.compile(rf"\b(?i:{nouns}){_SP}of{_SP}(?:the{_SP})?{names}"),
-        before=re.compile(rf"{lead}(?i:{_regex(_list(raw, 'before', path), path, 'before')})"
-                          rf"{_SP}(?:the{_SP})?{names}"),
-        near=re.compile(rf"{lead}(?i:{_regex(_list(raw, 'near', path), path, 'near')})"
-                        rf"{_SP}(?:the{_SP})?{names}"),
-        after=re.compile(rf"(?<![\w{_APOS}-])(?P<name>{name}){_SP}"
-                         rf"(?i:{_regex(_list(raw, 'after', path), path, 'after')})"),
+        # first pass, charset first for speed: a capitalised word with a toponym ending...
+        shape=re.compile(rf"[{_UPPER}](?<![\w{_APOS}-].)[{_LOWER}{_APOS}]+(?:[-‐–][{_UPPER}{_LOWER}]"
+                         rf"[{_LOWER}{_APOS}]+)*(?:{_lookbehind(endings + weak)})(?![\w{_APOS}-])"
+                         if any_ending != "(?!)" else "(?!)"),
+        # ... or a toponym modifier and a capitalised word
+        modified=re.compile(rf"(?:{_trie(modifiers)})"
+                            rf"{_SP}{_WORD}(?![\w{_APOS}-])"),
+        lead=re.compile(rf"(?:(?P<noun>\b(?i:{nouns}){_SP}of)|{lead}(?:(?P<before>(?i:{before}))|"
+                        rf"(?P<near>(?i:{near})))){_SP}(?:the{_SP})?{names}"),
+        after=re.compile(rf"{_SP}(?i:{_regex(_list(raw, 'after', path), path, 'after')})"),
         name=re.compile(name),
-        endings=_endings(_list(raw, "endings", path)),
-        weak_endings=_endings(_list(raw, "weak_endings", path)),
+        endings=_endings(endings),
+        weak_endings=_endings(weak),
         modifiers=frozenset(modifiers),
         excluded=frozenset(excluded),
     )
+
+
+def _trie(words: list[str]) -> str:
+    """A case-sensitive trie regex of place-name words ("(?!)" when empty)."""
+    return lexicon.trie_regex(words, atoms=lexicon.place_atoms, order=str) if words else "(?!)"
+
+
+def _lookbehind(items: list[str]) -> str:
+    """Endings as an alternation of fixed-width lookbehinds, grouped by length."""
+    by_len: dict[int, list[str]] = {}
+    for e in set(items):
+        by_len.setdefault(len(e), []).append(re.escape(e))
+    return "|".join(f"(?<={'|'.join(sorted(v))})" for _, v in sorted(by_len.items())) or "(?!)"
 
 
 def _endings(items: list[str]) -> re.Pattern:
@@ -150,28 +172,44 @@ def find_settlements(text: str, rules: Rules, known: list[tuple[int, int]] = ()
                      ) -> list[Settlement]:
     """Settlement names in `text` by the module's rules, minus spans inside `known` regions
     (a modifier in front of a known name makes a new place and is kept)."""
+    spans = sorted(known)
+    starts = [a for a, _ in spans]
     found: dict[tuple[int, int], Settlement] = {}
-    for rule, pattern, strong in (("noun", rules.noun, False), ("before", rules.before, False),
-                                  ("near", rules.near, True)):
-        for m in pattern.finditer(text):
-            for s in _names(rules, m, rule, strong):
+    modified = [c for c in rules.modified.finditer(text)
+                if c.start() == 0 or not re.match(rf"[\w{_APOS}-]", text[c.start() - 1])]
+    shaped = sorted(list(rules.shape.finditer(text)) + modified, key=lambda c: c.start())
+    for c in shaped:
+        start, end = c.span()
+        near = spans[max(0, bisect_left(starts, start) - 1):bisect_left(starts, end)]
+        if any(a <= start and end <= b for a, b in near):
+            continue  # a listed region
+        line = text.rfind("\n", 0, start) + 1
+        stop = text.find("\n", end)
+        stop = len(text) if stop < 0 else stop
+        for m in rules.lead.finditer(text, max(line, start - 120), min(stop, end + 60)):
+            for s in _names(rules, m, _rule(m), strong=_rule(m) == "near"):
                 found.setdefault((s.start, s.end), s)
-    for m in rules.after.finditer(text):
-        name = m.group("name")
-        if _acceptable(rules, name) and _looks_like_place(rules, name):
-            found.setdefault(m.span("name"), Settlement(*m.span("name"), name, "after"))
+        name = c.group(0)
+        if rules.after.match(text, end) and _acceptable(rules, name) \
+                and _looks_like_place(rules, name):
+            found.setdefault((start, end), Settlement(start, end, name, "after"))
     for s in _list_neighbours(rules, text, known):
         found.setdefault((s.start, s.end), s)
     out = []
     for s in sorted(found.values(), key=lambda s: (s.start, -s.end)):
         if out and s.start < out[-1].end:
             continue
-        inside_known = any(a <= s.start and s.end <= b for a, b in known)
-        overlaps_known = any(s.start < b and a < s.end for a, b in known)
+        near = spans[max(0, bisect_left(starts, s.start) - 1):bisect_left(starts, s.end)]
+        inside_known = any(a <= s.start and s.end <= b for a, b in near)
+        overlaps_known = any(s.start < b and a < s.end for a, b in near)
         if inside_known or (overlaps_known and s.name.split()[0] not in rules.modifiers):
             continue
         out.append(s)
     return out
+
+
+def _rule(m: re.Match) -> str:
+    return next(g for g in ("noun", "before", "near") if m.group(g) is not None)
 
 
 def _list_neighbours(rules: Rules, text: str, known) -> list[Settlement]:
