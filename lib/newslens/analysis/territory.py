@@ -81,7 +81,9 @@ class _Statement:
 
 
 def _statement_lookup(statements: pd.DataFrame | None) -> dict:
-    """(article_id, field) -> [_Statement] of the statements that name a speaker."""
+    """(article_id, field) -> {sentence: [_Statement]} of the statements that name a speaker,
+    in statement order, filed under every sentence they span (None when unknown): lookups read
+    one sentence's statements, so the cost is linear, not quadratic, in article length."""
     index: dict = {}
     if statements is None or len(statements) == 0 or "speaker" not in statements.columns:
         return index
@@ -97,11 +99,14 @@ def _statement_lookup(statements: pd.DataFrame | None) -> dict:
         s0 = _num(rec.get(first)) if first else None
         s1 = _num(rec.get(last)) if last else None
         text = rec.get("speaker_text")
-        index.setdefault((rec["article_id"], rec.get("field") or "text"), []).append(_Statement(
-            (_num(rec.get("content_start")), _num(rec.get("content_end"))),
-            (s0, s1 if s1 is not None else s0), who,
-            (_num(rec.get("speaker_start")), _num(rec.get("speaker_end"))),
-            text if isinstance(text, str) else ""))
+        s1 = s1 if s1 is not None else s0
+        st = _Statement((_num(rec.get("content_start")), _num(rec.get("content_end"))),
+                        (s0, s1), who,
+                        (_num(rec.get("speaker_start")), _num(rec.get("speaker_end"))),
+                        text if isinstance(text, str) else "")
+        by_sentence = index.setdefault((rec["article_id"], rec.get("field") or "text"), {})
+        for sentence in (range(s0, s1 + 1) if s0 is not None and s1 >= s0 else [None]):
+            by_sentence.setdefault(sentence, []).append(st)
     return index
 
 
@@ -116,7 +121,8 @@ def _num(value):
 def _statement_at(index, article_id, field, sentence, start, end) -> _Statement | None:
     """The statement whose content covers [start, end), else the first one in the sentence."""
     best = None
-    for st in index.get((article_id, field), ()):
+    by_sentence = index.get((article_id, field), {})
+    for st in by_sentence.get(sentence, []) + by_sentence.get(None, []):
         c0, c1 = st.content
         if c0 is not None and c1 is not None and c0 <= start and end <= c1:
             return st
@@ -494,10 +500,9 @@ def _nearby_statement(inp: _Inputs, article_id, field, sentence: int) -> _Statem
     """The statement nearest to a quoted sentence that has none (a quote continues over several
     sentences before or after its attribution), within three sentences, later ones first."""
     best = None
-    for st in inp.statements.get((article_id, field), ()):
+    by_sentence = inp.statements.get((article_id, field), {})
+    for st in (st for k in range(sentence - 3, sentence + 4) for st in by_sentence.get(k, [])):
         s0, s1 = st.sentences
-        if s0 is None:
-            continue
         dist = s0 - sentence if s0 >= sentence else sentence - s1
         key = (dist, s0 < sentence)
         if 0 < dist <= 3 and (best is None or key < best[0]):
@@ -611,7 +616,7 @@ def _article_meta(articles) -> dict:
 
 
 def _sentence_texts(sentences: pd.DataFrame, wanted: set) -> tuple[dict, dict]:
-    """(the wanted sentences' records, (article, field, paragraph) -> texts of the paragraph)."""
+    """(the wanted sentences' records, (article, field, paragraph) -> text of the paragraph)."""
     sent, para_text = {}, {}
     records = _records(sentences, ["article_id", "sentence", "start", "text", "field", "paragraph"])
     for rec in records:
@@ -622,7 +627,9 @@ def _sentence_texts(sentences: pd.DataFrame, wanted: set) -> tuple[dict, dict]:
         key = (rec["article_id"], rec.get("field") or "text", rec.get("paragraph"))
         if key in para_text:
             para_text[key].append(rec["text"])
-    return sent, para_text
+    # Joined once per paragraph (not per sentence: quadratic in a long paragraph); the same
+    # string object then hits `_context`'s cache without rehashing.
+    return sent, {key: " ".join(parts) for key, parts in para_text.items()}
 
 
 _HISTORY = 5
@@ -659,7 +666,7 @@ def _views(cues: Cues, sentences, reg_records, mentions):
         srow = sent[(article_id, sno)]
         text, s0 = srow["text"], int(srow["start"])
         field = srow.get("field") or "text"
-        ptext = " ".join(para_text.get((article_id, field, srow.get("paragraph")), ()))
+        ptext = para_text.get((article_id, field, srow.get("paragraph")), "")
         history = partial(_previous, sent, acts, article_id, sno, field)
         regions = [RegionRef(int(r["start"]) - s0, int(r["end"]) - s0, r["region_id"], r["text"])
                    for r in sorted(by_sentence[(article_id, sno)], key=lambda r: r["start"])]
@@ -858,6 +865,8 @@ def plot_claim_matrix(claims: pd.DataFrame, ax=None):
     """Heatmap of claim counts, region x claim type, with the count in each cell."""
     import matplotlib.pyplot as plt
 
+    from newslens.report.labels import plot_labels
+
     table = claim_matrix(claims)
     if ax is None:
         _, ax = plt.subplots(figsize=(1.2 + 1.1 * max(len(table.columns), 1),
@@ -870,7 +879,7 @@ def plot_claim_matrix(claims: pd.DataFrame, ax=None):
     ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto", vmin=0, vmax=top * 1.6)
     ax.set_xticks(range(len(table.columns)), [c.replace("_", " ") for c in table.columns],
                   rotation=30, ha="right")
-    ax.set_yticks(range(len(table)), table.index)
+    ax.set_yticks(range(len(table)), plot_labels(table.index))
     for (i, j), value in pd.DataFrame(table.to_numpy()).stack().items():
         if value:
             ax.text(j, i, str(value), ha="center", va="center", fontsize=9,
