@@ -96,7 +96,10 @@ def test_stance_and_claim_summaries(corpus):
     speakers = statements["speaker"].nunique()
     assert st[0] == (f"{len(statements)} attributed statements by {speakers} speakers in 4 of 4 "
                      "articles.")
-    assert "the speaker with most statements on issues is Vladimir Putin" in st[1]
+    assert "the speaker with most statements on issues is Vladimir Putin" in " ".join(st)
+    unlinked = int((~statements["linked"]).sum())
+    assert (f"{unlinked} statement has a speaker the gazetteer does not know" in " ".join(st)) \
+        is (unlinked == 1)
     unlinked = prose.stance_summary(tables["statements"].assign(linked=True).iloc[:0],
                                     tables["stance_matrix"], tables["stance_pairs"], 4)
     assert unlinked == ["No attributed statement was found."]

@@ -197,7 +197,9 @@ def test_matrix_html_is_escaped_coloured_and_capped(corpus):
     out = matrix_html(matrix)
     assert STANCE_COLOURS["opposes"] in out and "Showing the" not in out
     capped = matrix_html(matrix, top=1)
-    assert "Showing the 1 of 3 speakers" in capped and capped.count("<tr><th>") == 2  # + header
+    n = matrix["speaker"].nunique()
+    assert n > 1 and f"Showing the 1 of {n} speakers" in capped
+    assert capped.count("<tr><th>") == 2  # the header row and one speaker
     hostile = matrix.assign(speaker="<i>x</i>")
     assert "<i>x</i>" not in matrix_html(hostile)
 

@@ -105,6 +105,8 @@ def stance_cell_evidence(matrix: pd.DataFrame, statements: pd.DataFrame,
             "confidence", "evidence"]
     if matrix.empty:
         return pd.DataFrame(columns=cols)
+    if "split" in matrix.columns:
+        cols[3] = "split"
     cells = matrix.rename(columns={"evidence": "evidence_content"}).assign(
         article_id=matrix["evidence_article"], statement=matrix["evidence_statement"],
         issue_id=matrix["issue"])

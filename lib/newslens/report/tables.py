@@ -10,8 +10,8 @@ from newslens.report.display import plural
 from newslens.report.views import actor_names, top_speakers
 
 STANCE_COLOURS = {
-    "supports": "#b7e1a1", "supports (conditional)": "#e0f0b0", "demands": "#fdd0a2",
-    "opposes": "#f4a6a0", "skeptical": "#d4d0ea", "mixed": "#f3e1c0", "neutral": "#eeeeee",
+    "supports": "#b7e1a1", "demands": "#fdd0a2", "opposes": "#f4a6a0", "skeptical": "#d4d0ea",
+    "mixed": "#fff3b0", "neutral": "#eeeeee",
 }
 
 
@@ -26,9 +26,10 @@ def _issue_order(matrix: pd.DataFrame) -> list[str]:
 
 def matrix_html(matrix: pd.DataFrame, labels: dict[str, str] | None = None,
                 top: int | None = 30) -> str:
-    """The actor × issue matrix as an HTML table coloured by dominant stance (escaped text);
-    each cell shows the stance and the statements behind it. Rows: the `top` speakers by
-    statements (the cap is stated under the table), in name order."""
+    """The actor × issue matrix as an HTML table coloured by stance (escaped text); each cell
+    shows the stance and the counts behind it (the `split` column, "demands 6/8", when the
+    matrix has one, else the number of statements). Rows: the `top` speakers by statements
+    (the cap is stated under the table), in name order."""
     if len(matrix) == 0:
         return "<p>No stances found.</p>"
     labels = labels or dict(zip(matrix["issue"], matrix["issue_label"]))
@@ -50,8 +51,11 @@ def matrix_html(matrix: pd.DataFrame, labels: dict[str, str] | None = None,
                 parts.append("<td></td>")
                 continue
             colour = STANCE_COLOURS.get(r.stance, "#ffffff")
+            split = getattr(r, "split", None)
+            counts = split if isinstance(split, str) and split else plural(r.n_statements,
+                                                                            "statement")
             parts.append(f'<td style="background:{colour};text-align:center">{esc(str(r.stance))}'
-                         f"<br><small>{esc(plural(r.n_statements, 'statement'))}</small></td>")
+                         f"<br><small>{esc(counts)}</small></td>")
         parts.append("</tr>")
     parts.append("</tbody></table></div>")
     legend = " ".join(f'<span style="background:{c};padding:0 6px">{esc(s)}</span>'
