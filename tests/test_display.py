@@ -156,3 +156,9 @@ def test_long_text_columns_wrap_and_missing_values_are_blank():
     assert html.count('class="newslens-wrap"') == 3  # the evidence column gets the width
     assert "newslens-full" in html and ">long_<wbr>text</th>" in html
     assert '<td style="text-align:left"></td>' in html
+
+
+def test_interactive_tables_show_missing_numbers_as_blank():
+    df = pd.DataFrame({"ci_low": [float("nan")] + [0.5] * 20, "actor": ["x"] * 21})
+    rows = _data_rows(show(df)._repr_html_())
+    assert rows[0] == ["", "x"] and rows[1] == ["0.500", "x"]

@@ -276,8 +276,6 @@ def _interactive_html(shown: pd.DataFrame, html_columns: set[str], caption,
     groups = {"dt-right": numeric}
     for name in ("newslens-wrap", "newslens-title", "newslens-text"):
         groups[name] = [i for i, css in enumerate(classes) if css == name]
-    for i in numeric:  # sort numbers as numbers: DataTables detects numeric strings
-        cells.iloc[:, i] = cells.iloc[:, i].replace("", None)
     table_id = "T_" + _digest(str(caption), shown.to_csv(index=False))
     column_defs = [{"className": name, "targets": targets} for name, targets in groups.items()
                    if targets]  # an empty target list would mean every column
