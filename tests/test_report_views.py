@@ -253,3 +253,36 @@ def test_stance_differences_and_claims_by_outlet(corpus):
     assert claims["total"].sum() == len(tables["claims"])
     regions = compare.regions_by_outlet(tables["claims"], articles, ["Daily Ledger"], 2)
     assert len(regions) == 2
+
+
+# ---------------------------------------------------------------- charts that scale
+def test_heatmaps_stay_page_wide_and_label_a_subset_of_many_columns():
+    import numpy as np
+    from newslens.report.plots import plot_heatmap
+
+    values = pd.DataFrame(np.linspace(-0.4, 0.4, 15 * 60).reshape(15, 60),
+                          index=[f"actor {i}" for i in range(15)],
+                          columns=[f"wk {i:02d}" for i in range(60)])
+    ax = plot_heatmap(values, diverging=True, note="2 undated articles are not in this chart.")
+    assert ax.figure.get_size_inches()[0] <= 13
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert 20 <= len(labels) <= 40 and labels[0] == "wk 00"
+    assert len(ax.texts) == 0 and ax.get_xlabel().startswith("2 undated articles")
+    small = plot_heatmap(values.iloc[:3, :4], counts=values.iloc[:3, :4].abs() * 10)
+    assert len(small.texts) == 12 and "n=" in small.texts[0].get_text()
+
+
+def test_time_charts_state_the_undated_articles():
+    from newslens.report.plots import plot_claim_timeline, plot_time_counts
+
+    dates = pd.Series(pd.to_datetime(["2025-01-01", "2025-01-09", None, None]))
+    ax = plot_time_counts(dates)
+    assert "2 undated articles are not in this chart." in ax.get_xlabel()
+    assert [t.get_text() for t in ax.texts] == ["1", "1"]  # the counts on the bars
+    none = plot_time_counts(pd.Series([pd.NaT, pd.NaT]))
+    assert "none of the 2 articles carries a publication date" in none.texts[0].get_text()
+    claims = pd.DataFrame({"published": pd.to_datetime(["2025-01-01", None, "2025-03-01"]),
+                           "claim_type": ["estimate", "estimate", "capture_advance"],
+                           "article_id": ["a", "b", "c"]})
+    ax = plot_claim_timeline(claims)
+    assert "1 undated article is not in this chart." in ax.get_xlabel()

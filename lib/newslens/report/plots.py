@@ -161,8 +161,8 @@ def plot_heatmap(values: pd.DataFrame, counts: pd.DataFrame | None = None, title
     """Annotated heatmap of `values` (rows × columns). Diverging = polarity (red-blue, ±0.5,
     blank = no data); else counts (blues). `counts` adds 'n=…' under each value; `note` is
     printed under the chart (e.g. the undated articles a time grid leaves out)."""
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.6 + 0.62 * max(values.shape[1], 3),
+    if ax is None:  # at most 13 inches wide: many columns get narrower and fewer labels
+        _, ax = plt.subplots(figsize=(min(1.6 + 0.62 * max(values.shape[1], 3), 13.0),
                                       1.3 + 0.38 * max(values.shape[0], 2)))
     grid = values.to_numpy(dtype=float)
     if values.empty:
@@ -178,11 +178,10 @@ def plot_heatmap(values: pd.DataFrame, counts: pd.DataFrame | None = None, title
         top = max(np.nanmax(grid), 1)
         im = ax.imshow(grid, cmap="Blues", vmin=0, vmax=top * 1.4, aspect="auto")
     ax.set_yticks(range(values.shape[0]), [plot_label(r, 32) for r in values.index], fontsize=8)
-    ax.set_xticks(range(values.shape[1]), [plot_label(c, 24) for c in values.columns],
-                  rotation=45, ha="right", fontsize=8)
+    _column_ticks(ax, [plot_label(c, 24) for c in values.columns])
     if counts is not None:
         counts = counts.reindex(index=values.index, columns=values.columns).fillna(0)
-    small = values.shape[0] * values.shape[1] <= 600
+    small = values.shape[0] * values.shape[1] <= 600 and values.shape[1] <= 20
     for (i, j), v in np.ndenumerate(grid):
         if np.isnan(v) or not small or (not diverging and v == 0):
             continue
@@ -198,6 +197,13 @@ def plot_heatmap(values: pd.DataFrame, counts: pd.DataFrame | None = None, title
         plt.colorbar(im, ax=ax, shrink=0.8, label=colorbar)
     plt.tight_layout()
     return ax
+
+
+def _column_ticks(ax, labels: list[str], max_labels: int = 40) -> None:
+    """Column labels under a heatmap, every k-th one when there are more than `max_labels`."""
+    step = max(1, int(np.ceil(len(labels) / max_labels)))
+    ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right",
+                  fontsize=8)
 
 
 def plot_claim_matrix(claims: pd.DataFrame, top: int = 20, ax=None):
