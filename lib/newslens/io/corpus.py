@@ -23,9 +23,10 @@ import pandas as pd
 import yaml
 
 from newslens import schema
+from newslens.io import html, language, postload
 from newslens.paths import resolve_corpus
 
-SUPPORTED_FORMATS = (".txt", ".md", ".json", ".jsonl", ".csv")
+SUPPORTED_FORMATS = (".txt", ".md", ".json", ".jsonl", ".csv", *html.SUFFIXES)
 COLUMNS = schema.table("articles").names
 REPORT_COLUMNS = schema.table("load_report").names
 SKIPPED = "skipped"
@@ -55,12 +56,16 @@ def _formats() -> str:
     return "Supported formats: " + ", ".join(SUPPORTED_FORMATS)
 
 
-def load_corpus(path: str | os.PathLike | None = None) -> pd.DataFrame:
+def load_corpus(path: str | os.PathLike | None = None, languages="en") -> pd.DataFrame:
     """One row per article of a folder (walked recursively, sorted) or a single file.
 
-    `None` means the project's seeds. The load report is kept in
+    `None` means the project's seeds. Page furniture is removed from `text` (kept in
+    `raw_text`), near-duplicate articles share a `story_id`, and each article gets a `language`:
+    articles outside `languages` ("en", "en,uk", a list, or "all") are kept and reported as not
+    analysed (`newslens.io.postload`). The load report is kept in
     `articles.attrs["load_report"]`; read it with `load_report(articles)`.
     """
+    languages = language.normalise_languages(languages)  # a bad value fails before loading
     given = "seeds" if path is None else str(path)
     root = resolve_corpus(path)
     if not root.exists():
@@ -92,6 +97,9 @@ def load_corpus(path: str | os.PathLike | None = None) -> pd.DataFrame:
         problems = "".join(f"\n  {p}: {prob} ({act})" for p, prob, act in report[:10])
         raise CorpusError(f"No readable articles in {given}. {_formats()}{problems}")
     frame = _frame(articles)
+    # Real-world corpora (newslens.io.postload): furniture, stories, languages; report rows.
+    frame, rows = postload.finish(frame, "all" if languages is None else languages)
+    report.extend(rows)
     frame.attrs["load_report"] = tuple(sorted(report, key=lambda r: _report_key(r[0], order)))
     return frame
 
@@ -155,6 +163,8 @@ def _read_file(file: Path, rel: str, report: list) -> list[tuple[int | None, dic
     except OSError as err:
         report.append((rel, f"unreadable file: {err.strerror or err}", SKIPPED))
         return []
+    if suffix in html.SUFFIXES:  # saved web pages decode and parse themselves (newslens.io.html)
+        return html.read_html(data, rel, report)
     text = _decode(data, rel, report)
     if text is None:
         return []
@@ -343,13 +353,16 @@ def _article(meta: dict, rel: str, n: int | None, report: list) -> dict | None:
 
 def _assign_ids(rows: list[tuple[str, dict]], report: list) -> list[dict]:
     """Drop duplicates (first kept) and give each article a unique, stable id."""
-    seen: dict[str, str] = {}
+    seen: dict[tuple, str] = {}
     used: set[str] = set()
     out = []
     for stem, row in rows:
         where, n = row.pop("_where"), row.pop("_n")
-        if row["sha256"] in seen:
-            report.append((where, f"duplicate of {seen[row['sha256']]}", SKIPPED))
+        # The same article again from the same outlet and url is dropped; from another outlet
+        # or url it is a copy (kept: newslens.io.syndication gives both one story).
+        same = (row["sha256"], row["source"], row["url"])
+        if same in seen:
+            report.append((where, f"duplicate of {seen[same]}", SKIPPED))
             continue
         base = stem if n is None else f"{stem}-{n}"
         candidate, k = base, 1
@@ -359,7 +372,7 @@ def _assign_ids(rows: list[tuple[str, dict]], report: list) -> list[dict]:
             k += 1
             candidate = f"{base}-{row['sha256'][:8]}-{k}"
         used.add(candidate)
-        seen[row["sha256"]] = candidate
+        seen[same] = candidate
         out.append({"article_id": candidate, **row})
     return out
 
@@ -367,7 +380,7 @@ def _assign_ids(rows: list[tuple[str, dict]], report: list) -> list[dict]:
 def _frame(articles: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(articles)
     extras = sorted(c for c in frame.columns if c not in COLUMNS)
-    frame = frame[COLUMNS + extras]
+    frame = frame[[c for c in COLUMNS if c in frame.columns] + extras]
     frame["published"] = pd.to_datetime(frame["published"]).astype("datetime64[us]")
     frame["n_words"] = frame["n_words"].astype("int64")
     return frame.reset_index(drop=True)
