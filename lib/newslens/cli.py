@@ -12,9 +12,10 @@ import newslens
 def cmd_analyze(args: argparse.Namespace) -> int:
     from newslens.engine.pipeline import analyze
 
-    articles = newslens.load_corpus(args.corpus)
+    articles = newslens.load_corpus(args.corpus, languages=args.languages)
     report = newslens.load_report(articles)
-    tables = {"articles": articles, "load_report": report}
+    tables = {"articles": articles, "load_report": report,
+              "syndication": newslens.syndication_table(articles)}
     cache = False if args.no_cache else (args.cache_dir or None)
     tables.update(analyze(articles, workers=args.workers, cache=cache, engine=args.engine,
                           scheduler=args.scheduler))
@@ -72,8 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", help="write the analysis tables of a corpus as CSV")
-    analyze.add_argument("corpus", help="a file or folder of articles (.txt .md .json .jsonl .csv)")
+    analyze.add_argument("corpus", help="a file or folder of articles "
+                                        "(.txt .md .json .jsonl .csv .html .htm)")
     analyze.add_argument("--out", default="out", help="output folder (default: out)")
+    analyze.add_argument("--languages", default="en",
+                         help="languages to analyse, e.g. en or en,uk, or all (default: en); "
+                              "articles in others are kept and listed in the load report")
     analyze.add_argument("--workers", type=int, default=None,
                          help="worker processes (default: every core)")
     analyze.add_argument("--engine", choices=["local", "dask"], default="local",

@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from newslens import compat, lexicon, schema
+from newslens.io.syndication import story_rows
 from newslens.lexicon import DataFileError, lexicon_regex
 
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
@@ -309,11 +310,15 @@ def _dominant(weights: dict[str, float]) -> str:
     return best
 
 
-def stance_matrix(stances: pd.DataFrame) -> pd.DataFrame:
+def stance_matrix(stances: pd.DataFrame, articles: pd.DataFrame | None = None,
+                  count: str = "story") -> pd.DataFrame:
     """Actor × issue (long form): dominant stance, counts per stance, weight and evidence.
 
-    The evidence is the statement with the highest weight (ties: the earliest).
+    The evidence is the statement with the highest weight (ties: the earliest). count: "story"
+    (default) counts a syndicated story once (needs `articles` with `story_id`), "article"
+    every copy.
     """
+    stances = story_rows(stances, articles, count)  # one row set per story
     if stances is None or len(stances) == 0:
         return schema.empty("stance_matrix")
     rows = []
@@ -378,12 +383,16 @@ def pairwise(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 
 
-def by_source(stances: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+def by_source(stances: pd.DataFrame, articles: pd.DataFrame, count: str = "story"
+              ) -> pd.DataFrame:
     """How each source reports an actor's stance on an issue (one row per source).
 
     `n_sources` counts the sources reporting that actor × issue; `consistent` is True when
-    they all give it the same dominant stance.
+    they all give it the same dominant stance. count: "story" (default) counts a syndicated
+    story once, for its original's outlet (who republished whom: `syndication_table`);
+    "article" counts every copy for its own outlet.
     """
+    stances = story_rows(stances, articles, count)  # one row set per story
     if stances is None or len(stances) == 0:
         return schema.empty("stance_sources")
     src = articles[["article_id", "source"]].drop_duplicates("article_id")
