@@ -36,7 +36,7 @@ from newslens import lexicon
 FURNITURE_FILE = "furniture.yml"
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _BULLET = re.compile(r"^\s*(?:[-–—•*·▪◦]|\d{1,2}[.)])\s+")
-_TRIM = re.compile(r"^[\s|:•·]+|[\s|:•·]+$")
+_TRIM = " \t\r\f\v\u00a0|:•·"
 _WORD = re.compile(r"[^\W\d_][\w’'.\-]*|\d[\w’'.\-]*")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 _LABELLED = re.compile(r":\s*\S")
@@ -119,6 +119,11 @@ def line_key(line: str) -> str:
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", line).casefold())
 
 
+def _same_line_key(line: str) -> str:
+    """A cheap key for repeated lines: case and runs of whitespace ignored."""
+    return " ".join(line.split()).casefold()
+
+
 # ---- one line --------------------------------------------------------------------------------
 
 def _is_heading(words: list[str], line: str, rules: Rules) -> bool:
@@ -154,12 +159,14 @@ def line_rule(line: str, rules: Rules, in_list: bool = False) -> str | None:
 
     `in_list`: the line is an item of a list introduced by a line ending with ':'.
     """
-    stripped = _TRIM.sub("", _BULLET.sub("", line)).strip()
+    longest = max(rules.max_words, rules.caption_max_words)
+    if line.count(" ") > 2 * longest or len(line.split()) > longest:
+        return None  # prose: no need to look closer
+    bullet = _BULLET.match(line)
+    stripped = (line[bullet.end():] if bullet else line).strip(_TRIM)
     if not stripped:
         return "no words" if line.strip() else None
     words = _WORD.findall(stripped)
-    if len(words) > max(rules.max_words, rules.caption_max_words):
-        return None
     if rules.patterns.match(stripped):
         return "pattern"
     if not any(ch.isalpha() for ch in stripped):
@@ -198,11 +205,12 @@ def clean(text: str, title: str = "", rules: Rules | None = None,
     seen: set[str] = set()
     list_open = False  # the last non-bullet line ended with ':' (a list follows)
     for line in text.split("\n"):
-        key = line_key(line)
+        key = _same_line_key(line)
         bullet = _BULLET.match(line) is not None
         if key and key in drop_keys:
             rule = "repeated in source"
-        elif key and key == title_key:
+        elif title_key and abs(len(line.strip()) - len(title)) < 20 + len(title) // 5 \
+                and line_key(line) == title_key:
             rule = "headline repeat"
         elif key and key in seen:
             rule = "duplicate line"
@@ -248,13 +256,14 @@ def _join(lines: list[str]) -> str:
 # ---- the corpus ------------------------------------------------------------------------------
 
 def repeated_lines(texts, sources, stories, rules: Rules | None = None) -> list[frozenset]:
-    """Per article, the `line_key`s that occur in `repeated_min_stories` or more different
-    stories of its source (site boilerplate). Articles with no source get none."""
+    """Per article, the lines (as keys for `clean`'s `drop_keys`) that occur in
+    `repeated_min_stories` or more different stories of its source (site boilerplate).
+    Articles with no source get none."""
     rules = rules or load_rules()
     stories_of: dict[tuple[str, str], set] = {}
     keys_per_article = []
     for text, source, story in zip(texts, sources, stories):
-        keys = {line_key(line) for line in text.split("\n")} - {""} if source else set()
+        keys = {_same_line_key(line) for line in text.split("\n")} - {""} if source else set()
         keys_per_article.append(keys)
         for key in keys:
             stories_of.setdefault((source, key), set()).add(story)

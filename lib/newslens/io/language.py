@@ -33,7 +33,8 @@ ENGLISH_SHARE = 0.12
 MIN_LETTERS = 200
 MIN_CONFIDENCE = 0.95
 MAX_CHARS = 3000
-_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+QUICK_CHARS = 1500
+_PUNCTUATION = "\"'“”‘’.,;:!?()[]«»—–-"
 _LOCK = threading.Lock()
 
 
@@ -55,13 +56,19 @@ def _latin_share(text: str) -> tuple[int, float]:
     return len(letters), latin / len(letters)
 
 
-def identify(text: str) -> str:
-    """ISO 639-1 code of `text` ("en" unless another language is clear; see the module doc)."""
+def _english_share(sample: str, english: frozenset) -> tuple[int, float]:
+    """(words, share of them that are English function words) in `sample`."""
+    words = [w.strip(_PUNCTUATION) for w in sample.lower().split()]
+    return len(words), (sum(map(english.__contains__, words)) / len(words) if words else 0.0)
+
+
+def identify(text: str, english: frozenset | None = None) -> str:
+    """ISO 639-1 code of `text` ("en" unless another language is clear; see the module doc).
+    `english`: the function words (default: `english_function_words` of data/language.yml)."""
     sample = text[:MAX_CHARS]
-    words = _WORDS.findall(sample)
-    english = lexicon.word_set("english_function_words")
-    if len(words) >= MIN_WORDS and (
-            sum(w.lower() in english for w in words) / len(words) >= ENGLISH_SHARE):
+    english = english if english is not None else lexicon.word_set("english_function_words")
+    n_words, share = _english_share(sample[:QUICK_CHARS], english)
+    if n_words >= MIN_WORDS and share >= ENGLISH_SHARE:
         return "en"
     letters, latin = _latin_share(sample)
     if letters == 0:
@@ -76,7 +83,9 @@ def identify(text: str) -> str:
 
 def identify_all(titles, texts) -> list[str]:
     """The language of each article, from its headline and body together."""
-    return [identify(f"{title}\n{text}" if title else text) for title, text in zip(titles, texts)]
+    english = lexicon.word_set("english_function_words")
+    return [identify(f"{title}\n{text}" if title else text, english)
+            for title, text in zip(titles, texts)]
 
 
 def normalise_languages(languages) -> tuple[str, ...] | None:

@@ -60,7 +60,8 @@ def finish(articles: pd.DataFrame, languages=None) -> tuple[pd.DataFrame, list[t
     cleaned, story = clean_texts(out)
     out["raw_text"] = out["text"]
     out["text"] = [c.text for c in cleaned]
-    out["n_words"] = [len(_WORD.findall(c.text)) for c in cleaned]
+    out["n_words"] = [n if not c.removed else len(_WORD.findall(c.text))
+                      for n, c in zip(out["n_words"], cleaned)]
     out["furniture_lines"] = [len(c.removed) for c in cleaned]
     out[["story_id", "is_copy", "copy_of"]] = story
     out["language"] = language.identify_all(out["title"].fillna("").astype(str), out["text"])

@@ -24,9 +24,6 @@ Bodies shorter than `MIN_WORDS` words are their own story (too short to call a c
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 import numpy as np
 import pandas as pd
 
@@ -37,8 +34,6 @@ NUM_BINS = 128
 BANDS, ROWS = 32, 4
 MIN_WORDS = 20
 COUNTS = ("story", "article")
-_BATCH = 2048
-_WORD = re.compile(r"\w+")
 _MASK32 = np.uint64(0xFFFFFFFF)
 _EMPTY = np.uint32(0xFFFFFFFF)
 _rng = np.random.default_rng(20251)
@@ -46,37 +41,77 @@ _COEF = _rng.integers(1, 2**63, size=SHINGLE_WORDS, dtype=np.uint64) | np.uint64
 _BAND_COEF = _rng.integers(1, 2**63, size=ROWS, dtype=np.uint64) | np.uint64(1)
 
 
-class _Vocabulary(dict):
-    """word -> stable 64-bit value (blake2b), computed once per distinct word."""
-
-    def __missing__(self, word: str) -> int:
-        value = int.from_bytes(hashlib.blake2b(word.encode("utf-8", "surrogatepass"),
-                                               digest_size=8).digest(), "little")
-        self[word] = value
-        return value
+_P = np.uint64(0x100000001B3 * 2 + 1)  # odd: invertible modulo 2**64
+_P_INV = np.uint64(pow(int(_P), -1, 2**64))
+_BATCH_BYTES = 1 << 20
 
 
-_VOCAB = _Vocabulary()
+def _word_chars(b: np.ndarray) -> np.ndarray:
+    """Which bytes (uint8) of UTF-8 text belong to words: ASCII letters, digits and '_', and
+    non-ASCII characters except the punctuation of U+2000-U+203F (dashes, curly quotes,
+    ellipsis) and U+00A0/U+00AB/U+00BB (no-break space, guillemets)."""
+    folded = b | np.uint8(0x20)
+    word = ((folded >= 97) & (folded <= 122)) | ((b >= 48) & (b <= 57)) | (b == 95) | (b >= 128)
+    lead = np.flatnonzero((b[:-2] == 0xE2) & (b[1:-1] == 0x80))
+    lead2 = np.flatnonzero((b[:-1] == 0xC2) & ((b[1:] == 0xA0) | (b[1:] == 0xAB)
+                                                | (b[1:] == 0xBB)))
+    for offset in range(3):
+        word[lead + offset] = False
+    for offset in range(2):
+        word[lead2 + offset] = False
+    return word
 
 
-def _word_values(text: str) -> np.ndarray:
-    words = _WORD.findall(text.lower())
-    return np.fromiter(map(_VOCAB.__getitem__, words), dtype=np.uint64, count=len(words))
+_POWERS: list[np.ndarray] = []
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(P**(k+1), P**-(k+1)) modulo 2**64 for k < n (computed once, grown when needed)."""
+    if not _POWERS or len(_POWERS[0]) < n:
+        size = max(n, _BATCH_BYTES + (1 << 16))
+        with np.errstate(over="ignore"):
+            _POWERS[:] = [np.cumprod(np.full(size, _P, dtype=np.uint64)),
+                          np.cumprod(np.full(size, _P_INV, dtype=np.uint64))]
+    return _POWERS[0][:n], _POWERS[1][:n]
+
+
+def _shingles_of(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(shingle hashes, document position of each, words per document) for `texts`: every run
+    of SHINGLE_WORDS consecutive words of one text (ASCII letters lower-cased), hashed to 64
+    bits. Pure NumPy over the texts' UTF-8 bytes: the same text always gives the same hashes."""
+    encoded = [t.encode("utf-8", "surrogatepass") for t in texts]
+    lengths = np.fromiter((len(e) for e in encoded), dtype=np.int64, count=len(encoded))
+    b = np.frombuffer(b"\n".join(encoded) + b"\n", dtype=np.uint8)
+    starts_doc = np.cumsum(lengths + 1) - lengths - 1
+    word = _word_chars(b)
+    lower = b + ((b >= 65) & (b <= 90)).view(np.uint8) * np.uint8(32)
+    edge = np.diff(word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    w_start, w_end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    power, inverse = _powers(len(b) + 1)
+    with np.errstate(over="ignore"):
+        prefix = np.empty(len(b) + 1, dtype=np.uint64)
+        prefix[0] = 0
+        np.cumsum(lower.astype(np.uint64) * power[:len(b)], out=prefix[1:])
+        words = (prefix[w_end] - prefix[w_start]) * inverse[w_start]
+        words ^= words >> np.uint64(31)
+        words *= np.uint64(0x9E3779B97F4A7C15)
+        doc = np.searchsorted(starts_doc, w_start, side="right") - 1
+        n_words = np.bincount(doc, minlength=len(texts))
+        n = len(words) - SHINGLE_WORDS + 1
+        if n <= 0:
+            return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64), n_words
+        keep = doc[:n] == doc[SHINGLE_WORDS - 1:]
+        h = words[:n] * _COEF[0]
+        for k in range(1, SHINGLE_WORDS):
+            h = (h ^ (h >> np.uint64(29))) + words[k:k + n] * _COEF[k]
+        h ^= h >> np.uint64(32)
+        h *= np.uint64(0x9E3779B97F4A7C15)
+    return h[keep], doc[:n][keep], n_words
 
 
 def shingle_hashes(text: str) -> np.ndarray:
     """Sorted distinct 64-bit hashes of the word 5-grams of `text` (empty below 5 words)."""
-    values = _word_values(text)
-    n = len(values) - SHINGLE_WORDS + 1
-    if n <= 0:
-        return np.empty(0, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        h = values[:n] * _COEF[0]
-        for k in range(1, SHINGLE_WORDS):
-            h = (h ^ (h >> np.uint64(29))) + values[k:k + n] * _COEF[k]
-        h ^= h >> np.uint64(32)
-        h *= np.uint64(0x9E3779B97F4A7C15)
-    return np.unique(h)
+    return np.unique(_shingles_of([text])[0])
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -106,24 +141,36 @@ def _densify(sig: np.ndarray) -> np.ndarray:
     return out
 
 
-def signatures(hash_sets: list[np.ndarray]) -> np.ndarray:
-    """(articles x NUM_BINS) uint32 one-permutation MinHash signatures of shingle hash sets."""
-    sig = np.full((len(hash_sets), NUM_BINS), _EMPTY, dtype=np.uint32)
-    for start in range(0, len(hash_sets), _BATCH):
-        part = hash_sets[start:start + _BATCH]
-        sizes = np.fromiter((len(h) for h in part), dtype=np.int64, count=len(part))
-        if sizes.sum() == 0:
+def _batches(texts: list[str]):
+    """Consecutive (start, stop) slices of `texts` of about _BATCH_BYTES characters each."""
+    start, size = 0, 0
+    for i, text in enumerate(texts):
+        size += len(text) + 1
+        if size >= _BATCH_BYTES:
+            yield start, i + 1
+            start, size = i + 1, 0
+    if start < len(texts):
+        yield start, len(texts)
+
+
+def signatures(texts) -> tuple[np.ndarray, np.ndarray]:
+    """((articles x NUM_BINS) uint32 one-permutation MinHash signatures of the texts' shingles,
+    words per text); a text without a shingle has an all-empty row."""
+    texts = list(texts)
+    sig = np.full((len(texts), NUM_BINS), _EMPTY, dtype=np.uint32)
+    n_words = np.zeros(len(texts), dtype=np.int64)
+    for start, stop in _batches(texts):
+        h, doc, n_words[start:stop] = _shingles_of(texts[start:stop])
+        if len(h) == 0:
             continue
-        h = np.concatenate(part)
-        doc = np.repeat(np.arange(len(part), dtype=np.int64), sizes)
         bins = (h >> np.uint64(57)).astype(np.int64)  # top 7 bits: one of 128 bins
         values = (h & _MASK32).astype(np.uint32) & (_EMPTY - np.uint32(1))
-        block = np.full(len(part) * NUM_BINS, _EMPTY, dtype=np.uint32)
+        block = np.full((stop - start) * NUM_BINS, _EMPTY, dtype=np.uint32)
         np.minimum.at(block, doc * NUM_BINS + bins, values)
-        sig[start:start + len(part)] = block.reshape(len(part), NUM_BINS)
+        sig[start:stop] = block.reshape(stop - start, NUM_BINS)
     has = (sig != _EMPTY).any(axis=1)
     sig[has] = _densify(sig[has])
-    return sig
+    return sig, n_words
 
 
 # ---- candidates and pairs --------------------------------------------------------------------
@@ -171,16 +218,22 @@ def near_duplicate_pairs(texts, threshold: float = THRESHOLD) -> list[tuple[int,
     """(i, j, Jaccard) for every pair of `texts` (positions) whose word-5-gram Jaccard
     similarity is at least `threshold` (found through MinHash LSH, verified exactly)."""
     texts = list(texts)
-    hashes = [shingle_hashes(t) for t in texts]
-    valid = np.array([len(_WORD.findall(t)) >= MIN_WORDS for t in texts], dtype=bool)
-    sig = signatures(hashes)
+    sig, n_words = signatures(texts)
+    valid = n_words >= MIN_WORDS
     pairs = candidate_pairs(sig, valid)
     out = []
+    hashes: dict[int, np.ndarray] = {}
+
+    def shingles(i: int) -> np.ndarray:
+        if i not in hashes:
+            hashes[i] = shingle_hashes(texts[i])
+        return hashes[i]
+
     for start in range(0, len(pairs), 1 << 16):
         chunk = pairs[start:start + (1 << 16)]
         agree = (sig[chunk[:, 0]] == sig[chunk[:, 1]]).mean(axis=1)
         for i, j in chunk[agree >= PREFILTER]:
-            similarity = jaccard(hashes[i], hashes[j])
+            similarity = jaccard(shingles(int(i)), shingles(int(j)))
             if similarity >= threshold:
                 out.append((int(i), int(j), similarity))
     return out
