@@ -196,9 +196,23 @@ class Cleaned:
 
 def clean(text: str, title: str = "", rules: Rules | None = None,
           drop_keys: frozenset = frozenset()) -> Cleaned:
-    """`text` without its furniture lines (per-article rules, and lines whose `line_key` is in
+    """`text` without its furniture lines (per-article rules, and lines whose key is in
     `drop_keys`: the corpus-level repeats of `repeated_lines`)."""
-    rules = rules or load_rules()
+    keep, removed = _sort_lines(text, title, rules or load_rules(), drop_keys)
+    if removed and not any(k.strip() for k in keep):
+        return Cleaned(text, ())  # nothing but "furniture": keep the text as it is
+    return Cleaned(_join(keep), tuple(removed))
+
+
+def only_furniture(text: str, title: str = "", rules: Rules | None = None) -> bool:
+    """Whether every line of `text` is page furniture (a page whose "main text" is its menu)."""
+    keep, removed = _sort_lines(text, title, rules or load_rules(), frozenset())
+    return bool(removed) and not any(k.strip() for k in keep)
+
+
+def _sort_lines(text: str, title: str, rules: Rules, drop_keys: frozenset
+                ) -> tuple[list[str], list[tuple[str, str]]]:
+    """(lines kept, (line, rule) pairs removed) of one article body."""
     keep: list[str] = []
     removed: list[tuple[str, str]] = []
     title_key = line_key(title)
@@ -226,9 +240,7 @@ def clean(text: str, title: str = "", rules: Rules | None = None,
         if cut:
             removed.append((cut, "headline repeat"))
         keep.append(line)
-    if removed and not any(k.strip() for k in keep):
-        return Cleaned(text, ())  # nothing but "furniture": keep the text as it is
-    return Cleaned(_join(keep), tuple(removed))
+    return keep, removed
 
 
 def _cut_headline(line: str, title: str) -> tuple[str, str]:

@@ -5,7 +5,8 @@ main text of a page (navigation, ads, related links, footers and comments left o
 the page's metadata (JSON-LD, OpenGraph, `<meta>` tags, `<title>`):
 
 - `title`: the headline; `text`: the main text, one paragraph per line (a first line that only
-  repeats the headline is dropped);
+  repeats the headline is dropped; a "main text" made only of page furniture, such as the
+  navigation of a page without an article, counts as none);
 - `published`: the publication date (from the metadata or the URL, never guessed from the text);
 - `author`: the byline (an extra column); `source`: the site name, else the canonical URL's host;
 - `url`: the canonical URL.
@@ -22,6 +23,8 @@ import logging
 import re
 from contextlib import contextmanager
 from urllib.parse import urlsplit
+
+from newslens.io import furniture
 
 SUFFIXES = (".html", ".htm")
 SKIPPED = "skipped"
@@ -85,8 +88,8 @@ def extract(page: str) -> dict | None:
     title = (doc.title or "").strip()
     if title and text.split("\n", 1)[0].strip() == title:
         text = text.split("\n", 1)[1].strip() if "\n" in text else ""
-    if not text:
-        return None
+    if not text or furniture.only_furniture(text, title):
+        return None  # nothing, or only navigation and prompts
     url = (doc.url or "").strip()
     source = (doc.sitename or "").strip() or (urlsplit(url).hostname or "" if url else "")
     record = {"title": title, "text": text, "date": doc.date, "source": source, "url": url,
