@@ -94,3 +94,19 @@ def test_seed_articles_get_the_new_columns():
     assert articles[["story_id", "is_copy", "copy_of", "language"]].values.tolist() == [
         [articles["article_id"].iloc[0], False, "", "en"]]
     assert (articles["raw_text"].str.len() >= articles["text"].str.len()).all()
+
+
+def test_cli_prints_the_first_report_rows_and_points_to_the_file(tmp_path, capsys):
+    from newslens.cli import REPORT_LINES, main
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text(f"Zelensky rejects withdrawal\n{WIRE}\n", encoding="utf-8")
+    for i in range(REPORT_LINES + 3):
+        (corpus / f"empty-{i:03d}.txt").write_text("")
+    assert main(["analyze", str(corpus), "--out", str(tmp_path / "o"), "--no-cache",
+                 "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f"Load report: {REPORT_LINES + 3} problem(s)" in out
+    assert out.count("empty file -> skipped") == REPORT_LINES
+    assert f"... and 3 more in {tmp_path / 'o' / 'load_report.csv'}" in out

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import newslens
 
+REPORT_LINES = 50  # load report rows printed (all of them are in load_report.csv)
+
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from newslens.engine.pipeline import analyze
@@ -26,8 +28,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print(f"Loaded {len(articles)} article{'' if len(articles) == 1 else 's'} from {args.corpus}")
     if len(report):
         print(f"Load report: {len(report)} problem(s)")
-        for row in report.itertuples(index=False):
+        for row in report.head(REPORT_LINES).itertuples(index=False):
             print(f"  {row.path}: {row.problem} -> {row.action}")
+        if len(report) > REPORT_LINES:
+            print(f"  ... and {len(report) - REPORT_LINES} more in {out / 'load_report.csv'}")
     for name, table in tables.items():
         print(f"  {name + '.csv':<24} {len(table):>8} rows")
     print(f"Tables written to {out}")

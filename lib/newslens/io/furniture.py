@@ -149,7 +149,8 @@ def _is_menu(line: str, rules: Rules) -> bool:
     items = [i.strip() for i in _SEPARATORS.split(line) if i.strip()]
     if len(items) < 3:  # a list of tags: three or more capitalised names between commas
         items = [i.strip() for i in line.split(",")]
-        if len(items) < 3 or not all(w[0].isupper() for i in items for w in i.split() or "-"):
+        words = [w for i in items for w in i.split()]
+        if len(items) < 3 or not all(items) or not all(w[0].isupper() for w in words):
             return False
     return all(len(i.split()) <= 3 and not _SENTENCE_END.search(i) for i in items)
 

@@ -63,7 +63,8 @@ def finish(articles: pd.DataFrame, languages=None) -> tuple[pd.DataFrame, list[t
     out["n_words"] = [n if not c.removed else len(_WORD.findall(c.text))
                       for n, c in zip(out["n_words"], cleaned)]
     out["furniture_lines"] = [len(c.removed) for c in cleaned]
-    out[["story_id", "is_copy", "copy_of"]] = story
+    for column in ("story_id", "is_copy", "copy_of"):
+        out[column] = story[column].to_numpy()
     out["language"] = language.identify_all(out["title"].fillna("").astype(str), out["text"])
     report = []
     for path, article_id, c, lang in zip(out["path"], out["article_id"], cleaned,

@@ -33,6 +33,7 @@ PREFILTER = 0.3
 NUM_BINS = 128
 BANDS, ROWS = 32, 4
 MIN_WORDS = 20
+MAX_REACH = 16
 COUNTS = ("story", "article")
 _MASK32 = np.uint64(0xFFFFFFFF)
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -176,24 +177,18 @@ def signatures(texts) -> tuple[np.ndarray, np.ndarray]:
 # ---- candidates and pairs --------------------------------------------------------------------
 
 def _bucket_pairs(keys: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """(i, j) pairs of documents sharing a key: all pairs in small buckets; in a bucket of more
-    than 64, each member with the first and the previous member (no quadratic blow-up)."""
+    """(i, j) pairs of documents sharing a key: every pair of a bucket of up to MAX_REACH + 1
+    members; in a larger bucket each member with its MAX_REACH next ones (all stay connected,
+    without a quadratic number of pairs)."""
     order = np.argsort(keys, kind="stable")
     keys, docs = keys[order], docs[order]
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(keys)])
-    pairs = []
-    for start, size in zip(starts[sizes > 1], sizes[sizes > 1]):
-        members = docs[start:start + size]
-        if size <= 64:
-            i, j = np.triu_indices(size, k=1)
-            pairs.append(np.stack([members[i], members[j]], axis=1))
-        else:
-            pairs.append(np.stack([np.repeat(members[0], size - 1), members[1:]], axis=1))
-            pairs.append(np.stack([members[:-1], members[1:]], axis=1))
-    if not pairs:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.concatenate(pairs)
+    found = []
+    for offset in range(1, MAX_REACH + 1):
+        same = np.flatnonzero(keys[offset:] == keys[:-offset])
+        if len(same) == 0:
+            break
+        found.append(np.stack([docs[same], docs[same + offset]], axis=1))
+    return np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
 
 
 def candidate_pairs(sig: np.ndarray, valid: np.ndarray) -> np.ndarray:
@@ -207,11 +202,9 @@ def candidate_pairs(sig: np.ndarray, valid: np.ndarray) -> np.ndarray:
             cols = sig[docs, band * ROWS:(band + 1) * ROWS].astype(np.uint64)
             key = (cols * _BAND_COEF).sum(axis=1) + np.uint64(band)
             found.append(_bucket_pairs(key, docs))
-    pairs = np.concatenate(found)
-    if len(pairs) == 0:
-        return pairs
-    pairs = np.sort(pairs, axis=1)
-    return np.unique(pairs, axis=0)
+    pairs = np.sort(np.concatenate(found), axis=1)
+    codes = np.unique(pairs[:, 0] * np.int64(len(sig)) + pairs[:, 1])
+    return np.stack([codes // len(sig), codes % len(sig)], axis=1)
 
 
 def near_duplicate_pairs(texts, threshold: float = THRESHOLD) -> list[tuple[int, int, float]]:
