@@ -49,6 +49,7 @@ FURNITURE = {
     "Tuesday, 3 March 2026 9:41 AM": "dateline",
     "Background:": "heading",
     "Details": "heading",
+    "dispatches": "heading",
     "Battlefield Update": "heading",
     "The 12-Point Plan": "heading",
     "Reaction in Kyiv and Moscow": "heading",
@@ -107,6 +108,16 @@ def test_headline_repeats_and_duplicate_lines_go():
     assert out.text == ("Officials in Kyiv called the offer a trap.\n"
                         "The foreign minister said the plan ignored the front line.")
     assert [rule for _, rule in out.removed] == ["headline repeat"] * 3 + ["duplicate line"]
+
+
+def test_a_caption_above_its_credit_line_goes_with_it():
+    body = ("The envoy met the delegation for three hours on Tuesday.\n"
+            "The envoy and the delegation in Geneva on Tuesday\nPhoto: Press service\n"
+            "Officials said the talks would go on.\nPhoto: Press service")
+    out = furniture.clean(body, "", RULES)
+    assert out.text == ("The envoy met the delegation for three hours on Tuesday.\n"
+                        "Officials said the talks would go on.")
+    assert [rule for _, rule in out.removed] == ["caption", "pattern", "duplicate line"]
 
 
 def test_list_items_after_a_colon_are_content():

@@ -9,11 +9,13 @@ A body line is removed from the analysed text when it is (first rule that applie
 - `no words`: a line without a letter ("![]() |", "***");
 - `language switcher`: only language codes ("ua en ru", "EN | UK");
 - `menu`: three or more short items between separators ("Home | World | Politics");
-- `caption`: an image caption ending with a credit ("... Photo: TASS", "... (Name/AFP)");
+- `caption`: an image caption ending with a credit ("... Photo: TASS", "... (Name/AFP)"), or
+  a line without sentence-final punctuation just above a credit line ("Photo: TASS");
 - `dateline`: a date or time with at most three capitalised words ("MOSCOW | December 20, 2025",
   "JOHN DOE — 23 January, 12:17");
-- `heading`: a short line without sentence-final punctuation whose words are all capitalised
-  (labels, section headings, categories: "Details", "Background:", "European Reaction");
+- `heading`: a short line without sentence-final punctuation whose words are all capitalised,
+  or a single word (labels, section headings, categories: "Details", "Background:",
+  "European Reaction", "dispatches");
 - `headline repeat`: the headline again (or the headline opening a paragraph: that part is cut);
 - `duplicate line`: a line that already occurred in the article;
 - `repeated in source` (corpus level, `repeated_lines`): a line found in several different
@@ -58,6 +60,7 @@ class Rules:
 
     patterns: re.Pattern
     caption: re.Pattern
+    credit: re.Pattern
     language_codes: frozenset
     small_words: frozenset
     heading_max_words: int
@@ -98,6 +101,7 @@ def _parse(doc, path: Path) -> Rules:
     return Rules(
         patterns=re.compile(rf"(?:{alternation})\Z", re.IGNORECASE),
         caption=re.compile(rf"(?:{caption})\Z"),
+        credit=re.compile(rf"(?:{label_alt})\s*:\s*\S"),
         language_codes=frozenset(c.lower() for c in lexicon.string_list(
             doc.get("language_codes"), path, "language_codes", "language_codes")),
         small_words=frozenset(w.lower() for w in lexicon.string_list(
@@ -129,6 +133,8 @@ def _same_line_key(line: str) -> str:
 def _is_heading(words: list[str], line: str, rules: Rules) -> bool:
     if _SENTENCE_END.search(line) or _LABELLED.search(line):
         return False  # a sentence, or a label with its content ("Source: Interfax")
+    if len(words) == 1:
+        return True  # one word alone on a line is a label ("dispatches", "Details")
     content = [w for w in words if w.lower().strip(".") not in rules.small_words]
     return 0 < len(content) <= rules.heading_max_words and all(
         w[0].isupper() or w[0].isdigit() for w in content)
@@ -235,6 +241,8 @@ def _sort_lines(text: str, title: str, rules: Rules, drop_keys: frozenset
             list_open = line.rstrip().endswith(":")
         seen.add(key)
         if rule is not None:
+            if rule == "pattern" and keep and _is_caption_above(keep[-1], line, rules):
+                removed.append((keep.pop().strip(), "caption"))  # the caption of this credit
             removed.append((line.strip(), rule))
             continue
         line, cut = _cut_headline(line, title)
@@ -242,6 +250,14 @@ def _sort_lines(text: str, title: str, rules: Rules, drop_keys: frozenset
             removed.append((cut, "headline repeat"))
         keep.append(line)
     return keep, removed
+
+
+def _is_caption_above(above: str, line: str, rules: Rules) -> bool:
+    """`above` is the caption of a credit line ("Photo: Name") that follows it: a short line
+    without sentence-final punctuation."""
+    return (rules.credit.match(line.strip()) is not None and bool(above.strip())
+            and not _SENTENCE_END.search(above.strip())
+            and len(above.split()) <= rules.caption_max_words)
 
 
 def _cut_headline(line: str, title: str) -> tuple[str, str]:
