@@ -7,7 +7,7 @@ import json
 
 import newslens
 from newslens import schema
-from newslens.io.postload import _where
+from newslens.io.postload import place
 
 WIRE = ("President Volodymyr Zelensky said on Monday that Ukraine would not withdraw from the "
         "Donetsk region, rejecting a demand made by the Kremlin before the next round of talks.\n"
@@ -83,10 +83,10 @@ def test_analysis_counts_a_syndicated_story_once(tmp_path):
 
 
 def test_report_places_of_batch_records():
-    assert _where("feed.jsonl", "feed-3") == "feed.jsonl:3"
-    assert _where("dir/feed.csv", "feed-12-ab12cd34") == "dir/feed.csv:12"
-    assert _where("notes/a-1.md", "a-1") == "notes/a-1.md"
-    assert _where("one.json", "one") == "one.json"
+    assert place("feed.jsonl", "feed-3") == ("feed.jsonl", 3)
+    assert place("dir/feed.csv", "feed-12-ab12cd34") == ("dir/feed.csv", 12)
+    assert place("notes/a-1.md", "a-1") == ("notes/a-1.md", None)
+    assert place("one.json", "one") == ("one.json", None)
 
 
 def test_seed_articles_get_the_new_columns():

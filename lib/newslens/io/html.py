@@ -97,25 +97,25 @@ def extract(page: str) -> dict | None:
     return {k: v for k, v in record.items() if v}
 
 
-def read_html(data: bytes, where: str, report: list) -> list[tuple[None, dict]]:
-    """The article of one saved page as [(None, record)], or [] with the problem reported as
-    (where, problem, action) rows of `report`."""
+def read_page(data: bytes, note) -> list[tuple[None, dict]]:
+    """The article of one saved page as [(None, record)], or [] with the problem reported
+    through `note(problem, action)` (the loader's load report)."""
     if not data.strip():
-        report.append((where, "empty file", SKIPPED))
+        note("empty file", SKIPPED)
         return []
     if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE,
                                                        codecs.BOM_UTF16_BE)):
-        report.append((where, "binary file, not an HTML page", SKIPPED))
+        note("binary file, not an HTML page", SKIPPED)
         return []
     page, problem = decode_html(data)
     if problem:
-        report.append((where, problem, "kept"))
+        note(problem, "kept")
     try:
         record = extract(page)
     except Exception as err:  # noqa: BLE001 - one page's failure must not stop the load
-        report.append((where, f"HTML extraction failed: {type(err).__name__}: {err}", SKIPPED))
+        note(f"HTML extraction failed: {type(err).__name__}: {err}", SKIPPED)
         return []
     if record is None:
-        report.append((where, "no main text found in the page", SKIPPED))
+        note("no main text found in the page", SKIPPED)
         return []
     return [(None, record)]

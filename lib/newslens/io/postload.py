@@ -22,20 +22,20 @@ import pandas as pd
 
 from newslens import schema
 from newslens.io import furniture, language, syndication
+from newslens.io.records import _WORD  # counts `n_words` as the loader does
 
 COLUMNS = ("raw_text", "furniture_lines", "story_id", "is_copy", "copy_of", "language")
 BATCH_SUFFIXES = (".json", ".jsonl", ".csv")
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")  # as the loader counts `n_words`
 
 
-def _where(path: str, article_id: str) -> str:
-    """The load report's place of an article: its file, with `:N` for record N of a batch."""
+def place(path: str, article_id: str) -> tuple[str, int | None]:
+    """The load report's place of an article: (its file, record number N in a batch file)."""
     stem = PurePosixPath(path).stem
     if PurePosixPath(path).suffix.lower() in BATCH_SUFFIXES:
         match = re.fullmatch(rf"{re.escape(stem)}-(\d+)(?:-[0-9a-f]{{8}}(?:-\d+)?)?", article_id)
         if match:
-            return f"{path}:{match.group(1)}"
-    return path
+            return path, int(match.group(1))
+    return path, None
 
 
 def clean_texts(articles: pd.DataFrame) -> tuple[list, pd.DataFrame]:
@@ -54,7 +54,8 @@ def clean_texts(articles: pd.DataFrame) -> tuple[list, pd.DataFrame]:
 
 
 def finish(articles: pd.DataFrame, languages=None) -> tuple[pd.DataFrame, list[tuple]]:
-    """(articles with the columns of the module doc, load report rows)."""
+    """(articles with the columns of the module doc, load report rows as (file, record number
+    or None, problem, action))."""
     codes = language.normalise_languages(languages)
     out = articles.copy()
     cleaned, story = clean_texts(out)
@@ -69,12 +70,12 @@ def finish(articles: pd.DataFrame, languages=None) -> tuple[pd.DataFrame, list[t
     report = []
     for path, article_id, c, lang in zip(out["path"], out["article_id"], cleaned,
                                          out["language"]):
-        where = _where(str(path), str(article_id))
+        where = place(str(path), str(article_id))
         if c.removed:
-            report.append((where, furniture.summary(c.removed),
+            report.append((*where, furniture.summary(c.removed),
                            "removed from the analysed text (kept in raw_text)"))
         if codes is not None and lang not in codes:
-            report.append((where, f"not analysed: language {lang}",
+            report.append((*where, f"not analysed: language {lang}",
                            "kept, left out of the analysis tables"))
     out.attrs["languages"] = codes if codes is not None else ("all",)
     names = schema.table("articles").names
