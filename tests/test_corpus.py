@@ -87,7 +87,7 @@ def test_txt_newlines_and_whitespace(tmp_path):
     assert art.title == "Title here"
     # raw_text: the body as loaded (`text` is the analysed body, one-word label lines removed)
     assert art.raw_text == "First  line\n\n  indented\nlast"
-    assert art.n_words == 4
+    assert art.n_words == 2  # words of the analysed `text` ("First line")
 
 
 def test_markdown_heading_and_untrusted_text(tmp_path):

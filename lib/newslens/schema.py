@@ -76,7 +76,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("published", "datetime64[us]", "publication date and time (NaT when unknown)"),
         ("url", "str", "link to the article (empty when unknown)"),
         ("path", "str", "file it came from, relative to the corpus folder"),
-        ("n_words", "int64", "words in the body"),
+        ("n_words", "int64", "words in the body as analysed (`text`)"),
         ("sha256", "str", "hash of the whitespace-normalised title and body (duplicates)"),
         ("raw_text", "str", "body text as loaded, page furniture included"),
         ("furniture_lines", "int64", "page-furniture lines removed from `raw_text` to give `text`"),
