@@ -375,7 +375,9 @@ def run_seconds_of(n: int) -> float:
     print(f"running bench/run.py --one {n} for the comparison ...", file=sys.stderr, flush=True)
     out = subprocess.run([sys.executable, str(HERE / "run.py"), "--one", str(n)], check=True,
                          capture_output=True, text=True).stdout
-    return float(json.loads(out.strip().splitlines()[-1])["wall"])
+    wall = float(json.loads(out.strip().splitlines()[-1])["wall"])
+    print(f"bench/run.py --one {n}: {wall:.1f} s", file=sys.stderr, flush=True)
+    return wall
 
 
 # ---- main ---------------------------------------------------------------------------------------
