@@ -167,3 +167,18 @@ def test_fast_scoring_equals_the_training_features():
                 logits = logits + model.W[sf.wid[t], slot]  # unknown word: -1 = the zero row
         ref = np.exp(logits - logits.max())
         assert np.allclose(p, ref / ref.sum()), target
+
+
+def test_function_words_file_errors_name_the_file(tmp_path, monkeypatch):
+    from newslens.analysis.attribution import LexiconError
+
+    for name in ("actors.yml", "reporting_verbs.yml"):
+        (tmp_path / name).write_text((T.Path(__file__).parents[1] / "data" / name).read_text())
+    (tmp_path / "function_words.yml").write_text("words: [a, b]\n")
+    monkeypatch.setenv("NEWSLENS_DATA", str(tmp_path))
+    T._function_words.cache_clear()
+    try:
+        with pytest.raises(LexiconError, match="function_words.yml: expected `words:`"):
+            T._function_words()
+    finally:
+        T._function_words.cache_clear()

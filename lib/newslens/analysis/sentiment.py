@@ -171,7 +171,7 @@ def mention_sentiment(
             "role": _roles(sentences, mentions, statements),
             "target_polarity": np.asarray(r["polarity"], dtype=float),
             "target_subjectivity": np.asarray(r["subjectivity"], dtype=float),
-            "label": np.asarray(r["label"], dtype=object),
+            "label": np.asarray(r["label"], dtype=str),
             "window_start": np.asarray(r["window_start"], dtype=int) + s_start,
             "window_end": np.asarray(r["window_end"], dtype=int) + s_start,
             "drivers": drv,

@@ -27,6 +27,7 @@ scikit-learn at run time. The model file (JSON, in this package) is written by
 from __future__ import annotations
 
 import json
+import math
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
@@ -120,40 +121,102 @@ def _cue_words() -> dict[str, int]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """Words never shown as drivers (data/function_words.yml); they still count in the score."""
+    import yaml
+
+    from newslens.analysis.attribution import LexiconError
+    from newslens.paths import data_file
+
+    path = data_file("function_words.yml")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise LexiconError(f"{path}: not valid YAML: {exc}") from None
+    words = raw.get("words") if isinstance(raw, dict) else None
+    if not isinstance(words, str):
+        raise LexiconError(f"{path}: expected `words:` followed by words separated by spaces")
+    return frozenset(words.lower().split())
+
+
 # ---------------------------------------------------------------- per-sentence features
+
+
+class WordTables:
+    """Word ids and per-word facts (lexicon values, reporting-cue class, clause break, negator).
+
+    Ids below `n_words` are the given words (the model's vocabulary, in its order); lexicon,
+    cue, contrast and negator words the vocabulary lacks follow; `unknown` (the last id) stands
+    for every other word. One dict lookup per token, then array lookups.
+    """
+
+    def __init__(self, words: list[str]):
+        vader, tb = _lexicons()
+        cues = _cue_words()
+        extra = set(vader) | set(tb) | set(cues) | S.CONTRAST | S.NEGATORS | S.BREAK_PUNCT
+        self.n_words = len(words)
+        known = set(words)
+        allw = list(words) + sorted(extra - known)
+        self.index = {w: i for i, w in enumerate(allw)}
+        self.unknown = len(allw)
+        n = len(allw) + 1
+        self.lex = np.zeros((n, 2))
+        self.cue = np.full(n, -1, dtype=np.int64)
+        self.brk = np.zeros(n, dtype=bool)
+        self.negator = np.zeros(n, dtype=bool)
+        for w, i in self.index.items():
+            self.lex[i] = vader.get(w, 0.0), tb.get(w, 0.0)
+            self.cue[i] = cues.get(w, -1)
+            self.brk[i] = w in S.BREAK_PUNCT or w in S.CONTRAST
+            self.negator[i] = w in S.NEGATORS
 
 
 class SentenceFeatures:
     """Everything about a sentence that does not depend on the target, computed once."""
 
-    __slots__ = ("brk", "cue", "ends", "lex", "neg", "prepared", "starts", "toks", "wid", "words")
+    __slots__ = ("brk", "cue", "ends", "ids", "neg", "prepared", "quoted", "starts", "tables",
+                 "toks", "words")  # fmt: skip
 
-    def __init__(self, sentence: str, vocab: dict[str, int]):
+    def __init__(self, sentence: str, tables: WordTables):
         toks = S.tokenize(sentence)
         self.toks = toks
         self.starts = [a for _t, a, _b in toks]
         self.ends = [b for _t, _a, b in toks]
-        words = [S._norm(t) for t, _a, _b in toks]
+        low = sentence.lower()
+        if "’" in low or "n't" in low:
+            words = [S._norm(t) for t, _a, _b in toks]
+        else:  # the usual case: _norm is lower()
+            words = [t.lower() for t, _a, _b in toks]
         self.words = words
         n = len(words)
-        self.wid = np.fromiter((vocab.get(w, -1) for w in words), dtype=np.int64, count=n)
+        get, unk = tables.index.get, tables.unknown
+        ids = np.array([get(w, unk) for w in words], dtype=np.int64)
+        self.ids = ids
+        self.tables = tables
         neg = np.zeros(n, dtype=bool)
-        for i, w in enumerate(words):
-            if w in S.NEGATORS:
+        if not S.NEGATORS.isdisjoint(words):
+            for i in np.flatnonzero(tables.negator[ids]):
                 for j in range(i + 1, min(n, i + 1 + NEG_SCOPE)):
                     if not words[j][0].isalnum():
                         break
                     neg[j] = True
         self.neg = neg
-        vader, tb = _lexicons()
-        lex = np.array([[vader.get(w, 0.0), tb.get(w, 0.0)] for w in words], dtype=float)
-        lex = lex.reshape(n, 2)
-        lex[neg] *= -0.5
-        self.lex = lex
-        self.brk = np.array([t in S.BREAK_PUNCT or w in S.CONTRAST for (t, _a, _b), w in
-                             zip(toks, words)], dtype=bool)  # fmt: skip
-        cues = _cue_words()
-        self.cue = [cues.get(w, -1) for w in words]
+        self.brk = tables.brk[ids]
+        self.cue = tables.cue[ids].tolist()
+        self.quoted = '"' in sentence or "“" in sentence or "”" in sentence
+
+    @property
+    def wid(self) -> np.ndarray:
+        """Model word id of each token, -1 for words outside the model's vocabulary."""
+        return np.where(self.ids < self.tables.n_words, self.ids, -1)
+
+    @property
+    def lex(self) -> np.ndarray:
+        """(VADER valence / 4, TextBlob polarity) of each token; negated ones x -0.5."""
+        lex = self.tables.lex[self.ids]
+        lex[self.neg] *= -0.5
+        return lex
 
     def target_span(self, start: int, end: int) -> tuple[int, int]:
         """First and last token index of the mention (nearest token for an empty span)."""
@@ -223,26 +286,34 @@ def _token_lexicon_matrix(lex, right, bucket, in_clause) -> np.ndarray:
 
 
 def _role_vector(sf: SentenceFeatures, i0: int, i1: int, n: int) -> np.ndarray:
-    """bias, speaker/cue flags, subject position, pronoun, quotes."""
+    """bias, speaker/cue flags, subject position, pronoun, quotes (ROLE_NAMES order)."""
     v = np.zeros(len(ROLE_NAMES))
-    v[_ROLE_INDEX["bias"]] = 1.0
+    v[_role_flags(sf, i0, i1, n)] = 1.0
+    return v
+
+
+def _role_flags(sf: SentenceFeatures, i0: int, i1: int, n: int) -> list[int]:
+    """Indices (in ROLE_NAMES) of the role features that are on for this target."""
+    on = [_ROLE_INDEX["bias"]]
+    cue = sf.cue
     for j in range(i1 + 1, min(n, i1 + 1 + CUE_REACH)):
-        c = sf.cue[j]
+        c = cue[j]
         if c >= 0:
-            v[_ROLE_INDEX["role:speaker"]] = 1.0
-            v[_ROLE_INDEX[f"role:speaker:{CUE_CLASSES[c]}"]] = 1.0
+            on += [_ROLE_INDEX["role:speaker"], _ROLE_INDEX[f"role:speaker:{CUE_CLASSES[c]}"]]
             break
     for j in range(max(0, i0 - CUE_REACH), i0):
-        c = sf.cue[j]
+        c = cue[j]
         if c >= 0:
-            v[_ROLE_INDEX[f"role:cue-before:{CUE_CLASSES[c]}"]] = 1.0
+            name = _ROLE_INDEX[f"role:cue-before:{CUE_CLASSES[c]}"]
+            if name not in on:
+                on.append(name)
     if n and (i0 == 0 or sf.toks[i0 - 1][0] in ",.;:" or sf.brk[i0 - 1]):
-        v[_ROLE_INDEX["role:subject-position"]] = 1.0
+        on.append(_ROLE_INDEX["role:subject-position"])
     if n and sf.words[i0] in PRONOUNS:
-        v[_ROLE_INDEX["role:pronoun"]] = 1.0
-    if any(t in ('"', "“", "”") for t, _a, _b in sf.toks):
-        v[_ROLE_INDEX["role:quoted"]] = 1.0
-    return v
+        on.append(_ROLE_INDEX["role:pronoun"])
+    if sf.quoted:
+        on.append(_ROLE_INDEX["role:quoted"])
+    return on
 
 
 def speaker_verb(sf: SentenceFeatures, i1: int) -> int:
@@ -276,11 +347,14 @@ class TargetModel:
                 raise ModelError(f"{spec['n_slots']} word slots, this code has {N_SLOTS}")
             scale = float(spec["scale"])
             self.words = list(spec["words"])
-            self.vocab = {w: i for i, w in enumerate(self.words)}
-            # One extra all-zero row for words the model does not know.
-            self.W = np.zeros((len(self.words) + 1, N_SLOTS, len(CLASSES)), dtype=np.float64)
-            for word, slot, *w in spec["word_weights"]:
-                self.W[word, slot] = np.asarray(w, dtype=float) / scale
+            self.tables = WordTables(self.words)
+            # Rows for the table's extra words and for unknown words stay all zero.
+            self.W = np.zeros((self.tables.unknown + 1, N_SLOTS, len(CLASSES)), dtype=np.float64)
+            rows = np.asarray(spec["word_weights"], dtype=np.int64).reshape(-1, 2 + len(CLASSES))
+            if len(rows) and not ((rows[:, 0] >= 0).all() and (rows[:, 0] < len(self.words)).all()
+                                  and (rows[:, 1] >= 0).all() and (rows[:, 1] < N_SLOTS).all()):
+                raise ModelError("word_weights refer to words or slots that do not exist")
+            self.W[rows[:, 0], rows[:, 1]] = rows[:, 2:] / scale
             self.D = np.asarray(spec["dense_weights"], dtype=float) / scale
             if self.D.shape != (len(DENSE_NAMES), len(CLASSES)):
                 raise ModelError(f"dense_weights has shape {self.D.shape}")
@@ -293,8 +367,23 @@ class TargetModel:
         # Lexicon weights as (value column: vader+, vader-, textblob+, textblob-; range; class).
         self.lex_w = self.D[:nl].reshape(len(LEX_SOURCES) * 2, nl // 4, len(CLASSES))
         self.role_w = self.D[nl:]
-        self._lex_w_pad = np.concatenate([self.lex_w, np.zeros((4, 1, len(CLASSES)))], axis=1)
-        self._slot_idx = np.arange(2 * N_ZONES)
+        # Per word, plain and negated: its weights in the 14 slot kinds (12 side/zone kinds, the
+        # sentence slot, an all-zero kind) and its lexicon values split by sign; a negated
+        # word's lexicon value is flipped and halved (-0.5 * v).
+        zero = np.zeros((len(self.W), 1, len(CLASSES)))
+        plain = list(range(2 * N_ZONES)) + [SENTENCE_SLOT]
+        negated = [k + 2 * N_ZONES for k in range(2 * N_ZONES)] + [SENTENCE_SLOT + 1]
+        v = self.tables.lex
+        pos, neg = np.clip(v, 0, None), np.clip(v, None, 0)
+        lex4 = (np.stack([pos[:, 0], neg[:, 0], pos[:, 1], neg[:, 1]], axis=1),
+                -0.5 * np.stack([neg[:, 0], pos[:, 0], neg[:, 1], pos[:, 1]], axis=1))
+        self._rows = tuple(
+            np.concatenate([np.concatenate([self.W[:, k], zero], axis=1).reshape(len(self.W), -1),
+                            lx], axis=1)
+            for k, lx in zip((plain, negated), lex4)
+        )  # fmt: skip
+        self._Q = _range_matrix(self.lex_w)
+        self._T = _token_matrix(self.lex_w)
 
     @classmethod
     def from_file(cls, path: str | Path) -> TargetModel:
@@ -313,27 +402,20 @@ class TargetModel:
 
     def sentence(self, sentence: str) -> SentenceFeatures:
         """Per-sentence features plus prefix sums of slot weights and lexicon values."""
-        sf = SentenceFeatures(sentence, self.vocab)
-        wid = np.where(sf.wid >= 0, sf.wid, len(self.words))
-        neg = sf.neg.astype(np.int64)
-        idx = np.concatenate([self._slot_idx[None, :] + (2 * N_ZONES) * neg[:, None],
-                              (SENTENCE_SLOT + neg)[:, None]], axis=1)  # fmt: skip
+        sf = SentenceFeatures(sentence, self.tables)
+        wid = sf.ids
         n = len(wid)
-        # (n, 14, 3): each token's weight in each slot kind (the 14th kind is all zeros).
-        tw = np.zeros((n, 14, len(CLASSES)))
-        tw[:, :13] = self.W[wid[:, None], idx]
-        cw = np.zeros((n + 1,) + tw.shape[1:])
-        np.cumsum(tw, axis=0, out=cw[1:])
-        lex4 = np.concatenate([np.clip(sf.lex, 0, None), np.clip(sf.lex, None, 0)], axis=1)
-        lex4 = lex4[:, [0, 2, 1, 3]]  # vader+, vader-, textblob+, textblob-
-        cl = np.zeros((n + 1, 4))
-        np.cumsum(lex4, axis=0, out=cl[1:])
-        sf.prepared = (tw, cw, lex4, cl, wid, np.flatnonzero(sf.brk).tolist())
+        rows = self._rows[0][wid]  # (n, 46): slot-kind weights (14 x 3), lexicon values (4)
+        if sf.neg.any():
+            rows[sf.neg] = self._rows[1][wid[sf.neg]]
+        cum = np.zeros((n + 1, rows.shape[1]))
+        np.cumsum(rows, axis=0, out=cum[1:])
+        sf.prepared = (rows, cum, wid, np.flatnonzero(sf.brk).tolist())
         return sf
 
     def score(self, sf: SentenceFeatures, start: int, end: int, want_drivers: bool = False):
         """(probabilities [neg, neu, pos], drivers) of the target at sentence[start:end]."""
-        _tw, cw, _lex4, cl, wid, brk = sf.prepared
+        _rows, cum, wid, brk = sf.prepared
         n = len(wid)
         if not n:  # nothing to read: the model's prior
             p = np.exp(self.role_w[0] - self.role_w[0].max())
@@ -344,16 +426,16 @@ class TargetModel:
         k = bisect_right(brk, i1)
         c1 = brk[k] - 1 if k < len(brk) else n - 1
         lo, hi = _ranges(i0, i1, c0, c1, n)
-        logits = (cw[hi, _RANGE_KIND] - cw[lo, _RANGE_KIND]).sum(0)
-        lexsum = _RANGE_TO_LEX @ (cl[hi] - cl[lo])  # (lexicon range, value column)
-        logits += np.einsum("rv,vrk->k", lexsum, self.lex_w)
-        role = _role_vector(sf, i0, i1, n)
-        logits += role @ self.role_w
+        logits = (cum[hi] - cum[lo]).ravel() @ self._Q
+        role = _role_flags(sf, i0, i1, n)
+        logits += self.role_w[role].sum(0)
         verb = speaker_verb(sf, i1)
         if verb >= 0:
             logits += self.W[wid[verb], SPEAKER_VERB_SLOT]
-        p = np.exp(logits - logits.max())
-        p /= p.sum()
+        m = logits.max()
+        e = [math.exp(x - m) for x in logits.tolist()]
+        t = sum(e)
+        p = np.array([x / t for x in e])
         if not want_drivers:
             return p, []
         return p, self._drivers(sf, i0, i1, c0, c1, verb, role, int(p.argmax()))
@@ -363,38 +445,41 @@ class TargetModel:
 
         A context word's contribution sums its slots and its share of the lexicon features;
         words and role features are ranked by how much they favour class k over the mean of the
-        other classes (shown if > 0.05) and reported with their polarity push (positive minus
-        negative logit).
+        other classes (shown if > 0.05; punctuation and data/function_words.yml never) and
+        reported with their polarity push (positive minus negative logit).
         """
-        tw, _cw, lex4, _cl, wid, _brk = sf.prepared
+        rows, _cum, wid, _brk = sf.prepared
         n = len(wid)
         tok = np.concatenate([np.arange(0, i0), np.arange(i1 + 1, n)])
-        right = (tok > i1).astype(np.int64)
-        dist = np.where(right == 1, tok - i1, i0 - tok)
-        bucket = np.minimum(np.searchsorted(BUCKET_EDGES, dist), 4)
-        near = bucket < 4
-        clause = (tok >= c0) & (tok <= c1)
-        side0 = right * N_ZONES
-        # Slot kinds of each context token (13 = the all-zero kind): any, bucket, clause, sentence.
-        kinds = np.stack([side0, np.where(near, side0 + 1 + bucket, 13),
-                          np.where(clause, side0 + 5, 13), np.full_like(tok, 12)], axis=1)
-        c = tw[tok[:, None], kinds].sum(1)
+        right = tok > i1
+        dist = np.where(right, tok - i1, i0 - tok)
+        # Token type = (side, distance bucket 0-4, in clause): its row times _token_matrix[type]
+        # is its contribution (word slots plus its share of the lexicon features).
+        types = right * 10 + np.searchsorted(BUCKET_EDGES, dist) * 2 + ((tok >= c0) & (tok <= c1))
+        c = np.einsum("tc,tck->tk", rows[tok], self._T[types])
         if verb >= 0:
             c[tok == verb] += self.W[wid[verb], SPEAKER_VERB_SLOT]
-        # Lexicon ranges of each token (12 = none): any, side, side bucket, clause.
-        lr = np.stack([np.zeros_like(tok), 1 + 5 * right, np.where(near, 2 + 5 * right + bucket,
-                       12), np.where(clause, 11, 12)], axis=1)  # fmt: skip
-        c += np.einsum("tv,vtrk->tk", lex4[tok], self._lex_w_pad[:, lr])
-        names = [f"{'right' if t > i1 else 'left'}:{sf.words[t]}" for t in tok]
-        used = [j for j in np.flatnonzero(role) if ROLE_NAMES[j] != "bias"]
+        names = tok.tolist()
+        used = [j for j in role if ROLE_NAMES[j] != "bias"]
         if used:
             names += [ROLE_NAMES[j] for j in used]
-            c = np.concatenate([c, role[used, None] * self.role_w[used]])
+            c = np.concatenate([c, self.role_w[used]])
         others = [x for x in range(len(CLASSES)) if x != k]
         push = c[:, k] - 0.5 * (c[:, others[0]] + c[:, others[1]])
         pol = c[:, 2] - c[:, 0]
-        order = sorted(np.flatnonzero(push > 0.05), key=lambda j: (-push[j], names[j]))
-        return [(names[j], round(float(pol[j]), 3)) for j in order[:top]]
+        # Punctuation and function words count in the score but explain nothing: not shown.
+        fw = _function_words()
+        shown = []
+        for j in np.flatnonzero(push > 0.05).tolist():
+            name = names[j]
+            if isinstance(name, int):  # a context token
+                word = sf.words[name]
+                if word in fw or not any(ch.isalnum() for ch in word):
+                    continue
+                name = f"{'right' if name > i1 else 'left'}:{word}"
+            shown.append((-float(push[j]), name, round(float(pol[j]), 3)))
+        shown.sort()
+        return [(name, p) for _push, name, p in shown[:top]]
 
 
 def _ranges(i0: int, i1: int, c0: int, c1: int, n: int):
@@ -405,6 +490,39 @@ def _ranges(i0: int, i1: int, c0: int, c1: int, n: int):
     L += [r, r, min(n, r + 1), min(n, r + 3), min(n, r + 6), r, 0, r]
     H += [n, min(n, r + 1), min(n, r + 3), min(n, r + 6), min(n, r + 12), c1 + 1, i0, n]
     return np.array(L), np.array(H)
+
+
+def _range_matrix(lex_w: np.ndarray) -> np.ndarray:
+    """(14 ranges x 46 columns, 3) matrix: range sums of a sentence's prefix-summed rows times
+    this matrix are the logits of the word-slot and lexicon features."""
+    ncol = 14 * len(CLASSES) + 4
+    q = np.zeros((len(_RANGE_KIND), ncol, len(CLASSES)))
+    for r, kind in enumerate(_RANGE_KIND):
+        for c in range(len(CLASSES)):
+            q[r, kind * len(CLASSES) + c, c] = 1.0
+        q[r, 14 * len(CLASSES):] = np.einsum("f,vfk->vk", _RANGE_TO_LEX[:, r], lex_w)
+    return q.reshape(len(_RANGE_KIND) * ncol, len(CLASSES))
+
+
+def _token_matrix(lex_w: np.ndarray) -> np.ndarray:
+    """(20 token types, 46 columns, 3): a context token's row times the matrix of its type
+    (side x distance bucket 0-4 x in clause) is its contribution to the logits."""
+    ncol, nc = 14 * len(CLASSES) + 4, len(CLASSES)
+    t = np.zeros((20, ncol, nc))
+    for side in (0, 1):
+        for bucket in range(5):
+            for clause in (0, 1):
+                m = t[side * 10 + bucket * 2 + clause]
+                kinds = [side * N_ZONES, 12] + ([side * N_ZONES + 1 + bucket] if bucket < 4
+                                                else []) + ([side * N_ZONES + 5] if clause else [])
+                for kind in kinds:
+                    for c in range(nc):
+                        m[kind * nc + c, c] = 1.0
+                ranges = [0, 1 + 5 * side] + ([2 + 5 * side + bucket] if bucket < 4 else []) + (
+                    [11] if clause else [])  # fmt: skip
+                for r in ranges:
+                    m[14 * nc:] += lex_w[:, r]
+    return t
 
 
 # Word-slot kind of each range (index into the 13 slot kinds of `TargetModel.sentence`):

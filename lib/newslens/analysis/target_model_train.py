@@ -74,14 +74,14 @@ def design(items, words: list[str]):
     """Sparse design matrix: dense features first, then word-slot columns wid * N_SLOTS + slot."""
     from scipy import sparse
 
-    vocab = {w: i for i, w in enumerate(words)}
+    tables = T.WordTables(words)
     nd = len(T.DENSE_NAMES)
     rows, cols, vals = [], [], []
     cache: dict[str, T.SentenceFeatures] = {}
     for r, (sent, a, b, *_rest) in enumerate(items):
         sf = cache.get(sent)
         if sf is None:
-            sf = cache[sent] = T.SentenceFeatures(sent, vocab)
+            sf = cache[sent] = T.SentenceFeatures(sent, tables)
         tok, slots, _lex, dense = T.target_features(sf, *sf.target_span(a, b))
         nz = np.flatnonzero(dense)
         rows += [r] * len(nz)
