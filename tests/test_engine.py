@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from conftest import load_bench_corpus
-from newslens.engine import runner as engine
 from newslens.engine import pipeline
+from newslens.engine import runner as engine
 
 bench_corpus = load_bench_corpus()
 

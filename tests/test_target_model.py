@@ -60,7 +60,8 @@ def test_two_targets_in_one_sentence_differ():
 
 
 def test_drivers_name_side_and_words_that_pushed_the_class():
-    r = _score("Critics slammed the minister for a disastrous, incompetent response.", "the minister")
+    r = _score("Critics slammed the minister for a disastrous, incompetent response.",
+               "the minister")
     drivers = r["drivers"][0]
     assert 1 <= len(drivers) <= 4
     names = [name for name, _push in drivers]
@@ -169,16 +170,9 @@ def test_fast_scoring_equals_the_training_features():
         assert np.allclose(p, ref / ref.sum()), target
 
 
-def test_function_words_file_errors_name_the_file(tmp_path, monkeypatch):
-    from newslens.analysis.attribution import LexiconError
-
-    for name in ("actors.yml", "reporting_verbs.yml"):
-        (tmp_path / name).write_text((T.Path(__file__).parents[1] / "data" / name).read_text())
-    (tmp_path / "function_words.yml").write_text("words: [a, b]\n")
-    monkeypatch.setenv("NEWSLENS_DATA", str(tmp_path))
-    T._function_words.cache_clear()
-    try:
-        with pytest.raises(LexiconError, match="function_words.yml: expected `words:`"):
-            T._function_words()
-    finally:
-        T._function_words.cache_clear()
+def test_function_words_and_punctuation_are_never_drivers():
+    r = _score("Critics said that the governor was, in fact, a horrible and corrupt leader.",
+               "the governor")
+    words = [name.partition(":")[2] for name, _p in r["drivers"][0]]
+    assert words and "horrible" in words
+    assert not set(words) & (T._function_words() | {",", ".", "that", "the", "said"})

@@ -49,7 +49,9 @@ N_ZONES = len(ZONES)
 SENTENCE_SLOT = 2 * 2 * N_ZONES  # after the (negated?, side, zone) slots; +1 when negated
 SPEAKER_VERB_SLOT = SENTENCE_SLOT + 2
 N_SLOTS = SPEAKER_VERB_SLOT + 1
-PRONOUNS = frozenset(["he", "she", "they", "him", "her", "them", "his", "their", "it", "its", "we", "i", "you"])
+PRONOUNS = frozenset(
+    ["he", "she", "they", "him", "her", "them", "his", "their", "it", "its", "we", "i", "you"]
+)
 LEX_SOURCES = ("vader", "textblob")
 CUE_CLASSES = ("neutral", "emphatic", "positive", "negative", "demand")
 
@@ -101,9 +103,11 @@ class ModelError(ValueError):
 @lru_cache(maxsize=1)
 def _lexicons() -> tuple[dict[str, float], dict[str, float]]:
     """word -> VADER valence / 4 and word -> TextBlob polarity (the word's first sense)."""
+    from newslens import compat
+
     vader = {w: v / 4.0 for w, v in S._vader().lexicon.items()}
     tb = {}
-    for w, senses in dict.items(S._textblob()):
+    for w, senses in dict.items(compat.textblob_lexicon()):
         sense = senses.get(None) or next(iter(senses.values()))
         if sense[0]:
             tb[w] = float(sense[0])
@@ -117,30 +121,25 @@ def _cue_words() -> dict[str, int]:
 
     out: dict[str, int] = {}
     for form, cue in sorted(load_reporting_verbs().items()):
-        out.setdefault(form.split()[0], CUE_CLASSES.index(cue.cls))
+        if cue.kind != "nouns" and cue.cls in CUE_CLASSES:  # verbs and phrases, not nouns
+            out.setdefault(form.split()[0], CUE_CLASSES.index(cue.cls))
     return out
 
 
-@lru_cache(maxsize=1)
 def _function_words() -> frozenset[str]:
-    """Words never shown as drivers (data/function_words.yml); they still count in the score."""
-    import yaml
+    """Words never shown as drivers (`driver_function_words` in data/language.yml)."""
+    from newslens import lexicon
 
-    from newslens.analysis.attribution import LexiconError
-    from newslens.paths import data_file
-
-    path = data_file("function_words.yml")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{path}: not valid YAML: {exc}") from None
-    words = raw.get("words") if isinstance(raw, dict) else None
-    if not isinstance(words, str):
-        raise LexiconError(f"{path}: expected `words:` followed by words separated by spaces")
-    return frozenset(words.lower().split())
+    return lexicon.word_set("driver_function_words")
 
 
 # ---------------------------------------------------------------- per-sentence features
+
+
+def _extra_words() -> set[str]:
+    """Words with a fact the features use: lexicon, reporting-cue, contrast, negator, break."""
+    vader, tb = _lexicons()
+    return set(vader) | set(tb) | set(_cue_words()) | S.CONTRAST | S.NEGATORS | S.BREAK_PUNCT
 
 
 class WordTables:
@@ -154,7 +153,7 @@ class WordTables:
     def __init__(self, words: list[str]):
         vader, tb = _lexicons()
         cues = _cue_words()
-        extra = set(vader) | set(tb) | set(cues) | S.CONTRAST | S.NEGATORS | S.BREAK_PUNCT
+        extra = _extra_words()
         self.n_words = len(words)
         known = set(words)
         allw = list(words) + sorted(extra - known)
@@ -269,7 +268,8 @@ def _token_lexicon_matrix(lex, right, bucket, in_clause) -> np.ndarray:
     out = np.zeros((k, len(LEX_NAMES)))
     rows = np.arange(k)
     for s, src in enumerate(LEX_SOURCES):
-        for sign, vals in (("pos", np.clip(lex[:, s], 0, None)), ("neg", np.clip(lex[:, s], None, 0))):
+        signed = (("pos", np.clip(lex[:, s], 0, None)), ("neg", np.clip(lex[:, s], None, 0)))
+        for sign, vals in signed:
             if not vals.any():
                 continue
             pre = f"lex:{src}:{sign}"
@@ -346,10 +346,10 @@ class TargetModel:
             if spec["n_slots"] != N_SLOTS:
                 raise ModelError(f"{spec['n_slots']} word slots, this code has {N_SLOTS}")
             scale = float(spec["scale"])
-            self.words = list(spec["words"])
-            self.tables = WordTables(self.words)
+            self.words = [str(w) for w in spec["words"]]
+            n_rows = len(set(self.words) | _extra_words()) + 1
             # Rows for the table's extra words and for unknown words stay all zero.
-            self.W = np.zeros((self.tables.unknown + 1, N_SLOTS, len(CLASSES)), dtype=np.float64)
+            self.W = np.zeros((n_rows, N_SLOTS, len(CLASSES)), dtype=np.float64)
             rows = np.asarray(spec["word_weights"], dtype=np.int64).reshape(-1, 2 + len(CLASSES))
             if len(rows) and not ((rows[:, 0] >= 0).all() and (rows[:, 0] < len(self.words)).all()
                                   and (rows[:, 1] >= 0).all() and (rows[:, 1] < N_SLOTS).all()):
@@ -363,6 +363,7 @@ class TargetModel:
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(f"{source}: not a usable target-sentiment model: {exc!r}") from None
         self.meta = spec.get("training", {})
+        self.tables = WordTables(self.words)  # data-file errors name their own file
         nl = len(LEX_NAMES)
         # Lexicon weights as (value column: vader+, vader-, textblob+, textblob-; range; class).
         self.lex_w = self.D[:nl].reshape(len(LEX_SOURCES) * 2, nl // 4, len(CLASSES))
@@ -445,7 +446,7 @@ class TargetModel:
 
         A context word's contribution sums its slots and its share of the lexicon features;
         words and role features are ranked by how much they favour class k over the mean of the
-        other classes (shown if > 0.05; punctuation and data/function_words.yml never) and
+        other classes (shown if > 0.05; punctuation and driver_function_words never) and
         reported with their polarity push (positive minus negative logit).
         """
         rows, _cum, wid, _brk = sf.prepared

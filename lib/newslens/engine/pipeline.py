@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from newslens.text.actors import actor_mentions
+from newslens import schema
 from newslens.analysis.attribution import statements
 from newslens.analysis.quantities import quantities
-from newslens.text.sentences import sentences
 from newslens.analysis.sentiment import (
     MIN_MENTIONS,
     actor_sentiment,
@@ -21,22 +20,13 @@ from newslens.analysis.sentiment import (
 )
 from newslens.analysis.stance import by_source, pairwise, stance_matrix, stances
 from newslens.analysis.territory import region_rollup, territorial_claims
+from newslens.text.actors import actor_mentions
+from newslens.text.regions import region_mentions
+from newslens.text.sentences import sentences
 
 # Sort keys that make every per-article table deterministic after concatenation.
 TABLE_KEYS: dict[str, list[str]] = {
-    "sentences": ["article_id", "sentence"],
-    "mentions": ["article_id", "sentence", "start", "end", "actor_id"],
-    "sentence_sentiment": ["article_id", "sentence"],
-    "mention_sentiment": ["article_id", "sentence", "start", "end", "actor_id"],
-    "actor_sentiment": ["actor_id"],
-    "claims": ["article_id", "sentence", "start", "region_id", "claim_type"],
-    "quantities": ["article_id", "sentence", "start"],
-    "statements": ["article_id", "statement"],
-    "stances": ["article_id", "statement", "issue"],
-    "stance_matrix": ["speaker", "issue"],
-    "stance_pairs": ["actor_a", "actor_b", "issue"],
-    "stance_sources": ["speaker", "issue", "source"],
-    "region_rollup": ["region_id"],
+    name: list(spec.sort_keys) for name, spec in schema.TABLES.items() if spec.level == "article"
 }
 
 
@@ -47,12 +37,15 @@ def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     tables = {"sentences": sents, "mentions": mentions}
     # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
     tables["statements"] = statements(sents, mentions)
-    tables["stances"] = stances(tables["statements"], sents)
+    tables["stances"] = stances(tables["statements"], sents, mentions=mentions)
     tables["sentence_sentiment"] = sentence_sentiment(sents)
     tables["mention_sentiment"] = mention_sentiment(sents, mentions, tables.get("statements"))
-    tables["claims"] = territorial_claims(sents, mentions, tables.get("statements"), articles)
-    tables["quantities"] = quantities(sents, tables["claims"])
-    return {name: sort_table(name, table) for name, table in tables.items()}
+    tables["region_mentions"] = region_mentions(sents)
+    tables["claims"] = territorial_claims(sents, mentions, tables["statements"], articles,
+                                          regions=tables["region_mentions"])
+    tables["quantities"] = quantities(sents, tables["claims"], mentions,
+                                      tables["region_mentions"])
+    return {name: sort_table(name, schema.conform(name, table)) for name, table in tables.items()}
 
 
 def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -63,7 +56,7 @@ def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[s
     out["stance_matrix"] = stance_matrix(tables.get("stances"))
     out["stance_pairs"] = pairwise(out["stance_matrix"])
     out["stance_sources"] = by_source(tables.get("stances"), articles)
-    return out
+    return {name: schema.conform(name, table) for name, table in out.items()}
 
 
 def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
@@ -94,7 +87,8 @@ def sentiment_tables(
     from newslens.analysis.sentiment_scope import DEFAULT_TARGET_SCORER
 
     scorer = scorer or DEFAULT_TARGET_SCORER
-    if scorer == DEFAULT_TARGET_SCORER and min_mentions == MIN_MENTIONS and "actor_sentiment" in tables:
+    if (scorer == DEFAULT_TARGET_SCORER and min_mentions == MIN_MENTIONS
+            and "actor_sentiment" in tables):
         return tables["mention_sentiment"], tables["actor_sentiment"]
     ms = mention_sentiment(
         tables["sentences"], tables["mentions"], tables["statements"], scorer=scorer
@@ -103,7 +97,4 @@ def sentiment_tables(
 
 
 def sort_table(name: str, table: pd.DataFrame) -> pd.DataFrame:
-    keys = [k for k in TABLE_KEYS.get(name, []) if k in table.columns]
-    if keys:
-        table = table.sort_values(keys, kind="stable")
-    return table.reset_index(drop=True)
+    return schema.sort(name, table)

@@ -10,27 +10,24 @@ sentences by offset (bisect).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
 import pandas as pd
-import yaml
 
-from newslens.paths import data_file
+from newslens import lexicon, schema
+from newslens.lexicon import DataFileError
 
-MENTION_COLUMNS = ["article_id", "sentence", "start", "end", "text", "actor_id", "actor", "kind",
-                   "affiliation", "mention_type", "field"]
+MENTION_COLUMNS = schema.table("mentions").names
 ACTOR_COLUMNS = ["id", "name", "kind", "affiliation", "gender", "aliases", "titles", "references",
-                 "demonyms", "capitals"]
-UNKNOWN_COLUMNS = ["entity", "count", "n_articles", "example"]
-KINDS = {"person", "state", "organization", "group"}
+                 "demonyms", "capitals", "plurals", "descriptions"]
+KINDS = {"person", "state", "organization", "group", "outlet"}
 GENDERS = {"male", "female", None}
-_LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals"]
+_LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals", "plurals",
+              "descriptions"]
 _ALLOWED_KEYS = {"id", "name", "kind", "affiliation", "gender", *_LIST_KEYS}
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
@@ -41,80 +38,68 @@ _NORMALISE_PAIRS = [("\u2019", "'"), ("\u2018", "'"), ("\u00a0", " "), ("\t", " 
                     ("\u2009", " "), ("\u202f", " ")]
 
 
-class GazetteerError(ValueError):
-    """The actor gazetteer file is invalid (the message names the file and the problem)."""
-
-
 # ---------------------------------------------------------------------------------------------
 # Gazetteer
 
 
-def _read_gazetteer(path: Path) -> dict:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise GazetteerError(f"{path}: not valid YAML: {exc}") from None
+def _actor_row(entry, number: int, path: Path, seen: dict) -> dict:
+    """One validated actor entry as a row (lists stripped, the name first among the aliases)."""
+    where = f"actor #{number}"
+    if not isinstance(entry, dict):
+        raise DataFileError(path, f"expected a mapping, got {entry!r}", where)
+    aid = entry.get("id")
+    if not aid:
+        raise DataFileError(path, "missing 'id'", where)
+    if not isinstance(aid, str) or not _SLUG.fullmatch(aid):
+        raise DataFileError(path, f"id {aid!r} is not a lowercase slug (a-z, 0-9, _)", where)
+    where = f"actor {aid!r}"
+    if aid in seen:
+        raise DataFileError(path, f"duplicate id (also actor #{seen[aid]})", where)
+    seen[aid] = number
+    unknown = set(entry) - _ALLOWED_KEYS
+    if unknown:
+        raise DataFileError(path, f"unknown field(s) {sorted(unknown)}; "
+                                  f"allowed: {sorted(_ALLOWED_KEYS)}", where)
+    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        raise DataFileError(path, "missing 'name'", where)
+    if entry.get("kind") not in KINDS:
+        raise DataFileError(path, f"kind {entry.get('kind')!r} is not one of {sorted(KINDS)}",
+                            where)
+    if entry.get("gender") not in GENDERS:
+        raise DataFileError(path, f"gender {entry.get('gender')!r} is not male, female or null",
+                            where)
+    row = {k: entry.get(k) for k in ("id", "name", "kind", "affiliation", "gender")}
+    for key in _LIST_KEYS:
+        row[key] = lexicon.string_list(entry.get(key), path, where, key)
+    if entry["name"].strip() not in row["aliases"]:
+        row["aliases"] = [entry["name"].strip(), *row["aliases"]]
+    return row
+
+
+def _parse_gazetteer(doc, path: Path) -> pd.DataFrame:
     if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
-        raise GazetteerError(f"{path}: expected a mapping with an 'actors:' list")
-    return doc
-
-
-def _validate(doc: dict, path: Path) -> pd.DataFrame:
-    rows, seen, owner = [], {}, {}
-    for i, entry in enumerate(doc["actors"], start=1):
-        where = f"{path}: actor #{i}"
-        if not isinstance(entry, dict):
-            raise GazetteerError(f"{where}: expected a mapping, got {entry!r}")
-        aid = entry.get("id")
-        if not aid:
-            raise GazetteerError(f"{where}: missing 'id'")
-        if not isinstance(aid, str) or not _SLUG.fullmatch(aid):
-            raise GazetteerError(f"{where}: id {aid!r} is not a lowercase slug (a-z, 0-9, _)")
-        where = f"{path}: actor {aid!r}"
-        if aid in seen:
-            raise GazetteerError(f"{where}: duplicate id (also actor #{seen[aid]})")
-        seen[aid] = i
-        unknown = set(entry) - _ALLOWED_KEYS
-        if unknown:
-            raise GazetteerError(f"{where}: unknown field(s) {sorted(unknown)}; "
-                                 f"allowed: {sorted(_ALLOWED_KEYS)}")
-        if not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            raise GazetteerError(f"{where}: missing 'name'")
-        if entry.get("kind") not in KINDS:
-            raise GazetteerError(f"{where}: kind {entry.get('kind')!r} is not one of "
-                                 f"{sorted(KINDS)}")
-        if entry.get("gender") not in GENDERS:
-            raise GazetteerError(f"{where}: gender {entry.get('gender')!r} is not male, female "
-                                 "or null")
-        row = {k: entry.get(k) for k in ("id", "name", "kind", "affiliation", "gender")}
-        for key in _LIST_KEYS:
-            values = entry.get(key) or []
-            if not isinstance(values, list) or not all(
-                    isinstance(v, str) and v.strip() for v in values):
-                raise GazetteerError(f"{where}: '{key}' must be a list of non-empty strings")
-            row[key] = [v.strip() for v in values]
-        if entry["name"].strip() not in row["aliases"]:
-            row["aliases"] = [entry["name"].strip(), *row["aliases"]]
-        for key in ("aliases", "references", "capitals", "demonyms"):
+        raise DataFileError(path, "expected a mapping with an 'actors:' list")
+    seen: dict[str, int] = {}
+    owner: dict[str, str] = {}
+    rows = [_actor_row(entry, i, path, seen) for i, entry in enumerate(doc["actors"], start=1)]
+    for row in rows:
+        for key in ("aliases", "references", "capitals", "demonyms", "plurals"):
             for form in row[key]:
                 k = _key(form)
-                if k in owner and owner[k] != aid:
-                    raise GazetteerError(f"{where}: alias {form!r} is also claimed by actor "
-                                         f"{owner[k]!r}")
-                owner[k] = aid
-        rows.append(row)
-    for row in rows:
+                if owner.setdefault(k, row["id"]) != row["id"]:
+                    raise DataFileError(path, f"alias {form!r} is also claimed by actor "
+                                              f"{owner[k]!r}", f"actor {row['id']!r}")
         if row["affiliation"] is not None and row["affiliation"] not in seen:
-            raise GazetteerError(f"{path}: actor {row['id']!r}: affiliation "
-                                 f"{row['affiliation']!r} is not an actor id of this file")
+            raise DataFileError(path, f"affiliation {row['affiliation']!r} is not an actor id "
+                                      "of this file", f"actor {row['id']!r}")
+    lists = {}
     for key in ("demonym_nouns", "locative_words", "place_nouns"):
         values = doc.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise GazetteerError(f"{path}: '{key}' must be a list of strings")
+            raise DataFileError(path, f"'{key}' must be a list of strings")
+        lists[key] = list(values)
     table = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
-    table.attrs.update(path=str(path), demonym_nouns=list(doc.get("demonym_nouns", [])),
-                       locative_words=list(doc.get("locative_words", [])),
-                       place_nouns=list(doc.get("place_nouns", [])))
+    table.attrs.update(path=str(path), **lists)
     return table
 
 
@@ -131,16 +116,18 @@ def _key(form: str) -> str:
 
 def load_actors(path: str | Path | None = None) -> pd.DataFrame:
     """The validated gazetteer: id, name, kind, affiliation, gender, aliases, titles, references,
-    demonyms, capitals (lists). Raises GazetteerError naming the file and the problem."""
-    path = Path(path) if path is not None else data_file("actors.yml")
-    return _validate(_read_gazetteer(path), path)
+    demonyms, capitals (lists). Raises DataFileError naming the file and the problem."""
+    table = lexicon.load(lexicon.resolve(path, "actors.yml"), _parse_gazetteer)
+    out = table.copy(deep=True)
+    out.attrs = {k: list(v) if isinstance(v, list) else v for k, v in table.attrs.items()}
+    return out
 
 
 @dataclass(frozen=True)
 class _Entry:
-    actor: int  # row of the actor table
+    actor: int | tuple  # row of the actor table (a description: (candidate rows, default))
     form: str  # the gazetteer form as written
-    mtype: str  # name | alias | demonym | capital
+    mtype: str  # name | alias | demonym | plural | capital | description
     case: str  # exact | initial | any
     also_name: bool  # a demonym that is also an alias ("U.S.")
 
@@ -160,12 +147,16 @@ class _Gazetteer:
             forms += [(c, "capital") for c in row["capitals"]]
             names = {_key(a) for a in row["aliases"]}
             forms += [(d, "demonym") for d in row["demonyms"]]
+            forms += [(p, "plural") for p in row["plurals"]]
             for form, mtype in forms:
                 key = _key(form)
                 if mtype == "name" and key in entries and entries[key].actor == i:
                     continue
                 entries[key] = _Entry(i, form, mtype, _case_rule(form),
                                       mtype == "demonym" and key in names)
+        for key, candidates in _descriptions(self.actors).items():
+            if key not in entries:
+                entries[key] = _Entry(candidates, key, "description", "any", False)
         self.automaton = ahocorasick.Automaton()
         for key, entry in entries.items():
             self.automaton.add_word(key, (len(key), entry))
@@ -182,7 +173,10 @@ class _Gazetteer:
             if place else re.compile("-")
 
     # -- one text field of one article -> list of (start, end, actor_row, mention_type)
-    def scan(self, text: str) -> list[tuple[int, int, int, str]]:
+    def scan(self, text: str) -> list[tuple[int, int, int, str]]:  # noqa: C901 - hot loop
+        """Mentions (start, end, actor row, type) in one field: automaton hits filtered by case
+        and word boundaries, longest kept, context rules applied. One loop per pass on purpose
+        (this is the hottest function of the mention stage)."""
         low = _normalise(text).lower()
         if len(low) != len(text):  # rare characters whose lower case is longer
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in _normalise(text))
@@ -197,6 +191,8 @@ class _Gazetteer:
                 if text[start:end].replace("\u00a0", " ") != entry.form:
                     continue
             elif entry.case == "initial" and not text[start].isupper():
+                continue
+            if entry.mtype == "description" and low[max(0, start - 4):start] != "the ":
                 continue
             cands.append((start, -length, entry))
         if not cands:
@@ -225,6 +221,8 @@ class _Gazetteer:
                     mtype = "name"
             else:
                 next_demonym_ok = None
+            if mtype == "plural":
+                mtype = "demonym"
             if mtype == "capital":
                 if self.place_re.match(low, end):
                     continue
@@ -234,6 +232,25 @@ class _Gazetteer:
             out.append((start, end, entry.actor, mtype))
         out.reverse()
         return out
+
+
+def _descriptions(actors: pd.DataFrame) -> dict[str, tuple[tuple[int, ...], int | None]]:
+    """Description (lowercase) -> (candidate actor rows, default row or None): the
+    `descriptions` of every actor (default: the first actor listing it) and the titles of
+    persons (no default: "the envoy" needs an envoy named in the article)."""
+    rows: dict[str, list[int]] = {}
+    default: dict[str, int] = {}
+    for i, (kind, titles, descriptions) in enumerate(zip(
+            actors["kind"], actors["titles"], actors["descriptions"])):
+        for form in list(descriptions) + (list(titles) if kind == "person" else []):
+            if len(form.rstrip(".")) <= 3:
+                continue
+            key = _key(form)
+            if i not in rows.setdefault(key, []):
+                rows[key].append(i)
+            if form in descriptions:
+                default.setdefault(key, i)
+    return {key: (tuple(r), default.get(key)) for key, r in rows.items()}
 
 
 def _case_rule(form: str) -> str:
@@ -248,9 +265,8 @@ def _words_re(before: str, words: list[str], after: str) -> re.Pattern:
     return re.compile(f"{before}(?:{alt}){after}")
 
 
-@lru_cache(maxsize=8)
-def _compiled_file(path: str, digest: str) -> _Gazetteer:
-    return _Gazetteer(load_actors(path))
+def _compile_gazetteer(doc, path: Path) -> _Gazetteer:
+    return _Gazetteer(_parse_gazetteer(doc, path))
 
 
 def _gazetteer(actors) -> _Gazetteer:
@@ -258,8 +274,7 @@ def _gazetteer(actors) -> _Gazetteer:
     if isinstance(actors, pd.DataFrame):
         key = repr((actors[ACTOR_COLUMNS].to_dict("list"), sorted(actors.attrs.items())))
         return _compiled_frame(key, actors)
-    path = Path(actors) if actors is not None else data_file("actors.yml")
-    return _compiled_file(str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+    return lexicon.load(lexicon.resolve(actors, "actors.yml"), _compile_gazetteer)
 
 
 _FRAME_CACHE: dict[str, _Gazetteer] = {}
@@ -312,7 +327,10 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
                     found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field,
                                   m.group()))
         found.sort(key=lambda f: (f[0], f[1]))
+        _resolve_descriptions(found)
         for sent, start, end, actor, mtype, field, text in found:
+            if actor is None:
+                continue
             if mtype == "pronoun":
                 gender = PRONOUNS[text.lower()]
                 actor = _resolve(last_person, sent, gender)
@@ -324,6 +342,24 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
             last_person.setdefault(sent, []).append((actor, gaz.info[actor][4]))
             _append(cols, aid, sent, start, end, actor, mtype, field, text)
     return _mention_frame(cols, gaz)
+
+
+def _resolve_descriptions(found: list) -> None:
+    """Replace each description's candidates by one actor row (in place): the candidate named
+    last before it, else first after it, else the description's default (else None)."""
+    named: dict[int, list[int]] = {}
+    for i, f in enumerate(found):
+        if f[4] not in ("description", "pronoun"):
+            named.setdefault(f[3], []).append(i)
+    for i, f in enumerate(found):
+        if f[4] != "description":
+            continue
+        (candidates, default) = f[3]
+        before = [(max(p for p in named[c] if p < i), c) for c in candidates
+                  if any(p < i for p in named.get(c, ()))]
+        after = [(min(named[c]), c) for c in candidates if c in named]
+        actor = max(before)[1] if before else min(after)[1] if after else default
+        found[i] = (*f[:3], actor, "alias", *f[5:])
 
 
 def _resolve(last_person: dict, sent: int, gender: str):
@@ -376,96 +412,8 @@ def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-# ---------------------------------------------------------------------------------------------
-# Unknown entities
+# Unknown-entity discovery lives in newslens.text.unknown (it reads this module's gazetteer).
+from newslens.text.unknown import UNKNOWN_COLUMNS, unknown_entities
 
-_PARTICLES = r"(?:von|van|der|den|de|del|della|di|da|du|la|le|al|el|bin|ibn)"
-_CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z]))*"
-_SEQUENCE = re.compile(rf"(?<![\w'’.])(?:{_CAP})(?:\s+(?:{_PARTICLES}\s+)*(?:{_CAP}))*")
-_SKIP_WORDS = {
-    "The", "A", "An", "In", "On", "At", "As", "But", "And", "Or", "If", "When", "While", "This",
-    "That", "These", "Those", "It", "He", "She", "They", "We", "I", "You", "His", "Her", "Their",
-    "Its", "Our", "My", "Your", "After", "Before", "Despite", "Although", "Though", "Furthermore",
-    "However", "Many", "Some", "Both", "Meanwhile", "Moreover", "According", "For", "From", "To",
-    "With", "Without", "By", "Of", "Since", "Until", "Under", "Over", "Also", "Yet", "So", "Still",
-    "Then", "There", "Here", "What", "Who", "Why", "How", "Where", "Which", "Mr", "Mrs", "Ms",
-    "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-    "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.",
-    "Oct.", "Nov.", "Dec.", "One", "Two", "Three", "Every", "Each", "Such", "Other", "Another",
-    "All", "No", "Not", "Now", "Last", "Next", "Earlier", "Later", "Instead", "Asked", "Speaking",
-}
-
-
-def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
-                     mentions: pd.DataFrame | None = None, actors=None) -> pd.DataFrame:
-    """Capitalised name sequences not covered by a gazetteer mention: entity, count, n_articles,
-    example (a sentence). Sorted by count desc, then entity. Title-case headlines are skipped."""
-    if sentences is None:
-        from newslens.text.sentences import sentences as split
-
-        sentences = split(articles)
-    if mentions is None:
-        mentions = actor_mentions(articles, sentences, actors)
-    gaz = _gazetteer(actors)
-    covered: dict[tuple, list[tuple[int, int]]] = {}
-    for aid, sent, start, end in zip(mentions["article_id"], mentions["sentence"],
-                                     mentions["start"], mentions["end"]):
-        covered.setdefault((aid, int(sent)), []).append((int(start), int(end)))
-    counts: dict[str, int] = {}
-    arts: dict[str, set] = {}
-    example: dict[str, str] = {}
-    order = sentences.sort_values(["article_id", "sentence"], kind="stable")
-    for aid, sent, s_start, text, field in zip(order["article_id"], order["sentence"],
-                                               order["start"], order["text"], order["field"]):
-        if field == "title" and _title_case(text):
-            continue
-        spans = [(a - s_start, b - s_start) for a, b in covered.get((aid, int(sent)), [])]
-        for m in _SEQUENCE.finditer(text):
-            for entity in _pieces(m, spans, at_start=not text[:m.start()].strip(" “\"'‘(")):
-                if _key(entity) in gaz.automaton:
-                    continue
-                counts[entity] = counts.get(entity, 0) + 1
-                arts.setdefault(entity, set()).add(aid)
-                example.setdefault(entity, text)
-    out = pd.DataFrame({"entity": list(counts), "count": list(counts.values()),
-                        "n_articles": [len(arts[e]) for e in counts],
-                        "example": [example[e] for e in counts]}, columns=UNKNOWN_COLUMNS)
-    out["count"] = out["count"].astype("int64")
-    out["n_articles"] = out["n_articles"].astype("int64")
-    return out.sort_values(["count", "entity"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
-
-
-def _pieces(m: re.Match, spans: list[tuple[int, int]], at_start: bool) -> list[str]:
-    """Split a capitalised sequence at known mentions and skip-words; keep name-like pieces."""
-    tokens = [(t.start() + m.start(), t.end() + m.start(), t.group())
-              for t in re.finditer(r"\S+", m.group())]
-    pieces, current = [], []
-    for i, (a, b, tok) in enumerate(tokens):
-        known = any(a < e and s < b for s, e in spans)
-        skip = tok in _SKIP_WORDS or tok.rstrip(".") in _SKIP_WORDS
-        if known or (skip and not current):
-            if current:
-                pieces.append(current)
-            current = []
-            continue
-        current.append((a, tok, i == 0 and at_start))
-    if current:
-        pieces.append(current)
-    out = []
-    for piece in pieces:
-        while piece and piece[-1][1].lower() in {"von", "van", "der", "den", "de", "del", "della",
-                                                 "di", "da", "du", "la", "le", "al", "el", "bin",
-                                                 "ibn"}:
-            piece = piece[:-1]
-        caps = [tok for _, tok, _ in piece if tok[0].isupper()]
-        if not caps or (len(caps) == 1 and piece[0][2]):
-            continue
-        out.append(" ".join(tok for _, tok, _ in piece))
-    return out
-
-
-def _title_case(text: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+__all__ = ["ACTOR_COLUMNS", "MENTION_COLUMNS", "UNKNOWN_COLUMNS", "actor_mentions", "load_actors",
+           "unknown_entities"]

@@ -15,34 +15,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from newslens.paths import data_file
+from newslens import lexicon, schema
+from newslens.lexicon import DataFileError
+from newslens.text import settlements as found_places
 
 REGION_COLUMNS = [
     "id", "name", "kind", "iso_code", "parent", "members", "names", "forms", "context_only",
 ]
 GENERIC_COLUMNS = ["id", "name", "phrases", "patterns", "claim_type", "claimant", "members"]
-MENTION_COLUMNS = [
-    "article_id", "sentence", "start", "end", "text", "region_id", "region", "kind", "iso_code",
-    "parent", "match", "field",
-]
+MENTION_COLUMNS = schema.table("region_mentions").names
 KINDS = {"country", "macro_region", "oblast", "city", "town", "site"}
 FORM_WORDS = ["regions", "region", "oblasts", "oblast", "areas", "area", "provinces", "province"]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class RegionDataError(ValueError):
-    """The regions file is malformed; the message names the file, the entry and the problem."""
-
-
 def _fail(path: Path, where: str, problem: str):
-    raise RegionDataError(f"{path}: {where}: {problem}")
+    raise DataFileError(path, problem, where)
 
 
 def _str_list(path, where, value, key) -> list[str]:
@@ -53,52 +46,50 @@ def _str_list(path, where, value, key) -> list[str]:
     return list(value)
 
 
-@lru_cache(maxsize=8)
-def _load(path_str: str, mtime: float) -> dict:
-    path = Path(path_str)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise RegionDataError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list):
-        _fail(path, "top level", "expected a mapping with a 'regions' list")
-    rows, seen = [], set()
-    for i, entry in enumerate(raw["regions"]):
-        where = f"regions[{i}]"
-        if not isinstance(entry, dict):
-            _fail(path, where, "each region must be a mapping")
-        rid = entry.get("id")
-        where = f"region {rid!r} (regions[{i}])"
-        if not isinstance(rid, str) or not _ID.match(rid):
-            _fail(path, where, "'id' must be a lowercase slug (a-z, 0-9, _)")
-        if rid in seen:
-            _fail(path, where, "duplicate id")
-        seen.add(rid)
-        unknown = set(entry) - {"id", "name", "kind", "iso", "parent", "members", "names",
-                                "names_always", "forms", "context_only"}
-        if unknown:
-            _fail(path, where, f"unknown keys {sorted(unknown)}")
-        if not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            _fail(path, where, "'name' is required")
-        if entry.get("kind") not in KINDS:
-            _fail(path, where, f"'kind' must be one of {sorted(KINDS)}")
-        iso = entry.get("iso")
-        if iso is not None and not re.fullmatch(r"UA(-\d\d)?", str(iso)):
-            _fail(path, where, f"'iso' {iso!r} is not a Ukrainian ISO 3166 code (UA or UA-NN)")
-        names = _str_list(path, where, entry.get("names"), "names")
-        always = _str_list(path, where, entry.get("names_always"), "names_always")
-        if entry["kind"] != "country" and entry["name"] not in names and not entry.get(
-            "context_only"
-        ) and "(" not in entry["name"]:
-            names.append(entry["name"])
-        rows.append({
-            "id": rid, "name": entry["name"], "kind": entry["kind"], "iso_code": iso,
-            "parent": entry.get("parent"),
-            "members": tuple(_str_list(path, where, entry.get("members"), "members")),
-            "names": tuple(names), "names_always": tuple(always),
-            "forms": bool(entry.get("forms", False)),
-            "context_only": bool(entry.get("context_only", False)),
-        })
+_REGION_KEYS = {"id", "name", "kind", "iso", "parent", "members", "names", "names_always",
+                "forms", "context_only"}
+
+
+def _region(entry, i: int, path: Path, seen: set) -> dict:
+    """One validated region entry (names include the display name unless context-only)."""
+    where = f"regions[{i}]"
+    if not isinstance(entry, dict):
+        _fail(path, where, "each region must be a mapping")
+    rid = entry.get("id")
+    where = f"region {rid!r} (regions[{i}])"
+    if not isinstance(rid, str) or not _ID.match(rid):
+        _fail(path, where, "'id' must be a lowercase slug (a-z, 0-9, _)")
+    if rid in seen:
+        _fail(path, where, "duplicate id")
+    seen.add(rid)
+    unknown = set(entry) - _REGION_KEYS
+    if unknown:
+        _fail(path, where, f"unknown keys {sorted(unknown)}")
+    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        _fail(path, where, "'name' is required")
+    if entry.get("kind") not in KINDS:
+        _fail(path, where, f"'kind' must be one of {sorted(KINDS)}")
+    iso = entry.get("iso")
+    if iso is not None and not re.fullmatch(r"UA(-\d\d)?", str(iso)):
+        _fail(path, where, f"'iso' {iso!r} is not a Ukrainian ISO 3166 code (UA or UA-NN)")
+    names = _str_list(path, where, entry.get("names"), "names")
+    if entry["kind"] != "country" and entry["name"] not in names and not entry.get(
+        "context_only"
+    ) and "(" not in entry["name"]:
+        names.append(entry["name"])
+    return {
+        "id": rid, "name": entry["name"], "kind": entry["kind"], "iso_code": iso,
+        "parent": entry.get("parent"),
+        "members": tuple(_str_list(path, where, entry.get("members"), "members")),
+        "names": tuple(names),
+        "names_always": tuple(_str_list(path, where, entry.get("names_always"), "names_always")),
+        "forms": bool(entry.get("forms", False)),
+        "context_only": bool(entry.get("context_only", False)),
+    }
+
+
+def _check_hierarchy(rows: list[dict], path: Path) -> None:
+    """Parents and members must be region ids, and every parent chain must end (no cycle)."""
     ids = {r["id"] for r in rows}
     for r in rows:
         where = f"region {r['id']!r}"
@@ -107,62 +98,74 @@ def _load(path_str: str, mtime: float) -> dict:
         for m in r["members"]:
             if m not in ids:
                 _fail(path, where, f"member {m!r} is not a region id")
-    # The parent chain must end (no cycles).
     parents = {r["id"]: r["parent"] for r in rows}
-    for rid in ids:
+    for rid in sorted(ids):
         chain, cur = [rid], parents[rid]
         while cur is not None:
             if cur in chain:
                 _fail(path, f"region {rid!r}", f"parent cycle {' -> '.join(chain + [cur])}")
             chain.append(cur)
             cur = parents[cur]
-    generic = []
-    for i, entry in enumerate(raw.get("generic") or []):
-        where = f"generic[{i}]"
-        if not isinstance(entry, dict) or not str(entry.get("id", "")).startswith("generic:"):
-            _fail(path, where, "each generic entry needs an 'id' starting with 'generic:'")
-        where = f"generic {entry['id']!r}"
-        phrases = _str_list(path, where, entry.get("phrases"), "phrases")
-        patterns = _str_list(path, where, entry.get("patterns"), "patterns")
-        if not phrases and not patterns:
-            _fail(path, where, "needs 'phrases' or 'patterns'")
-        for pat in patterns:
-            try:
-                re.compile(pat)
-            except re.error as exc:
-                _fail(path, where, f"bad pattern {pat!r}: {exc}")
-        members = _str_list(path, where, entry.get("members"), "members")
-        for m in members:
-            if m not in ids:
-                _fail(path, where, f"member {m!r} is not a region id")
-        if entry["id"] in ids or entry["id"] in {g["id"] for g in generic}:
-            _fail(path, where, "duplicate id")
-        generic.append({
-            "id": entry["id"], "name": entry.get("name") or entry["id"], "phrases": tuple(phrases),
-            "patterns": tuple(patterns), "claim_type": entry.get("claim_type"),
-            "claimant": entry.get("claimant"), "members": tuple(members),
-        })
+
+
+def _generic(entry, i: int, path: Path, ids: set) -> dict:
+    """One validated generic reference ("occupied territories") with its own claim."""
+    where = f"generic[{i}]"
+    if not isinstance(entry, dict) or not str(entry.get("id", "")).startswith("generic:"):
+        _fail(path, where, "each generic entry needs an 'id' starting with 'generic:'")
+    where = f"generic {entry['id']!r}"
+    phrases = _str_list(path, where, entry.get("phrases"), "phrases")
+    patterns = _str_list(path, where, entry.get("patterns"), "patterns")
+    if not phrases and not patterns:
+        _fail(path, where, "needs 'phrases' or 'patterns'")
+    for pat in patterns:
+        try:
+            re.compile(pat)
+        except re.error as exc:
+            _fail(path, where, f"bad pattern {pat!r}: {exc}")
+    members = _str_list(path, where, entry.get("members"), "members")
+    for m in members:
+        if m not in ids:
+            _fail(path, where, f"member {m!r} is not a region id")
+    if entry["id"] in ids:
+        _fail(path, where, "duplicate id")
+    ids.add(entry["id"])
+    return {"id": entry["id"], "name": entry.get("name") or entry["id"],
+            "phrases": tuple(phrases), "patterns": tuple(patterns),
+            "claim_type": entry.get("claim_type"), "claimant": entry.get("claimant"),
+            "members": tuple(members)}
+
+
+def _parse(raw, path: Path) -> dict:
+    """The validated regions file: regions, generic references, prepositions, ignored phrases."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list):
+        _fail(path, "top level", "expected a mapping with a 'regions' list")
+    seen: set[str] = set()
+    rows = [_region(entry, i, path, seen) for i, entry in enumerate(raw["regions"])]
+    _check_hierarchy(rows, path)
+    ids = set(seen)
+    generic = [_generic(entry, i, path, ids) for i, entry in enumerate(raw.get("generic") or [])]
     preps = _str_list(path, "territorial_prepositions", raw.get("territorial_prepositions"),
                       "territorial_prepositions")
     ignore = _str_list(path, "ignore", raw.get("ignore"), "ignore")
-    return {"regions": rows, "generic": generic, "prepositions": preps, "ignore": ignore}
+    return {"regions": rows, "generic": generic, "prepositions": preps, "ignore": ignore,
+            "settlements": found_places.parse_rules(raw.get("settlements"), path)}
 
 
 def _raw(path=None) -> dict:
-    path = Path(path) if path is not None else data_file("regions.yml")
-    if not path.exists():
-        raise FileNotFoundError(f"newslens regions file not found: {path}")
-    return _load(str(path), path.stat().st_mtime)
+    return lexicon.load(lexicon.resolve(path, "regions.yml"), _parse)
 
 
 def load_regions(path=None) -> pd.DataFrame:
-    """The regions gazetteer: id, name, kind, iso_code, parent, members, names, forms, context_only."""
+    """The regions gazetteer: id, name, kind, iso_code, parent, members, names, forms,
+    context_only."""
     rows = _raw(path)["regions"]
     return pd.DataFrame(rows, columns=REGION_COLUMNS).sort_values("id").reset_index(drop=True)
 
 
 def load_generic(path=None) -> pd.DataFrame:
-    """Generic territorial references: id, name, phrases, patterns, claim_type, claimant, members."""
+    """Generic territorial references: id, name, phrases, patterns, claim_type, claimant,
+    members."""
     return pd.DataFrame(_raw(path)["generic"], columns=GENERIC_COLUMNS)
 
 
@@ -177,6 +180,14 @@ def region_info(path=None) -> dict[str, dict]:
     return info
 
 
+def generic_defaults(path=None) -> dict[str, tuple[str | None, str | None]]:
+    """Generic reference id -> (claim_type, claimant) it states by itself (None when unset)."""
+    def clean(value):
+        return value if isinstance(value, str) and value else None
+
+    return {g["id"]: (clean(g["claim_type"]), clean(g["claimant"])) for g in _raw(path)["generic"]}
+
+
 def ancestors(region_id: str, path=None) -> list[str]:
     """The parent chain of a region, nearest first (Pokrovsk -> donetsk, donbas, ukraine)."""
     info = region_info(path)
@@ -187,35 +198,9 @@ def ancestors(region_id: str, path=None) -> list[str]:
     return out
 
 
-def _char(ch: str) -> str:
-    if ch in "'’":
-        return "['’]"
-    if ch == " ":
-        return r"\s"
-    if ch in "-‐–":
-        return "[-‐–]"
-    return re.escape(ch)
-
-
 def trie_regex(words) -> str:
-    """A regex matching any of `words`, longest first, built as a character trie (fast to scan)."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node) -> str:
-        alts = [_char(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
-
-    return emit(trie)
+    """A regex matching any of `words` (place-name spellings), longest first, built as a trie."""
+    return lexicon.trie_regex(words, atoms=lexicon.place_atoms, order=str)
 
 
 def _key(text: str) -> str:
@@ -230,11 +215,11 @@ class Matcher:
     generic: dict  # casefolded phrase -> generic id
     pattern_ids: dict  # group name -> generic id
     context: re.Pattern  # territorial preposition right before a context-only name
+    settlements: found_places.Rules  # settlements the gazetteer does not list
 
 
-@lru_cache(maxsize=8)
-def _matcher(path_str: str | None, mtime: float) -> Matcher:
-    raw = _raw(path_str)
+def _build_matcher(doc, path: Path) -> Matcher:
+    raw = _parse(doc, path)
     names: dict[str, tuple[str | None, str]] = {}
     for phrase in raw["ignore"]:
         names[_key(phrase)] = (None, "ignore")
@@ -259,18 +244,19 @@ def _matcher(path_str: str | None, mtime: float) -> Matcher:
     form_re = "|".join(FORM_WORDS)
     alts = [
         rf"(?P<name>{trie_regex(names)})(?:\s(?P<form>(?i:{form_re})))?",
+        _ADJECTIVE,
         rf"(?P<generic>(?i:{trie_regex(sorted({p.casefold() for p in generic}))}))",
         *parts,
     ]
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w])")
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
     preps = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in raw["prepositions"])
     context = re.compile(rf"\b(?i:{preps})\s+(?:the\s+)?(?:capital\s+)?$")
-    return Matcher(pattern, names, forms, generic, pattern_ids, context)
+    return Matcher(pattern, names, forms, generic, pattern_ids, context, raw["settlements"])
 
 
 def matcher(path=None) -> Matcher:
-    path = Path(path) if path is not None else data_file("regions.yml")
-    return _matcher(str(path), path.stat().st_mtime)
+    """The compiled region matcher (once per content of the regions file)."""
+    return lexicon.load(lexicon.resolve(path, "regions.yml"), _build_matcher)
 
 
 def find_regions(text: str, path=None) -> list[dict]:
@@ -284,8 +270,28 @@ def find_regions(text: str, path=None) -> list[dict]:
     return out
 
 
+# Russian-style axis names: "the Orekhovsky direction", "Pokrovsky axis" (stem + -sky).
+_ADJECTIVE = (r"(?P<adj>[A-Z][a-z]{3,}?)(?:skyi|skiy|sky|skaya|skoye|ske)(?=\s+(?i:direction|"
+              r"axis|sector|front|salient|bulge|bridgehead)\b)")
+_STEM_ENDINGS = ("sk", "", "ka", "ye", "e", "a")
+
+
+def _adjective_region(m: Matcher, stem: str) -> str | None:
+    """The listed region an axis adjective's stem names ("Orekhov", "Pokrov" + "sk")."""
+    for ending in _STEM_ENDINGS:
+        region_id, how = m.names.get(stem + ending, (None, "ignore"))
+        if region_id is not None and how != "ignore":
+            return region_id
+    return None
+
+
 def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
     start, end = hit.span()
+    if hit.group("adj") is not None:
+        region_id = _adjective_region(m, hit.group("adj"))
+        return None if region_id is None else {
+            "start": start, "end": end, "text": text[start:end], "region_id": region_id,
+            "match": "name"}
     if hit.group("name") is not None:
         region_id, how = m.names.get(_key(hit.group("name")), (None, "ignore"))
         if region_id is None:
@@ -309,37 +315,115 @@ def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
             "match": how}
 
 
-def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
-    """Region mentions in sentences (contract columns), one pattern pass over all texts.
+_PARENT_GAP = re.compile(r"^,?\s+(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
-    Offsets are in the sentence's field coordinates, like actor mentions:
-    the span inside the sentence text is [start - sentence.start, end - sentence.start).
-    """
-    if sentences is None or len(sentences) == 0:
-        return pd.DataFrame(columns=MENTION_COLUMNS)
-    m = matcher(path)
+
+def _joined(sentences: pd.DataFrame):
+    """Sentence texts joined by newlines, with each sentence's offset in the joined text."""
     texts = sentences["text"].astype(str).tolist()
     lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
     offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    joined = "\n".join(texts)
-    rows = []
+    return texts, offsets, "\n".join(texts)
+
+
+def _known_hits(m: Matcher, texts, offsets, joined) -> list[tuple[int, dict]]:
+    """(sentence index, resolved hit in joined coordinates) of every gazetteer match."""
     hits = list(m.pattern.finditer(joined))
     if not hits:
-        return pd.DataFrame(columns=MENTION_COLUMNS)
+        return []
     idx = np.searchsorted(offsets, [h.start() for h in hits], side="right") - 1
-    info = region_info(path)
-    art = sentences["article_id"].to_numpy()
-    sno = sentences["sentence"].to_numpy()
-    sstart = sentences["start"].to_numpy()
-    field = sentences["field"].to_numpy() if "field" in sentences else np.full(len(texts), "text")
+    out = []
     for hit, i in zip(hits, idx):
         base = offsets[i]
         if hit.end() > base + len(texts[i]):
             continue  # crosses into the next sentence
         found = _resolve(m, hit, joined, lo=base)
-        if found is None:
+        if found is not None:
+            out.append((int(i), found))
+    return out
+
+
+def _settlement_hits(m: Matcher, info: dict, texts, offsets, joined, known, articles):
+    """(sentence index, hit) of settlements the gazetteer lacks: found by context, then every
+    other mention of the same name in that article. Drops the gazetteer hits a modified name
+    covers ("Chervony Lyman" is not Lyman)."""
+    spans = [(h["start"], h["end"]) for _, h in known]
+    found = found_places.find_settlements(joined, m.settlements, spans)
+    if not found:
+        return known, []
+    by_article: dict = {}
+    starts = np.searchsorted(offsets, [s.start for s in found], side="right") - 1
+    for s, i in zip(found, starts):
+        parent = _parent_after(info, known, s.end, joined)
+        by_article.setdefault(articles[i], {}).setdefault(s.name, parent)
+    out = [(int(i), _place_hit(s.start, s.end, s.name, by_article[articles[i]][s.name]))
+           for s, i in zip(found, starts)]
+    out += _repeat_mentions(by_article, texts, offsets, articles, spans + [
+        (s.start, s.end) for s in found])
+    covered = [(h["start"], h["end"]) for _, h in out]
+    known = [(i, h) for i, h in known
+             if not any(a <= h["start"] and h["end"] <= b for a, b in covered)]
+    return known, out
+
+
+def _place_hit(start: int, end: int, name: str, parent: str | None) -> dict:
+    return {"start": start, "end": end, "text": name, "region_id": found_places.settlement_id(name),
+            "match": "discovered", "parent": parent, "name": name}
+
+
+def _parent_after(info: dict, known, end: int, joined: str) -> str | None:
+    """The oblast named right after a found settlement ("X in the Sumy region"), if any."""
+    for _, h in known:
+        if end <= h["start"] <= end + 50 and info[h["region_id"]]["kind"] == "oblast" \
+                and _PARENT_GAP.match(joined[end:h["start"]]):
+            return h["region_id"]
+    return None
+
+
+def _repeat_mentions(by_article: dict, texts, offsets, articles, taken) -> list:
+    """Other mentions of the found names in the same article (whole words, same spelling)."""
+    out = []
+    for i, text in enumerate(texts):
+        names = by_article.get(articles[i])
+        if not names or not any(n in text for n in names):
             continue
-        reg = info[found["region_id"]]
+        base = int(offsets[i])
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
+            re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+        for hit in pattern.finditer(text):
+            a, b = base + hit.start(), base + hit.end()
+            if not any(x < b and a < y for x, y in taken):
+                out.append((i, _place_hit(a, b, hit.group(0), names[hit.group(0)])))
+    return out
+
+
+def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
+    """Region mentions in sentences (contract columns), one pattern pass over all texts, plus
+    settlements the gazetteer lacks (newslens.text.settlements, `match` = "discovered",
+    `region_id` = "place:<name>", kind "settlement").
+
+    Offsets are in the sentence's field coordinates, like actor mentions:
+    the span inside the sentence text is [start - sentence.start, end - sentence.start).
+    """
+    if sentences is None or len(sentences) == 0:
+        return schema.empty("region_mentions")
+    m = matcher(path)
+    info = region_info(path)
+    texts, offsets, joined = _joined(sentences)
+    art = sentences["article_id"].to_numpy()
+    known = _known_hits(m, texts, offsets, joined)
+    known, places = _settlement_hits(m, info, texts, offsets, joined, known, art)
+    if not known and not places:
+        return schema.empty("region_mentions")
+    sno = sentences["sentence"].to_numpy()
+    sstart = sentences["start"].to_numpy()
+    field = sentences["field"].to_numpy() if "field" in sentences else np.full(len(texts), "text")
+    rows = []
+    for i, found in known + places:
+        base = offsets[i]
+        reg = info.get(found["region_id"]) or {
+            "name": found["name"], "kind": "settlement", "iso_code": None,
+            "parent": found["parent"]}
         rows.append({
             "article_id": art[i], "sentence": int(sno[i]),
             "start": int(sstart[i] + found["start"] - base),
@@ -349,4 +433,5 @@ def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
             "match": found["match"], "field": field[i],
         })
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    return out.sort_values(["article_id", "sentence", "start"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["article_id", "sentence", "start"],
+                           kind="stable").reset_index(drop=True)
