@@ -187,8 +187,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("label", "str", "negative, neutral or positive (learned: the most probable class)"),
         *_span("window_", "the scored window (learned: the whole sentence)"),
         ("drivers", "str",
-         "what drove the score (`word +0.50; ...`; learned: `side:word` or `role:...` with its "
-         "push, positive minus negative logit)"),
+         ("what drove the score (`word +0.50; ...`; learned: `side:word` or `role:...` with its "
+          "push, positive minus negative logit)")),
         ("scorer", "str", "scorer that produced the numbers"),
     ], ("article_id", "sentence", "start", "end", "actor_id")),
     _t("claims", "region × claim", [
