@@ -37,13 +37,14 @@ def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     tables = {"sentences": sents, "mentions": mentions}
     # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
     tables["statements"] = statements(sents, mentions)
-    tables["stances"] = stances(tables["statements"], sents)
+    tables["stances"] = stances(tables["statements"], sents, mentions=mentions)
     tables["sentence_sentiment"] = sentence_sentiment(sents)
     tables["mention_sentiment"] = mention_sentiment(sents, mentions, tables.get("statements"))
     tables["region_mentions"] = region_mentions(sents)
     tables["claims"] = territorial_claims(sents, mentions, tables["statements"], articles,
                                           regions=tables["region_mentions"])
-    tables["quantities"] = quantities(sents, tables["claims"])
+    tables["quantities"] = quantities(sents, tables["claims"], mentions,
+                                      tables["region_mentions"])
     return {name: sort_table(name, schema.conform(name, table)) for name, table in tables.items()}
 
 
