@@ -128,12 +128,14 @@ def test_stance_summaries_count_stories_by_default():
     articles = frame([("orig", WIRE, "2026-01-02", "wire.example"),
                       ("copy", copy_of(WIRE), "2026-01-03", "republisher.example")])
     articles = articles.join(sy.stories(articles))
-    row = {"statement": 0, "sentence": 2, "speaker": "zelensky", "issue": "ceasefire",
-           "issue_label": "Ceasefire", "issue_source": "statement", "term": "truce",
-           "stance": "supports", "rule": "r", "confidence": 0.9, "weight": 0.9, "cue": "said",
-           "cue_class": "neutral", "content": "we want a truce"}
-    stances = schema.conform("stances", pd.DataFrame([{"article_id": "orig", **row},
-                                                     {"article_id": "copy", **row}]))
+    defaults = {"str": "", "int64": 0, "float64": 0.0, "bool": False}
+    row = {c.name: defaults.get(c.dtype) for c in schema.table("stances").columns}
+    row.update({"statement": 0, "sentence": 2, "speaker": "zelensky", "issue": "ceasefire",
+                "issue_label": "Ceasefire", "issue_source": "statement", "term": "truce",
+                "stance": "supports", "rule": "r", "confidence": 0.9, "weight": 0.9,
+                "cue": "said", "cue_class": "neutral", "content": "we want a truce"})
+    stances = schema.conform("stances", pd.DataFrame([{**row, "article_id": "orig"},
+                                                     {**row, "article_id": "copy"}]))
     assert stance_matrix(stances, articles)["n_articles"].tolist() == [1]
     assert stance_matrix(stances, articles, count="article")["n_articles"].tolist() == [2]
     assert by_source(stances, articles)["source"].tolist() == ["wire.example"]
