@@ -161,7 +161,8 @@ def build_reports(
     corpus_path = Path(corpus).resolve() if corpus and Path(corpus).exists() else None
     corpus_path = corpus_path or resolve_corpus(corpus).resolve()
     articles = newslens.load_corpus(corpus_path)  # fails early, naming the path, on a bad corpus
-    tables = {"articles": articles, "load_report": newslens.load_report(articles)}
+    tables = {"articles": articles, "load_report": newslens.load_report(articles),
+              "syndication": newslens.syndication_table(articles)}
     tables.update(newslens.analyze(articles, progress=False))  # warms the cache for the kernels
     out = Path(out)
     csvs = write_tables(tables, out / "tables")

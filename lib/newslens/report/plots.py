@@ -206,9 +206,11 @@ def _column_ticks(ax, labels: list[str], max_labels: int = 40) -> None:
                   fontsize=8)
 
 
-def plot_claim_matrix(claims: pd.DataFrame, top: int = 20, ax=None):
-    """Heatmap of claim counts for the `top` most claimed regions × claim type."""
-    table = claim_matrix(claims, top=top)
+def plot_claim_matrix(claims: pd.DataFrame, top: int = 20, ax=None,
+                      articles: pd.DataFrame | None = None):
+    """Heatmap of claim counts for the `top` most claimed regions × claim type (a syndicated
+    story counted once when `articles` carry story ids)."""
+    table = claim_matrix(claims, top=top, articles=articles)
     total = claims["region"].nunique() if len(claims) else 0
     table.columns = [c.replace("_", " ") for c in table.columns]
     title = "Territorial claims: region × claim type"

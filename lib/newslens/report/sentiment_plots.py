@@ -133,7 +133,8 @@ def plot_sentiment_scorers(comparison: pd.DataFrame, top: int = 25, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.34 * max(len(data), 3) + 1.4))
     y = np.arange(len(data))
-    for s, marker in zip(scorers, "os^Dv"):
+    markers = "os^Dv<>"  # one per scorer (textblob, vader, blend, learned, ...)
+    for s, marker in zip(scorers, markers * (len(scorers) // len(markers) + 1)):
         ax.scatter(data[f"mean_{s}"], y, marker=marker, label=plot_label(s), zorder=3)
     ax.set_yticks(y, [plot_label(a, 30) for a in data["actor"]])
     ax.axvline(0, color="#555555", linewidth=0.8)

@@ -287,8 +287,13 @@ def claim_types_in(claims: pd.DataFrame) -> list[str]:
     return [t for t in CLAIM_TYPES if t in present] + sorted(present - set(CLAIM_TYPES))
 
 
-def claim_matrix(claims: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
-    """Claims per region (rows: the `top` regions by claims, then by name) × claim type."""
+def claim_matrix(claims: pd.DataFrame, top: int | None = None,
+                 articles: pd.DataFrame | None = None, count: str = "story") -> pd.DataFrame:
+    """Claims per region (rows: the `top` regions by claims, then by name) × claim type.
+    With `articles` and `count="story"`, a syndicated story counts once (`story_rows`)."""
+    from newslens.io.syndication import story_rows
+
+    claims = story_rows(claims, articles, count)
     if claims is None or len(claims) == 0:
         return pd.DataFrame(columns=[], dtype="int64")
     table = pd.crosstab(claims["region"], claims["claim_type"])
