@@ -142,3 +142,22 @@ def test_headlines_for_every_report(corpus):
     assert lines["04-territorial-claims"][0] == "4 claims on 4 regions"
     assert lines["05-compare-outlets"][1].startswith("1 speaker × issue cell where outlets")
     assert all(2 <= len(v) <= 3 for v in lines.values())
+
+
+def _tone(means):
+    """actor_sentiment rows (about and all) for actors A, B, ... with these means."""
+    n = len(means)
+    about = pd.DataFrame({"actor_id": list("abc")[:n], "actor": list("ABC")[:n],
+                          "voice": "about", "mentions": 5, "mean_polarity": means,
+                          "ci_low": float("nan"), "ci_high": float("nan"), "scorer": "s"})
+    return pd.concat([about, about.assign(voice="all")])
+
+
+@pytest.mark.parametrize("means, words", [
+    ([-0.3, 0.2], ["the most negative is A (mean -0.30", "the most positive B (mean +0.20"]),
+    ([-0.3, -0.1], ["the most negative is A", "the least negative B (mean -0.10"]),
+    ([0.1, 0.3], ["the least positive is A (mean +0.10", "the most positive B"]),
+])
+def test_sentiment_extremes_are_named_by_their_sign(means, words):
+    text = " ".join(prose.sentiment_summary(_tone(means), 3))
+    assert all(w in text for w in words), text

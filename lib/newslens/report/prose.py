@@ -173,8 +173,11 @@ def sentiment_summary(actors: pd.DataFrame, min_mentions: int) -> list[str]:
         elif len(data) == 1:
             out.append(f"In {who}, only {_tone_phrase(data.iloc[0])} has enough mentions.")
         else:
-            out.append(f"In {who}, the most negative is {_tone_phrase(data.iloc[0])} and the "
-                       f"most positive {_tone_phrase(data.iloc[-1])}.")
+            low, high = data.iloc[0], data.iloc[-1]
+            first = "least positive" if low["mean_polarity"] > 0 else "most negative"
+            last = "least negative" if high["mean_polarity"] < 0 else "most positive"
+            out.append(f"In {who}, the {first} is {_tone_phrase(low)} and the {last} "
+                       f"{_tone_phrase(high)}.")
     low = every[every["mentions"] < min_mentions]
     if len(low):
         out.append(f"{plural(len(low), 'actor')} {'has' if len(low) == 1 else 'have'} fewer "
