@@ -112,8 +112,9 @@ def test_plural():
 
 
 def test_natural_sort_orders_numbers_as_numbers():
-    ids = ["batch-10", "batch-2", "batch-1", "a", "batch-100"]
-    assert sorted(ids, key=natural_key) == ["a", "batch-1", "batch-2", "batch-10", "batch-100"]
+    ids = ["batch-10", "batch-2", "batch-1", "a", "batch-100", "02-x", "10-x"]
+    assert sorted(ids, key=natural_key) == ["02-x", "10-x", "a", "batch-1", "batch-2", "batch-10",
+                                            "batch-100"]
     df = pd.DataFrame({"article_id": ["x-10", "x-9", "x-9"], "sentence": [1, 12, 3]})
     out = natural_sort(df, ["article_id", "sentence"])
     assert list(zip(out["article_id"], out["sentence"])) == [("x-9", 3), ("x-9", 12), ("x-10", 1)]

@@ -90,11 +90,12 @@ _DIGITS = re.compile(r"(\d+)")
 
 
 def natural_key(value) -> tuple:
-    """Sort key that orders digit runs by number: a-2 < a-10, -1 < -2 < -10."""
+    """Sort key that orders digit runs by number (a-2 < a-10, -1 < -2 < -10), numbers before
+    letters (01-x < batch-1)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ((2, ""),)
     parts = _DIGITS.split(str(value))
-    return tuple((1, int(p), "") if p.isdigit() else (0, 0, p.casefold()) for p in parts if p)
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p.casefold()) for p in parts if p)
 
 
 def natural_sort(df: pd.DataFrame, columns: str | Sequence[str]) -> pd.DataFrame:
