@@ -1,11 +1,11 @@
-"""Benchmark `newslens.engine.pipeline.analyze` end to end against a naive baseline and a floor.
+"""Benchmark `newslens.analyze` end to end against a naive baseline and a floor.
 
     python bench/run.py                # 1,000 and 10,000 articles
     python bench/run.py --large        # also 50,000
     python bench/run.py --sizes 2000   # other sizes
 
 Each size runs in a fresh process (so peak RSS is per size): generated articles
-(bench/corpus.py, seeded) -> engine.run (no cache, stages timed) + summarize. The cache is
+(bench/corpus.py, seeded) -> engine.analyze_corpus (no cache, stages timed). The cache is
 timed at the largest size up to 10,000: cold run writing the cache, warm rerun, rerun with one
 article added.
 
@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 
 import corpus
 
-LIKE_FOR_LIKE = ("sentences", "actor_mentions", "sentence_sentiment", "mention_sentiment")
+LIKE_FOR_LIKE = ("sentences", "mentions", "sentence_sentiment", "mention_sentiment")
 TARGETS = {"wall_10k": 30.0, "naive_ratio": 10.0, "floor_ratio": 1.5, "rss_mb": 1536.0,
            "growth_50k": 5.5}
 
@@ -47,19 +47,16 @@ def _rss_mb() -> tuple[float, float]:
 def one(n: int, workers: int | None) -> dict:
     """Time analyze on n generated articles (run in its own process)."""
     from newslens.engine import runner as engine
-    from newslens.engine import pipeline
 
     articles = corpus.generate(n)
     t0 = time.perf_counter()
-    tables = engine.run(articles, workers=workers, cache=False, profile=True)
-    stages = {k: v[0] for k, v in engine.last_run["stages"].items()}
-    with engine.stage_timing() as summary_times:
-        tables.update(pipeline.summarize(tables, articles))
+    result = engine.analyze_corpus(articles, workers=workers, cache=False, profile=True)
     wall = time.perf_counter() - t0
-    stages.update({f"summarize: {k}": v[0] for k, v in summary_times.items()})
-    out = {"n": n, "workers": engine.last_run["workers"], "wall": wall,
+    tables, stats = result.tables, result.stats
+    out = {"n": n, "workers": stats.workers, "wall": wall,
            "sentences": len(tables["sentences"]), "mentions": len(tables["mentions"]),
-           "stages": stages, "rows": {k: len(v) for k, v in tables.items()}}
+           "stages": {k: v[0] for k, v in stats.stages.items()},
+           "rows": {k: len(v) for k, v in tables.items()}}
     out["rss_parent"], out["rss_worker"] = _rss_mb()
     return out
 
@@ -67,15 +64,14 @@ def one(n: int, workers: int | None) -> dict:
 def cache_runs(n: int, workers: int | None) -> dict:
     """analyze with a fresh cache: cold run, warm rerun, rerun with one article added."""
     from newslens.engine import runner as engine
-    from newslens.engine import pipeline
 
     runs = {}
     with tempfile.TemporaryDirectory() as folder:
         for label, frame in (("cold", corpus.generate(n)), ("warm", corpus.generate(n)),
                              ("plus_one", corpus.generate(n + 1))):
             t = time.perf_counter()
-            pipeline.analyze(frame, workers=workers, cache=folder, progress=False)
-            runs[label] = (time.perf_counter() - t, engine.last_run["computed"])
+            result = engine.analyze_corpus(frame, workers=workers, cache=folder, progress=False)
+            runs[label] = (time.perf_counter() - t, result.stats.computed)
     return {"n": n, "cache": runs}
 
 

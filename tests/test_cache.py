@@ -7,9 +7,8 @@ import shutil
 import pandas as pd
 import pytest
 from conftest import load_bench_corpus
-from newslens.engine import cache
+from newslens.engine import cache, pipeline
 from newslens.engine import runner as engine
-from newslens.engine import pipeline
 from newslens.paths import PROJECT_DIR
 
 bench_corpus = load_bench_corpus()
@@ -35,7 +34,8 @@ def calls(monkeypatch) -> list[int]:
         seen.append(len(frame))
         return original(frame)
 
-    monkeypatch.setattr(pipeline, "sentences", counting)
+    monkeypatch.setattr(pipeline, "PER_ARTICLE",
+                        pipeline.PER_ARTICLE.replace("sentences", func=counting))
     return seen
 
 
@@ -46,22 +46,24 @@ def assert_same(left: dict, right: dict) -> None:
 
 
 def run(articles, folder, **kw):
-    return engine.run(articles, cache=folder, workers=1, **kw)
+    result = engine.run(articles, cache=folder, workers=1, **kw)
+    run.stats = result.stats
+    return result.tables
 
 
 def test_rerun_recomputes_nothing(tmp_path, articles, reference, calls):
     assert_same(reference, run(articles, tmp_path, chunk_size=3))
-    assert sum(calls) == len(articles) and engine.last_run["computed"] == len(articles)
+    assert sum(calls) == len(articles) and run.stats.computed == len(articles)
     calls.clear()
     assert_same(reference, run(articles, tmp_path))
-    assert calls == [] and engine.last_run["cached"] == len(articles)
+    assert calls == [] and run.stats.cached == len(articles)
 
 
 def test_adding_one_article_recomputes_one(tmp_path, articles, calls):
     run(articles.iloc[:-1], tmp_path)
     calls.clear()
     out = run(articles, tmp_path)
-    assert calls == [1] and engine.last_run["computed"] == 1
+    assert calls == [1] and run.stats.computed == 1
     assert_same(pipeline.analyze_articles(articles), out)
 
 
@@ -71,7 +73,7 @@ def test_subset_and_reordered_corpus_served_from_cache(tmp_path, articles, calls
     subset = articles.iloc[[7, 2, 4]].reset_index(drop=True)
     assert_same(pipeline.analyze_articles(subset), run(subset, tmp_path))
     assert calls == [3]  # the reference above
-    assert engine.last_run["cached"] == 3
+    assert run.stats.cached == 3
 
 
 def test_edited_or_renamed_article_recomputes(tmp_path, articles, calls):
@@ -141,23 +143,50 @@ def test_keys_hash_the_exact_row(articles):
 
 def test_pool_workers_write_the_cache(tmp_path, monkeypatch, articles, reference):
     monkeypatch.setattr(engine, "MIN_POOL_ARTICLES", 0)
-    assert_same(reference, engine.run(articles, cache=tmp_path, workers=2, chunk_size=3))
-    assert engine.last_run["computed"] == len(articles)
-    assert_same(reference, engine.run(articles, cache=tmp_path, workers=2, chunk_size=3))
-    assert engine.last_run["computed"] == 0
+    first = engine.run(articles, cache=tmp_path, workers=2, chunk_size=3)
+    assert_same(reference, first.tables)
+    assert first.stats.computed == len(articles) and first.stats.chunks == 3
+    second = engine.run(articles, cache=tmp_path, workers=2, chunk_size=3)
+    assert_same(reference, second.tables)
+    assert second.stats.computed == 0
+
+
+def analyze(articles, **kw):
+    result = engine.analyze_corpus(articles, workers=1, **kw)
+    analyze.stats = result.stats
+    return result.tables
 
 
 def test_analyze_caches_the_summaries_too(tmp_path, articles, calls):
-    first = pipeline.analyze(articles, cache=tmp_path, workers=1)
-    assert engine.last_run["summary_cached"] is False
+    first = analyze(articles, cache=tmp_path)
+    assert analyze.stats.summary_cached is False
     calls.clear()
-    second = pipeline.analyze(articles, cache=tmp_path, workers=1)
-    assert calls == [] and engine.last_run["summary_cached"] is True
+    second = analyze(articles, cache=tmp_path)
+    assert calls == [] and analyze.stats.summary_cached is True
     assert_same(first, second)
     for path in tmp_path.glob("*/summary-*.nlc"):
         path.write_bytes(path.read_bytes()[:-10])
-    assert_same(first, pipeline.analyze(articles, cache=tmp_path, workers=1))
-    assert engine.last_run["summary_cached"] is False
-    third = pipeline.analyze(articles.iloc[:-1], cache=tmp_path, workers=1)
-    assert engine.last_run["summary_cached"] is False  # another corpus, other summaries
-    assert_same(pipeline.analyze(articles.iloc[:-1], cache=False), third)
+    assert_same(first, analyze(articles, cache=tmp_path))
+    assert analyze.stats.summary_cached is False
+    third = analyze(articles.iloc[:-1], cache=tmp_path)
+    assert analyze.stats.summary_cached is False  # another corpus, other summaries
+    assert_same(analyze(articles.iloc[:-1], cache=False), third)
+
+
+def test_summaries_are_keyed_by_the_corpus_given(tmp_path, articles):
+    """No hidden state between calls: the summary cache key is passed, not remembered."""
+    whole = engine.run(articles, cache=tmp_path, workers=1)
+    part = engine.run(articles.iloc[:-1], cache=tmp_path, workers=1)
+    first = engine.summarize(whole.tables, articles, corpus_key=whole.stats.corpus_key,
+                             cache=tmp_path)
+    assert first.stats.summary_cached is False
+    again = engine.summarize(whole.tables, articles, corpus_key=whole.stats.corpus_key,
+                             cache=tmp_path)  # after another run: still this corpus' summaries
+    assert again.stats.summary_cached is True
+    assert_same(first.tables, again.tables)
+    other = engine.summarize(part.tables, articles.iloc[:-1], corpus_key=part.stats.corpus_key,
+                             cache=tmp_path)
+    assert other.stats.summary_cached is False
+    assert_same(pipeline.summarize(part.tables, articles.iloc[:-1]), other.tables)
+    uncached = engine.summarize(whole.tables, articles, cache=tmp_path)  # no key: no cache
+    assert uncached.stats.summary_cached is None

@@ -2,14 +2,14 @@
 
 __version__ = "0.1.0"
 
-from newslens.text.actors import actor_mentions, load_actors, unknown_entities
 from newslens.analysis.attribution import statements
-from newslens.io.corpus import CorpusError, load_corpus, load_report
-from newslens.engine.pipeline import analyze
-from newslens.text.sentences import sentences
 from newslens.analysis.sentiment import actor_sentiment, mention_sentiment, sentence_sentiment
 from newslens.analysis.stance import stance_matrix, stances
 from newslens.analysis.territory import region_rollup, territorial_claims
+from newslens.engine.runner import analyze
+from newslens.io.corpus import CorpusError, load_corpus, load_report
+from newslens.text.actors import actor_mentions, load_actors, unknown_entities
+from newslens.text.sentences import sentences
 
 __all__ = [
     "CorpusError",

@@ -10,13 +10,11 @@ import newslens
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from newslens.engine.pipeline import analyze
-
     articles = newslens.load_corpus(args.corpus)
     report = newslens.load_report(articles)
     tables = {"articles": articles, "load_report": report}
     cache = False if args.no_cache else (args.cache_dir or None)
-    tables.update(analyze(articles, workers=args.workers, cache=cache, engine=args.engine,
+    tables.update(newslens.analyze(articles, workers=args.workers, cache=cache, engine=args.engine,
                           scheduler=args.scheduler))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -319,15 +319,15 @@ def _overlaps(a, b, spans):
 
 def territorial_claims(
     sentences: pd.DataFrame,
-    mentions: pd.DataFrame | None = None,
-    statements: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None,
+    statements: pd.DataFrame | None,
     articles: pd.DataFrame | None = None,
     regions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Territorial claims in these sentences: one row per region x claim (CLAIM_COLUMNS).
 
     `mentions` are actor mentions (claimant/counterpart candidates), `statements` come from
-    newslens.analysis.attribution.statements (stated_by; computed from sentences and mentions when None),
+    newslens.analysis.attribution.statements (stated_by; none when None),
     `articles` give published and source.
     `regions` may pass precomputed region mentions.
     """
@@ -348,10 +348,6 @@ def territorial_claims(
             kinds.setdefault(m["actor_id"], (m.get("kind"), m.get("affiliation")))
             if (m["article_id"], m["sentence"]) in wanted:
                 acts_by_sentence.setdefault((m["article_id"], m["sentence"]), []).append(m)
-    if statements is None and mentions is not None:
-        from newslens.analysis.attribution import statements as find_statements
-
-        statements = find_statements(sentences, mentions)
     stmt_index = _statement_lookup(statements)
     meta = {}
     if articles is not None and len(articles):

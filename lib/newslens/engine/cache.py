@@ -3,7 +3,7 @@
 Layout: `<cache dir>/<fingerprint>/<pack>.nlc` + `<pack>.keys`.
 
 - The fingerprint hashes everything a result depends on besides the article: the library
-  version and source code, the versions of the NLP dependencies, the per-article function and
+  version and source code, the versions of the NLP dependencies, the stage registry and
   every file in the data folder (gazetteers, lexicons). Change any of them and nothing old is
   reused.
 - An article's key hashes its whole row (id, title, exact text, metadata), so an edited article
@@ -71,16 +71,19 @@ def data_fingerprint() -> str:
     return h.hexdigest()
 
 
-def fingerprint(func=None) -> str:
-    """sha256 of what results depend on besides the articles (see the module docstring)."""
+def fingerprint(stages=None) -> str:
+    """sha256 of what results depend on besides the articles (see the module docstring);
+    `stages` is the stage registry (`Registry.signature`) or a function."""
     h = hashlib.sha256(f"newslens {__version__}\n".encode())
     for dist in _DEPENDENCIES:
         try:
             h.update(f"{dist} {metadata.version(dist)}\n".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{dist} -\n".encode())
-    if func is not None:
-        h.update(f"{func.__module__}.{func.__qualname__}\n".encode())
+    if hasattr(stages, "signature"):
+        h.update(stages.signature().encode() + b"\n")
+    elif stages is not None:
+        h.update(f"{stages.__module__}.{stages.__qualname__}\n".encode())
     h.update(code_fingerprint().encode())
     h.update(data_fingerprint().encode())
     return h.hexdigest()
@@ -138,14 +141,14 @@ class ArticleCache:
         self.dir = self.root / fp[:32]
 
     @classmethod
-    def open(cls, cache, func=None) -> ArticleCache | None:
+    def open(cls, cache, stages=None) -> ArticleCache | None:
         """The cache for `cache` (None/True: default folder, a path, False: none)."""
         if cache is False:
             return None
         if isinstance(cache, ArticleCache):
             return cache
         root = default_dir() if cache is None or cache is True else Path(cache)
-        return cls(root, fingerprint(func))
+        return cls(root, fingerprint(stages))
 
     # -- reading ----------------------------------------------------------------------------
     def index(self) -> dict[str, str]:

@@ -1,18 +1,21 @@
-"""The analysis pipeline: per-article stages (pure, chunkable) and corpus-level summaries.
+"""The analysis pipeline, declared: per-article stages and corpus-level summaries.
 
-`analyze_articles` must depend only on the articles it is given, so that any split of a corpus
-into chunks gives the same rows (the engine runs it per chunk, in parallel or cached).
-`summarize` works on the concatenated per-article tables.
+`PER_ARTICLE` lists the stages that turn articles into per-article tables; they must depend
+only on the articles they are given, so that any split of a corpus into chunks gives the same
+rows (the engine, `newslens.engine.runner`, runs them per chunk, in parallel or cached).
+`SUMMARIES` lists the corpus-level tables computed from the concatenated per-article ones.
+Each entry names the tables it reads and writes (`newslens.engine.stages`); the order they
+run in follows from that.
+
+This module does not import the engine: `newslens.analyze` (the runner) imports it.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from newslens.text.actors import actor_mentions
 from newslens.analysis.attribution import statements
 from newslens.analysis.quantities import quantities
-from newslens.text.sentences import sentences
 from newslens.analysis.sentiment import (
     MIN_MENTIONS,
     actor_sentiment,
@@ -21,6 +24,9 @@ from newslens.analysis.sentiment import (
 )
 from newslens.analysis.stance import by_source, pairwise, stance_matrix, stances
 from newslens.analysis.territory import region_rollup, territorial_claims
+from newslens.engine.stages import Registry, Stage
+from newslens.text.actors import actor_mentions
+from newslens.text.sentences import sentences
 
 # Sort keys that make every per-article table deterministic after concatenation.
 TABLE_KEYS: dict[str, list[str]] = {
@@ -39,48 +45,46 @@ TABLE_KEYS: dict[str, list[str]] = {
     "region_rollup": ["region_id"],
 }
 
+PER_ARTICLE = Registry((
+    Stage("sentences", sentences, reads=("articles",), writes=("sentences",)),
+    Stage("mentions", actor_mentions, reads=("articles", "sentences"), writes=("mentions",)),
+    Stage("statements", statements, reads=("sentences", "mentions"), writes=("statements",)),
+    Stage("stances", stances, reads=("statements", "sentences"), writes=("stances",)),
+    Stage("sentence_sentiment", sentence_sentiment, reads=("sentences",),
+          writes=("sentence_sentiment",)),
+    Stage("mention_sentiment", mention_sentiment, reads=("sentences", "mentions", "statements"),
+          writes=("mention_sentiment",)),
+    Stage("claims", territorial_claims,
+          reads=("sentences", "mentions", "statements", "articles"), writes=("claims",)),
+    Stage("quantities", quantities, reads=("sentences", "claims"), writes=("quantities",)),
+), inputs=("articles",))
 
-def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every per-article table for these articles (no cross-article state)."""
-    sents = sentences(articles)
-    mentions = actor_mentions(articles, sents)
-    tables = {"sentences": sents, "mentions": mentions}
-    # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
-    tables["statements"] = statements(sents, mentions)
-    tables["stances"] = stances(tables["statements"], sents)
-    tables["sentence_sentiment"] = sentence_sentiment(sents)
-    tables["mention_sentiment"] = mention_sentiment(sents, mentions, tables.get("statements"))
-    tables["claims"] = territorial_claims(sents, mentions, tables.get("statements"), articles)
-    tables["quantities"] = quantities(sents, tables["claims"])
+SUMMARIES = Registry((
+    Stage("actor_sentiment", actor_sentiment, reads=("mention_sentiment",),
+          writes=("actor_sentiment",)),
+    Stage("region_rollup", region_rollup, reads=("claims", "quantities"),
+          writes=("region_rollup",)),
+    Stage("stance_matrix", stance_matrix, reads=("stances",), writes=("stance_matrix",)),
+    Stage("stance_pairs", pairwise, reads=("stance_matrix",), writes=("stance_pairs",)),
+    Stage("stance_sources", by_source, reads=("stances", "articles"),
+          writes=("stance_sources",)),
+), inputs=(*PER_ARTICLE.tables(), "articles"))
+
+
+def analyze_articles(articles: pd.DataFrame, stages: Registry | None = None
+                     ) -> dict[str, pd.DataFrame]:
+    """Every per-article table for these articles (no cross-article state), each sorted."""
+    tables = (stages or PER_ARTICLE).run({"articles": articles})
     return {name: sort_table(name, table) for name, table in tables.items()}
 
 
-def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame,
+              stages: Registry | None = None) -> dict[str, pd.DataFrame]:
     """Corpus-level tables computed from the per-article ones (aggregations, roll-ups)."""
-    out: dict[str, pd.DataFrame] = {}
-    out["actor_sentiment"] = actor_sentiment(tables["mention_sentiment"])
-    out["region_rollup"] = region_rollup(tables.get("claims"), tables.get("quantities"))
-    out["stance_matrix"] = stance_matrix(tables.get("stances"))
-    out["stance_pairs"] = pairwise(out["stance_matrix"])
-    out["stance_sources"] = by_source(tables.get("stances"), articles)
-    return out
-
-
-def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
-            engine: str = "local", scheduler: str | None = None,
-            progress: bool | None = None) -> dict[str, pd.DataFrame]:
-    """All tables for a corpus: per-article tables plus their summaries.
-
-    The per-article tables come from `newslens.engine.runner.run`: cached on disk (`cache`: None for
-    the default folder, a folder, or False), on `workers` processes (default: every core) or on
-    Dask (`engine="dask"`, `scheduler` address), with a progress bar on terminals.
-    """
-    from newslens.engine import runner as engines
-
-    tables = engines.run(articles, workers=workers, cache=cache, engine=engine,
-                         scheduler=scheduler, progress=progress)
-    tables.update(engines.summarize(tables, articles, summarize, cache))
-    return tables
+    stages = stages or SUMMARIES
+    inputs = {name: tables[name] for name in stages.inputs if name in tables}
+    inputs["articles"] = articles
+    return stages.run(inputs)
 
 
 def sentiment_tables(

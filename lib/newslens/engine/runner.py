@@ -1,4 +1,4 @@
-"""Run the per-article pipeline over a corpus: cached, chunked, on every core or on Dask.
+"""Run the pipeline over a corpus: cached, chunked, on every core or on Dask.
 
 `run(articles)` returns the same tables as `pipeline.analyze_articles(articles)` (same rows,
 order and dtypes) however the work is split:
@@ -6,13 +6,17 @@ order and dtypes) however the work is split:
 1. Articles already in the cache (`newslens.engine.cache`) are read back, not recomputed.
 2. The others are cut into chunks of consecutive articles and analysed in-process (small
    jobs), in a process pool (`engine="local"`, the default) or as the partitions of a
-   `dask.dataframe` (`engine="dask"`), each chunk by the same pure per-article function.
+   `dask.dataframe` (`engine="dask"`), each chunk by the same registry of per-article stages.
 3. The chunk results are stored in the cache and concatenated; each table is put in its
    canonical order (`pipeline.TABLE_KEYS`, otherwise article order).
 
+`summarize` adds the corpus-level tables (cached per corpus), `analyze_corpus` does both and
+`analyze` (= `newslens.analyze`) returns just the tables. Run statistics (articles cached and
+computed, chunks, per-stage seconds) come back in the `RunResult`, never in module state.
+
 Workers are forked from the parent when it runs a single thread (they inherit the loaded
 models), otherwise started by a fork server (safe in Jupyter kernels and threaded programs).
-Chunks are sent as small DataFrames; results come back pickled once (also the cache format).
+Chunks are sent as small DataFrames; results come back pickled once, in memory.
 """
 
 from __future__ import annotations
@@ -26,22 +30,51 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from newslens.engine import cache as cache_mod
+from newslens.engine import pipeline
+from newslens.engine.stages import Registry
 
 MIN_POOL_ARTICLES = 50  # fewer missing articles than this: no pool (start-up costs more)
 MAX_CHUNK = 250
 ENGINES = ("local", "dask")
 LOCAL_SCHEDULERS = {"threads", "processes", "sync", "synchronous", "single-threaded"}
 
-# Statistics of the last `run` in this process (articles, cached, computed, chunks, stages).
-last_run: dict = {}
-_stage_times: dict[str, list] = {}
-_data_fp: list[str] = []
+_data_fp: list[str] = []  # fingerprint of the data folder the in-memory caches were built from
+
+
+@dataclass
+class RunStats:
+    """What a run did: articles, how many came from the cache, chunks, seconds per stage."""
+
+    articles: int = 0
+    cached: int = 0
+    computed: int = 0
+    chunks: int = 0
+    engine: str = "local"
+    workers: int = 1
+    seconds: float = 0.0
+    stages: dict[str, list] = field(default_factory=dict)  # name -> [seconds, calls]
+    corpus_key: str | None = None  # sha256 of the article keys (with a cache)
+    summary_cached: bool | None = None  # summaries read from the cache (None: not asked)
+
+    def add_times(self, times: dict) -> None:
+        for name, (sec, calls) in times.items():
+            entry = self.stages.setdefault(name, [0.0, 0])
+            entry[0] += sec
+            entry[1] += calls
+
+
+@dataclass
+class RunResult:
+    """Tables of a run, and its statistics."""
+
+    tables: dict[str, pd.DataFrame]
+    stats: RunStats
 
 
 def default_workers() -> int:
@@ -59,78 +92,14 @@ def chunk_bounds(n: int, workers: int, chunk_size: int | None = None) -> list[tu
     return [(i, min(i + size, n)) for i in range(0, n, size)]
 
 
-# ---- stage timing ------------------------------------------------------------------------
-
-def _timed(name: str, func):
-    def wrapper(*args, **kwargs):
-        t0 = time.perf_counter()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            entry = _stage_times.setdefault(name, [0.0, 0])
-            entry[0] += time.perf_counter() - t0
-            entry[1] += 1
-
-    wrapper.__wrapped__ = func
-    wrapper.__newslens_timed__ = True
-    return wrapper
-
-
-def _instrument() -> list[tuple[str, object]]:
-    """Time every newslens function `pipeline` calls (its stages); returns what to restore."""
-    from newslens.engine import pipeline
-
-    skip = {"analyze", "analyze_articles", "summarize"}
-    patched = []
-    for name, obj in list(vars(pipeline).items()):
-        if (callable(obj) and not isinstance(obj, type) and name not in skip
-                and str(getattr(obj, "__module__", "")).startswith("newslens")
-                and not getattr(obj, "__newslens_timed__", False)):
-            setattr(pipeline, name, _timed(name, obj))
-            patched.append((name, obj))
-    return patched
-
-
-@contextmanager
-def stage_timing():
-    """Collect per-stage seconds/calls of the pipeline's stage functions in `stage_times()`."""
-    from newslens.engine import pipeline
-
-    _stage_times.clear()
-    patched = _instrument()
-    try:
-        yield _stage_times
-    finally:
-        for name, obj in patched:
-            setattr(pipeline, name, obj)
-
-
-def stage_times() -> dict[str, tuple[float, int]]:
-    return {k: (v[0], v[1]) for k, v in _stage_times.items()}
-
-
 # ---- computing chunks --------------------------------------------------------------------
 
-def _resolve(func_ref):
-    if callable(func_ref):
-        return func_ref
-    module, _, name = func_ref.rpartition(".")
-    return getattr(__import__(module, fromlist=[name]), name)
-
-
-def _func_ref(func) -> str:
-    return f"{func.__module__}.{func.__qualname__}"
-
-
-def _compute(chunk: pd.DataFrame, func_ref, store, profile: bool, as_bytes: bool = True):
-    """Tables of one chunk, pickled for a pool (the IPC and cache format) unless `as_bytes` is
-    False (in-process); stored in the cache if any."""
-    func = _resolve(func_ref)
-    if profile and not any(getattr(v, "__newslens_timed__", False)
-                           for v in vars(sys.modules["newslens.engine.pipeline"]).values()):
-        _instrument()  # a fresh (fork-server) worker
-    before = {k: list(v) for k, v in _stage_times.items()}
-    tables = func(chunk)
+def _compute(chunk: pd.DataFrame, stages: Registry, store, profile: bool,
+             as_bytes: bool = True):
+    """Tables of one chunk, pickled for a pool (in-memory IPC only) unless `as_bytes` is False
+    (in-process); stored in the cache if any. Returns (payload, stage times)."""
+    times: dict[str, list] = {}
+    tables = pipeline.analyze_articles(chunk, stages.timed(times) if profile else stages)
     payload = None
     if as_bytes or store is not None:
         payload = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
@@ -140,8 +109,6 @@ def _compute(chunk: pd.DataFrame, func_ref, store, profile: bool, as_bytes: bool
         del tables
     else:
         payload = tables
-    times = {k: (v[0] - before.get(k, [0.0, 0])[0], v[1] - before.get(k, [0.0, 0])[1])
-             for k, v in _stage_times.items()} if profile else {}
     return payload, times
 
 
@@ -188,22 +155,21 @@ def _progress_bar(total: int, progress, desc: str):
     return tqdm(total=total, desc=desc, unit="article", smoothing=0.1)
 
 
-def _compute_local(articles, bounds, func, store, workers, progress, profile, collect):
+def _compute_local(articles, bounds, stages, store, workers, progress, profile, collect):
     """Compute the chunks, handing each result to `collect` as soon as it arrives (in order)."""
     bar = _progress_bar(len(articles), progress, "analyze")
     try:
         if workers <= 1 or len(articles) < MIN_POOL_ARTICLES or len(bounds) <= 1:
             for a, b in bounds:
-                collect(*_compute(articles.iloc[a:b], func, store, profile, as_bytes=False))
+                collect(*_compute(articles.iloc[a:b], stages, store, profile, as_bytes=False))
                 if bar is not None:
                     bar.update(b - a)
             return
-        func_ref = _func_ref(func) if _importable(func) else func
         env = {k: v for k, v in os.environ.items() if k.startswith("NEWSLENS_")}
         with ProcessPoolExecutor(max_workers=min(workers, len(bounds)),
                                  mp_context=_mp_context(), initializer=_init_worker,
                                  initargs=(env,)) as pool:
-            futures = [pool.submit(_compute, articles.iloc[a:b], func_ref, store, profile)
+            futures = [pool.submit(_compute, articles.iloc[a:b], stages, store, profile)
                        for a, b in bounds]
             for i, (a, b) in enumerate(bounds):
                 collect(*futures[i].result())
@@ -215,21 +181,15 @@ def _compute_local(articles, bounds, func, store, workers, progress, profile, co
             bar.close()
 
 
-def _importable(func) -> bool:
-    try:
-        return _resolve(_func_ref(func)) is func
-    except (ImportError, AttributeError, ValueError):
-        return False
-
-
-def _partition(part: pd.DataFrame, func_ref, partition_info=None) -> pd.DataFrame:
+def _partition(part: pd.DataFrame, stages: Registry, partition_info=None) -> pd.DataFrame:
     """map_partitions body: the chunk's pickled tables as one row (partition number, payload)."""
     number = partition_info["number"] if partition_info else 0
-    payload = pickle.dumps(_resolve(func_ref)(part), protocol=pickle.HIGHEST_PROTOCOL)
+    payload = pickle.dumps(pipeline.analyze_articles(part, stages),
+                           protocol=pickle.HIGHEST_PROTOCOL)
     return pd.DataFrame({"partition": [number], "payload": [payload]})
 
 
-def _compute_dask(articles, bounds, func, store, workers, scheduler, progress, collect):
+def _compute_dask(articles, bounds, stages, store, workers, scheduler, progress, collect):
     import dask
     import dask.dataframe as dd
 
@@ -241,8 +201,7 @@ def _compute_dask(articles, bounds, func, store, workers, scheduler, progress, c
         ddf = dd.from_pandas(frame, npartitions=len(bounds), sort=True)
         if list(ddf.divisions) != divisions:  # same chunks as the local engine
             ddf = ddf.repartition(divisions=divisions)
-        func_ref = _func_ref(func) if _importable(func) else func
-        out = ddf.map_partitions(_partition, func_ref, meta=meta,
+        out = ddf.map_partitions(_partition, stages, meta=meta,
                                  enforce_metadata=False, align_dataframes=False)
         client = cluster = None
         try:
@@ -299,77 +258,62 @@ def _clear_caches_if_data_changed() -> None:
     _data_fp[:] = [fp]
 
 
-def run(articles: pd.DataFrame, func=None, *, workers: int | None = None,
+def run(articles: pd.DataFrame, stages: Registry | None = None, *, workers: int | None = None,
         chunk_size: int | None = None, cache=None, engine: str = "local",
         scheduler: str | None = None, progress: bool | None = None,
-        profile: bool = False) -> dict[str, pd.DataFrame]:
-    """Per-article tables of `articles` (`func`, default `pipeline.analyze_articles`).
+        profile: bool = False) -> RunResult:
+    """Per-article tables of `articles` (`stages`, default `pipeline.PER_ARTICLE`).
 
     workers: processes (default: every core); chunk_size: articles per chunk (default: about
     four chunks per worker, at most 250); cache: None/True (default folder), a folder, or
     False; engine: "local" or "dask"; scheduler: for dask, a scheduler address, or
     "threads"/"processes"/"synchronous" (default: a LocalCluster of `workers` processes);
-    progress: tqdm bar (default: on a terminal for 500+ articles to compute); profile: collect
-    per-stage times in `last_run["stages"]`.
+    progress: tqdm bar (default: on a terminal for 500+ articles to compute); profile: time
+    each stage (`result.stats.stages`).
     """
-    from newslens.engine import pipeline
-
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    func = func or pipeline.analyze_articles
+    stages = stages or pipeline.PER_ARTICLE
     workers = workers or default_workers()
     t0 = time.perf_counter()
     _clear_caches_if_data_changed()
-    stats = {"articles": len(articles), "cached": 0, "computed": 0, "chunks": 0,
-             "engine": engine, "workers": workers, "stages": {}}
+    stats = RunStats(articles=len(articles), engine=engine, workers=workers)
     if len(articles) == 0:
-        last_run.clear()
-        last_run.update(stats, seconds=time.perf_counter() - t0)
-        return dict(func(articles))
+        tables = pipeline.analyze_articles(articles, stages)
+        stats.seconds = time.perf_counter() - t0
+        return RunResult(tables, stats)
 
-    store = cache_mod.ArticleCache.open(cache, func)
+    store = cache_mod.ArticleCache.open(cache, stages)
     pieces: list[dict] = []
     missing = np.arange(len(articles))
     if store is not None:
         keys = cache_mod.article_keys(articles)
+        stats.corpus_key = hashlib.sha256("\n".join(keys).encode()).hexdigest()
         pieces, missing = _from_cache(store, articles, keys)
-        stats["cached"] = len(articles) - len(missing)
+        stats.cached = len(articles) - len(missing)
 
     todo = articles.iloc[missing]
     if chunk_size is None and len(todo) < MIN_POOL_ARTICLES:
         chunk_size = max(len(todo), 1)  # in-process anyway: one call, one cache pack
     bounds = chunk_bounds(len(todo), workers, chunk_size)
-    patched = _instrument() if profile else []
-    if profile:
-        _stage_times.clear()
+
     def collect(payload, times: dict) -> None:
         pieces.append(pickle.loads(payload) if isinstance(payload, bytes) else payload)
-        for name, (sec, calls) in times.items():
-            entry = stats["stages"].setdefault(name, [0.0, 0])
-            entry[0] += sec
-            entry[1] += calls
+        stats.add_times(times)
 
-    try:
-        if bounds and engine == "dask":
-            _compute_dask(todo, bounds, func, store, workers, scheduler, progress, collect)
-        else:
-            _compute_local(todo, bounds, func, store, workers, progress, profile, collect)
-    finally:
-        if patched:
-            for name, obj in patched:
-                setattr(pipeline, name, obj)
-    stats["computed"], stats["chunks"] = len(todo), len(bounds)
+    if bounds and engine == "dask":
+        _compute_dask(todo, bounds, stages, store, workers, scheduler, progress, collect)
+    else:
+        _compute_local(todo, bounds, stages, store, workers, progress, profile, collect)
+    stats.computed, stats.chunks = len(todo), len(bounds)
     if store is not None:
         try:
             store.touch()
         except OSError:
             pass
     tables = combine(pieces, articles)
-    if store is not None:
-        stats["corpus_key"] = hashlib.sha256("\n".join(keys).encode()).hexdigest()
-    last_run.clear()
-    last_run.update(stats, seconds=time.perf_counter() - t0)
-    return tables
+    stats.seconds = time.perf_counter() - t0
+    return RunResult(tables, stats)
 
 
 def _from_cache(store, articles: pd.DataFrame, keys: list[str]) -> tuple[list[dict], np.ndarray]:
@@ -402,8 +346,6 @@ def _from_cache(store, articles: pd.DataFrame, keys: list[str]) -> tuple[list[di
 
 def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Concatenate per-chunk tables and put each in its canonical order."""
-    from newslens.engine.pipeline import TABLE_KEYS, sort_table
-
     names: dict[str, None] = {}
     for piece in pieces:
         names.update(dict.fromkeys(piece))
@@ -420,10 +362,10 @@ def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFram
         else:
             table = parts[0]
         if len(full) > 1 and "article_id" in table.columns:
-            keys = [k for k in TABLE_KEYS.get(name, []) if k in table.columns]
+            keys = [k for k in pipeline.TABLE_KEYS.get(name, []) if k in table.columns]
             if keys:
                 if not _is_sorted(table, keys):  # usual case: chunks arrive in order
-                    table = sort_table(name, table)
+                    table = pipeline.sort_table(name, table)
             else:
                 order = position.reindex(table["article_id"].to_numpy()).to_numpy()
                 if not (np.diff(order) >= 0).all():
@@ -467,26 +409,70 @@ def _is_sorted(table: pd.DataFrame, keys: list[str]) -> bool:
     return bool((before | equal).all())
 
 
-def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame, func, cache=None,
-              ) -> dict[str, pd.DataFrame]:
-    """`func(tables, articles)` (corpus-level tables), cached for an unchanged corpus.
+def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame, *,
+              corpus_key: str | None = None, cache=None, stages: Registry | None = None,
+              profile: bool = False) -> RunResult:
+    """The corpus-level tables (`stages`, default `pipeline.SUMMARIES`) of per-article `tables`.
 
-    Call right after `run` on the same articles with the same `cache`: the key is the corpus'
-    article keys (from `last_run`) and the fingerprint of code and data.
+    Cached when a cache is given and `corpus_key` identifies the corpus (`RunStats.corpus_key`
+    of the `run` that made `tables`): the key is that and the fingerprint of code and data.
     """
-    store = cache_mod.ArticleCache.open(cache, func)
-    corpus_key = last_run.get("corpus_key")
-    if store is None or corpus_key is None or last_run.get("articles") != len(articles):
-        return func(tables, articles)
-    name = "summary-" + hashlib.sha256(f"{store.fingerprint}\n{corpus_key}".encode()).hexdigest()
-    found = store.read_blob(name)
-    if isinstance(found, dict) and all(isinstance(t, pd.DataFrame) for t in found.values()):
-        last_run["summary_cached"] = True
-        return found
-    out = func(tables, articles)
-    try:
-        store.write_blob(name, out)
-    except OSError as err:
-        print(f"newslens: cache not written ({err})", file=sys.stderr)
-    last_run["summary_cached"] = False
-    return out
+    stages = stages or pipeline.SUMMARIES
+    stats = RunStats(articles=len(articles))
+    times: dict[str, list] = {}
+    t0 = time.perf_counter()
+
+    def compute() -> dict[str, pd.DataFrame]:
+        return pipeline.summarize(tables, articles, stages.timed(times) if profile else stages)
+
+    store = cache_mod.ArticleCache.open(cache, stages) if corpus_key else None
+    if store is None:
+        out = compute()
+    else:
+        name = "summary-" + hashlib.sha256(
+            f"{store.fingerprint}\n{corpus_key}".encode()).hexdigest()
+        found = store.read_blob(name)
+        stats.summary_cached = (isinstance(found, dict)
+                                and all(isinstance(t, pd.DataFrame) for t in found.values()))
+        if stats.summary_cached:
+            out = found
+        else:
+            out = compute()
+            try:
+                store.write_blob(name, out)
+            except OSError as err:
+                print(f"newslens: cache not written ({err})", file=sys.stderr)
+    stats.add_times(times)
+    stats.seconds = time.perf_counter() - t0
+    return RunResult(out, stats)
+
+
+def analyze_corpus(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
+                   engine: str = "local", scheduler: str | None = None,
+                   progress: bool | None = None, profile: bool = False,
+                   stages: Registry | None = None, summaries: Registry | None = None,
+                   ) -> RunResult:
+    """Per-article tables and their summaries, with the run's statistics (see `analyze`)."""
+    t0 = time.perf_counter()
+    result = run(articles, stages, workers=workers, cache=cache, engine=engine,
+                 scheduler=scheduler, progress=progress, profile=profile)
+    summary = summarize(result.tables, articles, corpus_key=result.stats.corpus_key,
+                        cache=cache, stages=summaries, profile=profile)
+    result.tables.update(summary.tables)
+    result.stats.add_times({f"summarize: {k}": v for k, v in summary.stats.stages.items()})
+    result.stats.summary_cached = summary.stats.summary_cached
+    result.stats.seconds = time.perf_counter() - t0
+    return result
+
+
+def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
+            engine: str = "local", scheduler: str | None = None,
+            progress: bool | None = None) -> dict[str, pd.DataFrame]:
+    """All tables for a corpus: per-article tables plus their summaries.
+
+    Per-article results are cached on disk (`cache`: None for the default folder, a folder, or
+    False) and computed on `workers` processes (default: every core) or on Dask
+    (`engine="dask"`, `scheduler` address), with a progress bar on terminals.
+    """
+    return analyze_corpus(articles, workers=workers, cache=cache, engine=engine,
+                          scheduler=scheduler, progress=progress).tables

@@ -277,16 +277,13 @@ def _compiled_frame(key: str, actors: pd.DataFrame) -> _Gazetteer:
 # Mentions
 
 
-def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
+def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
                    actors=None) -> pd.DataFrame:
     """One row per actor mention (see MENTION_COLUMNS), sorted by article_id, sentence, start.
 
-    `actors` is None (data/actors.yml), a path to a gazetteer file, or a load_actors() frame.
+    `sentences` are these articles' sentences (`newslens.sentences(articles)`); `actors` is
+    None (data/actors.yml), a path to a gazetteer file, or a load_actors() frame.
     """
-    if sentences is None:
-        from newslens.text.sentences import sentences as split
-
-        sentences = split(articles)
     gaz = _gazetteer(actors)
     by_article = _sentence_index(sentences)
     cols: dict[str, list] = {c: [] for c in ("article_id", "sentence", "start", "end", "actor",
@@ -397,16 +394,10 @@ _SKIP_WORDS = {
 }
 
 
-def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
-                     mentions: pd.DataFrame | None = None, actors=None) -> pd.DataFrame:
+def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame,
+                     actors=None) -> pd.DataFrame:
     """Capitalised name sequences not covered by a gazetteer mention: entity, count, n_articles,
     example (a sentence). Sorted by count desc, then entity. Title-case headlines are skipped."""
-    if sentences is None:
-        from newslens.text.sentences import sentences as split
-
-        sentences = split(articles)
-    if mentions is None:
-        mentions = actor_mentions(articles, sentences, actors)
     gaz = _gazetteer(actors)
     covered: dict[tuple, list[tuple[int, int]]] = {}
     for aid, sent, start, end in zip(mentions["article_id"], mentions["sentence"],
