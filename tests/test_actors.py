@@ -2,6 +2,7 @@ import textwrap
 
 import pandas as pd
 import pytest
+from newslens.io.corpus import load_corpus
 from newslens.text.actors import (
     MENTION_COLUMNS,
     UNKNOWN_COLUMNS,
@@ -10,7 +11,6 @@ from newslens.text.actors import (
     load_actors,
     unknown_entities,
 )
-from newslens.io.corpus import load_corpus
 from newslens.text.sentences import sentences
 
 

@@ -115,7 +115,7 @@ def test_unknown_engine(articles):
 def test_pipeline_order_follows_the_declared_tables():
     order = [s.name for s in pipeline.PER_ARTICLE.order]
     assert order == ["sentences", "mentions", "statements", "stances", "sentence_sentiment",
-                     "mention_sentiment", "claims", "quantities"]
+                     "mention_sentiment", "region_mentions", "claims", "quantities"]
     for i, stage in enumerate(pipeline.PER_ARTICLE.order):
         earlier = {t for s in pipeline.PER_ARTICLE.order[:i] for t in s.writes} | {"articles"}
         assert set(stage.reads) <= earlier, stage.name

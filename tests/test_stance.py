@@ -7,7 +7,6 @@ import re
 import newslens
 import pandas as pd
 import pytest
-from newslens.text.actors import actor_mentions
 from newslens.analysis.attribution import LexiconError, statements
 from newslens.analysis.stance import (
     CONDITIONAL,
@@ -24,6 +23,7 @@ from newslens.analysis.stance import (
     stance_matrix,
     stances,
 )
+from newslens.text.actors import actor_mentions
 from test_attribution import frames
 
 

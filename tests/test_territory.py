@@ -2,8 +2,6 @@
 
 import pandas as pd
 import pytest
-from newslens.io.corpus import load_corpus
-from newslens.engine.pipeline import analyze_articles, summarize
 from newslens.analysis.territory import (
     CLAIM_COLUMNS,
     CLAIM_TYPES,
@@ -12,6 +10,8 @@ from newslens.analysis.territory import (
     region_rollup,
     territorial_claims,
 )
+from newslens.engine.pipeline import analyze_articles, summarize
+from newslens.io.corpus import load_corpus
 
 
 @pytest.fixture(scope="module")

@@ -52,6 +52,18 @@ def cmd_execute(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from newslens import schema
+
+    if args.update_readme:
+        path = Path(args.update_readme)
+        path.write_text(schema.update_readme(path.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"data dictionary written to {path}")
+    else:
+        print(schema.markdown(), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newslens", description=newslens.__doc__)
     parser.add_argument("--version", action="version", version=f"newslens {newslens.__version__}")
@@ -80,6 +92,10 @@ def build_parser() -> argparse.ArgumentParser:
     execute = sub.add_parser("execute-notebooks", help="re-execute notebooks in place on seeds/")
     execute.add_argument("notebooks", nargs="*", help="notebook paths (default: all)")
     execute.set_defaults(func=cmd_execute)
+    schema = sub.add_parser("schema", help="print the data dictionary (every table's columns)")
+    schema.add_argument("--update-readme", metavar="README",
+                        help="rewrite the data dictionary section of this README instead")
+    schema.set_defaults(func=cmd_schema)
     return parser
 
 

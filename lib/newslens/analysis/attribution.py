@@ -31,21 +31,13 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from newslens import schema
 from newslens.paths import data_file
 
 CUE_CLASSES = ("neutral", "emphatic", "positive", "negative", "demand")
 CUE_KINDS = ("verbs", "phrases", "quote_only")
 
-STATEMENT_COLUMNS = [
-    "article_id", "sentence", "statement", "field", "form",
-    "speaker", "speaker_text", "speaker_start", "speaker_end",
-    "cue", "cue_lemma", "cue_class", "cue_start", "cue_end",
-    "content", "content_start", "content_end", "is_quote", "mode", "negated", "parent",
-    "antecedent_sentence", "antecedent_start", "antecedent_end",
-]
-_INT_COLUMNS = ["sentence", "statement", "speaker_start", "speaker_end", "cue_start", "cue_end",
-                "content_start", "content_end"]
-_NULLABLE_INT = ["parent", "antecedent_sentence", "antecedent_start", "antecedent_end"]
+STATEMENT_COLUMNS = schema.table("statements").names
 
 
 class LexiconError(ValueError):
@@ -450,17 +442,6 @@ def _finish(text, found):
 
 
 # ---------------------------------------------------------------- public API
-def _empty() -> pd.DataFrame:
-    df = pd.DataFrame({c: pd.Series(dtype="object") for c in STATEMENT_COLUMNS})
-    for c in _INT_COLUMNS:
-        df[c] = df[c].astype("int64")
-    for c in _NULLABLE_INT:
-        df[c] = df[c].astype("Int64")
-    df["is_quote"] = df["is_quote"].astype(bool)
-    df["negated"] = df["negated"].astype(bool)
-    return df
-
-
 def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
                lexicon: str | Path | None = None) -> pd.DataFrame:
     """One row per attributed statement (see module docstring and STATEMENT_COLUMNS).
@@ -472,11 +453,11 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
     """
     cues, regex = _lexicon(str(lexicon) if lexicon else None)
     if sentences is None or len(sentences) == 0:
-        return _empty()
+        return schema.empty("statements")
     has_cue = sentences["text"].str.contains(regex, regex=True, na=False)
     hit_articles = set(sentences.loc[has_cue, "article_id"])
     if not hit_articles:
-        return _empty()
+        return schema.empty("statements")
     sents = sentences[sentences["article_id"].isin(hit_articles)].sort_values(
         ["article_id", "sentence"], kind="stable")
     by_sentence: dict[tuple, list[_Mention]] = {}
@@ -544,12 +525,8 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
             else:
                 prev_groups = []
     if not rows:
-        return _empty()
-    out = pd.DataFrame(rows, columns=STATEMENT_COLUMNS)
-    for c in _INT_COLUMNS:
-        out[c] = out[c].astype("int64")
-    for c in _NULLABLE_INT:
-        out[c] = out[c].astype("Int64")
+        return schema.empty("statements")
+    out = schema.conform("statements", pd.DataFrame(rows, columns=STATEMENT_COLUMNS))
     return out.sort_values(["article_id", "statement"], kind="stable").reset_index(drop=True)
 
 

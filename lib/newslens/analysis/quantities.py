@@ -18,11 +18,9 @@ import re
 
 import pandas as pd
 
-COLUMNS = [
-    "article_id", "sentence", "start", "end", "text", "kind", "value", "unit", "approximate",
-    "bound", "date", "original_value", "original_unit", "region_id", "claim_id", "claim_type",
-    "field",
-]
+from newslens import schema
+
+COLUMNS = schema.table("quantities").names
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
          "nineteen", "twenty"]
@@ -189,7 +187,7 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
     (durations and dates -> estimate, percentages and areas -> control status, ...).
     """
     if sentences is None or claims is None or len(sentences) == 0 or len(claims) == 0:
-        return pd.DataFrame(columns=COLUMNS)
+        return schema.empty("quantities")
     from newslens.analysis.territory import _records
 
     crecs = _records(claims, ["article_id", "sentence", "claim_id", "claim_type", "region_id",

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from newslens import schema
 from newslens.analysis.sentiment_scope import (
     DEFAULT_TARGET_SCORER,
     SCORERS,
@@ -47,17 +48,9 @@ MIN_MENTIONS = 3
 N_BOOT = 2000
 VOICES = {"about": "target", "own": "speaker"}
 
-SENTENCE_COLUMNS = ["article_id", "sentence", "polarity", "subjectivity", "label", "scorer"]
-MENTION_COLUMNS = [
-    "article_id", "sentence", "start", "end", "actor_id", "actor", "text", "mention_type", "field",
-    "role", "target_polarity", "target_subjectivity", "label", "window_start", "window_end",
-    "drivers", "scorer",
-]  # fmt: skip
-ACTOR_COLUMNS = [
-    "actor_id", "actor", "voice", "mentions", "sentences", "articles", "mean_polarity", "ci_low",
-    "ci_high", "share_negative", "share_neutral", "share_positive", "mean_subjectivity",
-    "low_sample", "scorer",
-]  # fmt: skip
+SENTENCE_COLUMNS = schema.table("sentence_sentiment").names
+MENTION_COLUMNS = schema.table("mention_sentiment").names
+ACTOR_COLUMNS = schema.table("actor_sentiment").names
 DRIVER_COLUMNS = ["actor_id", "actor", "voice", "driver", "polarity", "mentions"]
 EVIDENCE_COLUMNS = [
     "actor_id", "actor", "voice", "direction", "rank", "article_id", "sentence", "start", "end",
@@ -124,7 +117,7 @@ def mention_sentiment(
     """
     check_scorer(scorer)
     if mentions.empty:
-        return pd.DataFrame(columns=MENTION_COLUMNS)
+        return schema.empty("mention_sentiment")
     sent = sentences.set_index(["article_id", "sentence"])[["start", "text"]]
     keys = pd.MultiIndex.from_arrays([mentions["article_id"], mentions["sentence"]])
     s_start = sent["start"].reindex(keys).to_numpy()

@@ -39,26 +39,19 @@ import pandas as pd
 import yaml
 from textblob.en import sentiment as _textblob_sentiment
 
+from newslens import schema
 from newslens.analysis.attribution import LexiconError, lexicon_regex
-from newslens.paths import data_file
 from newslens.analysis.sentiment_scope import _textblob as _textblob_lexicon
+from newslens.paths import data_file
 
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
 CONDITIONAL = "supports (conditional)"
 MARKER_CLASSES = ("condition", "demand", "skeptical", "dismissive", "supportive", "negation")
 SKEPTICAL_CUES = {"doubt", "question", "express doubt", "express scepticism", "cast doubt"}
-STANCE_COLUMNS = [
-    "article_id", "statement", "sentence", "speaker", "issue", "issue_label", "issue_source",
-    "term", "stance", "rule", "confidence", "weight", "cue", "cue_class", "content",
-]
-MATRIX_COLUMNS = [
-    "speaker", "issue", "issue_label", "stance", "n_statements", "n_articles",
-    *(f"n_{s}" for s in STANCES), "weight", "confidence",
-    "evidence_article", "evidence_statement", "evidence_rule", "evidence",
-]
-PAIR_COLUMNS = ["actor_a", "actor_b", "issue", "issue_label", "stance_a", "stance_b", "relation"]
-SOURCE_COLUMNS = ["speaker", "issue", "issue_label", "source", "stance", "n_statements",
-                  "n_articles", "n_sources", "consistent"]
+STANCE_COLUMNS = schema.table("stances").names
+MATRIX_COLUMNS = schema.table("stance_matrix").names
+PAIR_COLUMNS = schema.table("stance_pairs").names
+SOURCE_COLUMNS = schema.table("stance_sources").names
 CONTEXT_WEIGHT = 0.6
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 _ACCEPT = re.compile(
@@ -254,10 +247,6 @@ def _blank(text: str, spans) -> str:
     return "".join(out)
 
 
-def _empty(columns) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
-
-
 def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
             issues: str | Path | None = None, markers: str | Path | None = None) -> pd.DataFrame:
     """One row per statement × issue with stance, rule, confidence and weight (see module doc).
@@ -267,7 +256,7 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     """
     lex = _lexicons(str(issues) if issues else None, str(markers) if markers else None)
     if statements is None or len(statements) == 0:
-        return _typed(_empty(STANCE_COLUMNS))
+        return schema.empty("stances")
     texts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["text"]))
     starts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["start"]))
     by_sentence: dict[tuple, list[dict]] = {}
@@ -302,16 +291,8 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
                              source, term, stance, rule, conf, round(weight, 3), st["cue"],
                              st["cue_class"], st["content"]))
     out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
-    return _typed(out).sort_values(["article_id", "statement", "issue"],
+    return schema.conform("stances", out).sort_values(["article_id", "statement", "issue"],
                                    kind="stable").reset_index(drop=True)
-
-
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
-    for c in ("statement", "sentence"):
-        df[c] = df[c].astype("int64")
-    for c in ("confidence", "weight"):
-        df[c] = df[c].astype("float64")
-    return df
 
 
 # ---------------------------------------------------------------- aggregation
@@ -331,8 +312,7 @@ def stance_matrix(stances: pd.DataFrame) -> pd.DataFrame:
     The evidence is the statement with the highest weight (ties: the earliest).
     """
     if stances is None or len(stances) == 0:
-        out = _empty(MATRIX_COLUMNS)
-        return out
+        return schema.empty("stance_matrix")
     rows = []
     for (speaker, issue), g in stances.groupby(["speaker", "issue"], sort=True):
         weights = g.groupby("stance")["weight"].sum().to_dict()
@@ -372,7 +352,7 @@ def pairwise(table: pd.DataFrame) -> pd.DataFrame:
     """
     matrix = table if "n_statements" in table.columns else stance_matrix(table)
     if len(matrix) == 0:
-        return _empty(PAIR_COLUMNS)
+        return schema.empty("stance_pairs")
     cell = {(r.speaker, r.issue): r.stance for r in matrix.itertuples()}
     labels = dict(zip(matrix["issue"], matrix["issue_label"]))
     by_actor = matrix.groupby("speaker")["issue"].apply(set).to_dict()
@@ -401,7 +381,7 @@ def by_source(stances: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     they all give it the same dominant stance.
     """
     if stances is None or len(stances) == 0:
-        return _empty(SOURCE_COLUMNS)
+        return schema.empty("stance_sources")
     src = articles[["article_id", "source"]].drop_duplicates("article_id")
     df = stances.merge(src, on="article_id", how="left")
     df["source"] = df["source"].fillna("").astype(str).str.strip().replace("", "(unknown)")

@@ -23,6 +23,7 @@ from re import _parser as sre_parse
 import pandas as pd
 import yaml
 
+from newslens import schema
 from newslens.paths import data_file
 from newslens.text.regions import region_info, region_mentions
 
@@ -32,12 +33,7 @@ CLAIM_TYPES = [
 ]
 STRATEGIES = {"agent", "speaker", "speaker_side", "subject", "after", "first", "default",
               "other_side"}
-CLAIM_COLUMNS = [
-    "claim_id", "article_id", "sentence", "published", "source", "region_id", "region", "iso_code",
-    "parent", "kind", "part_of", "via", "claim_type", "claimant", "counterpart", "stated_by",
-    "context", "cue", "region_text", "start", "end", "evidence", "evidence_start", "evidence_end",
-    "field",
-]
+CLAIM_COLUMNS = schema.table("claims").names
 _INCLUDES = re.compile(
     r"^\s*,?\s*(?:(?:which|that)\s+(?:includes?|comprises?|consists?\s+of|(?:is|are)\s+made\s+up"
     r"\s+of|covers?|encompass(?:es)?)|including|comprising|made\s+up\s+of|consisting\s+of|"
@@ -332,12 +328,12 @@ def territorial_claims(
     `regions` may pass precomputed region mentions.
     """
     if sentences is None or len(sentences) == 0:
-        return pd.DataFrame(columns=CLAIM_COLUMNS)
+        return schema.empty("claims")
     cues = load_claim_cues()
     info = region_info()
     regs = region_mentions(sentences) if regions is None else regions
     if len(regs) == 0:
-        return pd.DataFrame(columns=CLAIM_COLUMNS)
+        return schema.empty("claims")
     generic_defaults = _generic_defaults()
     reg_records = _records(regs, ["article_id", "sentence", "start", "end", "region_id", "text"])
     wanted = {(r["article_id"], r["sentence"]) for r in reg_records}
@@ -506,11 +502,7 @@ def _descendant_set(info, region_id) -> set:
 
 
 
-ROLLUP_COLUMNS = [
-    "region_id", "region", "kind", "iso_code", "parent", "n_claims", "n_direct", "n_articles",
-    "claimants", "claim_types", "counterparts", "stated_by", "includes", "quantities",
-    "latest_published", "latest_claim_type", "latest_stated_by", "latest_evidence",
-]
+ROLLUP_COLUMNS = schema.table("region_rollup").names
 
 
 def _joined(values) -> str:
@@ -527,7 +519,7 @@ def region_rollup(claims: pd.DataFrame, quantities: pd.DataFrame | None = None) 
     on the region itself; `includes` lists the regions below it that contributed.
     """
     if claims is None or len(claims) == 0:
-        return pd.DataFrame(columns=ROLLUP_COLUMNS)
+        return schema.empty("region_rollup")
     info = region_info()
     qty = {}
     if quantities is not None and len(quantities):

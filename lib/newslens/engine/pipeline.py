@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from newslens import schema
 from newslens.analysis.attribution import statements
 from newslens.analysis.quantities import quantities
 from newslens.analysis.sentiment import (
@@ -26,23 +27,12 @@ from newslens.analysis.stance import by_source, pairwise, stance_matrix, stances
 from newslens.analysis.territory import region_rollup, territorial_claims
 from newslens.engine.stages import Registry, Stage
 from newslens.text.actors import actor_mentions
+from newslens.text.regions import region_mentions
 from newslens.text.sentences import sentences
 
 # Sort keys that make every per-article table deterministic after concatenation.
 TABLE_KEYS: dict[str, list[str]] = {
-    "sentences": ["article_id", "sentence"],
-    "mentions": ["article_id", "sentence", "start", "end", "actor_id"],
-    "sentence_sentiment": ["article_id", "sentence"],
-    "mention_sentiment": ["article_id", "sentence", "start", "end", "actor_id"],
-    "actor_sentiment": ["actor_id"],
-    "claims": ["article_id", "sentence", "start", "region_id", "claim_type"],
-    "quantities": ["article_id", "sentence", "start"],
-    "statements": ["article_id", "statement"],
-    "stances": ["article_id", "statement", "issue"],
-    "stance_matrix": ["speaker", "issue"],
-    "stance_pairs": ["actor_a", "actor_b", "issue"],
-    "stance_sources": ["speaker", "issue", "source"],
-    "region_rollup": ["region_id"],
+    name: list(spec.sort_keys) for name, spec in schema.TABLES.items() if spec.level == "article"
 }
 
 PER_ARTICLE = Registry((
@@ -54,8 +44,10 @@ PER_ARTICLE = Registry((
           writes=("sentence_sentiment",)),
     Stage("mention_sentiment", mention_sentiment, reads=("sentences", "mentions", "statements"),
           writes=("mention_sentiment",)),
+    Stage("region_mentions", region_mentions, reads=("sentences",), writes=("region_mentions",)),
     Stage("claims", territorial_claims,
-          reads=("sentences", "mentions", "statements", "articles"), writes=("claims",)),
+          reads=("sentences", "mentions", "statements", "articles", "region_mentions"),
+          writes=("claims",)),
     Stage("quantities", quantities, reads=("sentences", "claims"), writes=("quantities",)),
 ), inputs=("articles",))
 
@@ -73,9 +65,10 @@ SUMMARIES = Registry((
 
 def analyze_articles(articles: pd.DataFrame, stages: Registry | None = None
                      ) -> dict[str, pd.DataFrame]:
-    """Every per-article table for these articles (no cross-article state), each sorted."""
+    """Every per-article table for these articles (no cross-article state), each conformed to
+    its schema (when it has one) and sorted."""
     tables = (stages or PER_ARTICLE).run({"articles": articles})
-    return {name: sort_table(name, table) for name, table in tables.items()}
+    return {name: sort_table(name, _conform(name, table)) for name, table in tables.items()}
 
 
 def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame,
@@ -84,7 +77,7 @@ def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame,
     stages = stages or SUMMARIES
     inputs = {name: tables[name] for name in stages.inputs if name in tables}
     inputs["articles"] = articles
-    return stages.run(inputs)
+    return {name: _conform(name, table) for name, table in stages.run(inputs).items()}
 
 
 def sentiment_tables(
@@ -106,8 +99,14 @@ def sentiment_tables(
     return ms, actor_sentiment(ms, seed=0, min_mentions=min_mentions)
 
 
+def _conform(name: str, table: pd.DataFrame) -> pd.DataFrame:
+    """Declared columns and dtypes (`newslens.schema`); a table without a schema (a stage added
+    outside the package) as it is."""
+    return schema.conform(name, table) if name in schema.TABLES else table
+
+
 def sort_table(name: str, table: pd.DataFrame) -> pd.DataFrame:
-    keys = [k for k in TABLE_KEYS.get(name, []) if k in table.columns]
-    if keys:
-        table = table.sort_values(keys, kind="stable")
+    """Rows in the table's canonical order (schema sort keys), index reset."""
+    if name in schema.TABLES:
+        return schema.sort(name, table)
     return table.reset_index(drop=True)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from newslens import schema
 from newslens.engine import cache as cache_mod
 from newslens.engine import pipeline
 from newslens.engine.stages import Registry
@@ -358,7 +359,9 @@ def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFram
         if len(full) == 1:
             table = full[0]
         elif full:
-            table = _restore_dtypes(pd.concat(full, ignore_index=True), full)
+            table = pd.concat(full, ignore_index=True)
+            if name in schema.TABLES:
+                table = schema.conform(name, table)
         else:
             table = parts[0]
         if len(full) > 1 and "article_id" in table.columns:
@@ -372,22 +375,6 @@ def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFram
                     table = table.iloc[np.argsort(order, kind="stable")]
         out[name] = table.reset_index(drop=True)
     return out
-
-
-def _restore_dtypes(table: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """Undo dtype widening by chunks whose column is all missing (an all-None object column
-    in one chunk makes the concatenation object, where one whole-corpus call gives str/float)."""
-    for col in table.columns:
-        dtypes = {str(p[col].dtype): p[col].dtype for p in parts
-                  if col in p.columns and p[col].notna().any()}
-        if len(dtypes) == 1:
-            (dtype,) = dtypes.values()
-            if table[col].dtype != dtype:
-                try:
-                    table[col] = table[col].astype(dtype)
-                except (TypeError, ValueError):
-                    pass
-    return table
 
 
 def _is_sorted(table: pd.DataFrame, keys: list[str]) -> bool:

@@ -22,12 +22,12 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from newslens import schema
 from newslens.paths import resolve_corpus
 
 SUPPORTED_FORMATS = (".txt", ".md", ".json", ".jsonl", ".csv")
-COLUMNS = ["article_id", "title", "text", "source", "published", "url", "path", "n_words",
-           "sha256"]
-REPORT_COLUMNS = ["path", "problem", "action"]
+COLUMNS = schema.table("articles").names
+REPORT_COLUMNS = schema.table("load_report").names
 SKIPPED = "skipped"
 
 # Metadata keys (lower-cased) read into the core columns; the first present one wins.
@@ -100,8 +100,10 @@ def load_report(articles: pd.DataFrame) -> pd.DataFrame:
     """The load report of `load_corpus` (path, problem, action); empty when there is none."""
     report = articles.attrs.get("load_report", ())
     if isinstance(report, pd.DataFrame):
-        return report.reindex(columns=REPORT_COLUMNS).reset_index(drop=True)
-    return pd.DataFrame(list(report), columns=REPORT_COLUMNS, dtype=object)
+        frame = report.reindex(columns=REPORT_COLUMNS).reset_index(drop=True)
+    else:
+        frame = pd.DataFrame(list(report), columns=REPORT_COLUMNS, dtype=object)
+    return schema.conform("load_report", frame)
 
 
 def _report_key(where: str, order: dict[str, int]) -> tuple[int, int]:

@@ -21,10 +21,10 @@ import ahocorasick
 import pandas as pd
 import yaml
 
+from newslens import schema
 from newslens.paths import data_file
 
-MENTION_COLUMNS = ["article_id", "sentence", "start", "end", "text", "actor_id", "actor", "kind",
-                   "affiliation", "mention_type", "field"]
+MENTION_COLUMNS = schema.table("mentions").names
 ACTOR_COLUMNS = ["id", "name", "kind", "affiliation", "gender", "aliases", "titles", "references",
                  "demonyms", "capitals"]
 UNKNOWN_COLUMNS = ["entity", "count", "n_articles", "example"]

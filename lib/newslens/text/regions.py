@@ -22,16 +22,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from newslens import schema
 from newslens.paths import data_file
 
 REGION_COLUMNS = [
     "id", "name", "kind", "iso_code", "parent", "members", "names", "forms", "context_only",
 ]
 GENERIC_COLUMNS = ["id", "name", "phrases", "patterns", "claim_type", "claimant", "members"]
-MENTION_COLUMNS = [
-    "article_id", "sentence", "start", "end", "text", "region_id", "region", "kind", "iso_code",
-    "parent", "match", "field",
-]
+MENTION_COLUMNS = schema.table("region_mentions").names
 KINDS = {"country", "macro_region", "oblast", "city", "town", "site"}
 FORM_WORDS = ["regions", "region", "oblasts", "oblast", "areas", "area", "provinces", "province"]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -316,7 +314,7 @@ def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
     the span inside the sentence text is [start - sentence.start, end - sentence.start).
     """
     if sentences is None or len(sentences) == 0:
-        return pd.DataFrame(columns=MENTION_COLUMNS)
+        return schema.empty("region_mentions")
     m = matcher(path)
     texts = sentences["text"].astype(str).tolist()
     lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
@@ -325,7 +323,7 @@ def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
     rows = []
     hits = list(m.pattern.finditer(joined))
     if not hits:
-        return pd.DataFrame(columns=MENTION_COLUMNS)
+        return schema.empty("region_mentions")
     idx = np.searchsorted(offsets, [h.start() for h in hits], side="right") - 1
     info = region_info(path)
     art = sentences["article_id"].to_numpy()

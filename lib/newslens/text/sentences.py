@@ -22,7 +22,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-COLUMNS = ["article_id", "paragraph", "sentence", "start", "end", "text", "field"]
+from newslens import schema
+
+COLUMNS = schema.table("sentences").names
 
 # Titles never end a sentence: a split right after one is always undone.
 TITLES = {
