@@ -2,6 +2,7 @@
 
     python bench/compare_tables.py --dump seeds OUT_DIR            # tables of a corpus folder
     python bench/compare_tables.py --dump 1000 OUT_DIR             # of bench/corpus.generate(1000)
+    python bench/compare_tables.py --dump 1000 --cache C OUT_DIR   # a warm rerun with cache C
     python bench/compare_tables.py OLD_DIR NEW_DIR                 # exit 0 when identical
 
 `--dump` runs `newslens.analyze(articles, cache=False)` with whatever `newslens` is imported
@@ -56,12 +57,14 @@ def load_articles(corpus: str) -> pd.DataFrame:
     return newslens.load_corpus(corpus)
 
 
-def dump(corpus: str, out: Path) -> None:
+def dump(corpus: str, out: Path, cache: str | None = None) -> None:
     import newslens
 
     articles = load_articles(corpus)
+    if cache:  # fill the cache first: the tables dumped are read back from it
+        newslens.analyze(articles, cache=cache, progress=False)
     t0 = time.perf_counter()
-    tables = newslens.analyze(articles, cache=False, progress=False)
+    tables = newslens.analyze(articles, cache=cache or False, progress=False)
     seconds = time.perf_counter() - t0
     out.mkdir(parents=True, exist_ok=True)
     manifest = {"corpus": corpus, "articles": len(articles), "seconds": round(seconds, 2),
@@ -119,10 +122,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--dump", metavar="CORPUS",
                         help="a corpus folder/file, or a number of generated articles")
+    parser.add_argument("--cache", help="with --dump: analyze twice with this cache folder and "
+                        "dump the second (cached) run")
     parser.add_argument("dirs", nargs="+", help="OUT_DIR with --dump, else OLD_DIR NEW_DIR")
     args = parser.parse_args(argv)
     if args.dump:
-        dump(args.dump, Path(args.dirs[0]))
+        dump(args.dump, Path(args.dirs[0]), args.cache)
         return 0
     if len(args.dirs) != 2:
         parser.error("give OLD_DIR NEW_DIR")

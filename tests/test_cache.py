@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import shutil
 
 import pandas as pd
 import pytest
 from conftest import load_bench_corpus
-from newslens.engine import cache, pipeline
+from newslens.engine import cache, columnar, pipeline
 from newslens.engine import runner as engine
 from newslens.paths import PROJECT_DIR
 
@@ -190,3 +193,86 @@ def test_summaries_are_keyed_by_the_corpus_given(tmp_path, articles):
     assert_same(pipeline.summarize(part.tables, articles.iloc[:-1]), other.tables)
     uncached = engine.summarize(whole.tables, articles, cache=tmp_path)  # no key: no cache
     assert uncached.stats.summary_cached is None
+
+
+def test_cache_holds_arrow_not_pickle(tmp_path, articles, reference):
+    run(articles, tmp_path, chunk_size=4)
+    packs = sorted(tmp_path.glob("*/*.nlc"))
+    assert len(packs) == 2
+    for pack in packs:
+        data = pack.read_bytes()
+        assert data.startswith(cache.MAGIC)
+        meta, tables = columnar.decode(data[len(cache.MAGIC) + 32:])
+        assert len(meta["keys"]) == len(meta["article_ids"]) == 4
+        assert list(tables) == list(reference)
+        assert b"\x80\x05" not in data[:len(cache.MAGIC) + 34]  # no pickle header anywhere near
+
+
+class _Planted:
+    """Unpickling this runs code (creates a file): what a forged pickle cache could do."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("magic", [b"NLC1", cache.MAGIC])
+def test_planted_pickle_never_runs(tmp_path, articles, reference, magic):
+    """A pickle with a valid checksum where a pack belongs is rejected and recomputed, and never
+    unpickled (the marker file it would create does not appear)."""
+    folder = tmp_path / "cache"
+    run(articles, folder)
+    marker = tmp_path / "pwned"
+    for pack in folder.glob("*/*.nlc"):
+        body = pickle.dumps(({"keys": []}, _Planted(marker)))
+        pack.write_bytes(magic + hashlib.sha256(body).digest() + body)
+        pack.chmod(0o600)
+    assert_same(reference, run(articles, folder))
+    assert run.stats.computed == len(articles)
+    assert not marker.exists()
+    for summary in folder.glob("*/summary-*.nlc"):
+        summary.write_bytes(b"")
+
+
+def test_unsafe_cache_folder_is_refused(tmp_path, monkeypatch, articles, reference):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o700)
+    shared.chmod(0o777)  # anyone could plant files here
+    with pytest.warns(cache.UnsafeCacheWarning, match="group or others can write"):
+        assert_same(reference, run(articles, shared))
+    assert list(shared.iterdir()) == [] and run.stats.cached == 0
+
+    private = tmp_path / "private"
+    run(articles, private)
+    assert (private.stat().st_mode & 0o077) == 0  # created private
+    someone_else = os.getuid() + 1
+    monkeypatch.setattr(cache.os, "getuid", lambda: someone_else)
+    with pytest.warns(cache.UnsafeCacheWarning, match="owned by user id"):
+        assert_same(reference, run(articles, private))
+    assert run.stats.cached == 0
+
+
+def test_cache_file_writable_by_others_is_not_read(tmp_path, articles, reference):
+    run(articles, tmp_path, chunk_size=3)
+    pack = min(tmp_path.glob("*/*.nlc"))
+    pack.chmod(0o666)
+    assert_same(reference, run(articles, tmp_path))
+    assert run.stats.computed == 3
+
+
+def test_dtypes_survive_the_cache_exactly(tmp_path):
+    """Missing values of every declared dtype (str NaN, Int64 <NA>, NaT) come back as they were."""
+    from newslens import schema
+
+    arts = bench_corpus.generate(3, seed=5)
+    arts.loc[1, "published"] = pd.NaT
+    arts.loc[2, "source"] = None
+    fresh = engine.run(arts, cache=False).tables
+    run(arts, tmp_path, chunk_size=1)
+    warm = run(arts, tmp_path)
+    assert run.stats.cached == 3
+    assert_same(fresh, warm)
+    for name, table in warm.items():
+        assert schema.problems(name, table) == []

@@ -16,7 +16,8 @@ computed, chunks, per-stage seconds) come back in the `RunResult`, never in modu
 
 Workers are forked from the parent when it runs a single thread (they inherit the loaded
 models), otherwise started by a fork server (safe in Jupyter kernels and threaded programs).
-Chunks are sent as small DataFrames; results come back pickled once, in memory.
+Chunks are sent as small DataFrames; results come back as Arrow bytes (`columnar.encode`, the
+cache pack format), which the parent writes to the cache as they are.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ import hashlib
 import math
 import multiprocessing as mp
 import os
-import pickle
 import sys
 import threading
 import time
@@ -37,7 +37,7 @@ import pandas as pd
 
 from newslens import schema
 from newslens.engine import cache as cache_mod
-from newslens.engine import pipeline
+from newslens.engine import columnar, pipeline
 from newslens.engine.stages import Registry
 
 MIN_POOL_ARTICLES = 50  # fewer missing articles than this: no pool (start-up costs more)
@@ -95,27 +95,20 @@ def chunk_bounds(n: int, workers: int, chunk_size: int | None = None) -> list[tu
 
 # ---- computing chunks --------------------------------------------------------------------
 
-def _compute(chunk: pd.DataFrame, stages: Registry, store, profile: bool,
+def _compute(chunk: pd.DataFrame, keys: list[str], stages: Registry, profile: bool,
              as_bytes: bool = True):
-    """Tables of one chunk, pickled for a pool (in-memory IPC only) unless `as_bytes` is False
-    (in-process); stored in the cache if any. Returns (payload, stage times)."""
+    """(result, stage times) of one chunk. The result is the encoded pack (`pack_body`: what a
+    pool sends back and the cache stores), or with `as_bytes=False` (in-process) the tables."""
     times: dict[str, list] = {}
     tables = pipeline.analyze_articles(chunk, stages.timed(times) if profile else stages)
-    payload = None
-    if as_bytes or store is not None:
-        payload = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
-    if store is not None:
-        _store(store, chunk, payload)
     if as_bytes:
-        del tables
-    else:
-        payload = tables
-    return payload, times
+        tables = cache_mod.pack_body(tables, keys, chunk["article_id"].tolist())
+    return tables, times
 
 
-def _store(store, chunk: pd.DataFrame, payload: bytes) -> None:
+def _store(store, keys: list[str], body: bytes) -> None:
     try:
-        store.write_pack(cache_mod.article_keys(chunk), chunk["article_id"].tolist(), payload)
+        store.write_pack(keys, body)
     except OSError as err:  # a full or read-only disk never breaks an analysis
         print(f"newslens: cache not written ({err})", file=sys.stderr)
 
@@ -156,13 +149,14 @@ def _progress_bar(total: int, progress, desc: str):
     return tqdm(total=total, desc=desc, unit="article", smoothing=0.1)
 
 
-def _compute_local(articles, bounds, stages, store, workers, progress, profile, collect):
+def _compute_local(articles, keys, bounds, stages, workers, progress, profile, collect):
     """Compute the chunks, handing each result to `collect` as soon as it arrives (in order)."""
     bar = _progress_bar(len(articles), progress, "analyze")
     try:
         if workers <= 1 or len(articles) < MIN_POOL_ARTICLES or len(bounds) <= 1:
             for a, b in bounds:
-                collect(*_compute(articles.iloc[a:b], stages, store, profile, as_bytes=False))
+                collect(a, b, *_compute(articles.iloc[a:b], keys[a:b], stages, profile,
+                                        as_bytes=False))
                 if bar is not None:
                     bar.update(b - a)
             return
@@ -170,10 +164,10 @@ def _compute_local(articles, bounds, stages, store, workers, progress, profile, 
         with ProcessPoolExecutor(max_workers=min(workers, len(bounds)),
                                  mp_context=_mp_context(), initializer=_init_worker,
                                  initargs=(env,)) as pool:
-            futures = [pool.submit(_compute, articles.iloc[a:b], stages, store, profile)
+            futures = [pool.submit(_compute, articles.iloc[a:b], keys[a:b], stages, profile)
                        for a, b in bounds]
             for i, (a, b) in enumerate(bounds):
-                collect(*futures[i].result())
+                collect(a, b, *futures[i].result())
                 futures[i] = None  # free the payload
                 if bar is not None:
                     bar.update(b - a)
@@ -183,14 +177,13 @@ def _compute_local(articles, bounds, stages, store, workers, progress, profile, 
 
 
 def _partition(part: pd.DataFrame, stages: Registry, partition_info=None) -> pd.DataFrame:
-    """map_partitions body: the chunk's pickled tables as one row (partition number, payload)."""
+    """map_partitions body: the chunk's encoded tables as one row (partition number, payload)."""
     number = partition_info["number"] if partition_info else 0
-    payload = pickle.dumps(pipeline.analyze_articles(part, stages),
-                           protocol=pickle.HIGHEST_PROTOCOL)
+    payload = columnar.encode(pipeline.analyze_articles(part, stages))
     return pd.DataFrame({"partition": [number], "payload": [payload]})
 
 
-def _compute_dask(articles, bounds, stages, store, workers, scheduler, progress, collect):
+def _compute_dask(articles, keys, bounds, stages, workers, scheduler, progress, collect):
     import dask
     import dask.dataframe as dd
 
@@ -240,9 +233,9 @@ def _compute_dask(articles, bounds, stages, store, workers, scheduler, progress,
         raise RuntimeError(f"dask returned {len(payloads)} partitions, expected {len(bounds)}")
     del result
     for (a, b), payload in zip(bounds, payloads):
-        if store is not None:
-            _store(store, articles.iloc[a:b], payload)
-        collect(payload, {})
+        _, tables = columnar.decode(payload)
+        collect(a, b, cache_mod.pack_body(tables, keys[a:b], articles["article_id"].iloc[a:b]
+                                          .tolist()), {})
 
 
 # ---- the engine --------------------------------------------------------------------------
@@ -287,25 +280,34 @@ def run(articles: pd.DataFrame, stages: Registry | None = None, *, workers: int 
     store = cache_mod.ArticleCache.open(cache, stages)
     pieces: list[dict] = []
     missing = np.arange(len(articles))
+    keys = cache_mod.article_keys(articles)
     if store is not None:
-        keys = cache_mod.article_keys(articles)
         stats.corpus_key = hashlib.sha256("\n".join(keys).encode()).hexdigest()
         pieces, missing = _from_cache(store, articles, keys)
         stats.cached = len(articles) - len(missing)
 
     todo = articles.iloc[missing]
+    todo_keys = [keys[i] for i in missing]
     if chunk_size is None and len(todo) < MIN_POOL_ARTICLES:
         chunk_size = max(len(todo), 1)  # in-process anyway: one call, one cache pack
     bounds = chunk_bounds(len(todo), workers, chunk_size)
 
-    def collect(payload, times: dict) -> None:
-        pieces.append(pickle.loads(payload) if isinstance(payload, bytes) else payload)
+    def collect(a: int, b: int, result, times: dict) -> None:
+        if isinstance(result, bytes):
+            if store is not None:
+                _store(store, todo_keys[a:b], result)
+            _, arrow = columnar.decode(result)
+            result = {name: columnar.to_pandas(name, t) for name, t in arrow.items()}
+        elif store is not None:
+            _store(store, todo_keys[a:b], cache_mod.pack_body(
+                result, todo_keys[a:b], todo["article_id"].iloc[a:b].tolist()))
+        pieces.append(result)
         stats.add_times(times)
 
     if bounds and engine == "dask":
-        _compute_dask(todo, bounds, stages, store, workers, scheduler, progress, collect)
+        _compute_dask(todo, todo_keys, bounds, stages, workers, scheduler, progress, collect)
     else:
-        _compute_local(todo, bounds, stages, store, workers, progress, profile, collect)
+        _compute_local(todo, todo_keys, bounds, stages, workers, progress, profile, collect)
     stats.computed, stats.chunks = len(todo), len(bounds)
     if store is not None:
         try:
@@ -333,7 +335,7 @@ def _from_cache(store, articles: pd.DataFrame, keys: list[str]) -> tuple[list[di
         use = [k for k in pack_keys if k in ids]
         if not use:
             continue
-        tables = content["tables"]
+        tables = {name: columnar.to_pandas(name, t) for name, t in content["tables"].items()}
         if len(use) < len(ids):
             keep = {ids[k] for k in use}
             if not all("article_id" in t.columns for t in tables.values()):
@@ -418,15 +420,14 @@ def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame, *,
     else:
         name = "summary-" + hashlib.sha256(
             f"{store.fingerprint}\n{corpus_key}".encode()).hexdigest()
-        found = store.read_blob(name)
-        stats.summary_cached = (isinstance(found, dict)
-                                and all(isinstance(t, pd.DataFrame) for t in found.values()))
+        found = store.read_tables(name)
+        stats.summary_cached = found is not None and list(found) == stages.tables()
         if stats.summary_cached:
             out = found
         else:
             out = compute()
             try:
-                store.write_blob(name, out)
+                store.write_tables(name, out)
             except OSError as err:
                 print(f"newslens: cache not written ({err})", file=sys.stderr)
     stats.add_times(times)
