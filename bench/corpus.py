@@ -94,7 +94,8 @@ def _num(rng: random.Random) -> str:
     return f"{rng.randrange(2, 40)} drones"
 
 
-def _sentence(rng: random.Random, v: dict, person: tuple, other: tuple) -> str:
+def _sentence(rng: random.Random, v: dict, person: tuple, other: tuple) -> str:  # noqa: C901
+    """One generated sentence: a flat list of templates picked by one random draw."""
     name, surname, titles, hon = person
     state, region = rng.choice(v["states"]), rng.choice(v["regions"])
     region2 = rng.choice(v["regions"])

@@ -2,11 +2,11 @@ import textwrap
 
 import pandas as pd
 import pytest
+from conftest import assert_data_error
 from newslens.io.corpus import load_corpus
 from newslens.text.actors import (
     MENTION_COLUMNS,
     UNKNOWN_COLUMNS,
-    GazetteerError,
     actor_mentions,
     load_actors,
     unknown_entities,
@@ -228,10 +228,7 @@ actors:
     ("- just a list\n", "'actors:' list"),
 ])
 def test_gazetteer_errors(tmp_path, body, problem):
-    path = write(tmp_path, body)
-    with pytest.raises(GazetteerError) as err:
-        load_actors(path)
-    assert str(path) in str(err.value) and problem in str(err.value)
+    assert_data_error(tmp_path, "actors.yml", body, load_actors, problem)
 
 
 def test_custom_gazetteer_path_and_frame(tmp_path):

@@ -49,14 +49,16 @@ def frames(*texts: str, pronouns: dict | None = None):
                     continue
                 taken.append(m.span())
                 mention_rows.append({
-                    "article_id": "a1", "sentence": i + 1, "start": pos + m.start(), "end": pos + m.end(),
-                    "text": name, "actor_id": actor, "actor": actor, "kind": kind, "affiliation": None,
+                    "article_id": "a1", "sentence": i + 1, "start": pos + m.start(),
+                    "end": pos + m.end(), "text": name, "actor_id": actor, "actor": actor,
+                    "kind": kind, "affiliation": None,
                     "mention_type": "name", "field": "text"})
         for word, actor in (pronouns or {}).items():
             for m in re.finditer(r"\b" + word + r"\b", text):
                 mention_rows.append({
-                    "article_id": "a1", "sentence": i + 1, "start": pos + m.start(), "end": pos + m.end(),
-                    "text": word, "actor_id": actor, "actor": actor, "kind": "person", "affiliation": None,
+                    "article_id": "a1", "sentence": i + 1, "start": pos + m.start(),
+                    "end": pos + m.end(), "text": word, "actor_id": actor, "actor": actor,
+                    "kind": "person", "affiliation": None,
                     "mention_type": "pronoun", "field": "text"})
         pos += len(text) + 1
     mentions = pd.DataFrame(mention_rows, columns=MENTION_COLUMNS)
@@ -78,7 +80,8 @@ def row(st: pd.DataFrame, cue: str) -> pd.Series:
 def test_said_that():
     st = one("Putin said on Monday that the talks were useful.")
     r = row(st, "said")
-    assert (r.speaker, r.form, r.cue_class, r["mode"]) == ("putin", "subject", "neutral", "indirect")
+    assert (r.speaker, r.form, r.cue_class, r["mode"]) == (
+        "putin", "subject", "neutral", "indirect")
     assert r.content == "the talks were useful"
     assert list(st.columns) == STATEMENT_COLUMNS
 

@@ -1,4 +1,4 @@
-"""The on-disk cache: reruns recompute nothing, new or changed inputs recompute, bad files rebuild."""
+"""The on-disk cache: reruns recompute nothing, changed inputs recompute, bad files rebuild."""
 
 from __future__ import annotations
 

@@ -72,7 +72,8 @@ def test_formats_fixture():
     assert art.loc["records-1", "published"] == pd.Timestamp("2025-12-02 09:30")
     assert art.loc["records-2", "title"] == "Kyiv Reports Drone Attack"  # headline/body/link
     assert art.loc["records-2", "url"] == "https://example.org/kyiv"
-    assert art.loc["feed-1", "text"] == "Special envoy Steve Witkoff is expected in Moscow next week."
+    assert art.loc["feed-1", "text"] == (
+        "Special envoy Steve Witkoff is expected in Moscow next week.")
     assert art.loc["feed-2", "url"] == "" and art.loc["feed-2", "section"] == "business"
     assert art.loc["wire-2", "published"] == pd.Timestamp("2025-11-24")
     assert pd.isna(art.loc["brief", "section"])
@@ -80,7 +81,8 @@ def test_formats_fixture():
 
 
 def test_txt_newlines_and_whitespace(tmp_path):
-    write(tmp_path, "a.txt", b"\r\n\r\n  Title here  \r\nFirst  line\r\n\r\n  indented\rlast\r\n\r\n")
+    write(tmp_path, "a.txt",
+          b"\r\n\r\n  Title here  \r\nFirst  line\r\n\r\n  indented\rlast\r\n\r\n")
     art = load_corpus(tmp_path).iloc[0]
     assert art.title == "Title here"
     assert art.text == "First  line\n\n  indented\nlast"

@@ -13,4 +13,5 @@ def test_overview_tables_on_the_seed():
     context = mentions_in_context(mentions, sentences)
     assert len(context) == len(mentions)
     first_body_putin = context[(context.actor_id == "putin") & (context.sentence == 1)].iloc[0]
-    assert '<mark class="mention">Russian President Vladimir Putin</mark>' in first_body_putin.evidence
+    marked = '<mark class="mention">Russian President Vladimir Putin</mark>'
+    assert marked in first_body_putin.evidence

@@ -3,10 +3,10 @@
 import pandas as pd
 import pycountry
 import pytest
+from conftest import assert_data_error
 from newslens.io.corpus import load_corpus
 from newslens.text.regions import (
     MENTION_COLUMNS,
-    RegionDataError,
     ancestors,
     find_regions,
     load_regions,
@@ -129,8 +129,4 @@ def test_empty_input_keeps_columns():
     ("generic:\n  - {id: x}\n", "'regions' list"),
 ])
 def test_bad_file_gives_clear_error(tmp_path, body, problem):
-    path = tmp_path / "regions.yml"
-    path.write_text(body, encoding="utf-8")
-    with pytest.raises(RegionDataError) as err:
-        load_regions(path)
-    assert str(path) in str(err.value) and problem in str(err.value)
+    assert_data_error(tmp_path, "regions.yml", body, load_regions, problem)

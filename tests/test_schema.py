@@ -71,4 +71,5 @@ def test_pipeline_sort_keys_come_from_the_schema():
 def test_readme_data_dictionary_is_generated_from_the_schema():
     readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
     assert schema.update_readme(readme) == readme, (
-        "README data dictionary is stale: run `python -m newslens schema --update-readme README.md`")
+        "README data dictionary is stale: "
+        "run `python -m newslens schema --update-readme README.md`")

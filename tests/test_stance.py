@@ -7,7 +7,8 @@ import re
 import newslens
 import pandas as pd
 import pytest
-from newslens.analysis.attribution import LexiconError, statements
+from conftest import assert_data_error
+from newslens.analysis.attribution import statements
 from newslens.analysis.stance import (
     CONDITIONAL,
     MATRIX_COLUMNS,
@@ -162,12 +163,8 @@ def test_matrix_html_is_escaped_and_coloured():
     ("markers.yml", "condition: [until]\n", "missing"),
 ])
 def test_data_errors_name_file_and_problem(tmp_path, name, body, problem):
-    path = tmp_path / name
-    path.write_text(body, encoding="utf-8")
     loader = load_issues if name == "issues.yml" else load_markers
-    with pytest.raises(LexiconError) as err:
-        loader(path)
-    assert str(path) in str(err.value) and problem in str(err.value)
+    assert_data_error(tmp_path, name, body, loader, problem)
 
 
 def test_curated_files_load():
@@ -212,13 +209,3 @@ def test_seed_evidence(seed):
     assert talks["relation"].tolist() == ["agree"]
     out = by_source(st, seed[0])
     assert set(out["n_sources"]) == {1}
-
-
-def test_fallback_polarity_matches_textblob():
-    from newslens.analysis import stance
-    from textblob.en import sentiment
-
-    for text in ["", "not good!", "I don't like it :)", "very very bad (!)", "a fair peace",
-                 "It's 2025; gains of 12%...", "He said the plan was never acceptable."]:
-        stance._POLARITY.pop(text, None)
-        assert stance._polarity(text) == sentiment(text)[0], text

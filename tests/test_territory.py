@@ -1,11 +1,11 @@
-"""Territorial claims on the seed (real pipeline) and on synthetic sentences for every claim type."""
+"""Territorial claims on the seed (real pipeline) and on invented sentences of every claim type."""
 
 import pandas as pd
 import pytest
+from conftest import assert_data_error
 from newslens.analysis.territory import (
     CLAIM_COLUMNS,
     CLAIM_TYPES,
-    ClaimCuesError,
     load_claim_cues,
     region_rollup,
     territorial_claims,
@@ -146,16 +146,15 @@ def test_rollup_and_empty_inputs():
 
 
 def test_bad_cue_file_gives_clear_error(tmp_path):
-    path = tmp_path / "claim_cues.yml"
-    path.write_text("claim_types:\n  capture_advance:\n    cues: ['(unclosed']\n")
-    with pytest.raises(ClaimCuesError, match=r"claim_types.capture_advance.cues: bad regular"):
-        load_claim_cues(path)
-    path.write_text("claim_types:\n  land_grab:\n    cues: [grab]\n")
-    with pytest.raises(ClaimCuesError, match="unknown claim type"):
-        load_claim_cues(path)
+    assert_data_error(tmp_path, "claim_cues.yml",
+                      "claim_types:\n  capture_advance:\n    cues: ['(unclosed']\n",
+                      load_claim_cues, "claim_types.capture_advance.cues: bad regular")
+    assert_data_error(tmp_path, "claim_cues.yml", "claim_types:\n  land_grab:\n    cues: [grab]\n",
+                      load_claim_cues, "unknown claim type")
 
 
 def test_cue_prefilter_never_hides_a_match():
+    from newslens import compat
     from newslens.analysis import territory
 
     cues = territory.load_claim_cues()
@@ -168,10 +167,9 @@ def test_cue_prefilter_never_hides_a_match():
         "The weather in Kherson was mild.",
     ]
     for ct in cues.types.values():
-        assert territory._needles(ct.pattern.pattern), ct.name
+        assert compat.required_literals(ct.pattern.pattern), ct.name
         for text in texts:
             full = [(m.start(), m.end(), m.group(0)) for m in ct.pattern.finditer(text)]
             assert territory._finditer(ct.pattern, text, text.lower()) == full
             assert territory._finditer(ct.pattern, text, None) == full
-    assert territory._needles(r"(?:a|\w+)\s+x") is None
-    assert territory._needles(r"\bcede(?:s|d)?\b|gave\s+up") == frozenset({"cede", "gave"})
+

@@ -10,8 +10,18 @@ PROJECT_DIR = PACKAGE_DIR.parent.parent
 
 
 def data_dir() -> Path:
-    """The folder of curated knowledge (actors, regions, lexicons); `NEWSLENS_DATA` overrides."""
-    return Path(os.environ.get("NEWSLENS_DATA", PROJECT_DIR / "data"))
+    """The folder of curated knowledge (actors, regions, lexicons).
+
+    `NEWSLENS_DATA` overrides; otherwise the checkout's `data/` (an editable install, where
+    analysts edit it), else the copy installed with the package (`newslens/data`, a wheel).
+    """
+    env = os.environ.get("NEWSLENS_DATA")
+    if env:
+        return Path(env)
+    checkout = PROJECT_DIR / "data"
+    if (PROJECT_DIR / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return PACKAGE_DIR / "data"
 
 
 def data_file(name: str) -> Path:

@@ -25,23 +25,17 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from newslens import schema
-from newslens.paths import data_file
+from newslens import lexicon, schema
+from newslens.lexicon import DataFileError, lexicon_regex
 
 CUE_CLASSES = ("neutral", "emphatic", "positive", "negative", "demand")
 CUE_KINDS = ("verbs", "phrases", "quote_only")
 
 STATEMENT_COLUMNS = schema.table("statements").names
-
-
-class LexiconError(ValueError):
-    """A curated lexicon file (reporting verbs, issues, markers) is malformed; names the file."""
 
 
 @dataclass(frozen=True)
@@ -72,12 +66,12 @@ def _phrase_forms(phrase: str) -> list[str]:
     return [f"{form} {rest}".strip() for form in inflections(head)]
 
 
-def _entry_forms(entry, kind: str, where: str) -> tuple[str, list[str]]:
-    """(lemma, forms) of one YAML entry; raises LexiconError naming the entry when malformed."""
+def _entry_forms(entry, kind: str, path: Path, where: str) -> tuple[str, list[str]]:
+    """(lemma, forms) of one YAML entry; raises DataFileError naming the entry when malformed."""
     if isinstance(entry, str):
         spellings = [s.strip().lower() for s in entry.split("/") if s.strip()]
         if not spellings:
-            raise LexiconError(f"{where}: empty entry")
+            raise DataFileError(path, "empty entry", where)
         if kind == "phrases":
             return spellings[0], spellings
         return spellings[0], [f for s in spellings for f in _phrase_forms(s)]
@@ -86,90 +80,56 @@ def _entry_forms(entry, kind: str, where: str) -> tuple[str, list[str]]:
         if not isinstance(lemma, str) or not isinstance(forms, list) or not all(
             isinstance(f, str) and f.strip() for f in forms
         ):
-            raise LexiconError(f"{where}: irregular entry must be 'lemma: [form, ...]', got {entry!r}")
+            raise DataFileError(
+                path, f"irregular entry must be 'lemma: [form, ...]', got {entry!r}", where)
         lemma = lemma.strip().lower()
         return lemma, [lemma] + [f.strip().lower() for f in forms]
-    raise LexiconError(f"{where}: entry must be a string or 'lemma: [forms]', got {entry!r}")
+    raise DataFileError(path, f"entry must be a string or 'lemma: [forms]', got {entry!r}", where)
+
+
+def _parse_reporting_verbs(raw, path: Path) -> dict[str, Cue]:
+    if not isinstance(raw, dict) or not raw:
+        raise DataFileError(path, f"expected a mapping with keys {', '.join(CUE_KINDS)}")
+    unknown = set(raw) - set(CUE_KINDS)
+    if unknown:
+        raise DataFileError(path, f"unknown section(s) {sorted(unknown)}; allowed: {CUE_KINDS}")
+    cues: dict[str, Cue] = {}
+    for kind, classes in raw.items():
+        if not isinstance(classes, dict):
+            raise DataFileError(path, "must map class -> list of entries", kind)
+        for cls, entries in classes.items():
+            if cls not in CUE_CLASSES:
+                raise DataFileError(path, f"unknown class {cls!r}; allowed: {CUE_CLASSES}", kind)
+            if not isinstance(entries, list):
+                raise DataFileError(path, "must be a list of entries", f"{kind}.{cls}")
+            for entry in entries:
+                lemma, forms = _entry_forms(entry, kind, path, f"{kind}.{cls}")
+                for form in forms:
+                    _add_cue(cues, " ".join(form.split()), Cue(lemma, cls, kind), path)
+    return cues
+
+
+def _add_cue(cues: dict[str, Cue], form: str, cue: Cue, path: Path) -> None:
+    old = cues.get(form)
+    if old is not None and old != cue:
+        raise DataFileError(path, f"listed twice ({old.kind}.{old.cls} {old.lemma!r} and "
+                                  f"{cue.kind}.{cue.cls} {cue.lemma!r})", f"cue {form!r}")
+    cues[form] = cue
 
 
 def load_reporting_verbs(path: str | Path | None = None) -> dict[str, Cue]:
     """Every cue form (lowercase, single-spaced) -> Cue, from data/reporting_verbs.yml."""
-    path = Path(path) if path else data_file("reporting_verbs.yml")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict) or not raw:
-        raise LexiconError(f"{path}: expected a mapping with keys {', '.join(CUE_KINDS)}")
-    unknown = set(raw) - set(CUE_KINDS)
-    if unknown:
-        raise LexiconError(f"{path}: unknown section(s) {sorted(unknown)}; allowed: {CUE_KINDS}")
-    cues: dict[str, Cue] = {}
-    for kind, classes in raw.items():
-        if not isinstance(classes, dict):
-            raise LexiconError(f"{path}: section {kind!r} must map class -> list of entries")
-        for cls, entries in classes.items():
-            if cls not in CUE_CLASSES:
-                raise LexiconError(f"{path}: {kind}: unknown class {cls!r}; allowed: {CUE_CLASSES}")
-            if not isinstance(entries, list):
-                raise LexiconError(f"{path}: {kind}.{cls} must be a list of entries")
-            for entry in entries:
-                lemma, forms = _entry_forms(entry, kind, f"{path}: {kind}.{cls}")
-                for form in forms:
-                    form = " ".join(form.split())
-                    if form in cues and cues[form] != Cue(lemma, cls, kind):
-                        old = cues[form]
-                        raise LexiconError(
-                            f"{path}: cue {form!r} listed twice ({old.kind}.{old.cls} "
-                            f"{old.lemma!r} and {kind}.{cls} {lemma!r})"
-                        )
-                    cues[form] = Cue(lemma, cls, kind)
-    return cues
+    return lexicon.load(lexicon.resolve(path, "reporting_verbs.yml"), _parse_reporting_verbs)
 
 
-def _atoms(term: str) -> tuple[str, ...]:
-    """A term as regex atoms: escaped characters, `\\s+` for spaces, a word tail for `*`."""
-    star = term.endswith("*")
-    out: list[str] = []
-    for i, word in enumerate(term.rstrip("*").lower().split()):
-        if i:
-            out.append(r"\s+")
-        out.extend(re.escape(ch) for ch in word)
-    if star:
-        out.append(r"[\w’'-]*")
-    return tuple(out)
-
-
-def _trie_pattern(node: dict) -> str:
-    """Regex for a character trie (nested dicts; "" marks the end of a term)."""
-    ends = "" in node
-    # word tails (`x*`) last, so that a longer literal continuation is tried first
-    atoms = sorted((a for a in node if a), key=lambda a: (a.startswith("[\\w"), a))
-    branches = [atom + _trie_pattern(node[atom]) for atom in atoms]
-    if not branches:
-        return ""
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    if ends:
-        return "(?:" + body + ")?"
-    return body
-
-
-def lexicon_regex(terms, flags=re.IGNORECASE) -> re.Pattern:
-    """One regex over `terms` on word boundaries (`x*` = any ending), built as a character trie
-    so that matching is fast; the longest term wins at a position."""
-    trie: dict = {}
-    for term in set(terms):
-        node = trie
-        for atom in _atoms(term):
-            node = node.setdefault(atom, {})
-        node[""] = {}
-    return re.compile(r"(?<![\w’'-])" + _trie_pattern(trie) + r"(?![\w’'-])", flags)
-
-
-@lru_cache(maxsize=4)
-def _lexicon(path: str | None = None) -> tuple[dict[str, Cue], re.Pattern]:
-    cues = load_reporting_verbs(path)
+def _compile_reporting_verbs(raw, path: Path) -> tuple[dict[str, Cue], re.Pattern]:
+    cues = _parse_reporting_verbs(raw, path)
     return cues, lexicon_regex(cues)
+
+
+def _lexicon(path: str | Path | None = None) -> tuple[dict[str, Cue], re.Pattern]:
+    """The cue lexicon and its compiled regex (once per file content)."""
+    return lexicon.load(lexicon.resolve(path, "reporting_verbs.yml"), _compile_reporting_verbs)
 
 
 # ---------------------------------------------------------------- patterns
@@ -179,7 +139,8 @@ _AUX = (r"(?:has|have|had|was|is|were|are|did|does|do|would|will|could|may|might
         r"quickly|swiftly|flatly|explicitly|privately|on\s+\w+day)")
 # Between a subject mention and its verb: an optional appositive ", …," and up to 3 auxiliaries.
 _GAP = re.compile(r"\s*(?:,[^,;]{1,80},\s*)?(?:" + _AUX + r"\s+){0,3}", re.IGNORECASE)
-_NEGATION = re.compile(r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|hardly)(?![\w’'])", re.IGNORECASE)
+_NEGATION = re.compile(r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|hardly)(?![\w’'])",
+                       re.IGNORECASE)
 _QUOTES = {"“": "”", '"': '"', "«": "»"}
 _QUOTE_SPAN = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 _THAT = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,4}?that\s+", re.IGNORECASE)
@@ -319,8 +280,11 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- per-sentence detection
-def _sentence_statements(text, mentions, cues, regex, prev_groups, prev_person, prev_group):
-    """Statement dicts for one sentence (offsets relative to the sentence)."""
+def _sentence_statements(text, mentions, cues, regex,  # noqa: C901, PLR0915
+                         prev_groups, prev_person, prev_group):
+    """Statement dicts for one sentence (offsets relative to the sentence).
+
+    Too long: to be split into one detector per attribution form (attribution issue)."""
     quotes = _quote_spans(text)
     found = []
     for match in regex.finditer(text):
@@ -451,7 +415,7 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
     clause of a participial statement; `antecedent_*` locate the group mention a group holder
     ("Many") refers to. Sentences are assumed in article order (sorted by `sentence`).
     """
-    cues, regex = _lexicon(str(lexicon) if lexicon else None)
+    cues, regex = _lexicon(lexicon)
     if sentences is None or len(sentences) == 0:
         return schema.empty("statements")
     has_cue = sentences["text"].str.contains(regex, regex=True, na=False)

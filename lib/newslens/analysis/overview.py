@@ -8,7 +8,7 @@ MENTION_TYPES = ["name", "alias", "demonym", "pronoun"]
 
 
 def article_stats(articles: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Per article: title, source, date, words, body paragraphs and sentences (headline excluded)."""
+    """Per article: title, source, date, words, body paragraphs and sentences (no headline)."""
     body = sentences[sentences["field"] == "text"]
     counts = body.groupby("article_id").agg(
         paragraphs=("paragraph", "nunique"), sentences=("sentence", "count")

@@ -18,7 +18,7 @@ import re
 
 import pandas as pd
 
-from newslens import schema
+from newslens import lexicon, schema
 
 COLUMNS = schema.table("quantities").names
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -35,9 +35,7 @@ VAGUE = {"a couple of": 2, "a couple": 2, "a few": 3, "few": 3, "several": 3, "d
          "dozens": 24, "hundreds of": 200, "hundreds": 200, "thousands of": 2000, "thousands": 2000,
          "tens of thousands of": 20000, "tens of thousands": 20000}
 SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "k": 1e3}
-MONTHS = {m: i + 1 for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"])}
+MONTHS = {m: i + 1 for i, m in enumerate(lexicon.words("months"))}
 MONTHS.update({m[:3]: i for m, i in list(MONTHS.items())} | {"sept": 9})
 HEDGES = {
     "nearly": None, "almost": None, "about": None, "around": None, "roughly": None,
@@ -55,7 +53,8 @@ _WORD_NUM = (
 )
 _VAGUE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, key=len, reverse=True))
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_HEDGE = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in sorted(HEDGES, key=len, reverse=True))
+_HEDGE = "|".join(re.escape(h).replace(r"\ ", r"\s+")
+                  for h in sorted(HEDGES, key=len, reverse=True))
 _NUMBER = (
     rf"(?P<hedge>(?:{_HEDGE})\s*)?"
     rf"(?:(?P<digits>{_DIGITS})(?:\s*(?P<scale>thousand|million|billion|k)\b)?"
@@ -142,7 +141,8 @@ def find_quantities(text: str) -> list[dict]:
             value, original = km / _DAY_RATE[per], value
         elif m.group("area"):
             original_unit = re.sub(r"\s+", " ", m.group("area").lower())
-            factor = 2.589988 if "mi" in original_unit else 0.01 if "hectare" in original_unit else 1
+            factor = (2.589988 if "mi" in original_unit
+                      else 0.01 if "hectare" in original_unit else 1)
             kind, unit = "area", "km2"
             value, original = value * factor, value
         elif m.group("dist"):
@@ -230,4 +230,5 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
                 "claim_type": best["claim_type"], "field": srow.get("field") or "text",
             })
     out = pd.DataFrame(rows, columns=COLUMNS)
-    return out.sort_values(["article_id", "sentence", "start"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["article_id", "sentence", "start"],
+                           kind="stable").reset_index(drop=True)

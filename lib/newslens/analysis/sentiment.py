@@ -2,8 +2,9 @@
 
 - `sentence_sentiment`: polarity/subjectivity of each sentence (TextBlob pattern by default).
 - `mention_sentiment`: for each actor mention, the tone of its scope window (see
-  `newslens.analysis.sentiment_scope` for the rule) with the mention's own name/title words removed, the
-  mention's role (speaker = subject of a reporting verb, from `newslens.analysis.attribution`; otherwise
+  `newslens.analysis.sentiment_scope` for the rule) with the mention's own name/title words
+  removed, the mention's role (speaker = subject of a reporting verb, from
+  `newslens.analysis.attribution`; otherwise
   target) and the driving words.
 - `actor_sentiment`: per actor and voice ("about" = role target, "own" = role speaker, "all"):
   mean target polarity with a seeded-bootstrap 95% CI, class shares, mean subjectivity and a

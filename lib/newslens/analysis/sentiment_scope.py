@@ -21,6 +21,8 @@ import re
 import string
 from functools import lru_cache
 
+from newslens import compat, lexicon
+
 SCORERS = ("textblob", "vader", "blend")
 
 # Window size in tokens before/after the mention (tuned on NewsMTSC train, flat between 6 and 16).
@@ -32,22 +34,10 @@ DEFAULT_TARGET_SCORER = "blend"
 THRESHOLDS = {"textblob": 0.05, "vader": 0.05, "blend": 0.05}
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-CONTRAST = _words(
-    "but although though however while whereas despite yet nevertheless nonetheless meanwhile"
-    " unlike"
-)
+CONTRAST = lexicon.word_set("contrast_words")
 BREAK_PUNCT = frozenset(';:—–()"“”')
-NEGATORS = _words("not no never n't nor without cannot neither")
-TITLE_WORDS = _words(
-    "president vice prime minister chief special envoy secretary general leader senator sen rep"
-    " representative governor gov mr mrs ms dr former chairman chairwoman speaker king queen pope"
-    " judge attorney director ambassador commissioner spokesman spokeswoman head first lady elect"
-    " - . 's ’s s ' ’"
-)
+NEGATORS = lexicon.word_set("negators")
+TITLE_WORDS = lexicon.word_set("title_words")
 
 # Words, with "n't" split off ("didn't" -> "did", "n't") so negation is visible, and punctuation.
 _TOKEN_NT = re.compile(r"\w+?(?=n['’]t\b)|n['’]t\b|\w+(?:['’]\w+)*|[^\w\s]", re.IGNORECASE)
@@ -78,51 +68,6 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
-class _Lexicon(dict):
-    """TextBlob's pattern lexicon as a plain dict, so `Sentiment.assessments` runs without the
-    lazy-dict indirection on every lookup (same rule, same numbers, ~2x faster)."""
-
-    def __call__(self, words: list[str]):
-        from textblob._text import Score, Sentiment
-
-        plain = self.__dict__.setdefault("plain", {})
-        words = [plain.get(w) or plain.setdefault(w, self._stand_in(w)) for w in words]
-        a = Sentiment.assessments(self, ((w, None) for w in words), True)
-        n = len(a) or 1
-        return Score(sum(x[1] for x in a) / n, sum(x[2] for x in a) / n, a)
-
-
-    def _stand_in(self, w: str) -> str:
-        """An unknown short non-alphabetic word ("2025", "'s") costs `assessments` a scan of every
-        emoticon; an alphabetic unknown word that passes its length tests the same way ("q",
-        "qq", "qqq") gives the same assessments without the scan."""
-        from textblob._text import PUNCTUATION
-
-        if (w.isalpha() or len(w) > 5 or w in PUNCTUATION or w in self or w in self.negations
-                or w == "(!)" or w in _live_words()[0]):
-            return w
-        long_core, long_word = len(w.strip("'")) > 1, len(w) > 2
-        if long_core:
-            return "qqq" if long_word else "qq"
-        return w if long_word else "q"
-
-
-@lru_cache(maxsize=1)
-def _textblob() -> _Lexicon:
-    from textblob.en import sentiment
-
-    if dict.__len__(sentiment) == 0:
-        sentiment.load()
-    lex = _Lexicon(dict.items(sentiment))
-    lex.negations, lex.modifiers, lex.modifier = (
-        sentiment.negations,
-        sentiment.modifiers,
-        sentiment.modifier,
-    )
-    lex.labeler = sentiment.labeler
-    return lex
-
-
 def check_scorer(scorer: str) -> str:
     if scorer not in SCORERS:
         raise ValueError(f"unknown sentiment scorer {scorer!r}; choose one of {', '.join(SCORERS)}")
@@ -132,12 +77,7 @@ def check_scorer(scorer: str) -> str:
 @lru_cache(maxsize=1)
 def _live_words() -> tuple[frozenset[str], frozenset[str]]:
     """Words that can move TextBlob (lexicon words, emoticons, "(!)") and VADER (lexicon)."""
-    from textblob._text import EMOTICONS
-
-    tb = set(dict.keys(_textblob())) | {"(!)"}
-    for faces in EMOTICONS.values():
-        tb.update(e.lower() for e in faces)
-    return frozenset(tb), frozenset(_vader().lexicon)
+    return compat.textblob_live_words(), frozenset(_vader().lexicon)
 
 
 def _silent(words: list[str], scorer: str) -> bool:
@@ -184,7 +124,7 @@ def _score_words_raw(words: list[str], scorer: str, want_drivers: bool = False):
     drv: list[tuple[str, float]] = []
     tb = vd = None
     if scorer in ("textblob", "blend"):
-        tb = _textblob()(words)
+        tb = compat.textblob_lexicon()(words)
         if want_drivers:
             seen: set[str] = set()
             for w, p, _s, _x in tb.assessments:

@@ -30,19 +30,14 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
 from itertools import combinations
 from itertools import pairwise as successive
 from pathlib import Path
 
 import pandas as pd
-import yaml
-from textblob.en import sentiment as _textblob_sentiment
 
-from newslens import schema
-from newslens.analysis.attribution import LexiconError, lexicon_regex
-from newslens.analysis.sentiment_scope import _textblob as _textblob_lexicon
-from newslens.paths import data_file
+from newslens import compat, lexicon, schema
+from newslens.lexicon import DataFileError, lexicon_regex
 
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
 CONDITIONAL = "supports (conditional)"
@@ -68,55 +63,52 @@ FAMILY = {"supports": "for", CONDITIONAL: "for", "demands": "conditional",
 
 
 # ---------------------------------------------------------------- curated data
-def _read_yaml(path: Path):
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{path}: not valid YAML: {exc}") from exc
-
-
-def _terms(value, where: str) -> list[str]:
+def _terms(value, path: Path, where: str) -> list[str]:
     if not isinstance(value, list) or not value or not all(
         isinstance(t, str) and t.strip() for t in value
     ):
-        raise LexiconError(f"{where}: terms must be a non-empty list of strings")
+        raise DataFileError(path, "terms must be a non-empty list of strings", where)
     return [" ".join(t.split()) for t in value]
+
+
+def _parse_issues(raw, path: Path) -> pd.DataFrame:
+    if not isinstance(raw, dict) or not isinstance(raw.get("issues"), list) or not raw["issues"]:
+        raise DataFileError(path, "expected a non-empty list under 'issues:'")
+    rows, seen = [], set()
+    for i, item in enumerate(raw["issues"]):
+        where = f"issues[{i}]"
+        if not isinstance(item, dict) or set(item) - {"id", "label", "terms"}:
+            raise DataFileError(path, f"expected keys id, label, terms; got {item!r}", where)
+        issue = item.get("id")
+        if not isinstance(issue, str) or not _SLUG.fullmatch(issue):
+            raise DataFileError(path, f"id must be a lowercase slug, got {issue!r}", where)
+        if issue in seen:
+            raise DataFileError(path, f"duplicate issue id {issue!r}", where)
+        seen.add(issue)
+        label = item.get("label") or issue
+        rows.append({"id": issue, "label": str(label),
+                     "terms": _terms(item.get("terms"), path, f"{where} ({issue})")})
+    return pd.DataFrame(rows, columns=["id", "label", "terms"])
 
 
 def load_issues(path: str | Path | None = None) -> pd.DataFrame:
     """The negotiation issues: DataFrame id, label, terms (list), in file order."""
-    path = Path(path) if path else data_file("issues.yml")
-    raw = _read_yaml(path)
-    if not isinstance(raw, dict) or not isinstance(raw.get("issues"), list) or not raw["issues"]:
-        raise LexiconError(f"{path}: expected a non-empty list under 'issues:'")
-    rows, seen = [], set()
-    for i, item in enumerate(raw["issues"]):
-        where = f"{path}: issues[{i}]"
-        if not isinstance(item, dict) or set(item) - {"id", "label", "terms"}:
-            raise LexiconError(f"{where}: expected keys id, label, terms; got {item!r}")
-        issue = item.get("id")
-        if not isinstance(issue, str) or not _SLUG.fullmatch(issue):
-            raise LexiconError(f"{where}: id must be a lowercase slug, got {issue!r}")
-        if issue in seen:
-            raise LexiconError(f"{where}: duplicate issue id {issue!r}")
-        seen.add(issue)
-        label = item.get("label") or issue
-        rows.append({"id": issue, "label": str(label),
-                     "terms": _terms(item.get("terms"), f"{where} ({issue})")})
-    return pd.DataFrame(rows, columns=["id", "label", "terms"])
+    return lexicon.load(lexicon.resolve(path, "issues.yml"), _parse_issues).copy()
+
+
+def _parse_markers(raw, path: Path) -> dict[str, list[str]]:
+    if not isinstance(raw, dict):
+        raise DataFileError(path, "expected a mapping of marker class -> terms")
+    missing, unknown = set(MARKER_CLASSES) - set(raw), set(raw) - set(MARKER_CLASSES)
+    if missing or unknown:
+        raise DataFileError(path, f"marker classes must be {MARKER_CLASSES}; "
+                                  f"missing {sorted(missing)}, unknown {sorted(unknown)}")
+    return {cls: _terms(raw[cls], path, cls) for cls in MARKER_CLASSES}
 
 
 def load_markers(path: str | Path | None = None) -> dict[str, list[str]]:
     """Stance marker terms by class (see data/stance_markers.yml)."""
-    path = Path(path) if path else data_file("stance_markers.yml")
-    raw = _read_yaml(path)
-    if not isinstance(raw, dict):
-        raise LexiconError(f"{path}: expected a mapping of marker class -> terms")
-    missing, unknown = set(MARKER_CLASSES) - set(raw), set(raw) - set(MARKER_CLASSES)
-    if missing or unknown:
-        raise LexiconError(f"{path}: marker classes must be {MARKER_CLASSES}; "
-                           f"missing {sorted(missing)}, unknown {sorted(unknown)}")
-    return {cls: _terms(raw[cls], f"{path}: {cls}") for cls in MARKER_CLASSES}
+    return dict(lexicon.load(lexicon.resolve(path, "stance_markers.yml"), _parse_markers))
 
 
 class _Lexicons:
@@ -157,9 +149,19 @@ class _Lexicons:
         return found
 
 
-@lru_cache(maxsize=4)
-def _lexicons(issues_path: str | None = None, markers_path: str | None = None) -> _Lexicons:
-    return _Lexicons(load_issues(issues_path), load_markers(markers_path))
+_COMPILED: list = []  # [(issues, markers, compiled)] for the current file contents
+
+
+def _lexicons(issues_path=None, markers_path=None) -> _Lexicons:
+    """Compiled issue and marker lexicons (rebuilt when either file's content changes)."""
+    issues = lexicon.load(lexicon.resolve(issues_path, "issues.yml"), _parse_issues)
+    markers = lexicon.load(lexicon.resolve(markers_path, "stance_markers.yml"), _parse_markers)
+    for known_issues, known_markers, compiled in _COMPILED:
+        if known_issues is issues and known_markers is markers:
+            return compiled
+    compiled = _Lexicons(issues, markers)
+    _COMPILED[:] = [(issues, markers, compiled)]
+    return compiled
 
 
 # ---------------------------------------------------------------- stance rules
@@ -172,15 +174,16 @@ def _polarity(content: str) -> float:
     if p is None:
         if len(_POLARITY) >= 200_000:
             _POLARITY.clear()
-        # = textblob.en.sentiment(content)[0]: its tokens, lowercased, through the same lexicon
-        # rule (newslens.analysis.sentiment_scope's plain-dict copy, ~2x faster).
-        words = " ".join(_textblob_sentiment.tokenizer(content)).split()
-        p = _POLARITY[content] = _textblob_lexicon()([w.lower() for w in words])[0]
+        p = _POLARITY[content] = compat.textblob_polarity(content)
     return p
 
 
-def classify(statement: dict, lex: _Lexicons, parent: tuple | None = None) -> tuple[str, str, float]:
-    """(stance, rule, confidence) of one statement (a row of the statements table)."""
+def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule chain
+             parent: tuple | None = None) -> tuple[str, str, float]:
+    """(stance, rule, confidence) of one statement (a row of the statements table).
+
+    One flat chain on purpose: the rules fire in the documented order and the first wins, so
+    the order is the logic (README, "Stance labels and rules")."""
     content = str(statement["content"])
     cls, lemma, negated = statement["cue_class"], statement["cue_lemma"], bool(statement["negated"])
     mk = lex.markers
@@ -254,7 +257,7 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     Statements that raise no issue get no row. `weight` = confidence, times 0.6 when the issue
     comes from the context rather than the statement itself.
     """
-    lex = _lexicons(str(issues) if issues else None, str(markers) if markers else None)
+    lex = _lexicons(issues, markers)
     if statements is None or len(statements) == 0:
         return schema.empty("stances")
     texts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["text"]))
@@ -369,7 +372,8 @@ def pairwise(table: pd.DataFrame) -> pd.DataFrame:
                 relation = "one neutral"
             else:
                 same = FAMILY[sa] == FAMILY[sb]
-                relation = ("both against" if FAMILY[sa] == "against" else "agree") if same else "differ"
+                relation = (("both against" if FAMILY[sa] == "against" else "agree")
+                            if same else "differ")
             rows.append([a, b, issue, labels[issue], sa or "", sb or "", relation])
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
 

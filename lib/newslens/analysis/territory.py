@@ -15,17 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from re import _constants as sre_c
-from re import _parser as sre_parse
 
 import pandas as pd
-import yaml
 
-from newslens import schema
-from newslens.paths import data_file
-from newslens.text.regions import region_info, region_mentions
+from newslens import compat, lexicon, schema
+from newslens.lexicon import DataFileError
+from newslens.text.regions import generic_defaults, region_info, region_mentions
 
 CLAIM_TYPES = [
     "withdrawal_demand", "annexed_claimed", "control_status", "capture_advance", "estimate",
@@ -41,10 +37,6 @@ _INCLUDES = re.compile(
     re.IGNORECASE,
 )
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
-
-
-class ClaimCuesError(ValueError):
-    """The claim-cue file is malformed; the message names the file, the entry and the problem."""
 
 
 @dataclass
@@ -67,102 +59,60 @@ class Cues:
     max_distance: int
 
 
-@lru_cache(maxsize=8)
-def _load_cues(path_str: str, mtime: float) -> Cues:
-    path = Path(path_str)
+def _fail(path: Path, where: str, problem: str):
+    raise DataFileError(path, problem, where)
 
-    def fail(where, problem):
-        raise ClaimCuesError(f"{path}: {where}: {problem}")
 
+def _cue_regex(items, path: Path, where: str) -> re.Pattern:
+    if not isinstance(items, list) or not items:
+        _fail(path, where, "expected a non-empty list of regular expressions")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ClaimCuesError(f"{path}: not valid YAML: {exc}") from None
+        return re.compile("|".join(f"(?:{c})" for c in items), re.IGNORECASE)
+    except re.error as exc:
+        _fail(path, where, f"bad regular expression: {exc}")
+
+
+def _claim_type(name, spec, path: Path) -> ClaimType:
+    where = f"claim_types.{name}"
+    if name not in CLAIM_TYPES:
+        _fail(path, where, f"unknown claim type (known: {', '.join(CLAIM_TYPES)})")
+    if not isinstance(spec, dict):
+        _fail(path, where, "expected a mapping")
+    scope = spec.get("scope", "nearest")
+    if scope not in ("nearest", "sentence"):
+        _fail(path, where, "'scope' must be 'nearest' or 'sentence'")
+    roles = {}
+    for role in ("claimant", "counterpart"):
+        strategies = spec.get(role, [])
+        if not isinstance(strategies, list) or set(strategies) - STRATEGIES:
+            _fail(path, where, f"'{role}' must be a list of {sorted(STRATEGIES)}")
+        roles[role] = strategies
+    return ClaimType(name, _cue_regex(spec.get("cues"), path, f"{where}.cues"), scope,
+                     roles["claimant"], roles["counterpart"],
+                     spec.get("resolve") == "counterpart_first")
+
+
+def _parse_cues(raw, path: Path) -> Cues:
     if not isinstance(raw, dict) or not isinstance(raw.get("claim_types"), dict):
-        fail("top level", "expected a mapping with a 'claim_types' mapping")
-
-    def compile_list(where, items):
-        if not isinstance(items, list) or not items:
-            fail(where, "expected a non-empty list of regular expressions")
-        try:
-            return re.compile("|".join(f"(?:{c})" for c in items), re.IGNORECASE)
-        except re.error as exc:
-            fail(where, f"bad regular expression: {exc}")
-
-    types = {}
-    for name, spec in raw["claim_types"].items():
-        where = f"claim_types.{name}"
-        if name not in CLAIM_TYPES:
-            fail(where, f"unknown claim type (known: {', '.join(CLAIM_TYPES)})")
-        if not isinstance(spec, dict):
-            fail(where, "expected a mapping")
-        scope = spec.get("scope", "nearest")
-        if scope not in ("nearest", "sentence"):
-            fail(where, "'scope' must be 'nearest' or 'sentence'")
-        roles = {}
-        for role in ("claimant", "counterpart"):
-            strategies = spec.get(role, [])
-            if not isinstance(strategies, list) or set(strategies) - STRATEGIES:
-                fail(where, f"'{role}' must be a list of {sorted(STRATEGIES)}")
-            roles[role] = strategies
-        types[name] = ClaimType(name, compile_list(f"{where}.cues", spec.get("cues")), scope,
-                                roles["claimant"], roles["counterpart"],
-                                spec.get("resolve") == "counterpart_first")
+        _fail(path, "top level", "expected a mapping with a 'claim_types' mapping")
+    types = {name: _claim_type(name, spec, path) for name, spec in raw["claim_types"].items()}
     negated = {}
     for name, targets in (raw.get("negated_by") or {}).items():
         if name not in types or not isinstance(targets, list) or set(targets) - set(types):
-            fail(f"negated_by.{name}", "must map a claim type to a list of claim types")
+            _fail(path, f"negated_by.{name}", "must map a claim type to a list of claim types")
         negated[name] = list(targets)
-    contexts = [(name, compile_list(f"contexts.{name}", items))
+    contexts = [(name, _cue_regex(items, path, f"contexts.{name}"))
                 for name, items in (raw.get("contexts") or {}).items()]
     sides = raw.get("sides") or {}
     if not isinstance(sides, dict):
-        fail("sides", "expected a mapping actor -> opposing actor")
+        _fail(path, "sides", "expected a mapping actor -> opposing actor")
     return Cues(types, negated, contexts, sides, raw.get("default_claimant"),
                 int(raw.get("max_distance", 60)))
 
 
-def _required(items) -> frozenset[str] | None:
-    """Lowercase strings one of which every match of this parsed regex contains (None: unknown)."""
-    cands, run = [], ""
-    for op, av in items:
-        if op is sre_c.LITERAL:
-            run += chr(av)
-            continue
-        if run:
-            cands.append(frozenset([run]))
-            run = ""
-        sub = None
-        if op is sre_c.SUBPATTERN:
-            sub = _required(av[3])
-        elif op is sre_c.BRANCH:
-            alts = [_required(alt) for alt in av[1]]
-            sub = None if any(a is None for a in alts) else frozenset().union(*alts)
-        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
-            sub = _required(av[2])
-        if sub:
-            cands.append(sub)
-    if run:
-        cands.append(frozenset([run]))
-    cands = [c for c in cands if min(map(len, c)) >= 2 and all(x.isascii() for x in c)]
-    if not cands:
-        return None
-    return frozenset(x.lower() for x in max(cands, key=lambda c: (min(map(len, c)), -len(c))))
-
-
-@lru_cache(maxsize=64)
-def _needles(pattern: str) -> frozenset[str] | None:
-    """Cheap prefilter for a cue regex: an ASCII sentence can only match when its lowercase text
-    contains one of these literals (None: no such set, always run the regex)."""
-    try:
-        return _required(sre_parse.parse(pattern))
-    except (re.error, AttributeError, TypeError, IndexError, ValueError):  # parser changed
-        return None
-
-
 def _finditer(pattern: re.Pattern, text: str, low: str | None) -> list:
     """(start, end, match) of every cue match; `low` is text.lower() for ASCII text, else None."""
-    needles = _needles(pattern.pattern) if low is not None else None
+    needles = compat.required_literals(pattern.pattern) if low is not None else None
     if needles is not None and not any(n in low for n in needles):
         return []
     return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
@@ -170,23 +120,20 @@ def _finditer(pattern: re.Pattern, text: str, low: str | None) -> list:
 
 def load_claim_cues(path=None) -> Cues:
     """The validated claim-cue lexicon (data/claim_cues.yml)."""
-    path = Path(path) if path is not None else data_file("claim_cues.yml")
-    if not path.exists():
-        raise FileNotFoundError(f"newslens claim-cue file not found: {path}")
-    return _load_cues(str(path), path.stat().st_mtime)
+    return lexicon.load(lexicon.resolve(path, "claim_cues.yml"), _parse_cues)
 
 
-# --- statements (newslens.analysis.attribution) -----------------------------------------------------
+# --- statements (newslens.analysis.attribution) -------------------------------------------
 
 def _records(df: pd.DataFrame, columns) -> list[dict]:
-    """Rows of `df` as dicts over the given columns that exist (fast: column lists, no pandas rows)."""
+    """Rows of `df` as dicts over the given columns that exist (column lists, no pandas rows)."""
     cols = [c for c in dict.fromkeys(columns) if c is not None and c in df.columns]
     lists = [df[c].tolist() for c in cols]
     return [dict(zip(cols, values)) for values in zip(*lists)]
 
 
 def _statement_lookup(statements: pd.DataFrame | None):
-    """(article_id, field) -> list of (content_start, content_end, first_sent, last_sent, speaker)."""
+    """(article_id, field) -> [(content_start, content_end, first_sent, last_sent, speaker)]."""
     index: dict = {}
     if statements is None or len(statements) == 0:
         return index
@@ -249,8 +196,11 @@ def _context(cues: Cues, text: str, paragraph_text: str, cache: dict | None = No
     return found
 
 
-def _roles(ct: ClaimType, cues: Cues, cue, reg, text, acts, speaker, kinds, default):
-    """Resolve claimant and counterpart for one region x claim (local offsets)."""
+def _roles(ct: ClaimType, cues: Cues, cue, reg, text, acts, speaker, kinds,  # noqa: C901
+           default):
+    """Resolve claimant and counterpart for one region x claim (local offsets).
+
+    Too complex: to be split into claimant/counterpart steps (claims issue)."""
     spans = [(r["a"], r["b"]) for r in reg["_all"]]
 
     def outside(a):
@@ -313,7 +263,7 @@ def _overlaps(a, b, spans):
     return any(a < e and s < b for s, e in spans)
 
 
-def territorial_claims(
+def territorial_claims(  # noqa: C901, PLR0915
     sentences: pd.DataFrame,
     mentions: pd.DataFrame | None,
     statements: pd.DataFrame | None,
@@ -321,6 +271,8 @@ def territorial_claims(
     regions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Territorial claims in these sentences: one row per region x claim (CLAIM_COLUMNS).
+
+    Too long: to be split into cue -> region -> claimant/counterpart steps (claims issue).
 
     `mentions` are actor mentions (claimant/counterpart candidates), `statements` come from
     newslens.analysis.attribution.statements (stated_by; none when None),
@@ -334,7 +286,7 @@ def territorial_claims(
     regs = region_mentions(sentences) if regions is None else regions
     if len(regs) == 0:
         return schema.empty("claims")
-    generic_defaults = _generic_defaults()
+    defaults_of_generic = generic_defaults()
     reg_records = _records(regs, ["article_id", "sentence", "start", "end", "region_id", "text"])
     wanted = {(r["article_id"], r["sentence"]) for r in reg_records}
     kinds, acts_by_sentence = {}, {}
@@ -419,7 +371,7 @@ def territorial_claims(
                         best = (dist, name, h)
             if best is not None:
                 found.append((best[1], best[2]))
-            default = generic_defaults.get(r["id"])
+            default = defaults_of_generic.get(r["id"])
             if default and default[0] and default[0] not in {f[0] for f in found}:
                 found.append((default[0], None))
             claims_by_region[id(r)] = found
@@ -442,7 +394,8 @@ def territorial_claims(
             for claim_type, cue in found:
                 ct = cues.types[claim_type]
                 source = owner or r
-                default = generic_defaults.get(source["id"], (None, None))[1] or cues.default_claimant
+                default = (defaults_of_generic.get(source["id"], (None, None))[1]
+                           or cues.default_claimant)
                 claimant, counterpart = _roles(ct, cues, cue, source, text, acts, speaker, kinds,
                                                default)
                 for target, how, parent_ref in targets:
@@ -466,22 +419,6 @@ def territorial_claims(
         out["published"] = pd.to_datetime(out["published"], errors="coerce")
     return out.sort_values(["article_id", "sentence", "start", "region_id", "claim_type"],
                            kind="stable").reset_index(drop=True)
-
-
-@lru_cache(maxsize=1)
-def _generic_defaults_cached(key):
-    from newslens.text.regions import load_generic
-
-    def clean(value):
-        return value if isinstance(value, str) and value else None
-
-    return {g.id: (clean(g.claim_type), clean(g.claimant))
-            for g in load_generic().itertuples(index=False)}
-
-
-def _generic_defaults():
-    path = data_file("regions.yml")
-    return _generic_defaults_cached((str(path), path.stat().st_mtime))
 
 
 def _descendant_set(info, region_id) -> set:

@@ -91,7 +91,8 @@ def sentiment_tables(
     from newslens.analysis.sentiment_scope import DEFAULT_TARGET_SCORER
 
     scorer = scorer or DEFAULT_TARGET_SCORER
-    if scorer == DEFAULT_TARGET_SCORER and min_mentions == MIN_MENTIONS and "actor_sentiment" in tables:
+    if (scorer == DEFAULT_TARGET_SCORER and min_mentions == MIN_MENTIONS
+            and "actor_sentiment" in tables):
         return tables["mention_sentiment"], tables["actor_sentiment"]
     ms = mention_sentiment(
         tables["sentences"], tables["mentions"], tables["statements"], scorer=scorer

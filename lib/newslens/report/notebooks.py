@@ -67,7 +67,8 @@ def export_html(nb: nbformat.NotebookNode, with_code: bool) -> str:
 
 _EMPTY_SCRIPT = re.compile(r'<script src="">\s*</script>')
 _MATHJAX_CONFIG = re.compile(r'<script type="text/x-mathjax-config">.*?</script>', re.DOTALL)
-_MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*mermaid.*?</script>', re.DOTALL)
+_MERMAID_LOADER = re.compile(r'<script type="module">(?:(?!</script>).)*mermaid.*?</script>',
+                             re.DOTALL)
 
 
 def strip_remote_scripts(page: str) -> str:
@@ -123,7 +124,8 @@ def _index_html(reports: list[Path], failed: dict, corpus: Path, n_articles: int
     items = []
     for path in reports:
         status = " (failed: see report)" if path.with_suffix(".ipynb").name in failed else ""
-        items.append(f'<li><a href="{html.escape(path.name)}">{html.escape(path.stem)}</a>{status}</li>')
+        link = f'<a href="{html.escape(path.name)}">{html.escape(path.stem)}</a>'
+        items.append(f"<li>{link}{status}</li>")
     items += [
         f"<li>{html.escape(name)}: failed, {html.escape(err)}</li>"
         for name, err in sorted(failed.items())

@@ -7,7 +7,8 @@ import pandas as pd
 
 from newslens.analysis.overview import MENTION_TYPES
 
-MENTION_COLOURS = {"name": "#1f77b4", "alias": "#9ecae1", "demonym": "#ff7f0e", "pronoun": "#bcbd22"}
+MENTION_COLOURS = {"name": "#1f77b4", "alias": "#9ecae1", "demonym": "#ff7f0e",
+                   "pronoun": "#bcbd22"}
 
 
 def plot_mention_counts(counts: pd.DataFrame, top: int = 25, ax=None):

@@ -10,19 +10,16 @@ sentences by offset (bisect).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
 import pandas as pd
-import yaml
 
-from newslens import schema
-from newslens.paths import data_file
+from newslens import lexicon, schema
+from newslens.lexicon import DataFileError
 
 MENTION_COLUMNS = schema.table("mentions").names
 ACTOR_COLUMNS = ["id", "name", "kind", "affiliation", "gender", "aliases", "titles", "references",
@@ -41,80 +38,68 @@ _NORMALISE_PAIRS = [("\u2019", "'"), ("\u2018", "'"), ("\u00a0", " "), ("\t", " 
                     ("\u2009", " "), ("\u202f", " ")]
 
 
-class GazetteerError(ValueError):
-    """The actor gazetteer file is invalid (the message names the file and the problem)."""
-
-
 # ---------------------------------------------------------------------------------------------
 # Gazetteer
 
 
-def _read_gazetteer(path: Path) -> dict:
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise GazetteerError(f"{path}: not valid YAML: {exc}") from None
+def _actor_row(entry, number: int, path: Path, seen: dict) -> dict:
+    """One validated actor entry as a row (lists stripped, the name first among the aliases)."""
+    where = f"actor #{number}"
+    if not isinstance(entry, dict):
+        raise DataFileError(path, f"expected a mapping, got {entry!r}", where)
+    aid = entry.get("id")
+    if not aid:
+        raise DataFileError(path, "missing 'id'", where)
+    if not isinstance(aid, str) or not _SLUG.fullmatch(aid):
+        raise DataFileError(path, f"id {aid!r} is not a lowercase slug (a-z, 0-9, _)", where)
+    where = f"actor {aid!r}"
+    if aid in seen:
+        raise DataFileError(path, f"duplicate id (also actor #{seen[aid]})", where)
+    seen[aid] = number
+    unknown = set(entry) - _ALLOWED_KEYS
+    if unknown:
+        raise DataFileError(path, f"unknown field(s) {sorted(unknown)}; "
+                                  f"allowed: {sorted(_ALLOWED_KEYS)}", where)
+    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        raise DataFileError(path, "missing 'name'", where)
+    if entry.get("kind") not in KINDS:
+        raise DataFileError(path, f"kind {entry.get('kind')!r} is not one of {sorted(KINDS)}",
+                            where)
+    if entry.get("gender") not in GENDERS:
+        raise DataFileError(path, f"gender {entry.get('gender')!r} is not male, female or null",
+                            where)
+    row = {k: entry.get(k) for k in ("id", "name", "kind", "affiliation", "gender")}
+    for key in _LIST_KEYS:
+        row[key] = lexicon.string_list(entry.get(key), path, where, key)
+    if entry["name"].strip() not in row["aliases"]:
+        row["aliases"] = [entry["name"].strip(), *row["aliases"]]
+    return row
+
+
+def _parse_gazetteer(doc, path: Path) -> pd.DataFrame:
     if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
-        raise GazetteerError(f"{path}: expected a mapping with an 'actors:' list")
-    return doc
-
-
-def _validate(doc: dict, path: Path) -> pd.DataFrame:
-    rows, seen, owner = [], {}, {}
-    for i, entry in enumerate(doc["actors"], start=1):
-        where = f"{path}: actor #{i}"
-        if not isinstance(entry, dict):
-            raise GazetteerError(f"{where}: expected a mapping, got {entry!r}")
-        aid = entry.get("id")
-        if not aid:
-            raise GazetteerError(f"{where}: missing 'id'")
-        if not isinstance(aid, str) or not _SLUG.fullmatch(aid):
-            raise GazetteerError(f"{where}: id {aid!r} is not a lowercase slug (a-z, 0-9, _)")
-        where = f"{path}: actor {aid!r}"
-        if aid in seen:
-            raise GazetteerError(f"{where}: duplicate id (also actor #{seen[aid]})")
-        seen[aid] = i
-        unknown = set(entry) - _ALLOWED_KEYS
-        if unknown:
-            raise GazetteerError(f"{where}: unknown field(s) {sorted(unknown)}; "
-                                 f"allowed: {sorted(_ALLOWED_KEYS)}")
-        if not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            raise GazetteerError(f"{where}: missing 'name'")
-        if entry.get("kind") not in KINDS:
-            raise GazetteerError(f"{where}: kind {entry.get('kind')!r} is not one of "
-                                 f"{sorted(KINDS)}")
-        if entry.get("gender") not in GENDERS:
-            raise GazetteerError(f"{where}: gender {entry.get('gender')!r} is not male, female "
-                                 "or null")
-        row = {k: entry.get(k) for k in ("id", "name", "kind", "affiliation", "gender")}
-        for key in _LIST_KEYS:
-            values = entry.get(key) or []
-            if not isinstance(values, list) or not all(
-                    isinstance(v, str) and v.strip() for v in values):
-                raise GazetteerError(f"{where}: '{key}' must be a list of non-empty strings")
-            row[key] = [v.strip() for v in values]
-        if entry["name"].strip() not in row["aliases"]:
-            row["aliases"] = [entry["name"].strip(), *row["aliases"]]
+        raise DataFileError(path, "expected a mapping with an 'actors:' list")
+    seen: dict[str, int] = {}
+    owner: dict[str, str] = {}
+    rows = [_actor_row(entry, i, path, seen) for i, entry in enumerate(doc["actors"], start=1)]
+    for row in rows:
         for key in ("aliases", "references", "capitals", "demonyms"):
             for form in row[key]:
                 k = _key(form)
-                if k in owner and owner[k] != aid:
-                    raise GazetteerError(f"{where}: alias {form!r} is also claimed by actor "
-                                         f"{owner[k]!r}")
-                owner[k] = aid
-        rows.append(row)
-    for row in rows:
+                if owner.setdefault(k, row["id"]) != row["id"]:
+                    raise DataFileError(path, f"alias {form!r} is also claimed by actor "
+                                              f"{owner[k]!r}", f"actor {row['id']!r}")
         if row["affiliation"] is not None and row["affiliation"] not in seen:
-            raise GazetteerError(f"{path}: actor {row['id']!r}: affiliation "
-                                 f"{row['affiliation']!r} is not an actor id of this file")
+            raise DataFileError(path, f"affiliation {row['affiliation']!r} is not an actor id "
+                                      "of this file", f"actor {row['id']!r}")
+    lists = {}
     for key in ("demonym_nouns", "locative_words", "place_nouns"):
         values = doc.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise GazetteerError(f"{path}: '{key}' must be a list of strings")
+            raise DataFileError(path, f"'{key}' must be a list of strings")
+        lists[key] = list(values)
     table = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
-    table.attrs.update(path=str(path), demonym_nouns=list(doc.get("demonym_nouns", [])),
-                       locative_words=list(doc.get("locative_words", [])),
-                       place_nouns=list(doc.get("place_nouns", [])))
+    table.attrs.update(path=str(path), **lists)
     return table
 
 
@@ -131,9 +116,11 @@ def _key(form: str) -> str:
 
 def load_actors(path: str | Path | None = None) -> pd.DataFrame:
     """The validated gazetteer: id, name, kind, affiliation, gender, aliases, titles, references,
-    demonyms, capitals (lists). Raises GazetteerError naming the file and the problem."""
-    path = Path(path) if path is not None else data_file("actors.yml")
-    return _validate(_read_gazetteer(path), path)
+    demonyms, capitals (lists). Raises DataFileError naming the file and the problem."""
+    table = lexicon.load(lexicon.resolve(path, "actors.yml"), _parse_gazetteer)
+    out = table.copy(deep=True)
+    out.attrs = {k: list(v) if isinstance(v, list) else v for k, v in table.attrs.items()}
+    return out
 
 
 @dataclass(frozen=True)
@@ -182,7 +169,10 @@ class _Gazetteer:
             if place else re.compile("-")
 
     # -- one text field of one article -> list of (start, end, actor_row, mention_type)
-    def scan(self, text: str) -> list[tuple[int, int, int, str]]:
+    def scan(self, text: str) -> list[tuple[int, int, int, str]]:  # noqa: C901 - hot loop
+        """Mentions (start, end, actor row, type) in one field: automaton hits filtered by case
+        and word boundaries, longest kept, context rules applied. One loop per pass on purpose
+        (this is the hottest function of the mention stage)."""
         low = _normalise(text).lower()
         if len(low) != len(text):  # rare characters whose lower case is longer
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in _normalise(text))
@@ -248,9 +238,8 @@ def _words_re(before: str, words: list[str], after: str) -> re.Pattern:
     return re.compile(f"{before}(?:{alt}){after}")
 
 
-@lru_cache(maxsize=8)
-def _compiled_file(path: str, digest: str) -> _Gazetteer:
-    return _Gazetteer(load_actors(path))
+def _compile_gazetteer(doc, path: Path) -> _Gazetteer:
+    return _Gazetteer(_parse_gazetteer(doc, path))
 
 
 def _gazetteer(actors) -> _Gazetteer:
@@ -258,8 +247,7 @@ def _gazetteer(actors) -> _Gazetteer:
     if isinstance(actors, pd.DataFrame):
         key = repr((actors[ACTOR_COLUMNS].to_dict("list"), sorted(actors.attrs.items())))
         return _compiled_frame(key, actors)
-    path = Path(actors) if actors is not None else data_file("actors.yml")
-    return _compiled_file(str(path), hashlib.sha256(path.read_bytes()).hexdigest())
+    return lexicon.load(lexicon.resolve(actors, "actors.yml"), _compile_gazetteer)
 
 
 _FRAME_CACHE: dict[str, _Gazetteer] = {}
@@ -376,22 +364,11 @@ def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Unknown entities
 
-_PARTICLES = r"(?:von|van|der|den|de|del|della|di|da|du|la|le|al|el|bin|ibn)"
+_PARTICLE_WORDS = lexicon.word_set("name_particles")
+_PARTICLES = "(?:" + "|".join(lexicon.words("name_particles")) + ")"
 _CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z]))*"
 _SEQUENCE = re.compile(rf"(?<![\w'’.])(?:{_CAP})(?:\s+(?:{_PARTICLES}\s+)*(?:{_CAP}))*")
-_SKIP_WORDS = {
-    "The", "A", "An", "In", "On", "At", "As", "But", "And", "Or", "If", "When", "While", "This",
-    "That", "These", "Those", "It", "He", "She", "They", "We", "I", "You", "His", "Her", "Their",
-    "Its", "Our", "My", "Your", "After", "Before", "Despite", "Although", "Though", "Furthermore",
-    "However", "Many", "Some", "Both", "Meanwhile", "Moreover", "According", "For", "From", "To",
-    "With", "Without", "By", "Of", "Since", "Until", "Under", "Over", "Also", "Yet", "So", "Still",
-    "Then", "There", "Here", "What", "Who", "Why", "How", "Where", "Which", "Mr", "Mrs", "Ms",
-    "Dr", "Mr.", "Mrs.", "Ms.", "Dr.", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-    "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December", "Jan.", "Feb.", "Aug.", "Sept.",
-    "Oct.", "Nov.", "Dec.", "One", "Two", "Three", "Every", "Each", "Such", "Other", "Another",
-    "All", "No", "Not", "Now", "Last", "Next", "Earlier", "Later", "Instead", "Asked", "Speaking",
-}
+_SKIP_WORDS = lexicon.word_set("capitalised_non_names")
 
 
 def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame,
@@ -446,9 +423,7 @@ def _pieces(m: re.Match, spans: list[tuple[int, int]], at_start: bool) -> list[s
         pieces.append(current)
     out = []
     for piece in pieces:
-        while piece and piece[-1][1].lower() in {"von", "van", "der", "den", "de", "del", "della",
-                                                 "di", "da", "du", "la", "le", "al", "el", "bin",
-                                                 "ibn"}:
+        while piece and piece[-1][1].lower() in _PARTICLE_WORDS:
             piece = piece[:-1]
         caps = [tok for _, tok, _ in piece if tok[0].isupper()]
         if not caps or (len(caps) == 1 and piece[0][2]):

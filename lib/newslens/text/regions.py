@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from newslens import schema
-from newslens.paths import data_file
+from newslens import lexicon, schema
+from newslens.lexicon import DataFileError
 
 REGION_COLUMNS = [
     "id", "name", "kind", "iso_code", "parent", "members", "names", "forms", "context_only",
@@ -35,12 +33,8 @@ FORM_WORDS = ["regions", "region", "oblasts", "oblast", "areas", "area", "provin
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-class RegionDataError(ValueError):
-    """The regions file is malformed; the message names the file, the entry and the problem."""
-
-
 def _fail(path: Path, where: str, problem: str):
-    raise RegionDataError(f"{path}: {where}: {problem}")
+    raise DataFileError(path, problem, where)
 
 
 def _str_list(path, where, value, key) -> list[str]:
@@ -51,52 +45,50 @@ def _str_list(path, where, value, key) -> list[str]:
     return list(value)
 
 
-@lru_cache(maxsize=8)
-def _load(path_str: str, mtime: float) -> dict:
-    path = Path(path_str)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise RegionDataError(f"{path}: not valid YAML: {exc}") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list):
-        _fail(path, "top level", "expected a mapping with a 'regions' list")
-    rows, seen = [], set()
-    for i, entry in enumerate(raw["regions"]):
-        where = f"regions[{i}]"
-        if not isinstance(entry, dict):
-            _fail(path, where, "each region must be a mapping")
-        rid = entry.get("id")
-        where = f"region {rid!r} (regions[{i}])"
-        if not isinstance(rid, str) or not _ID.match(rid):
-            _fail(path, where, "'id' must be a lowercase slug (a-z, 0-9, _)")
-        if rid in seen:
-            _fail(path, where, "duplicate id")
-        seen.add(rid)
-        unknown = set(entry) - {"id", "name", "kind", "iso", "parent", "members", "names",
-                                "names_always", "forms", "context_only"}
-        if unknown:
-            _fail(path, where, f"unknown keys {sorted(unknown)}")
-        if not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            _fail(path, where, "'name' is required")
-        if entry.get("kind") not in KINDS:
-            _fail(path, where, f"'kind' must be one of {sorted(KINDS)}")
-        iso = entry.get("iso")
-        if iso is not None and not re.fullmatch(r"UA(-\d\d)?", str(iso)):
-            _fail(path, where, f"'iso' {iso!r} is not a Ukrainian ISO 3166 code (UA or UA-NN)")
-        names = _str_list(path, where, entry.get("names"), "names")
-        always = _str_list(path, where, entry.get("names_always"), "names_always")
-        if entry["kind"] != "country" and entry["name"] not in names and not entry.get(
-            "context_only"
-        ) and "(" not in entry["name"]:
-            names.append(entry["name"])
-        rows.append({
-            "id": rid, "name": entry["name"], "kind": entry["kind"], "iso_code": iso,
-            "parent": entry.get("parent"),
-            "members": tuple(_str_list(path, where, entry.get("members"), "members")),
-            "names": tuple(names), "names_always": tuple(always),
-            "forms": bool(entry.get("forms", False)),
-            "context_only": bool(entry.get("context_only", False)),
-        })
+_REGION_KEYS = {"id", "name", "kind", "iso", "parent", "members", "names", "names_always",
+                "forms", "context_only"}
+
+
+def _region(entry, i: int, path: Path, seen: set) -> dict:
+    """One validated region entry (names include the display name unless context-only)."""
+    where = f"regions[{i}]"
+    if not isinstance(entry, dict):
+        _fail(path, where, "each region must be a mapping")
+    rid = entry.get("id")
+    where = f"region {rid!r} (regions[{i}])"
+    if not isinstance(rid, str) or not _ID.match(rid):
+        _fail(path, where, "'id' must be a lowercase slug (a-z, 0-9, _)")
+    if rid in seen:
+        _fail(path, where, "duplicate id")
+    seen.add(rid)
+    unknown = set(entry) - _REGION_KEYS
+    if unknown:
+        _fail(path, where, f"unknown keys {sorted(unknown)}")
+    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
+        _fail(path, where, "'name' is required")
+    if entry.get("kind") not in KINDS:
+        _fail(path, where, f"'kind' must be one of {sorted(KINDS)}")
+    iso = entry.get("iso")
+    if iso is not None and not re.fullmatch(r"UA(-\d\d)?", str(iso)):
+        _fail(path, where, f"'iso' {iso!r} is not a Ukrainian ISO 3166 code (UA or UA-NN)")
+    names = _str_list(path, where, entry.get("names"), "names")
+    if entry["kind"] != "country" and entry["name"] not in names and not entry.get(
+        "context_only"
+    ) and "(" not in entry["name"]:
+        names.append(entry["name"])
+    return {
+        "id": rid, "name": entry["name"], "kind": entry["kind"], "iso_code": iso,
+        "parent": entry.get("parent"),
+        "members": tuple(_str_list(path, where, entry.get("members"), "members")),
+        "names": tuple(names),
+        "names_always": tuple(_str_list(path, where, entry.get("names_always"), "names_always")),
+        "forms": bool(entry.get("forms", False)),
+        "context_only": bool(entry.get("context_only", False)),
+    }
+
+
+def _check_hierarchy(rows: list[dict], path: Path) -> None:
+    """Parents and members must be region ids, and every parent chain must end (no cycle)."""
     ids = {r["id"] for r in rows}
     for r in rows:
         where = f"region {r['id']!r}"
@@ -105,41 +97,53 @@ def _load(path_str: str, mtime: float) -> dict:
         for m in r["members"]:
             if m not in ids:
                 _fail(path, where, f"member {m!r} is not a region id")
-    # The parent chain must end (no cycles).
     parents = {r["id"]: r["parent"] for r in rows}
-    for rid in ids:
+    for rid in sorted(ids):
         chain, cur = [rid], parents[rid]
         while cur is not None:
             if cur in chain:
                 _fail(path, f"region {rid!r}", f"parent cycle {' -> '.join(chain + [cur])}")
             chain.append(cur)
             cur = parents[cur]
-    generic = []
-    for i, entry in enumerate(raw.get("generic") or []):
-        where = f"generic[{i}]"
-        if not isinstance(entry, dict) or not str(entry.get("id", "")).startswith("generic:"):
-            _fail(path, where, "each generic entry needs an 'id' starting with 'generic:'")
-        where = f"generic {entry['id']!r}"
-        phrases = _str_list(path, where, entry.get("phrases"), "phrases")
-        patterns = _str_list(path, where, entry.get("patterns"), "patterns")
-        if not phrases and not patterns:
-            _fail(path, where, "needs 'phrases' or 'patterns'")
-        for pat in patterns:
-            try:
-                re.compile(pat)
-            except re.error as exc:
-                _fail(path, where, f"bad pattern {pat!r}: {exc}")
-        members = _str_list(path, where, entry.get("members"), "members")
-        for m in members:
-            if m not in ids:
-                _fail(path, where, f"member {m!r} is not a region id")
-        if entry["id"] in ids or entry["id"] in {g["id"] for g in generic}:
-            _fail(path, where, "duplicate id")
-        generic.append({
-            "id": entry["id"], "name": entry.get("name") or entry["id"], "phrases": tuple(phrases),
-            "patterns": tuple(patterns), "claim_type": entry.get("claim_type"),
-            "claimant": entry.get("claimant"), "members": tuple(members),
-        })
+
+
+def _generic(entry, i: int, path: Path, ids: set) -> dict:
+    """One validated generic reference ("occupied territories") with its own claim."""
+    where = f"generic[{i}]"
+    if not isinstance(entry, dict) or not str(entry.get("id", "")).startswith("generic:"):
+        _fail(path, where, "each generic entry needs an 'id' starting with 'generic:'")
+    where = f"generic {entry['id']!r}"
+    phrases = _str_list(path, where, entry.get("phrases"), "phrases")
+    patterns = _str_list(path, where, entry.get("patterns"), "patterns")
+    if not phrases and not patterns:
+        _fail(path, where, "needs 'phrases' or 'patterns'")
+    for pat in patterns:
+        try:
+            re.compile(pat)
+        except re.error as exc:
+            _fail(path, where, f"bad pattern {pat!r}: {exc}")
+    members = _str_list(path, where, entry.get("members"), "members")
+    for m in members:
+        if m not in ids:
+            _fail(path, where, f"member {m!r} is not a region id")
+    if entry["id"] in ids:
+        _fail(path, where, "duplicate id")
+    ids.add(entry["id"])
+    return {"id": entry["id"], "name": entry.get("name") or entry["id"],
+            "phrases": tuple(phrases), "patterns": tuple(patterns),
+            "claim_type": entry.get("claim_type"), "claimant": entry.get("claimant"),
+            "members": tuple(members)}
+
+
+def _parse(raw, path: Path) -> dict:
+    """The validated regions file: regions, generic references, prepositions, ignored phrases."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list):
+        _fail(path, "top level", "expected a mapping with a 'regions' list")
+    seen: set[str] = set()
+    rows = [_region(entry, i, path, seen) for i, entry in enumerate(raw["regions"])]
+    _check_hierarchy(rows, path)
+    ids = set(seen)
+    generic = [_generic(entry, i, path, ids) for i, entry in enumerate(raw.get("generic") or [])]
     preps = _str_list(path, "territorial_prepositions", raw.get("territorial_prepositions"),
                       "territorial_prepositions")
     ignore = _str_list(path, "ignore", raw.get("ignore"), "ignore")
@@ -147,20 +151,19 @@ def _load(path_str: str, mtime: float) -> dict:
 
 
 def _raw(path=None) -> dict:
-    path = Path(path) if path is not None else data_file("regions.yml")
-    if not path.exists():
-        raise FileNotFoundError(f"newslens regions file not found: {path}")
-    return _load(str(path), path.stat().st_mtime)
+    return lexicon.load(lexicon.resolve(path, "regions.yml"), _parse)
 
 
 def load_regions(path=None) -> pd.DataFrame:
-    """The regions gazetteer: id, name, kind, iso_code, parent, members, names, forms, context_only."""
+    """The regions gazetteer: id, name, kind, iso_code, parent, members, names, forms,
+    context_only."""
     rows = _raw(path)["regions"]
     return pd.DataFrame(rows, columns=REGION_COLUMNS).sort_values("id").reset_index(drop=True)
 
 
 def load_generic(path=None) -> pd.DataFrame:
-    """Generic territorial references: id, name, phrases, patterns, claim_type, claimant, members."""
+    """Generic territorial references: id, name, phrases, patterns, claim_type, claimant,
+    members."""
     return pd.DataFrame(_raw(path)["generic"], columns=GENERIC_COLUMNS)
 
 
@@ -175,6 +178,14 @@ def region_info(path=None) -> dict[str, dict]:
     return info
 
 
+def generic_defaults(path=None) -> dict[str, tuple[str | None, str | None]]:
+    """Generic reference id -> (claim_type, claimant) it states by itself (None when unset)."""
+    def clean(value):
+        return value if isinstance(value, str) and value else None
+
+    return {g["id"]: (clean(g["claim_type"]), clean(g["claimant"])) for g in _raw(path)["generic"]}
+
+
 def ancestors(region_id: str, path=None) -> list[str]:
     """The parent chain of a region, nearest first (Pokrovsk -> donetsk, donbas, ukraine)."""
     info = region_info(path)
@@ -185,35 +196,9 @@ def ancestors(region_id: str, path=None) -> list[str]:
     return out
 
 
-def _char(ch: str) -> str:
-    if ch in "'’":
-        return "['’]"
-    if ch == " ":
-        return r"\s"
-    if ch in "-‐–":
-        return "[-‐–]"
-    return re.escape(ch)
-
-
 def trie_regex(words) -> str:
-    """A regex matching any of `words`, longest first, built as a character trie (fast to scan)."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node) -> str:
-        alts = [_char(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return f"(?:{body})?"
-        return body
-
-    return emit(trie)
+    """A regex matching any of `words` (place-name spellings), longest first, built as a trie."""
+    return lexicon.trie_regex(words, atoms=lexicon.place_atoms, order=str)
 
 
 def _key(text: str) -> str:
@@ -230,9 +215,8 @@ class Matcher:
     context: re.Pattern  # territorial preposition right before a context-only name
 
 
-@lru_cache(maxsize=8)
-def _matcher(path_str: str | None, mtime: float) -> Matcher:
-    raw = _raw(path_str)
+def _build_matcher(doc, path: Path) -> Matcher:
+    raw = _parse(doc, path)
     names: dict[str, tuple[str | None, str]] = {}
     for phrase in raw["ignore"]:
         names[_key(phrase)] = (None, "ignore")
@@ -267,8 +251,8 @@ def _matcher(path_str: str | None, mtime: float) -> Matcher:
 
 
 def matcher(path=None) -> Matcher:
-    path = Path(path) if path is not None else data_file("regions.yml")
-    return _matcher(str(path), path.stat().st_mtime)
+    """The compiled region matcher (once per content of the regions file)."""
+    return lexicon.load(lexicon.resolve(path, "regions.yml"), _build_matcher)
 
 
 def find_regions(text: str, path=None) -> list[dict]:
@@ -347,4 +331,5 @@ def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
             "match": found["match"], "field": field[i],
         })
     out = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    return out.sort_values(["article_id", "sentence", "start"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["article_id", "sentence", "start"],
+                           kind="stable").reset_index(drop=True)

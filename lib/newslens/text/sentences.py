@@ -22,27 +22,17 @@ from functools import lru_cache
 
 import pandas as pd
 
-from newslens import schema
+from newslens import lexicon, schema
 
 COLUMNS = schema.table("sentences").names
 
 # Titles never end a sentence: a split right after one is always undone.
-TITLES = {
-    "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "gens", "lt", "col", "maj", "capt", "cmdr",
-    "adm", "sgt", "cpl", "pvt", "sen", "sens", "rep", "reps", "gov", "govs", "pres", "amb", "rev",
-    "hon", "fr", "st", "supt", "insp", "lieut", "brig",
-}
-MONTHS = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
-_KEEP_ABBREVS = TITLES | MONTHS | {
-    "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-    "corp", "inc", "ltd", "bros", "assn", "dept", "govt", "est", "approx", "etc", "ave", "blvd",
-    "vol", "vols", "fig", "figs", "nos", "pct", "cent", "sq", "ibid", "viz", "misc", "univ",
-    "calif", "ariz", "colo", "conn", "fla", "mich", "minn", "okla", "tenn", "wis", "wyo", "neb",
-    "nev", "kan", "kans", "ala", "ark", "mass", "wash", "del", "ind", "mont", "ore", "penn",
-}
-_ADD_ABBREVS = TITLES | {"vs", "u.s", "u.n", "u.k", "e.u"}
+TITLES = lexicon.word_set("title_abbreviations")
+MONTHS = lexicon.word_set("month_abbreviations")
+_KEEP_ABBREVS = TITLES | MONTHS | lexicon.word_set("abbreviations_kept")
+_ADD_ABBREVS = TITLES | lexicon.word_set("abbreviations_added")
 # Two-letter entries of the model that are ordinary English words.
-_DROP_SHORT = {"no", "in", "an", "at", "am", "me", "or", "so", "ok", "on", "re", "ah", "ex", "id"}
+_DROP_SHORT = lexicon.word_set("not_abbreviations")
 
 _LINE = re.compile(r"[^\r\n]+")
 _LAST_WORD = re.compile(r"(?:^|[\s(\"“‘'])([A-Za-z]+)\.$")
@@ -54,11 +44,7 @@ _CLOCK_NEXT_OK = re.compile(
     r"|(?:[A-Z]{2,4}\b)|(?:[A-Z][a-z]+\s+time\b)"
 )
 _QUOTE_END = re.compile(r"[?!][”\"’']$")
-_SPEECH_VERBS = (
-    r"said|says|asked|asks|added|adds|told|tells|wrote|writes|replied|insisted|insists|"
-    r"declared|stressed|warned|argued|noted|posted|shouted|answered|continued|explained|"
-    r"recalled|remarked|responded|tweeted|quipped|concluded|demanded|wondered"
-)
+_SPEECH_VERBS = "|".join(lexicon.words("quote_attribution_verbs"))
 _ATTRIBUTION = re.compile(
     rf"(?:[a-z]|[A-Z][\w’'.-]*\s+(?:[\w’'.-]+\s+){{0,3}}(?:{_SPEECH_VERBS})\b"
     rf"|(?:{_SPEECH_VERBS})\s)"
