@@ -26,10 +26,11 @@ import hashlib
 import math
 import multiprocessing as mp
 import os
+import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,6 +115,7 @@ def _store(store, keys: list[str], body: bytes) -> None:
 
 
 def _init_worker(env: dict[str, str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool (`pool_map`)
     for key in [k for k in os.environ if k.startswith("NEWSLENS_")]:
         del os.environ[key]
     os.environ.update(env)
@@ -160,20 +162,45 @@ def _compute_local(articles, keys, bounds, stages, workers, progress, profile, c
                 if bar is not None:
                     bar.update(b - a)
             return
-        env = {k: v for k, v in os.environ.items() if k.startswith("NEWSLENS_")}
-        with ProcessPoolExecutor(max_workers=min(workers, len(bounds)),
-                                 mp_context=_mp_context(), initializer=_init_worker,
-                                 initargs=(env,)) as pool:
-            futures = [pool.submit(_compute, articles.iloc[a:b], keys[a:b], stages, profile)
-                       for a, b in bounds]
-            for i, (a, b) in enumerate(bounds):
-                collect(a, b, *futures[i].result())
-                futures[i] = None  # free the payload
-                if bar is not None:
-                    bar.update(b - a)
+        tasks = ((a, b, (articles.iloc[a:b], keys[a:b], stages, profile)) for a, b in bounds)
+        for a, b, result in pool_map(_compute, tasks, min(workers, len(bounds))):
+            collect(a, b, *result)
+            if bar is not None:
+                bar.update(b - a)
     finally:
         if bar is not None:
             bar.close()
+
+
+def pool_map(func, tasks, workers: int, window: int | None = None):
+    """Yield (*task[:-1], func(*task[-1])) for each task, in order, computed by `workers`
+    processes with at most `window` tasks (default 2 per worker) queued or running at once.
+
+    Prompt to stop: on Ctrl-C (or any error) in the parent, queued tasks are dropped and the
+    workers are terminated at once (they ignore SIGINT themselves, so a terminal's Ctrl-C
+    reaches the parent only); a worker's error is raised in the parent.
+    """
+    window = window or 2 * workers
+    env = {k: v for k, v in os.environ.items() if k.startswith("NEWSLENS_")}
+    pool = _mp_context().Pool(workers, initializer=_init_worker, initargs=(env,))
+    pending: deque = deque()
+    tasks = iter(tasks)
+    try:
+        while True:
+            while len(pending) < window:
+                task = next(tasks, None)
+                if task is None:
+                    break
+                pending.append((task[:-1], pool.apply_async(func, task[-1])))
+            if not pending:
+                break
+            head, result = pending.popleft()
+            yield (*head, result.get())
+        pool.close()
+    finally:  # also on Ctrl-C, an error, or a consumer that stops early
+        pending.clear()
+        pool.terminate()
+        pool.join()
 
 
 def _partition(part: pd.DataFrame, stages: Registry, partition_info=None) -> pd.DataFrame:
