@@ -276,3 +276,16 @@ def test_dtypes_survive_the_cache_exactly(tmp_path):
     assert_same(fresh, warm)
     for name, table in warm.items():
         assert schema.problems(name, table) == []
+
+
+@pytest.mark.parametrize("piece_min", [1, 64])
+def test_interleaved_cached_and_new_articles(tmp_path, monkeypatch, articles, reference,
+                                             piece_min):
+    """Every other article cached: pieces mix cache packs and fresh chunks (merged and sorted)
+    or take one source each; the tables are the same either way."""
+    monkeypatch.setattr(engine, "PIECE_MIN", piece_min)
+    run(articles.iloc[::2], tmp_path, chunk_size=2)
+    out = run(articles.iloc[::-1], tmp_path, chunk_size=2)  # input order does not matter
+    assert run.stats.cached == 4 and run.stats.computed == 4
+    assert_same(reference, out)
+

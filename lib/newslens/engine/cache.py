@@ -119,7 +119,7 @@ def article_keys(articles: pd.DataFrame) -> list[str]:
     return keys
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -248,15 +248,15 @@ class ArticleCache:
     def write_tables(self, name: str, tables: dict[str, pd.DataFrame]) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         body = columnar.encode(tables)
-        _atomic_write(self.dir / f"{name}.nlc", MAGIC + hashlib.sha256(body).digest() + body)
+        atomic_write(self.dir / f"{name}.nlc", MAGIC + hashlib.sha256(body).digest() + body)
 
     # -- writing ----------------------------------------------------------------------------
     def write_pack(self, keys: list[str], body: bytes) -> None:
         """Store an encoded chunk (`pack_body`) of these articles (pack first, then index)."""
         pack = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
         self.dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.dir / f"{pack}.nlc", MAGIC + hashlib.sha256(body).digest() + body)
-        _atomic_write(self.dir / f"{pack}.keys", json.dumps(list(keys)).encode())
+        atomic_write(self.dir / f"{pack}.nlc", MAGIC + hashlib.sha256(body).digest() + body)
+        atomic_write(self.dir / f"{pack}.keys", json.dumps(list(keys)).encode())
 
     def touch(self) -> None:
         """Mark this fingerprint as used and prune the least recently used old ones."""

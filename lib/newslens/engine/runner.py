@@ -1,50 +1,48 @@
-"""Run the pipeline over a corpus: cached, chunked, on every core or on Dask.
+"""Run the pipeline over a corpus: cached, chunked, on every core or on Dask, streamed.
 
-`run(articles)` returns the same tables as `pipeline.analyze_articles(articles)` (same rows,
+`run(articles)` gives the same tables as `pipeline.analyze_articles(articles)` (same rows,
 order and dtypes) however the work is split:
 
-1. Articles already in the cache (`newslens.engine.cache`) are read back, not recomputed.
-2. The others are cut into chunks of consecutive articles and analysed in-process (small
-   jobs), in a process pool (`engine="local"`, the default) or as the partitions of a
-   `dask.dataframe` (`engine="dask"`), each chunk by the same registry of per-article stages.
-3. The chunk results are stored in the cache and concatenated; each table is put in its
-   canonical order (`pipeline.TABLE_KEYS`, otherwise article order).
+1. Articles are taken in `article_id` order (the first sort key of every per-article table),
+   so tables come out in their canonical order piece by piece, without a global sort.
+2. Articles already in the cache (`newslens.engine.cache`) are read back, not recomputed.
+3. The others are cut into chunks of consecutive articles, computed in this process (small
+   jobs), in a process pool or on Dask (`newslens.engine.workers`), a few chunks at a time.
+   Each result is written to the cache as it arrives.
+4. Consecutive articles are assembled into pieces (one chunk or pack each when possible, else
+   merged and sorted) and handed, in order, to a sink: in memory (`run` returns the tables) or
+   a writer that appends them to Parquet files (`newslens.engine.storage`), so a large corpus
+   never has all its tables in memory.
 
 `summarize` adds the corpus-level tables (cached per corpus), `analyze_corpus` does both and
 `analyze` (= `newslens.analyze`) returns just the tables. Run statistics (articles cached and
 computed, chunks, per-stage seconds) come back in the `RunResult`, never in module state.
-
-Workers are forked from the parent when it runs a single thread (they inherit the loaded
-models), otherwise started by a fork server (safe in Jupyter kernels and threaded programs).
-Chunks are sent as small DataFrames; results come back as Arrow bytes (`columnar.encode`, the
-cache pack format), which the parent writes to the cache as they are.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing as mp
 import os
-import signal
 import sys
-import threading
 import time
-from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from newslens import schema
 from newslens.engine import cache as cache_mod
 from newslens.engine import columnar, pipeline
+from newslens.engine import workers as backends
 from newslens.engine.stages import Registry
 
 MIN_POOL_ARTICLES = 50  # fewer missing articles than this: no pool (start-up costs more)
 MAX_CHUNK = 250
+PIECE_MIN, PIECE_MAX = 64, 1000  # articles per assembled piece (a Parquet row group)
 ENGINES = ("local", "dask")
-LOCAL_SCHEDULERS = {"threads", "processes", "sync", "synchronous", "single-threaded"}
 
 _data_fp: list[str] = []  # fingerprint of the data folder the in-memory caches were built from
 
@@ -94,17 +92,210 @@ def chunk_bounds(n: int, workers: int, chunk_size: int | None = None) -> list[tu
     return [(i, min(i + size, n)) for i in range(0, n, size)]
 
 
-# ---- computing chunks --------------------------------------------------------------------
+def _keep_ids_together(bounds: list[tuple[int, int]], ids) -> list[tuple[int, int]]:
+    """Bounds moved so that articles sharing an id are never split (their rows sort together)."""
+    out, start = [], 0
+    for _, stop in bounds:
+        while 0 < stop < len(ids) and ids[stop] == ids[stop - 1]:
+            stop += 1
+        if stop > start:
+            out.append((start, stop))
+            start = stop
+    return out
 
-def _compute(chunk: pd.DataFrame, keys: list[str], stages: Registry, profile: bool,
-             as_bytes: bool = True):
-    """(result, stage times) of one chunk. The result is the encoded pack (`pack_body`: what a
-    pool sends back and the cache stores), or with `as_bytes=False` (in-process) the tables."""
-    times: dict[str, list] = {}
-    tables = pipeline.analyze_articles(chunk, stages.timed(times) if profile else stages)
-    if as_bytes:
-        tables = cache_mod.pack_body(tables, keys, chunk["article_id"].tolist())
-    return tables, times
+
+# ---- the plan: what comes from where, in which pieces ------------------------------------
+
+@dataclass
+class _Plan:
+    """Articles in id order; per position its source (task number, or pack number after the
+    tasks); the positions of each task; the pieces (ranges of positions) and each source's last
+    piece (when it can be freed)."""
+
+    articles: pd.DataFrame
+    keys: list[str]
+    ids: list
+    source: np.ndarray
+    tasks: list[np.ndarray]
+    packs: list[str]
+    pieces: list[tuple[int, int]]
+    last_use: dict[int, int]
+
+
+def _plan(articles: pd.DataFrame, keys: list[str], index: dict[str, str], n_workers: int,
+          chunk_size: int | None) -> _Plan:
+    order = articles["article_id"].reset_index(drop=True).sort_values(kind="stable").index
+    order = order.to_numpy()
+    frame = articles.iloc[order]
+    keys = [keys[i] for i in order]
+    ids = frame["article_id"].tolist()
+    pack_of = [index.get(k) for k in keys]
+    missing = np.array([i for i, p in enumerate(pack_of) if p is None], dtype=np.int64)
+    if chunk_size is None and len(missing) < MIN_POOL_ARTICLES:
+        chunk_size = max(len(missing), 1)  # in-process anyway: one call, one cache pack
+    bounds = _keep_ids_together(chunk_bounds(len(missing), n_workers, chunk_size),
+                                [ids[i] for i in missing])
+    tasks = [missing[a:b] for a, b in bounds]
+    source = np.empty(len(ids), dtype=np.int64)
+    for t, positions in enumerate(tasks):
+        source[positions] = t
+    packs = sorted({p for p in pack_of if p is not None})
+    number = {p: len(tasks) + i for i, p in enumerate(packs)}
+    for i, p in enumerate(pack_of):
+        if p is not None:
+            source[i] = number[p]
+    pieces = _pieces(ids, source)
+    last_use = {}
+    for k, (a, b) in enumerate(pieces):
+        for code in np.unique(source[a:b]).tolist():
+            last_use[code] = k
+    return _Plan(frame, keys, ids, source, tasks, packs, pieces, last_use)
+
+
+def _pieces(ids: list, source: np.ndarray) -> list[tuple[int, int]]:
+    """Ranges of positions: cut where the source changes (once PIECE_MIN long) or at
+    PIECE_MAX, never between articles sharing an id."""
+    out, start = [], 0
+    for p in range(1, len(ids)):
+        size = p - start
+        if (size >= PIECE_MAX or (size >= PIECE_MIN and source[p] != source[p - 1])) \
+                and ids[p] != ids[p - 1]:
+            out.append((start, p))
+            start = p
+    if len(ids):
+        out.append((start, len(ids)))
+    return out
+
+
+# ---- assembling pieces -------------------------------------------------------------------
+
+@dataclass
+class _Source:
+    """Decoded tables of a chunk or pack and the ids of its articles."""
+
+    ids: list
+    tables: dict[str, pa.Table]
+
+
+def _restrict(src: _Source, wanted: list) -> dict[str, pa.Table] | None:
+    """The source's rows of the `wanted` articles (None when a table cannot be restricted)."""
+    if len(wanted) == len(src.ids) and set(wanted) == set(src.ids):
+        return src.tables
+    keep = pa.array(list(dict.fromkeys(wanted)))
+    out = {}
+    for name, table in src.tables.items():
+        if "article_id" not in table.column_names:
+            return None
+        out[name] = table.filter(pc.is_in(table["article_id"], value_set=keep))
+    return out
+
+
+def _merge(parts: list[tuple[np.ndarray, list, dict[str, pa.Table]]], names: list[str]
+           ) -> dict[str, pa.Table]:
+    """Tables of several sources in canonical order: sorted by the schema's keys, ties (and
+    tables without keys) in article order (`parts`: positions, ids and tables of each)."""
+    out = {}
+    for name in names:
+        frames = []
+        for positions, ids, tables in parts:
+            frame = tables[name].to_pandas()
+            rank = pd.Series(positions, index=pd.Index(ids)).groupby(level=0).first()
+            frame["__rank"] = (frame["article_id"].map(rank).to_numpy()
+                               if "article_id" in frame.columns else 0)
+            frames.append(frame)
+        frame = pd.concat(frames, ignore_index=True)
+        keys = [k for k in pipeline.TABLE_KEYS.get(name, []) if k in frame.columns]
+        frame = frame.sort_values([*keys, "__rank"], kind="stable").drop(columns="__rank")
+        out[name] = columnar.to_arrow(columnar.to_pandas(name, frame.reset_index(drop=True)))
+    return out
+
+
+class _Assembly:
+    """Pieces of a plan, in order, from the chunk results and the cache (see `run`)."""
+
+    def __init__(self, plan: _Plan, store, stages: Registry, stats: RunStats, profile: bool):
+        self.plan, self.store, self.stages, self.stats = plan, store, stages, stats
+        self.profile = profile
+        self.sources: dict[int, _Source] = {}
+        self.bad_packs: set[int] = set()
+        self.names = stages.tables()
+
+    def add_result(self, task: int, result, times: dict) -> None:
+        """A chunk's result (encoded bytes, or a file in a shared folder): cached, decoded."""
+        if isinstance(result, str):  # a worker wrote it to a shared folder
+            path = result
+            with open(path, "rb") as fh:
+                result = fh.read()
+            os.unlink(path)
+        positions = self.plan.tasks[task]
+        if self.store is not None:
+            _store(self.store, [self.plan.keys[i] for i in positions], result)
+        meta, tables = columnar.decode(result)
+        self.sources[task] = _Source(meta["article_ids"], tables)
+        self.stats.add_times(times)
+
+    def _pack(self, code: int) -> _Source | None:
+        if code not in self.sources and code not in self.bad_packs:
+            content = self.store.read_pack(self.plan.packs[code - len(self.plan.tasks)])
+            if content is None:
+                self.bad_packs.add(code)
+                return None
+            self.sources[code] = _Source(content["article_ids"], content["tables"])
+        return self.sources.get(code)
+
+    def _recompute(self, positions: np.ndarray) -> dict[str, pa.Table]:
+        """Articles whose pack failed its checks: computed here, cached again."""
+        chunk = self.plan.articles.iloc[positions]
+        keys = [self.plan.keys[i] for i in positions]
+        body, times = backends.compute(chunk, keys, self.stages, self.profile)
+        _store(self.store, keys, body)
+        self.stats.add_times(times)
+        self.stats.cached -= len(positions)
+        self.stats.computed += len(positions)
+        return columnar.decode(body)[1]
+
+    def piece(self, k: int, results) -> dict[str, pa.Table]:
+        """Tables of piece `k`; `results` yields (task, result, times) in task order."""
+        a, b = self.plan.pieces[k]
+        codes = self.plan.source[a:b]
+        parts = []
+        for code in dict.fromkeys(codes.tolist()):
+            positions = np.flatnonzero(codes == code) + a
+            wanted = [self.plan.ids[i] for i in positions]
+            if code < len(self.plan.tasks):
+                while code not in self.sources:
+                    self.add_result(*next(results))
+                tables = _restrict(self.sources[code], wanted)
+            else:
+                src = self._pack(code)
+                tables = _restrict(src, wanted) if src is not None else None
+                if tables is None:
+                    tables = self._recompute(positions)
+            parts.append((positions, wanted, tables))
+        for code, last in self.plan.last_use.items():
+            if last == k:
+                self.sources.pop(code, None)
+        if len(parts) == 1:
+            return {name: parts[0][2][name] for name in self.names}
+        return _merge(parts, self.names)
+
+
+class Collect:
+    """A sink keeping every piece in memory; `frames()` gives the concatenated tables."""
+
+    def __init__(self):
+        self.parts: dict[str, list[pa.Table]] = {}
+
+    def __call__(self, tables: dict[str, pa.Table]) -> None:
+        for name, table in tables.items():
+            self.parts.setdefault(name, []).append(table)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        out = {}
+        for name in list(self.parts):
+            table = pa.concat_tables(self.parts.pop(name), promote_options="permissive")
+            out[name] = columnar.to_pandas(name, table)
+        return out
 
 
 def _store(store, keys: list[str], body: bytes) -> None:
@@ -114,155 +305,21 @@ def _store(store, keys: list[str], body: bytes) -> None:
         print(f"newslens: cache not written ({err})", file=sys.stderr)
 
 
-def _init_worker(env: dict[str, str]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the pool (`pool_map`)
-    for key in [k for k in os.environ if k.startswith("NEWSLENS_")]:
-        del os.environ[key]
-    os.environ.update(env)
-
-
-def _mp_context():
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return mp.get_context("fork")
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["newslens.engine.pipeline"])
-        return ctx
-    return mp.get_context("spawn")
-
-
-def _want_progress(total: int, progress) -> bool:
-    """Explicit choice, else: a terminal, 500+ articles to compute, not under pytest."""
-    if progress is None:
-        return total >= 500 and sys.stderr.isatty() and "PYTEST_CURRENT_TEST" not in os.environ
-    return bool(progress)
-
-
-def _progress_bar(total: int, progress, desc: str):
-    if not _want_progress(total, progress):
-        return None
-    try:  # notebook widgets when available, else text (tqdm.auto would warn without them)
-        if "ipykernel" not in sys.modules:
-            raise ImportError
-        import ipywidgets  # noqa: F401
-        from tqdm.auto import tqdm
-    except ImportError:
-        from tqdm import tqdm
-    return tqdm(total=total, desc=desc, unit="article", smoothing=0.1)
-
-
-def _compute_local(articles, keys, bounds, stages, workers, progress, profile, collect):
-    """Compute the chunks, handing each result to `collect` as soon as it arrives (in order)."""
-    bar = _progress_bar(len(articles), progress, "analyze")
-    try:
-        if workers <= 1 or len(articles) < MIN_POOL_ARTICLES or len(bounds) <= 1:
-            for a, b in bounds:
-                collect(a, b, *_compute(articles.iloc[a:b], keys[a:b], stages, profile,
-                                        as_bytes=False))
-                if bar is not None:
-                    bar.update(b - a)
-            return
-        tasks = ((a, b, (articles.iloc[a:b], keys[a:b], stages, profile)) for a, b in bounds)
-        for a, b, result in pool_map(_compute, tasks, min(workers, len(bounds))):
-            collect(a, b, *result)
-            if bar is not None:
-                bar.update(b - a)
-    finally:
-        if bar is not None:
-            bar.close()
-
-
-def pool_map(func, tasks, workers: int, window: int | None = None):
-    """Yield (*task[:-1], func(*task[-1])) for each task, in order, computed by `workers`
-    processes with at most `window` tasks (default 2 per worker) queued or running at once.
-
-    Prompt to stop: on Ctrl-C (or any error) in the parent, queued tasks are dropped and the
-    workers are terminated at once (they ignore SIGINT themselves, so a terminal's Ctrl-C
-    reaches the parent only); a worker's error is raised in the parent.
-    """
-    window = window or 2 * workers
-    env = {k: v for k, v in os.environ.items() if k.startswith("NEWSLENS_")}
-    pool = _mp_context().Pool(workers, initializer=_init_worker, initargs=(env,))
-    pending: deque = deque()
-    tasks = iter(tasks)
-    try:
-        while True:
-            while len(pending) < window:
-                task = next(tasks, None)
-                if task is None:
-                    break
-                pending.append((task[:-1], pool.apply_async(func, task[-1])))
-            if not pending:
-                break
-            head, result = pending.popleft()
-            yield (*head, result.get())
-        pool.close()
-    finally:  # also on Ctrl-C, an error, or a consumer that stops early
-        pending.clear()
-        pool.terminate()
-        pool.join()
-
-
-def _partition(part: pd.DataFrame, stages: Registry, partition_info=None) -> pd.DataFrame:
-    """map_partitions body: the chunk's encoded tables as one row (partition number, payload)."""
-    number = partition_info["number"] if partition_info else 0
-    payload = columnar.encode(pipeline.analyze_articles(part, stages))
-    return pd.DataFrame({"partition": [number], "payload": [payload]})
-
-
-def _compute_dask(articles, keys, bounds, stages, workers, scheduler, progress, collect):
-    import dask
-    import dask.dataframe as dd
-
-    meta = pd.DataFrame({"partition": pd.Series([], dtype="int64"),
-                         "payload": pd.Series([], dtype=object)})
-    divisions = [a for a, _ in bounds] + [bounds[-1][1] - 1]
-    frame = articles.reset_index(drop=True)
-    with dask.config.set({"dataframe.convert-string": False}):
-        ddf = dd.from_pandas(frame, npartitions=len(bounds), sort=True)
-        if list(ddf.divisions) != divisions:  # same chunks as the local engine
-            ddf = ddf.repartition(divisions=divisions)
-        out = ddf.map_partitions(_partition, stages, meta=meta,
-                                 enforce_metadata=False, align_dataframes=False)
-        client = cluster = None
-        try:
-            if scheduler in LOCAL_SCHEDULERS:
-                from dask.diagnostics import ProgressBar
-
-                if _want_progress(len(articles), progress):
-                    with ProgressBar(out=sys.stderr):
-                        result = out.compute(scheduler=scheduler)
-                else:
-                    result = out.compute(scheduler=scheduler)
-            else:
-                from distributed import Client, LocalCluster
-
-                if scheduler is None:
-                    cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                           processes=True, dashboard_address=None)
-                    client = Client(cluster)
-                else:
-                    client = Client(scheduler)
-                future = client.compute(out)
-                if _want_progress(len(articles), progress):
-                    from distributed import progress as dask_progress
-
-                    dask_progress(future)
-                result = future.result()
-        finally:
-            if client is not None:
-                client.close()
-            if cluster is not None:
-                cluster.close()
-    result = result.sort_values("partition", kind="stable")
-    payloads = result["payload"].tolist()
-    if len(payloads) != len(bounds):
-        raise RuntimeError(f"dask returned {len(payloads)} partitions, expected {len(bounds)}")
-    del result
-    for (a, b), payload in zip(bounds, payloads):
-        _, tables = columnar.decode(payload)
-        collect(a, b, cache_mod.pack_body(tables, keys[a:b], articles["article_id"].iloc[a:b]
-                                          .tolist()), {})
+def _results(plan: _Plan, stages: Registry, engine: str, n_workers: int, scheduler,
+             profile: bool, shared):
+    """(task, result, times) of every task, in order, from the chosen backend."""
+    frame = plan.articles
+    tasks = ((t, (frame.iloc[pos], [plan.keys[i] for i in pos], stages, profile, shared))
+             for t, pos in enumerate(plan.tasks))
+    todo = sum(len(t) for t in plan.tasks)
+    if engine == "dask":
+        results = backends.dask_map(backends.compute, tasks, n_workers, scheduler)
+    elif n_workers <= 1 or todo < MIN_POOL_ARTICLES or len(plan.tasks) <= 1:
+        results = backends.inline_map(backends.compute, tasks)
+    else:
+        results = backends.pool_map(backends.compute, tasks, min(n_workers, len(plan.tasks)))
+    for t, (result, times) in results:
+        yield t, result, times
 
 
 # ---- the engine --------------------------------------------------------------------------
@@ -281,8 +338,9 @@ def _clear_caches_if_data_changed() -> None:
 
 def run(articles: pd.DataFrame, stages: Registry | None = None, *, workers: int | None = None,
         chunk_size: int | None = None, cache=None, engine: str = "local",
-        scheduler: str | None = None, progress: bool | None = None,
-        profile: bool = False) -> RunResult:
+        scheduler: str | None = None, progress: bool | None = None, profile: bool = False,
+        sink: Callable[[dict[str, pa.Table]], None] | None = None,
+        shared: str | os.PathLike | None = None) -> RunResult:
     """Per-article tables of `articles` (`stages`, default `pipeline.PER_ARTICLE`).
 
     workers: processes (default: every core); chunk_size: articles per chunk (default: about
@@ -290,139 +348,63 @@ def run(articles: pd.DataFrame, stages: Registry | None = None, *, workers: int 
     False; engine: "local" or "dask"; scheduler: for dask, a scheduler address, or
     "threads"/"processes"/"synchronous" (default: a LocalCluster of `workers` processes);
     progress: tqdm bar (default: on a terminal for 500+ articles to compute); profile: time
-    each stage (`result.stats.stages`).
+    each stage (`result.stats.stages`); sink: called with each piece's Arrow tables in order
+    instead of keeping them (the result's tables are then empty); shared: a folder every worker
+    can write (Dask on several machines): chunk results go through files there.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     stages = stages or pipeline.PER_ARTICLE
-    workers = workers or default_workers()
+    n_workers = workers or default_workers()
     t0 = time.perf_counter()
     _clear_caches_if_data_changed()
-    stats = RunStats(articles=len(articles), engine=engine, workers=workers)
+    stats = RunStats(articles=len(articles), engine=engine, workers=n_workers)
+    collect = Collect() if sink is None else None
     if len(articles) == 0:
-        tables = pipeline.analyze_articles(articles, stages)
-        stats.seconds = time.perf_counter() - t0
-        return RunResult(tables, stats)
+        (sink or collect)({k: columnar.to_arrow(t)
+                           for k, t in pipeline.analyze_articles(articles, stages).items()})
+    else:
+        _run(articles, stages, n_workers, chunk_size, cache, engine, scheduler, progress,
+             profile, sink or collect, None if shared is None else str(shared), stats)
+    tables = collect.frames() if collect is not None else {}
+    stats.seconds = time.perf_counter() - t0
+    return RunResult(tables, stats)
 
+
+def _run(articles, stages, n_workers, chunk_size, cache, engine, scheduler, progress, profile,
+         sink, shared, stats) -> None:
     store = cache_mod.ArticleCache.open(cache, stages)
-    pieces: list[dict] = []
-    missing = np.arange(len(articles))
     keys = cache_mod.article_keys(articles)
+    index = {}
     if store is not None:
         stats.corpus_key = hashlib.sha256("\n".join(keys).encode()).hexdigest()
-        pieces, missing = _from_cache(store, articles, keys)
-        stats.cached = len(articles) - len(missing)
+        index = store.index()
+    plan = _plan(articles, keys, index, n_workers, chunk_size)
+    stats.computed = sum(len(t) for t in plan.tasks)
+    stats.cached, stats.chunks = len(articles) - stats.computed, len(plan.tasks)
+    assembly = _Assembly(plan, store, stages, stats, profile)
+    bar = backends.progress_bar(stats.computed, progress)
+    results = _results(plan, stages, engine, n_workers, scheduler, profile, shared)
 
-    todo = articles.iloc[missing]
-    todo_keys = [keys[i] for i in missing]
-    if chunk_size is None and len(todo) < MIN_POOL_ARTICLES:
-        chunk_size = max(len(todo), 1)  # in-process anyway: one call, one cache pack
-    bounds = chunk_bounds(len(todo), workers, chunk_size)
+    def counted():
+        for t, result, times in results:
+            if bar is not None:
+                bar.update(len(plan.tasks[t]))
+            yield t, result, times
 
-    def collect(a: int, b: int, result, times: dict) -> None:
-        if isinstance(result, bytes):
-            if store is not None:
-                _store(store, todo_keys[a:b], result)
-            _, arrow = columnar.decode(result)
-            result = {name: columnar.to_pandas(name, t) for name, t in arrow.items()}
-        elif store is not None:
-            _store(store, todo_keys[a:b], cache_mod.pack_body(
-                result, todo_keys[a:b], todo["article_id"].iloc[a:b].tolist()))
-        pieces.append(result)
-        stats.add_times(times)
-
-    if bounds and engine == "dask":
-        _compute_dask(todo, todo_keys, bounds, stages, workers, scheduler, progress, collect)
-    else:
-        _compute_local(todo, todo_keys, bounds, stages, workers, progress, profile, collect)
-    stats.computed, stats.chunks = len(todo), len(bounds)
+    feed = counted()
+    try:
+        for k in range(len(plan.pieces)):
+            sink(assembly.piece(k, feed))
+    finally:
+        feed.close()  # stops the workers if a piece failed or the run was interrupted
+        if bar is not None:
+            bar.close()
     if store is not None:
         try:
             store.touch()
         except OSError:
             pass
-    tables = combine(pieces, articles)
-    stats.seconds = time.perf_counter() - t0
-    return RunResult(tables, stats)
-
-
-def _from_cache(store, articles: pd.DataFrame, keys: list[str]) -> tuple[list[dict], np.ndarray]:
-    """Tables of the cached articles (restricted to them) and positions of the others."""
-    index = store.index()
-    wanted: dict[str, list[str]] = {}
-    for key in keys:
-        if key in index:
-            wanted.setdefault(index[key], []).append(key)
-    pieces, hit = [], set()
-    for pack, pack_keys in wanted.items():
-        content = store.read_pack(pack)
-        if content is None:
-            continue
-        ids = dict(zip(content["keys"], content["article_ids"]))
-        use = [k for k in pack_keys if k in ids]
-        if not use:
-            continue
-        tables = {name: columnar.to_pandas(name, t) for name, t in content["tables"].items()}
-        if len(use) < len(ids):
-            keep = {ids[k] for k in use}
-            if not all("article_id" in t.columns for t in tables.values()):
-                continue
-            tables = {name: t[t["article_id"].isin(keep)] for name, t in tables.items()}
-        pieces.append(tables)
-        hit.update(use)
-    missing = np.array([i for i, k in enumerate(keys) if k not in hit], dtype=np.int64)
-    return pieces, missing
-
-
-def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Concatenate per-chunk tables and put each in its canonical order."""
-    names: dict[str, None] = {}
-    for piece in pieces:
-        names.update(dict.fromkeys(piece))
-    position = pd.Series(np.arange(len(articles)), index=articles["article_id"].to_numpy())
-    position = position[~position.index.duplicated()]
-    out = {}
-    for name in names:
-        parts = [p.pop(name) for p in pieces if name in p]  # pieces are freed as we go
-        full = [t for t in parts if len(t)]
-        if len(full) == 1:
-            table = full[0]
-        elif full:
-            table = pd.concat(full, ignore_index=True)
-            if name in schema.TABLES:
-                table = schema.conform(name, table)
-        else:
-            table = parts[0]
-        if len(full) > 1 and "article_id" in table.columns:
-            keys = [k for k in pipeline.TABLE_KEYS.get(name, []) if k in table.columns]
-            if keys:
-                if not _is_sorted(table, keys):  # usual case: chunks arrive in order
-                    table = pipeline.sort_table(name, table)
-            else:
-                order = position.reindex(table["article_id"].to_numpy()).to_numpy()
-                if not (np.diff(order) >= 0).all():
-                    table = table.iloc[np.argsort(order, kind="stable")]
-        out[name] = table.reset_index(drop=True)
-    return out
-
-
-def _is_sorted(table: pd.DataFrame, keys: list[str]) -> bool:
-    """Whether rows are already in lexicographic order of `keys` (then a stable sort is a no-op);
-    False when unsure (missing values, incomparable types)."""
-    before = np.zeros(len(table) - 1, dtype=bool)  # row i < row i+1 decided
-    equal = np.ones(len(table) - 1, dtype=bool)
-    try:
-        for key in keys:
-            col = table[key]
-            if isinstance(col.dtype, pd.CategoricalDtype) or col.isna().any():
-                return False
-            values = col.to_numpy()
-            a, b = values[:-1], values[1:]
-            before |= equal & (a < b)
-            equal &= a == b
-    except TypeError:
-        return False
-    return bool((before | equal).all())
 
 
 def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame, *,
