@@ -3,6 +3,7 @@
     python bench/compare_tables.py --dump seeds OUT_DIR            # tables of a corpus folder
     python bench/compare_tables.py --dump 1000 OUT_DIR             # of bench/corpus.generate(1000)
     python bench/compare_tables.py --dump 1000 --cache C OUT_DIR   # a warm rerun with cache C
+    python bench/compare_tables.py --dump 1000 --storage OUT_DIR   # via Parquet (open_tables)
     python bench/compare_tables.py OLD_DIR NEW_DIR                 # exit 0 when identical
 
 `--dump` runs `newslens.analyze(articles, cache=False)` with whatever `newslens` is imported
@@ -57,14 +58,29 @@ def load_articles(corpus: str) -> pd.DataFrame:
     return newslens.load_corpus(corpus)
 
 
-def dump(corpus: str, out: Path, cache: str | None = None) -> None:
+def _analyze(articles, cache, storage: bool) -> dict:
+    import newslens
+
+    if not storage:
+        return newslens.analyze(articles, cache=cache or False, progress=False)
+    import tempfile
+
+    from newslens.engine.runner import analyze_to
+
+    with tempfile.TemporaryDirectory() as folder:
+        analyze_to(articles, folder, cache=cache or False, progress=False, csv=False)
+        tables = newslens.open_tables(folder)
+        return {name: tables[name] for name in tables if name != "articles"}
+
+
+def dump(corpus: str, out: Path, cache: str | None = None, storage: bool = False) -> None:
     import newslens
 
     articles = load_articles(corpus)
     if cache:  # fill the cache first: the tables dumped are read back from it
         newslens.analyze(articles, cache=cache, progress=False)
     t0 = time.perf_counter()
-    tables = newslens.analyze(articles, cache=cache or False, progress=False)
+    tables = _analyze(articles, cache, storage)
     seconds = time.perf_counter() - t0
     out.mkdir(parents=True, exist_ok=True)
     manifest = {"corpus": corpus, "articles": len(articles), "seconds": round(seconds, 2),
@@ -124,10 +140,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="a corpus folder/file, or a number of generated articles")
     parser.add_argument("--cache", help="with --dump: analyze twice with this cache folder and "
                         "dump the second (cached) run")
+    parser.add_argument("--storage", action="store_true", help="with --dump: write the tables "
+                        "to Parquet (analyze_to) and dump what open_tables reads back")
     parser.add_argument("dirs", nargs="+", help="OUT_DIR with --dump, else OLD_DIR NEW_DIR")
     args = parser.parse_args(argv)
     if args.dump:
-        dump(args.dump, Path(args.dirs[0]), args.cache)
+        dump(args.dump, Path(args.dirs[0]), args.cache, args.storage)
         return 0
     if len(args.dirs) != 2:
         parser.error("give OLD_DIR NEW_DIR")

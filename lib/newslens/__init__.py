@@ -7,6 +7,7 @@ from newslens.analysis.sentiment import actor_sentiment, mention_sentiment, sent
 from newslens.analysis.stance import stance_matrix, stances
 from newslens.analysis.territory import region_rollup, territorial_claims
 from newslens.engine.runner import analyze
+from newslens.engine.storage import open_tables
 from newslens.io.corpus import CorpusError, load_corpus, load_report
 from newslens.text.actors import actor_mentions, load_actors, unknown_entities
 from newslens.text.sentences import sentences
@@ -20,6 +21,7 @@ __all__ = [
     "load_corpus",
     "load_report",
     "mention_sentiment",
+    "open_tables",
     "region_rollup",
     "sentence_sentiment",
     "sentences",

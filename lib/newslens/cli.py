@@ -10,24 +10,29 @@ import newslens
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    from newslens.engine import storage
+    from newslens.engine.runner import analyze_to
+
     articles = newslens.load_corpus(args.corpus)
     report = newslens.load_report(articles)
-    tables = {"articles": articles, "load_report": report}
     cache = False if args.no_cache else (args.cache_dir or None)
-    tables.update(newslens.analyze(articles, workers=args.workers, cache=cache, engine=args.engine,
-                          scheduler=args.scheduler))
+    csv = {"auto": None, "yes": True, "no": False}[args.csv]
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        table.to_csv(out / f"{name}.csv", index=False, encoding="utf-8")
+    analyze_to(articles, out, extra={"load_report": report}, csv=csv, workers=args.workers,
+               cache=cache, engine=args.engine, scheduler=args.scheduler,
+               shared=args.shared_dir)
+    tables = storage.open_tables(out)
     print(f"Loaded {len(articles)} article{'' if len(articles) == 1 else 's'} from {args.corpus}")
     if len(report):
         print(f"Load report: {len(report)} problem(s)")
         for row in report.itertuples(index=False):
             print(f"  {row.path}: {row.problem} -> {row.action}")
-    for name, table in tables.items():
-        print(f"  {name + '.csv':<24} {len(table):>8} rows")
-    print(f"Tables written to {out}")
+    for name in tables:
+        print(f"  {name + '.csv':<24} {tables.rows(name):>8} rows")
+    written = "Parquet in parquet/ and CSV" if tables.manifest["csv"] else (
+        "Parquet in parquet/ (no CSV above "
+        f"{storage.CSV_MAX_ARTICLES:,} articles: --csv yes to write them)")
+    print(f"Tables written to {out} ({written})")
     return 0
 
 
@@ -69,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newslens {newslens.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    analyze = sub.add_parser("analyze", help="write the analysis tables of a corpus as CSV")
+    analyze = sub.add_parser("analyze", help="write the analysis tables of a corpus (Parquet, CSV)")
     analyze.add_argument("corpus", help="a file or folder of articles (.txt .md .json .jsonl .csv)")
     analyze.add_argument("--out", default="out", help="output folder (default: out)")
     analyze.add_argument("--workers", type=int, default=None,
@@ -81,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--no-cache", action="store_true", help="recompute every article")
     analyze.add_argument("--cache-dir", default=None,
                          help="cache folder (default: NEWSLENS_CACHE_DIR or .cache/newslens)")
+    analyze.add_argument("--csv", choices=["auto", "yes", "no"], default="auto",
+                         help="CSV copies of the Parquet tables (auto: up to 50,000 articles)")
+    analyze.add_argument("--shared-dir", default=None,
+                         help="with --engine dask: a folder every worker can write; chunk "
+                         "results go through files there instead of the scheduler")
     analyze.set_defaults(func=cmd_analyze)
 
     report = sub.add_parser("report", help="run the notebooks and export HTML reports")

@@ -51,15 +51,25 @@ PER_ARTICLE = Registry((
     Stage("quantities", quantities, reads=("sentences", "claims"), writes=("quantities",)),
 ), inputs=("articles",))
 
+_STANCE_COLUMNS = ("article_id", "statement", "speaker", "issue", "issue_label", "stance",
+                   "rule", "confidence", "weight", "content")
+
 SUMMARIES = Registry((
     Stage("actor_sentiment", actor_sentiment, reads=("mention_sentiment",),
-          writes=("actor_sentiment",)),
+          writes=("actor_sentiment",), partition="actor_id",
+          columns={"mention_sentiment": ("article_id", "sentence", "actor_id", "actor", "role",
+                                         "target_polarity", "target_subjectivity", "label",
+                                         "scorer")}),
     Stage("region_rollup", region_rollup, reads=("claims", "quantities"),
-          writes=("region_rollup",)),
-    Stage("stance_matrix", stance_matrix, reads=("stances",), writes=("stance_matrix",)),
+          writes=("region_rollup",),
+          columns={"quantities": ("claim_id", "text", "kind", "date", "value", "unit",
+                                  "approximate")}),
+    Stage("stance_matrix", stance_matrix, reads=("stances",), writes=("stance_matrix",),
+          partition="speaker", columns={"stances": _STANCE_COLUMNS}),
     Stage("stance_pairs", pairwise, reads=("stance_matrix",), writes=("stance_pairs",)),
     Stage("stance_sources", by_source, reads=("stances", "articles"),
-          writes=("stance_sources",)),
+          writes=("stance_sources",), partition="speaker",
+          columns={"stances": _STANCE_COLUMNS, "articles": ("article_id", "source")}),
 ), inputs=(*PER_ARTICLE.tables(), "articles"))
 
 

@@ -35,7 +35,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from newslens.engine import cache as cache_mod
-from newslens.engine import columnar, pipeline
+from newslens.engine import columnar, pipeline, storage, summaries
 from newslens.engine import workers as backends
 from newslens.engine.stages import Registry
 
@@ -407,34 +407,33 @@ def _run(articles, stages, n_workers, chunk_size, cache, engine, scheduler, prog
             pass
 
 
-def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame, *,
-              corpus_key: str | None = None, cache=None, stages: Registry | None = None,
-              profile: bool = False) -> RunResult:
-    """The corpus-level tables (`stages`, default `pipeline.SUMMARIES`) of per-article `tables`.
+def summarize(tables, articles: pd.DataFrame, *, corpus_key: str | None = None, cache=None,
+              stages: Registry | None = None, profile: bool = False) -> RunResult:
+    """The corpus-level tables (`stages`, default `pipeline.SUMMARIES`) of per-article `tables`
+    (a dict of frames, or anything with `load(name, columns)`, e.g. `storage.Tables`).
 
-    Cached when a cache is given and `corpus_key` identifies the corpus (`RunStats.corpus_key`
-    of the `run` that made `tables`): the key is that and the fingerprint of code and data.
+    With a cache, stored per corpus (the key: `corpus_key`, the `RunStats.corpus_key` of the
+    `run` that made `tables`, and the fingerprint of code and data) and per group of the
+    partitioned stages (`newslens.engine.summaries`), so a corpus that changed by a few articles
+    recomputes only the groups they touch.
     """
     stages = stages or pipeline.SUMMARIES
     stats = RunStats(articles=len(articles))
     times: dict[str, list] = {}
     t0 = time.perf_counter()
-
-    def compute() -> dict[str, pd.DataFrame]:
-        return pipeline.summarize(tables, articles, stages.timed(times) if profile else stages)
-
+    load = tables.load if hasattr(tables, "load") else _loader(tables)
     store = cache_mod.ArticleCache.open(cache, stages) if corpus_key else None
-    if store is None:
-        out = compute()
-    else:
+    name = found = None
+    if store is not None:
         name = "summary-" + hashlib.sha256(
             f"{store.fingerprint}\n{corpus_key}".encode()).hexdigest()
         found = store.read_tables(name)
         stats.summary_cached = found is not None and list(found) == stages.tables()
-        if stats.summary_cached:
-            out = found
-        else:
-            out = compute()
+    if stats.summary_cached:
+        out = found
+    else:
+        out = summaries.compute(stages, load, articles, store, times if profile else None)
+        if store is not None:
             try:
                 store.write_tables(name, out)
             except OSError as err:
@@ -442,6 +441,13 @@ def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame, *,
     stats.add_times(times)
     stats.seconds = time.perf_counter() - t0
     return RunResult(out, stats)
+
+
+def _loader(tables: dict[str, pd.DataFrame]):
+    def load(name: str, columns: tuple | None) -> pd.DataFrame:
+        table = tables[name]
+        return table[list(columns)] if columns else table
+    return load
 
 
 def analyze_corpus(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
@@ -473,3 +479,34 @@ def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
     """
     return analyze_corpus(articles, workers=workers, cache=cache, engine=engine,
                           scheduler=scheduler, progress=progress).tables
+
+
+def analyze_to(articles: pd.DataFrame, out: str | os.PathLike, *,
+               extra: dict[str, pd.DataFrame] | None = None, csv: bool | None = None,
+               workers: int | None = None, chunk_size: int | None = None, cache=None,
+               engine: str = "local", scheduler: str | None = None,
+               progress: bool | None = None, profile: bool = False,
+               shared: str | os.PathLike | None = None) -> RunResult:
+    """Analyze `articles` into the folder `out` (layout: `newslens.engine.storage`): the
+    articles, `extra` tables (e.g. the load report), every per-article table written as it is
+    computed, then the summaries, computed from the files. CSV copies when `csv` (default: up to
+    `storage.CSV_MAX_ARTICLES` articles). Nothing in `out` changes unless the run completes.
+    Returns the statistics (no tables: `newslens.open_tables(out)` reads them)."""
+    writer = storage.TableWriter(out)
+    try:
+        for name, table in {"articles": articles, **(extra or {})}.items():
+            writer.append(name, table)
+        result = run(articles, workers=workers, chunk_size=chunk_size, cache=cache, engine=engine,
+                     scheduler=scheduler, progress=progress, profile=profile, sink=writer,
+                     shared=shared)
+        summary = summarize(writer, articles, corpus_key=result.stats.corpus_key, cache=cache,
+                            profile=profile)
+        writer(summary.tables)
+        csv = len(articles) <= storage.CSV_MAX_ARTICLES if csv is None else csv
+        writer.commit(csv, len(articles))
+    except BaseException:
+        writer.abort()
+        raise
+    result.stats.add_times({f"summarize: {k}": v for k, v in summary.stats.stages.items()})
+    result.stats.summary_cached = summary.stats.summary_cached
+    return result

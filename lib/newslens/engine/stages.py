@@ -37,6 +37,11 @@ class Stage:
     func: Callable
     reads: tuple[str, ...]
     writes: tuple[str, ...]
+    # Optional, for corpus-level stages run from tables on disk: the columns the function uses
+    # of each table it reads (others are not loaded), and a column of its first table by which
+    # it can run per group (output = the groups' outputs in group order: cached per group).
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    partition: str | None = None
 
     def __post_init__(self):
         for attr in ("reads", "writes"):
