@@ -3,11 +3,16 @@
     python bench/run.py                # 1,000 and 10,000 articles
     python bench/run.py --large        # also 50,000
     python bench/run.py --sizes 2000   # other sizes
+    python bench/run.py --lengths      # only the article-length line (10 KB, 100 KB, 2 MB)
 
 Each size runs in a fresh process (so peak RSS is per size): generated articles
 (bench/corpus.py, seeded) -> engine.analyze_corpus (no cache, stages timed). The cache is
 timed at the largest size up to 10,000: cold run writing the cache, warm rerun, rerun with one
 article added.
+
+Article length: one article of 10 KB, 100 KB and 2 MB (generated paragraphs joined) through
+the per-article stages in one process; ms per 100 KB should stay flat (linear cost), so a 2 MB
+article costs about 200x a 10 KB one.
 
 Baselines (measured on a sample, extrapolated per article or per sentence, single process):
 - naive: pysbd sentence splitting, `TextBlob(s).sentiment` per sentence and per mention window,
@@ -111,6 +116,55 @@ def floor(sample: int = 200) -> dict:
     for s in sents:
         sentiment(s)
     return {"per_sentence": (time.perf_counter() - t0) / len(sents), "sample": len(sents)}
+
+
+LENGTHS = (10_000, 100_000, 2_000_000)
+
+
+def long_article(size: int):
+    """One article of `size` characters: generated articles' paragraphs joined, cut at a space."""
+    import pandas as pd
+
+    pool = corpus.generate(60, seed=4)
+    parts, total, i = [], 0, 0
+    while total < size:
+        parts.append(pool.text[i % len(pool)])
+        total += len(parts[-1]) + 2
+        i += 1
+    text = "\n\n".join(parts)[:size].rsplit(" ", 1)[0]
+    row = pool.iloc[[0]].assign(article_id="long", text=text, n_words=len(text.split()))
+    return pd.DataFrame(row).reset_index(drop=True)
+
+
+def lengths(sizes=LENGTHS) -> dict:
+    """Seconds of `analyze_articles` on one article of each size (best of a few repeats)."""
+    from newslens.engine import pipeline
+
+    pipeline.analyze_articles(long_article(5_000))  # warm up lexicons and models
+    out = {}
+    for size in sizes:
+        article = long_article(size)
+        runs = []
+        for _ in range(max(1, min(5, 1_000_000 // size))):
+            t = time.perf_counter()
+            pipeline.analyze_articles(article)
+            runs.append(time.perf_counter() - t)
+        out[size] = min(runs)
+    return out
+
+
+def report_lengths(secs: dict) -> None:
+    per = ", ".join(f"{_size(n)} {1000 * s * 100_000 / n:.0f}" for n, s in secs.items())
+    line = f"article length, ms per 100 KB: {per}"
+    small, big = min(secs), max(secs)
+    if small != big:
+        line += (f"; a {_size(big)} article costs {secs[big] / secs[small]:.0f}x a "
+                 f"{_size(small)} one (linear: {big / small:.0f}x)")
+    print(line)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:g} MB" if n >= 1e6 else f"{n / 1e3:g} KB"
 
 
 def _child(n: int, workers: int | None, with_cache: bool = False) -> dict:
@@ -226,12 +280,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", action="store_true", help="also 50,000 articles")
     parser.add_argument("--sizes", type=int, nargs="*", default=None)
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--lengths", action="store_true",
+                        help="only time one article of 10 KB, 100 KB and 2 MB")
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--cache", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one is not None:
         run = cache_runs if args.cache else one
         print(json.dumps(run(args.one, args.workers)))
+        return 0
+    if args.lengths:
+        report_lengths(lengths())
         return 0
     sizes = args.sizes or ([1000, 10_000] + ([50_000] if args.large else []))
     cache_size = max([s for s in sizes if s <= 10_000] or [min(sizes)])
@@ -244,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
             results[-1]["cache"] = _child(n, args.workers, with_cache=True)["cache"]
     print("running baselines ...", file=sys.stderr, flush=True)
     report(results, naive(), floor())
+    print("running article lengths ...", file=sys.stderr, flush=True)
+    report_lengths(lengths())
     return 0
 
 

@@ -125,7 +125,8 @@ def test_acceptance_folder(tmp_path):
         ("c_empty.txt", "skipped"), ("d_binary.txt", "skipped"),
         ("e_broken.json", "skipped"), ("z/dup.json", "skipped")]
     problems = [p for _, p, _ in rows]
-    assert problems[:2] == ["empty file", "binary file"]
+    assert problems[0] == "empty file"
+    assert problems[1].startswith("binary file (")
     assert problems[2].startswith("malformed JSON")
     assert problems[3] == "duplicate of a_good"
 
@@ -203,7 +204,12 @@ def test_unsupported_hidden_and_id_collisions(tmp_path):
     assert ids[0] == "a" and ids[1].startswith("a-") and ids[2].startswith("a-")
     assert len(set(ids)) == 3
     assert ids[1] == "a-" + articles.sha256[1][:8]
-    assert report_rows(articles) == [("notes.pdf", "unsupported format '.pdf'", "skipped")]
+    hidden = "(name starts with '.'), not read"
+    assert report_rows(articles) == [
+        (".git", f"hidden folder {hidden}", "skipped"),
+        (".hidden.txt", f"hidden file {hidden}", "skipped"),
+        (".ipynb_checkpoints", f"hidden folder {hidden}", "skipped"),
+        ("notes.pdf", "unsupported format '.pdf'", "skipped")]
 
 
 def test_deterministic_and_concat_safe(tmp_path):

@@ -91,3 +91,20 @@ def test_paragraphs_and_empty_inputs():
     assert s[s.article_id == "c"].empty
     empty = sentences(arts.iloc[:0])
     assert list(empty.columns) == COLUMNS and empty.empty
+
+
+def test_run_on_line_is_cut_into_bounded_pieces():
+    """A line without sentence punctuation (a scraped list) becomes pieces of at most
+    MAX_SENTENCE_CHARS cut at spaces, nothing lost; normal sentences are untouched."""
+    from newslens.text.sentences import MAX_SENTENCE_CHARS
+
+    line = "Kyiv Kharkiv Odesa Dnipro Zaporizhzhia Kherson Mykolaiv Sumy Poltava " * 60
+    line = line.strip() + " " + "x" * (MAX_SENTENCE_CHARS + 5) + " end"
+    spans = split_spans(line)
+    assert len(spans) > 4
+    assert all(0 < b - a <= MAX_SENTENCE_CHARS for a, b in spans)
+    assert "".join(line[a:b] for a, b in spans).replace(" ", "") == line.replace(" ", "")
+    assert [line[a:b] for a, b in spans][-2:] == ["x" * MAX_SENTENCE_CHARS, "xxxxx end"]
+    assert all(line[a - 1] == " " for a, _ in spans[1:-1] if line[a] != "x")
+    short = "Putin met Trump in Alaska. Zelensky was not invited."
+    assert split_spans(short) == [(0, 26), (27, 52)]

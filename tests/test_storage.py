@@ -10,6 +10,7 @@ import pytest
 from conftest import load_bench_corpus
 from newslens.engine import pipeline, storage
 from newslens.engine import runner as engine
+from newslens.io.export import write_csv
 
 bench_corpus = load_bench_corpus()
 
@@ -41,11 +42,17 @@ def test_written_tables_equal_the_in_memory_ones(tmp_path, monkeypatch, articles
     assert not list(tmp_path.glob(".newslens-partial-*"))
 
 
-def test_csv_copies_are_what_to_csv_gives(tmp_path, articles, expected):
-    engine.analyze_to(articles, tmp_path, workers=1, cache=False)
+def test_csv_copies_are_what_write_csv_gives(tmp_path, monkeypatch, articles):
+    monkeypatch.setattr(storage, "_BATCH", 7)  # many batches
+    tricky = articles.copy()
+    tricky.loc[0, "title"] = "=HYPERLINK(1)"  # neutralised in every table that copies it
+    expected = {"articles": tricky, **newslens.analyze(tricky, cache=False, workers=1)}
+    engine.analyze_to(tricky, tmp_path, workers=1, cache=False)
     for name, frame in expected.items():
+        write_csv(frame, tmp_path / "whole.csv")
         text = (tmp_path / f"{name}.csv").read_text(encoding="utf-8")
-        assert text == frame.to_csv(index=False), name
+        assert text == (tmp_path / "whole.csv").read_text(encoding="utf-8"), name
+    assert "'=HYPERLINK(1)" in (tmp_path / "articles.csv").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("values", [

@@ -3,21 +3,100 @@
 from __future__ import annotations
 
 import argparse
+import os
+import socket
 import sys
+import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import newslens
+
+SCHEDULER_TIMEOUT = 3.0  # seconds to wait for a Dask scheduler to accept a connection
+
+
+class UsageError(ValueError):
+    """A command-line argument that cannot work; reported before any analysis runs."""
+
+
+def check_corpus(corpus: str) -> None:
+    """The corpus argument names an existing file or folder (never empty: not the cwd)."""
+    if not corpus.strip():
+        raise UsageError("empty corpus path: give a file or a folder of articles")
+    from newslens.io.corpus import SUPPORTED_FORMATS
+    from newslens.paths import resolve_corpus
+
+    if not resolve_corpus(corpus).exists():
+        raise UsageError(f"corpus path does not exist: {corpus} (give a file or a folder of "
+                         f"{' '.join(SUPPORTED_FORMATS)} files)")
+
+
+def check_out(out: str) -> Path:
+    """The output folder exists and takes files, or can be created: not a file, not under one."""
+    if not out.strip():
+        raise UsageError("empty --out: give an output folder")
+    path = Path(out).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    existing = path
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise UsageError(f"--out {out} is under a file ({existing}), cannot create it")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise UsageError(f"--out {out}: folder {existing} is not writable")
+    try:  # created now and tried with a real file: access() says yes to root, /proc, ...
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as err:
+        raise UsageError(f"--out {out} cannot be created or written: "
+                         f"{err.strerror or err}") from None
+    return path
+
+
+def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
+    """A Dask scheduler address (tcp://host:port, tls://..., host:port) accepts connections."""
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme not in ("tcp", "tls"):
+        return  # inproc://, ucx://: nothing to probe here, Dask reports its own errors
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host or port is None:
+        raise UsageError(f"Dask scheduler address {address!r} has no host:port")
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as err:
+        reason = "timed out" if isinstance(err, TimeoutError) else (err.strerror or str(err))
+        raise UsageError(f"Dask scheduler {address} is not reachable ({reason}, "
+                         f"{timeout:g} s timeout)") from None
+
+
+def check_analyze(args: argparse.Namespace) -> Path:
+    """Check every argument of `analyze` that can fail, before any work; the output folder."""
+    check_corpus(args.corpus)
+    out = check_out(args.out)
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1, not {args.workers}")
+    if args.max_article_chars is not None and args.max_article_chars < 1:
+        raise UsageError(f"--max-article-chars must be at least 1, not {args.max_article_chars}")
+    if args.engine == "dask" and args.scheduler:
+        check_scheduler(args.scheduler)
+    return out
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from newslens.engine import storage
     from newslens.engine.runner import analyze_to
 
-    articles = newslens.load_corpus(args.corpus)
+    out = check_analyze(args)
+    articles = newslens.load_corpus(args.corpus, max_article_chars=args.max_article_chars)
     report = newslens.load_report(articles)
     cache = False if args.no_cache else (args.cache_dir or None)
     csv = {"auto": None, "yes": True, "no": False}[args.csv]
-    out = Path(args.out)
     analyze_to(articles, out, extra={"load_report": report}, csv=csv, workers=args.workers,
                cache=cache, engine=args.engine, scheduler=args.scheduler,
                shared=args.shared_dir)
@@ -39,6 +118,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from newslens.report.notebooks import build_reports
 
+    if args.corpus is not None:
+        check_corpus(args.corpus)
+    check_out(args.out)
     result = build_reports(args.corpus, args.out, with_code=args.with_code)
     for path in result["reports"]:
         print(f"wrote {path}")
@@ -84,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--scheduler", default=None,
                          help="Dask scheduler address (default: a local cluster)")
     analyze.add_argument("--no-cache", action="store_true", help="recompute every article")
+    analyze.add_argument("--max-article-chars", type=int, default=None,
+                         help="skip (and report) longer articles (default: 500000, or "
+                              "NEWSLENS_MAX_ARTICLE_CHARS)")
     analyze.add_argument("--cache-dir", default=None,
                          help="cache folder (default: NEWSLENS_CACHE_DIR or .cache/newslens)")
     analyze.add_argument("--csv", choices=["auto", "yes", "no"], default="auto",

@@ -133,7 +133,10 @@ def _records(df: pd.DataFrame, columns) -> list[dict]:
 
 
 def _statement_lookup(statements: pd.DataFrame | None):
-    """(article_id, field) -> [(content_start, content_end, first_sent, last_sent, speaker)]."""
+    """(article_id, field) -> {sentence: [(order, statement)]}, statement = (content_start,
+    content_end, first_sent, last_sent, speaker); statements without sentence numbers are filed
+    under None. Keyed by sentence so that `_speaker` looks only at one sentence's statements (a
+    statement's content lies within its sentences): linear, not quadratic, in article length."""
     index: dict = {}
     if statements is None or len(statements) == 0:
         return index
@@ -143,6 +146,7 @@ def _statement_lookup(statements: pd.DataFrame | None):
         return index
     first = next((c for c in ("sentence", "sentence_start", "first_sentence") if c in cols), None)
     last = next((c for c in ("sentence_end", "last_sentence", "sentence") if c in cols), None)
+    counts: dict = {}
     for rec in _records(statements, ["article_id", "field", speaker, "content_start",
                                      "content_end", first, last]):
         who = rec.get(speaker)
@@ -152,7 +156,12 @@ def _statement_lookup(statements: pd.DataFrame | None):
         c0, c1 = _num(rec.get("content_start")), _num(rec.get("content_end"))
         s0 = _num(rec.get(first)) if first else None
         s1 = _num(rec.get(last)) if last else None
-        index.setdefault(key, []).append((c0, c1, s0, s1 if s1 is not None else s0, who))
+        s1 = s1 if s1 is not None else s0
+        order = counts[key] = counts.get(key, 0) + 1
+        placed = range(s0, s1 + 1) if s0 is not None and s1 >= s0 else [None]
+        for sentence in placed:
+            index.setdefault(key, {}).setdefault(sentence, []).append(
+                (order, (c0, c1, s0, s1, who)))
     return index
 
 
@@ -165,8 +174,13 @@ def _num(value):
 
 
 def _speaker(index, article_id, field, sentence, start, end):
+    """The speaker of the first statement whose content holds [start, end), else of the first
+    statement spanning the sentence (statement order)."""
+    by_sentence = index.get((article_id, field), {})
+    candidates = sorted(by_sentence.get(sentence, []) + by_sentence.get(None, []),
+                        key=lambda item: item[0])
     best = None
-    for c0, c1, s0, s1, who in index.get((article_id, field), ()):
+    for _, (c0, c1, s0, s1, who) in candidates:
         if c0 is not None and c1 is not None and c0 <= start and end <= c1:
             return who
         if best is None and s0 is not None and s0 <= sentence <= s1:
@@ -311,6 +325,9 @@ def territorial_claims(  # noqa: C901, PLR0915
         key = (rec["article_id"], rec.get("field") or "text", rec.get("paragraph"))
         if key in para_text:
             para_text[key].append(rec["text"])
+    # Joined once per paragraph (not per sentence: quadratic in a long paragraph); the same
+    # string object then hits `_context`'s cache without rehashing.
+    para_text = {key: " ".join(parts) for key, parts in para_text.items()}
     by_sentence: dict = {}
     for r in reg_records:
         by_sentence.setdefault((r["article_id"], r["sentence"]), []).append(r)
@@ -319,7 +336,7 @@ def territorial_claims(  # noqa: C901, PLR0915
         srow = sent[(article_id, sno)]
         text, s0 = srow["text"], int(srow["start"])
         field = srow.get("field") or "text"
-        ptext = " ".join(para_text.get((article_id, field, srow.get("paragraph")), ()))
+        ptext = para_text.get((article_id, field, srow.get("paragraph")), "")
         context = _context(cues, text, ptext, context_cache)
         acts = sorted(
             ({"a": int(a["start"]) - s0, "b": int(a["end"]) - s0, "id": a["actor_id"],
@@ -514,6 +531,8 @@ def plot_claim_matrix(claims: pd.DataFrame, ax=None):
     """Heatmap of claim counts, region x claim type, with the count in each cell."""
     import matplotlib.pyplot as plt
 
+    from newslens.report.labels import plot_labels
+
     table = claim_matrix(claims)
     if ax is None:
         _, ax = plt.subplots(figsize=(1.2 + 1.1 * max(len(table.columns), 1),
@@ -526,7 +545,7 @@ def plot_claim_matrix(claims: pd.DataFrame, ax=None):
     ax.imshow(table.to_numpy(), cmap="Blues", aspect="auto", vmin=0, vmax=top * 1.6)
     ax.set_xticks(range(len(table.columns)), [c.replace("_", " ") for c in table.columns],
                   rotation=30, ha="right")
-    ax.set_yticks(range(len(table)), table.index)
+    ax.set_yticks(range(len(table)), plot_labels(table.index))
     for (i, j), value in pd.DataFrame(table.to_numpy()).stack().items():
         if value:
             ax.text(j, i, str(value), ha="center", va="center", fontsize=9,

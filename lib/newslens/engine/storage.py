@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 
 from newslens import __version__, schema
 from newslens.engine import columnar
+from newslens.io.export import neutralise_table
 
 CSV_MAX_ARTICLES = 50_000  # above this many articles, CSVs are written only when asked for
 MANIFEST = "manifest.json"
@@ -162,8 +163,8 @@ def _format_dates(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
 
 
 def write_csv(parquet: Path, target: Path, name: str) -> None:
-    """A Parquet table as CSV, batch by batch, byte for byte what `frame.to_csv(index=False)`
-    of the whole table gives."""
+    """A Parquet table as CSV, batch by batch, byte for byte what `io.export.write_csv` (the
+    whole table's `to_csv`, spreadsheet formulas neutralised) gives."""
     file = pq.ParquetFile(parquet)
     dates = [f.name for f in file.schema_arrow if pa.types.is_timestamp(f.type)]
     formats = {c: _datetime_format(pq.read_table(parquet, columns=[c])[c]) for c in dates}
@@ -171,10 +172,12 @@ def write_csv(parquet: Path, target: Path, name: str) -> None:
         header = True
         for batch in file.iter_batches(batch_size=_BATCH):
             frame = columnar.to_pandas(name, pa.Table.from_batches([batch]))
-            _format_dates(frame, formats).to_csv(fh, index=False, header=header)
+            frame = neutralise_table(_format_dates(frame, formats))
+            frame.to_csv(fh, index=False, header=header)
             header = False
         if header:  # no rows: the header alone
-            columnar.to_pandas(name, file.schema_arrow.empty_table()).to_csv(fh, index=False)
+            frame = columnar.to_pandas(name, file.schema_arrow.empty_table())
+            neutralise_table(frame).to_csv(fh, index=False)
 
 
 # ---- reading a previous run --------------------------------------------------------------

@@ -1,50 +1,48 @@
 """Load a corpus of news articles (a folder or one file) into a tidy articles table.
 
-Every problem met while loading (empty, binary or undecodable files, malformed records,
-missing titles, bad dates, duplicates, unsupported formats) becomes a row of the load report
-(`load_report(articles)`): nothing is dropped silently, and bad input never stops the load.
+Each file goes through small steps: find it (`_walk`: hidden entries, symbolic links and special
+files are reported, not read) -> read its bytes (`_read_bytes`) -> decode them
+(`newslens.io.decode`) -> parse records (`newslens.io.formats.PARSERS`, one per format) ->
+check each record and make it a row (`newslens.io.records.article`) -> ids and duplicates.
+Every problem becomes a row of the load report (`load_report(articles)`): path (and record
+number), problem, action. Nothing is dropped silently, and no bad file or record stops the
+load: an unexpected error is reported for that file or record only. The rules and limits are
+described in docs/loading.md.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import hashlib
-import io
-import json
+import errno
 import os
-import re
-import sys
-import unicodedata
-import warnings
+import stat
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
-import yaml
 
 from newslens import schema
+from newslens.io.decode import decode
+from newslens.io.formats import PARSERS, FileContext
+from newslens.io.records import COLUMNS, SKIPPED, Limits, article
 from newslens.paths import resolve_corpus
 
-SUPPORTED_FORMATS = (".txt", ".md", ".json", ".jsonl", ".csv")
-COLUMNS = schema.table("articles").names
-REPORT_COLUMNS = schema.table("load_report").names
-SKIPPED = "skipped"
+__all__ = ["COLUMNS", "REPORT_COLUMNS", "SKIPPED", "SUPPORTED_FORMATS", "CorpusError",
+           "CorpusNotFoundError", "Limits", "load_corpus", "load_report"]
 
-# Metadata keys (lower-cased) read into the core columns; the first present one wins.
-_KEYS = {
-    "title": ("title", "headline"),
-    "text": ("text", "body", "content"),
-    "published": ("published", "date", "datetime"),
-    "source": ("source", "outlet", "publisher"),
-    "url": ("url", "link"),
-}
-_RELATIVE_DATES = {"now", "today", "tomorrow", "yesterday"}
-_WORD = re.compile(r"\w+(?:['’-]\w+)*")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+SUPPORTED_FORMATS = tuple(PARSERS)
+REPORT_COLUMNS = schema.table("load_report").names
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
 class CorpusError(ValueError):
-    """A corpus path that does not exist or holds no readable article."""
+    """A corpus path that is empty, does not exist or holds no readable article.
+
+    `report` holds the load report rows (path, problem, action) gathered before the error.
+    """
+
+    def __init__(self, message: str, report: tuple = ()):
+        super().__init__(message)
+        self.report = report
 
 
 class CorpusNotFoundError(CorpusError, FileNotFoundError):
@@ -55,44 +53,28 @@ def _formats() -> str:
     return "Supported formats: " + ", ".join(SUPPORTED_FORMATS)
 
 
-def load_corpus(path: str | os.PathLike | None = None) -> pd.DataFrame:
+def load_corpus(path: str | os.PathLike | None = None, *, max_article_chars: int | None = None,
+                limits: Limits | None = None) -> pd.DataFrame:
     """One row per article of a folder (walked recursively, sorted) or a single file.
 
-    `None` means the project's seeds. The load report is kept in
+    `None` means the project's seeds; an empty string is an error (never the current folder).
+    Articles longer than `max_article_chars` (default 500,000, or NEWSLENS_MAX_ARTICLE_CHARS)
+    are skipped and reported; `limits` sets every limit (`Limits`). The load report is kept in
     `articles.attrs["load_report"]`; read it with `load_report(articles)`.
     """
-    given = "seeds" if path is None else str(path)
-    root = resolve_corpus(path)
-    if not root.exists():
-        raise CorpusNotFoundError(f"Corpus path does not exist: {given}. {_formats()}")
-    if root.is_dir():
-        files = sorted(
-            (p for p in root.rglob("*")
-             if p.is_file() and not any(part.startswith(".")
-                                        for part in p.relative_to(root).parts)),
-            key=lambda p: p.relative_to(root).parts,
-        )
-        base = root
-    else:
-        files, base = [root], root.parent
-
-    report: list[tuple[str, str, str]] = []
-    rows: list[dict] = []
-    order: dict[str, int] = {}
-    for file in files:
-        rel = file.relative_to(base).as_posix()
-        order[rel] = len(order)
-        for label, record in _read_file(file, rel, report):
-            row = _article(record, rel, label, report)
-            if row is not None:
-                rows.append((file.stem, row))
-
+    given, root = _corpus_root(path)
+    limits = limits or Limits.default(max_article_chars=max_article_chars)
+    report = _Report()
+    rows = []
+    for entry in _walk(root, report):
+        rows += _load_file(entry, limits, report)
     articles = _assign_ids(rows, report)
     if not articles:
-        problems = "".join(f"\n  {p}: {prob} ({act})" for p, prob, act in report[:10])
-        raise CorpusError(f"No readable articles in {given}. {_formats()}{problems}")
+        rows = report.rows()
+        problems = "".join(f"\n  {p}: {prob} ({act})" for p, prob, act in rows[:10])
+        raise CorpusError(f"No readable articles in {given}. {_formats()}{problems}", rows)
     frame = _frame(articles)
-    frame.attrs["load_report"] = tuple(sorted(report, key=lambda r: _report_key(r[0], order)))
+    frame.attrs["load_report"] = report.rows()
     return frame
 
 
@@ -106,250 +88,207 @@ def load_report(articles: pd.DataFrame) -> pd.DataFrame:
     return schema.conform("load_report", frame)
 
 
-def _report_key(where: str, order: dict[str, int]) -> tuple[int, int]:
-    """Report rows in file order, then record order ("file.jsonl:3")."""
-    rel, _, n = where.rpartition(":")
-    if rel in order and n.isdigit():
-        return order[rel], int(n)
-    return order.get(where, -1), 0
+def _corpus_root(path) -> tuple[str, Path]:
+    """(path as given, for messages; the path to load); errors for empty or missing paths."""
+    if path is not None and not os.fspath(path).strip():
+        raise CorpusError("Empty corpus path: give a file or a folder of articles "
+                          f"(the current folder is never assumed). {_formats()}")
+    given = "seeds" if path is None else display(os.fspath(path))
+    root = resolve_corpus(path)
+    if not root.exists():
+        raise CorpusNotFoundError(f"Corpus path does not exist: {given}. {_formats()}")
+    return given, root
 
 
-# ---- reading files -------------------------------------------------------------------------
+class _Report:
+    """Load report rows, sorted at the end by file (walk order) then record number."""
 
-def _decode(data: bytes, rel: str, report: list) -> str | None:
-    """Text of a file, or None (reported) when it is empty or binary."""
-    if not data.strip():
-        report.append((rel, "empty file", SKIPPED))
-        return None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    def __init__(self):
+        self._rows: list[tuple] = []
+        self._per_file: dict[tuple, int] = {}
+
+    def add(self, parts: tuple, problem: str, action: str, n: int | None = None) -> None:
+        where = "/".join(parts) + ("" if n is None else f":{n}")
+        key = (parts, -1 if n is None else n, len(self._rows))
+        self._rows.append((key, where, problem, action))
+        self._per_file[parts] = self._per_file.get(parts, 0) + 1
+
+    def count(self, parts: tuple) -> int:
+        return self._per_file.get(parts, 0)
+
+    def rows(self) -> tuple[tuple[str, str, str], ...]:
+        return tuple(row[1:] for row in sorted(self._rows, key=lambda row: row[0]))
+
+
+# ---- finding files -------------------------------------------------------------------------
+
+class _Entry(NamedTuple):
+    path: Path     # what to open (a symbolic link's target inside the corpus)
+    parts: tuple   # displayed path relative to the corpus (names with \x escapes if need be)
+
+
+def display(name: str) -> str:
+    """A name as valid text: bytes that are not UTF-8 shown as \\xNN escapes."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
+def _walk(root: Path, report: _Report) -> list[_Entry]:
+    """Regular files to read, in order of their relative path; every other entry reported."""
+    if not root.is_dir():  # one file, named by the caller: followed even when a link
+        return [_Entry(root, (display(root.name),))]
+    base = root.resolve()
+    files, stack = [], [(root, ())]
+    while stack:
+        folder, parts = stack.pop()
         try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    head = data[:8192]
-    controls = sum(b < 32 and b not in b"\t\n\r\f\v" for b in head)
-    if b"\x00" in head or controls > len(head) // 10:
-        report.append((rel, "binary file", SKIPPED))
-        return None
-    try:
-        return data.decode("utf-8-sig")  # plain UTF-8, with or without a byte-order mark
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-        report.append((rel, "not valid UTF-8, decoded as cp1252", "kept"))
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        report.append((rel, "undecodable bytes", "kept, bytes replaced with U+FFFD"))
-    return text
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as err:
+            report.add(parts or (".",), f"unreadable folder: {_reason(err)}", SKIPPED)
+            continue
+        for entry in entries:
+            here = parts + (display(entry.name),)
+            if here[-1] != entry.name:
+                report.add(here, "name is not valid UTF-8", "read, name shown with \\x escapes")
+            kind, detail = _classify(entry, base)
+            if kind == "folder":
+                stack.append((Path(entry.path), here))
+            elif kind == "file":
+                files.append(_Entry(detail, here))
+            else:
+                report.add(here, detail, SKIPPED if kind == "skip" else kind)
+    return sorted(files, key=lambda e: e.parts)
 
 
-def _read_file(file: Path, rel: str, report: list) -> list[tuple[int | None, dict]]:
-    """(record number or None, metadata) pairs of one file; problems go to the report."""
-    suffix = file.suffix.lower()
-    if suffix not in SUPPORTED_FORMATS:
-        report.append((rel, f"unsupported format {file.suffix or '(no extension)'!r}", SKIPPED))
-        return []
+def _classify(entry: os.DirEntry, base: Path) -> tuple[str, object]:
+    """("folder", None), ("file", path to open) or ("skip", reason) for one folder entry."""
     try:
-        data = file.read_bytes()
+        if entry.name.startswith("."):
+            what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
+            return "skip", f"hidden {what} (name starts with '.'), not read"
+        if entry.is_symlink():
+            return _symlink(Path(entry.path), base)
+        mode = entry.stat(follow_symlinks=False).st_mode
     except OSError as err:
-        report.append((rel, f"unreadable file: {err.strerror or err}", SKIPPED))
-        return []
-    text = _decode(data, rel, report)
-    if text is None:
-        return []
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if suffix == ".txt":
-        return [(None, _title_and_body(text))]
-    if suffix == ".md":
-        return [(None, _markdown(text, rel, report))]
-    if suffix == ".json":
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as err:
-            report.append((rel, f"malformed JSON: {err}", SKIPPED))
-            return []
-        if isinstance(value, list):
-            return _objects(enumerate(value, 1), rel, report)
-        return _objects([(None, value)], rel, report)
-    if suffix == ".jsonl":
-        records = []
-        for n, line in enumerate(text.split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                records.append((n, json.loads(line)))
-            except json.JSONDecodeError as err:
-                report.append((f"{rel}:{n}", f"malformed JSON line: {err}", SKIPPED))
-        return _objects(records, rel, report)
-    return _csv(text, rel, report)
+        return "skip", f"unreadable entry: {_reason(err)}"
+    if stat.S_ISDIR(mode):
+        return "folder", None
+    if stat.S_ISREG(mode):
+        return "file", Path(entry.path)
+    return "skip", f"special file ({_kind(mode)}), not read"
 
 
-def _title_and_body(text: str, strip_heading: bool = False) -> dict:
-    """First non-empty line is the title, the rest the body (the seed's .txt format)."""
-    lines = text.lstrip().split("\n", 1)
-    title = lines[0].strip()
-    if strip_heading:
-        title = title.lstrip("#").strip()
-    return {"title": title, "text": lines[1] if len(lines) > 1 else ""}
-
-
-def _markdown(text: str, rel: str, report: list) -> dict:
-    """Markdown with optional YAML front matter; without a title, a leading `# heading`."""
-    if not text.startswith("---\n"):
-        return _title_and_body(text, strip_heading=True)
-    match = _FRONT_MATTER.match(text)
-    meta, body = {}, text[4:]
-    if match is None:
-        report.append((rel, "malformed front matter: no closing '---'",
-                       "kept, front matter ignored"))
-    else:
-        body = text[match.end():]
-        try:
-            meta = yaml.safe_load(match.group(1) or "") or {}
-            if not isinstance(meta, dict):
-                raise yaml.YAMLError(f"expected a mapping, got {type(meta).__name__}")
-        except yaml.YAMLError as err:
-            first = str(err).strip().split("\n")[0]
-            report.append((rel, f"malformed front matter: {first}",
-                           "kept, front matter ignored"))
-            meta = {}
-    meta = {str(k): v for k, v in meta.items()}
-    if not any(k.lower() in _KEYS["title"] for k in meta) and body.lstrip().startswith("# "):
-        meta.update(_title_and_body(body, strip_heading=True))
-    else:
-        meta["text"] = body
-    return meta
-
-
-def _objects(records, rel: str, report: list) -> list[tuple[int | None, dict]]:
-    out = []
-    for n, value in records:
-        if isinstance(value, dict):
-            out.append((n, value))
-        else:
-            where = rel if n is None else f"{rel}:{n}"
-            report.append((where, f"record is not a JSON object ({type(value).__name__})",
-                           SKIPPED))
-    return out
-
-
-def _csv(text: str, rel: str, report: list) -> list[tuple[int, dict]]:
-    """Rows of a CSV with a header (title, text, optional date/source/url/...)."""
-    limit = csv.field_size_limit()
-    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # article bodies can be long
+def _symlink(link: Path, base: Path) -> tuple[str, object]:
+    """A symbolic link is read only when it leads to a regular, visible file in the corpus."""
+    target = display(os.readlink(link))
     try:
-        reader = csv.reader(io.StringIO(text))
-        try:
-            header = [h.strip() for h in next(reader)]
-        except (StopIteration, csv.Error) as err:
-            report.append((rel, f"malformed CSV header: {err or 'missing'}", SKIPPED))
-            return []
-        if not any(h.lower() in _KEYS["text"] for h in header):
-            report.append((rel, "CSV has no text column (text, body or content)", SKIPPED))
-            return []
-        out, n = [], 0
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as err:
-                report.append((f"{rel}:{n + 1}", f"malformed CSV: {err}",
-                               "skipped, and the rest of the file"))
-                break
-            if not any(cell.strip() for cell in row):
-                continue
-            n += 1
-            if len(row) != len(header):
-                problem = f"malformed CSV row: {len(row)} fields, header has {len(header)}"
-                report.append((f"{rel}:{n}", problem, SKIPPED))
-                continue
-            out.append((n, dict(zip(header, row))))
-        return out
-    finally:
-        csv.field_size_limit(limit)
+        real = link.resolve(strict=True)
+    except FileNotFoundError:
+        return "skip", f"dangling symbolic link to {target}"
+    except (RuntimeError, OSError) as err:
+        if isinstance(err, RuntimeError) or err.errno == errno.ELOOP:
+            return "skip", f"symbolic link loop ({target})"
+        return "skip", f"unreadable symbolic link to {target}: {_reason(err)}"
+    if real.is_dir():
+        return "skip", f"symbolic link to a folder ({target}), not followed"
+    if not real.is_relative_to(base):
+        return "skip", f"symbolic link to {target}, outside the corpus, not followed"
+    if any(part.startswith(".") for part in real.relative_to(base).parts):
+        return "skip", f"symbolic link to a hidden file ({target}), not followed"
+    mode = real.stat().st_mode
+    if not stat.S_ISREG(mode):
+        return "skip", f"symbolic link to a special file ({_kind(mode)}), not read"
+    return "file", real
 
 
-# ---- records into articles -----------------------------------------------------------------
-
-def _pop(meta: dict, column: str):
-    """The first non-empty value of a core column's keys; those keys leave `meta`.
-
-    Other non-empty synonyms (e.g. both `date` and `published`) stay as extra metadata.
-    """
-    found = None
-    for key in [k for k in meta if k.lower() in _KEYS[column]]:
-        value = meta[key]
-        if value is None or not str(value).strip():
-            del meta[key]
-        elif found is None:
-            found = meta.pop(key)
-    return found
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "FIFO"), (stat.S_ISSOCK, "socket"), (stat.S_ISCHR, "character device"),
+             (stat.S_ISBLK, "block device"), (stat.S_ISDIR, "folder"))
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
 
 
-def _parse_date(value) -> pd.Timestamp | None:
-    """A naive timestamp (wall time as written), or None when unparseable."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, str) and value.strip().lower() in _RELATIVE_DATES:
-        return None
+# ---- reading one file ----------------------------------------------------------------------
+
+def _load_file(entry: _Entry, limits: Limits, report: _Report) -> list[tuple]:
+    """(parts, stem, record number, row) of one file's articles; its problems reported."""
+    rel, name = "/".join(entry.parts), entry.parts[-1]
+
+    def note(problem: str, action: str, n: int | None = None) -> None:
+        report.add(entry.parts, problem, action, n)
+
+    before = report.count(entry.parts)
+    records = []
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            stamp = pd.Timestamp(pd.to_datetime(value, utc=False))
-    except (ValueError, TypeError, OverflowError):
+        suffix = Path(name).suffix.lower()
+        parser = PARSERS.get(suffix)
+        if parser is None:
+            note(f"unsupported format {Path(name).suffix or '(no extension)'!r}", SKIPPED)
+            return []
+        data = _read_bytes(entry.path, suffix, limits, note)
+        text = None if data is None else decode(data, note)
+        if text is not None:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            records = parser(text, FileContext(rel, limits, note))
+    except Exception as err:  # noqa: BLE001 - one file's failure must not stop the load
+        note(f"unexpected error while reading: {type(err).__name__}: {err}", SKIPPED)
+        return []
+    rows = []
+    for n, meta in records:
+        try:
+            row = article(meta, rel, limits, lambda p, a, n=n: note(p, a, n))
+        except Exception as err:  # noqa: BLE001 - one record's failure loses only that record
+            note(f"unexpected error in this record: {type(err).__name__}: {err}", SKIPPED, n)
+            continue
+        if row is not None:
+            rows.append((entry.parts, Path(name).stem, n, row))
+    if not records and report.count(entry.parts) == before:
+        note("no records in this file", SKIPPED)
+    return rows
+
+
+def _read_bytes(path: Path, suffix: str, limits: Limits, note) -> bytes | None:
+    """The bytes of a regular file (opened without blocking on a FIFO), or None (noted)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+    except OSError as err:
+        note(f"unreadable file: {_reason(err)}", SKIPPED)
         return None
-    if stamp is pd.NaT:
-        return None
-    return stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                note(f"special file ({_kind(info.st_mode)}), not read", SKIPPED)
+                return None
+            most = 4 * (limits.max_article_chars + limits.max_metadata_chars) + 4096
+            if suffix in (".txt", ".md") and info.st_size > most:
+                note(f"file of {info.st_size:,} bytes is longer than the longest article "
+                     f"(limit {limits.max_article_chars:,} characters)",
+                     f"{SKIPPED} (raise max_article_chars to load it)")
+                return None
+            return fh.read()
+        except OSError as err:
+            note(f"unreadable file: {_reason(err)}", SKIPPED)
+            return None
 
 
-def _normalise(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", text).split())
+# ---- rows into the table -------------------------------------------------------------------
 
-
-def _article(meta: dict, rel: str, n: int | None, report: list) -> dict | None:
-    """A row (without article_id) from one record's metadata, or None when skipped."""
-    where = rel if n is None else f"{rel}:{n}"
-    meta = {str(k).strip(): v for k, v in meta.items()}
-    title, text = _pop(meta, "title"), _pop(meta, "text")
-    date, source, url = _pop(meta, "published"), _pop(meta, "source"), _pop(meta, "url")
-    text = "" if text is None else str(text).replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not text:
-        report.append((where, "missing text", SKIPPED))
-        return None
-    title = "" if title is None else str(title).replace("\r\n", "\n").replace("\r", "\n").strip()
-    if not title:
-        report.append((where, "missing title", "kept, title empty"))
-    published = None
-    if date is not None:
-        published = _parse_date(date)
-        if published is None:
-            report.append((where, f"unparseable date {str(date)!r}", "kept, date set to NaT"))
-    digest = hashlib.sha256(f"{_normalise(title)}\n{_normalise(text)}".encode()).hexdigest()
-    row = {
-        "title": title, "text": text,
-        "source": "" if source is None else str(source).strip(),
-        "published": published,
-        "url": "" if url is None else str(url).strip(),
-        "path": rel, "n_words": len(_WORD.findall(text)), "sha256": digest,
-        "_where": where, "_n": n,
-    }
-    for key, value in meta.items():
-        row[f"meta_{key}" if key in COLUMNS or key.startswith("_") else key] = value
-    return row
-
-
-def _assign_ids(rows: list[tuple[str, dict]], report: list) -> list[dict]:
+def _assign_ids(rows: list[tuple], report: _Report) -> list[dict]:
     """Drop duplicates (first kept) and give each article a unique, stable id."""
     seen: dict[str, str] = {}
     used: set[str] = set()
     out = []
-    for stem, row in rows:
-        where, n = row.pop("_where"), row.pop("_n")
+    for parts, stem, n, row in rows:
         if row["sha256"] in seen:
-            report.append((where, f"duplicate of {seen[row['sha256']]}", SKIPPED))
+            report.add(parts, f"duplicate of {seen[row['sha256']]}", SKIPPED, n)
             continue
         base = stem if n is None else f"{stem}-{n}"
         candidate, k = base, 1

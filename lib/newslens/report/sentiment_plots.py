@@ -6,6 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from newslens.report.labels import plot_label, plot_labels
+
 NEG, POS, GREY = "#c0392b", "#2e86c1", "#bbbbbb"
 
 
@@ -32,13 +34,13 @@ def plot_sentiment_actors(actors: pd.DataFrame, voice: str = "all", ax=None, tit
     hi = (data["ci_high"] - data["mean_polarity"]).clip(lower=0).fillna(0)
     ax.errorbar(data["mean_polarity"], y, xerr=[lo, hi], fmt="none", ecolor="#333333", capsize=3)
     labels = [
-        f"{a} (n={n}{', low sample' if small else ''})"
+        plot_label(f"{a} (n={n}{', low sample' if small else ''})")
         for a, n, small in zip(data["actor"], data["mentions"], data["low_sample"])
     ]
     ax.set_yticks(y, labels)
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel("mean target polarity (95% bootstrap CI)")
-    ax.set_title(title or f"Tone by actor ({voice} mentions)")
+    ax.set_title(plot_label(title or f"Tone by actor ({voice} mentions)", 200))
     ax.spines[["top", "right"]].set_visible(False)
     plt.tight_layout()
     return ax
@@ -54,7 +56,7 @@ def plot_sentiment_voices(actors: pd.DataFrame, ax=None):
     y = np.arange(len(wide))
     ax.barh(y + 0.2, wide["about"].fillna(0), height=0.4, color="#7f8c8d", label="about the actor")
     ax.barh(y - 0.2, wide["own"].fillna(0), height=0.4, color="#e67e22", label="own voice")
-    ax.set_yticks(y, wide.index)
+    ax.set_yticks(y, plot_labels(wide.index))
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel("mean target polarity (no bar = zero, or no such mention)")
     ax.set_title("Coverage about the actor vs the actor's own statements")
@@ -76,8 +78,8 @@ def plot_sentiment_heatmap(by_article: pd.DataFrame, ax=None, max_actors: int = 
             figsize=(1.0 + 0.5 * max(wide.shape[1], 4), 0.35 * max(len(wide), 3) + 1.5)
         )
     im = ax.imshow(wide.to_numpy(dtype=float), cmap="RdBu", vmin=-0.5, vmax=0.5, aspect="auto")
-    ax.set_yticks(np.arange(len(wide)), wide.index)
-    ax.set_xticks(np.arange(wide.shape[1]), wide.columns, rotation=90)
+    ax.set_yticks(np.arange(len(wide)), plot_labels(wide.index))
+    ax.set_xticks(np.arange(wide.shape[1]), plot_labels(wide.columns), rotation=90)
     ax.set_title("Mean target polarity, actor x article (blank = not mentioned)")
     plt.colorbar(im, ax=ax, shrink=0.8, label="polarity")
     plt.tight_layout()
@@ -92,8 +94,8 @@ def plot_sentiment_scorers(comparison: pd.DataFrame, ax=None):
         _, ax = plt.subplots(figsize=(8, 0.38 * max(len(data), 3) + 1.2))
     y = np.arange(len(data))
     for s, marker in zip(scorers, "os^"):
-        ax.scatter(data[f"mean_{s}"], y, marker=marker, label=s, zorder=3)
-    ax.set_yticks(y, data["actor"])
+        ax.scatter(data[f"mean_{s}"], y, marker=marker, label=plot_label(s), zorder=3)
+    ax.set_yticks(y, plot_labels(data["actor"]))
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel("mean target polarity")
     ax.set_title("Does the ranking survive a change of lexicon?")

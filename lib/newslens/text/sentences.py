@@ -13,6 +13,11 @@ legal and government text, so it is tuned for news here:
   a sentence ("at 5 p.m. Putin left.").
 
 Paragraphs are lines: every non-empty line of the body is a paragraph, numbered from 1.
+
+A "sentence" longer than `MAX_SENTENCE_CHARS` (text without sentence punctuation: lists, tables,
+scraped navigation) is cut into pieces of at most that length at the last space before the
+limit. Real news sentences stay far below it, and the per-sentence stages (attribution, stance,
+territory) stay linear in article length instead of growing with the square of a run-on line.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ _KEEP_ABBREVS = TITLES | MONTHS | lexicon.word_set("abbreviations_kept")
 _ADD_ABBREVS = TITLES | lexicon.word_set("abbreviations_added")
 # Two-letter entries of the model that are ordinary English words.
 _DROP_SHORT = lexicon.word_set("not_abbreviations")
+
+MAX_SENTENCE_CHARS = 1000
 
 _LINE = re.compile(r"[^\r\n]+")
 _LAST_WORD = re.compile(r"(?:^|[\s(\"“‘'])([A-Za-z]+)\.$")
@@ -99,7 +106,28 @@ def split_spans(line: str) -> list[tuple[int, int]]:
             spans.append((start, end))
     if "m." in line:  # "at 5 p.m. Putin left." -> two sentences
         spans = [piece for span in spans for piece in _split_clock(line, *span)]
+    if any(end - start > MAX_SENTENCE_CHARS for start, end in spans):
+        spans = [piece for span in spans for piece in _split_long(line, *span)]
     return spans
+
+
+def _split_long(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Pieces of at most MAX_SENTENCE_CHARS, cut at the last whitespace before the limit."""
+    out = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = max(line.rfind(" ", start + 1, limit + 1), line.rfind("\t", start + 1, limit + 1))
+        cut = limit if cut <= start else cut
+        piece_end = cut
+        while piece_end > start and line[piece_end - 1].isspace():
+            piece_end -= 1
+        out.append((start, piece_end))
+        start = cut
+        while start < end and line[start].isspace():
+            start += 1
+    if start < end:
+        out.append((start, end))
+    return out
 
 
 def _split_clock(line: str, start: int, end: int) -> list[tuple[int, int]]:
