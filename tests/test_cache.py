@@ -289,3 +289,26 @@ def test_interleaved_cached_and_new_articles(tmp_path, monkeypatch, articles, re
     assert run.stats.cached == 4 and run.stats.computed == 4
     assert_same(reference, out)
 
+
+
+def test_one_more_article_recomputes_only_the_groups_it_touches(tmp_path, articles):
+    """Summaries per actor (and speaker) are cached by their rows: an added article that
+    mentions one actor reruns actor_sentiment for that actor only, with identical tables."""
+    groups: list[str] = []
+
+    def counting(mention_sentiment):
+        groups.extend(mention_sentiment["actor_id"].unique().tolist())
+        return pipeline.actor_sentiment(mention_sentiment)
+
+    summaries = pipeline.SUMMARIES.replace("actor_sentiment", func=counting)
+    first = engine.analyze_corpus(articles, cache=tmp_path, workers=1, summaries=summaries)
+    assert sorted(groups) == sorted(first.tables["mention_sentiment"]["actor_id"].unique())
+    extra = articles.iloc[[0]].assign(article_id="zz-extra", title="Talks go on",
+                                      text="Kaja Kallas said the talks would go on.")
+    more = pd.concat([articles, extra], ignore_index=True)
+    groups.clear()
+    second = engine.analyze_corpus(more, cache=tmp_path, workers=1, summaries=summaries)
+    assert second.stats.computed == 1 and second.stats.summary_cached is False
+    assert groups == ["kallas"]
+    fresh = engine.analyze_corpus(more, cache=False, workers=1)
+    assert_same(fresh.tables, second.tables)

@@ -277,6 +277,9 @@ class _Assembly:
                 self.sources.pop(code, None)
         if len(parts) == 1:
             return {name: parts[0][2][name] for name in self.names}
+        if all(pos[-1] - pos[0] + 1 == len(pos) for pos, _, _ in parts):  # one after another:
+            return {name: pa.concat_tables([t[name] for _, _, t in parts],  # already in order
+                                           promote_options="permissive") for name in self.names}
         return _merge(parts, self.names)
 
 

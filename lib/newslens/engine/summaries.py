@@ -8,9 +8,10 @@ per-article tables are never needed at once).
 A stage with a `partition` column (actor_sentiment by actor, stance_matrix and stance_sources by
 speaker) runs per group of that column: its output is the groups' outputs in group order, the
 same rows as one call (each group's numbers, the seeded bootstrap CIs included, depend only on
-the group's rows). With a cache, each group's output is stored under a hash of the group's
-rows (and of the stage's other inputs), so adding an article recomputes only the groups it
-touches: the actors and speakers it mentions.
+the group's rows; other tables it reads, such as the articles' sources, are joined by article
+and given for the group's articles only). With a cache, each group's output is stored under
+a hash of the group's rows (and of those other rows), so adding an article recomputes only the
+groups it touches: the actors and speakers it mentions.
 """
 
 from __future__ import annotations
@@ -65,25 +66,31 @@ def _digest(frame: pd.DataFrame) -> bytes:
 
 
 def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
-    """The stage run per group of `stage.partition` (see the module docstring)."""
+    """The stage run per group of `stage.partition` (see the module docstring). The stage's
+    other tables are joined by article: each group gets (and is keyed by) their rows of the
+    group's articles only."""
     first = stage.reads[0]
-    others = hashlib.sha256(f"{stage.name} {stage.ref}".encode())
-    for name in stage.reads[1:]:
-        others.update(_digest(inputs[name]))
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in stage.writes}
     for value, group in inputs[first].groupby(stage.partition, sort=True, dropna=False):
         group = group.reset_index(drop=True)
+        given = {**inputs, first: group}
+        for name in stage.reads[1:]:
+            other = inputs[name]
+            if "article_id" in other.columns and "article_id" in group.columns:
+                keep = other["article_id"].isin(group["article_id"].unique())
+                given[name] = other[keep.to_numpy()].reset_index(drop=True)
         key = None
         if store is not None:
-            h = others.copy()
-            h.update(repr(value).encode() + b"\0" + _digest(group))
+            h = hashlib.sha256(f"{stage.name} {stage.ref} {value!r}".encode())
+            for name in stage.reads:
+                h.update(_digest(given[name]))
             key = f"part-{stage.name}-{h.hexdigest()[:40]}"
             found = store.read_tables(key)
             if found is not None and list(found) == list(stage.writes):
                 for name, table in found.items():
                     parts[name].append(table)
                 continue
-        produced = stage.run({**inputs, first: group})
+        produced = stage.run(given)
         if key is not None:
             try:
                 store.write_tables(key, produced)
