@@ -178,3 +178,24 @@ def test_adding_a_stage_is_one_module_and_one_entry(tmp_path, monkeypatch, artic
                                 summaries=summaries).tables
     longest = lengths.groupby("article_id")["words"].max()
     assert out["longest"]["longest"].tolist() == longest.tolist()
+
+
+def test_dask_local_cluster_on_the_new_storage(tmp_path, articles):
+    """`--engine dask` writing Parquet: identical tables; workers hand their chunks over
+    through the shared folder (created by them, emptied by the client) and the client caches."""
+    pytest.importorskip("distributed")
+    import newslens
+
+    subset = articles.iloc[:6]
+    engine.analyze_to(subset, tmp_path / "local", workers=1, chunk_size=3, cache=False)
+    shared = tmp_path / "shared"
+    result = engine.analyze_to(subset, tmp_path / "dask", engine="dask", workers=1, chunk_size=3,
+                               cache=tmp_path / "cache", shared=shared)
+    assert result.stats.chunks == 2 and result.stats.computed == 6
+    assert shared.is_dir() and list(shared.iterdir()) == []
+    local, dask = newslens.open_tables(tmp_path / "local"), newslens.open_tables(tmp_path / "dask")
+    assert list(local) == list(dask)
+    for name in local:
+        pd.testing.assert_frame_equal(local[name], dask[name], obj=name)
+    again = engine.run(subset, cache=tmp_path / "cache", workers=1)
+    assert again.stats.cached == 6
