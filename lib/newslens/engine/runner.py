@@ -109,8 +109,8 @@ def _keep_ids_together(bounds: list[tuple[int, int]], ids) -> list[tuple[int, in
 @dataclass
 class _Plan:
     """Articles in id order; per position its source (task number, or pack number after the
-    tasks); the positions of each task; the pieces (ranges of positions) and each source's last
-    piece (when it can be freed)."""
+    tasks); the positions of each task; the pieces (ranges of positions) and, per piece, the
+    sources no later piece needs (freed after it)."""
 
     articles: pd.DataFrame
     keys: list[str]
@@ -119,7 +119,7 @@ class _Plan:
     tasks: list[np.ndarray]
     packs: list[str]
     pieces: list[tuple[int, int]]
-    last_use: dict[int, int]
+    free_after: dict[int, list[int]]  # piece -> sources not needed after it
 
 
 def _plan(articles: pd.DataFrame, keys: list[str], index: dict[str, str], n_workers: int,
@@ -149,7 +149,10 @@ def _plan(articles: pd.DataFrame, keys: list[str], index: dict[str, str], n_work
     for k, (a, b) in enumerate(pieces):
         for code in np.unique(source[a:b]).tolist():
             last_use[code] = k
-    return _Plan(frame, keys, ids, source, tasks, packs, pieces, last_use)
+    free_after: dict[int, list[int]] = {}
+    for code, k in last_use.items():
+        free_after.setdefault(k, []).append(code)
+    return _Plan(frame, keys, ids, source, tasks, packs, pieces, free_after)
 
 
 def _pieces(ids: list, source: np.ndarray) -> list[tuple[int, int]]:
@@ -266,15 +269,16 @@ class _Assembly:
                 while code not in self.sources:
                     self.add_result(*next(results))
                 tables = _restrict(self.sources[code], wanted)
+                if tables is None:
+                    raise ValueError("every per-article table needs an article_id column")
             else:
                 src = self._pack(code)
                 tables = _restrict(src, wanted) if src is not None else None
                 if tables is None:
                     tables = self._recompute(positions)
             parts.append((positions, wanted, tables))
-        for code, last in self.plan.last_use.items():
-            if last == k:
-                self.sources.pop(code, None)
+        for code in self.plan.free_after.get(k, ()):
+            self.sources.pop(code, None)
         if len(parts) == 1:
             return {name: parts[0][2][name] for name in self.names}
         if all(pos[-1] - pos[0] + 1 == len(pos) for pos, _, _ in parts):  # one after another:
