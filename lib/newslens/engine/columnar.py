@@ -36,7 +36,7 @@ def to_arrow(frame: pd.DataFrame | pa.Table) -> pa.Table:
 def to_pandas(name: str, table: pa.Table | pd.DataFrame) -> pd.DataFrame:
     """The frame of an Arrow table, with the declared dtypes when `name` has a schema."""
     frame = table if isinstance(table, pd.DataFrame) else table.to_pandas()
-    if name in schema.TABLES:
+    if name in schema.TABLES and schema.problems(name, frame):  # else as it is: no copy
         frame = schema.conform(name, frame)
     return frame
 
