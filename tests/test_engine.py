@@ -199,3 +199,15 @@ def test_dask_local_cluster_on_the_new_storage(tmp_path, articles):
         pd.testing.assert_frame_equal(local[name], dask[name], obj=name)
     again = engine.run(subset, cache=tmp_path / "cache", workers=1)
     assert again.stats.cached == 6
+
+
+def test_workers_replaced_after_a_few_chunks_give_the_same_tables(monkeypatch, articles,
+                                                                   reference):
+    """Workers are recycled (bounded memo caches): a fresh process per chunk changes nothing."""
+    from newslens.engine import workers
+
+    monkeypatch.setattr(engine, "MIN_POOL_ARTICLES", 0)
+    monkeypatch.setattr(workers, "TASKS_PER_WORKER", 1)
+    out = engine.run(articles, workers=2, chunk_size=4, cache=False)
+    assert_same(reference, out.tables)
+    assert out.stats.chunks == 4

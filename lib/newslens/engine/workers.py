@@ -8,8 +8,9 @@ A chunk's result is its encoded tables (`newslens.engine.cache.pack_body`: Arrow
 and a JSON header, the cache pack format) or, when the workers were given a shared folder, the
 path of a file holding them there; never a pickle read back from disk.
 
-Local workers are forked from the parent when it runs a single thread (they inherit the loaded
-models), otherwise started by a fork server (safe in Jupyter kernels and threaded programs).
+Local workers are forked from the parent when it runs a single thread, otherwise started by a
+fork server (safe in Jupyter kernels and threaded programs), and replaced after
+`TASKS_PER_WORKER` chunks so that the stages' per-process memo caches stay bounded.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from newslens.engine import pipeline
 from newslens.engine.stages import Registry
 
 LOCAL_SCHEDULERS = {"threads", "processes", "sync", "synchronous", "single-threaded"}
+# A local worker is replaced by a fresh one after this many chunks: the stages memoise per
+# process (scored windows, polarities), which would otherwise grow with the corpus.
+TASKS_PER_WORKER = 8
 
 
 def compute(chunk: pd.DataFrame, keys: list[str], stages: Registry, profile: bool = False,
@@ -56,6 +60,8 @@ def _init_worker(env: dict[str, str]) -> None:
 
 
 def _mp_context():
+    """fork when this process runs one Python thread (workers inherit what it loaded), else a
+    fork server (Jupyter kernels, threaded programs), else spawn."""
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return mp.get_context("fork")
     if "forkserver" in mp.get_all_start_methods():
@@ -81,7 +87,8 @@ def pool_map(func, tasks, workers: int, window: int | None = None):
     """
     window = window or 2 * workers
     env = {k: v for k, v in os.environ.items() if k.startswith("NEWSLENS_")}
-    pool = _mp_context().Pool(workers, initializer=_init_worker, initargs=(env,))
+    pool = _mp_context().Pool(workers, initializer=_init_worker, initargs=(env,),
+                              maxtasksperchild=TASKS_PER_WORKER)
     pending: deque = deque()
     tasks = iter(tasks)
     try:
