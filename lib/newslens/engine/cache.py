@@ -107,16 +107,29 @@ def article_keys(articles: pd.DataFrame) -> list[str]:
     """One key per article: sha256 of its whole row (every column, in column-name order).
 
     The exact text is hashed (not the corpus' whitespace-normalised `sha256` column): offsets
-    and paragraphs depend on whitespace.
+    and paragraphs depend on whitespace. Each value is hashed with its column name, its kind
+    (text as UTF-8, datetimes as integer microseconds, anything else as its repr) and length.
     """
     cols = sorted(articles.columns)
+    encoded = [_encoded(articles[c]) for c in cols]
+    names = [f"{c}\x1f".encode("utf-8", "surrogatepass") for c in cols]
     keys = []
-    for row in zip(*(articles[c].tolist() for c in cols)):
+    for row in zip(*encoded):
         h = hashlib.sha256()
-        for col, value in zip(cols, row):
-            h.update(f"{col}\x1f{value!r}\x1e".encode("utf-8", "surrogatepass"))
+        for name, value in zip(names, row):
+            h.update(name + len(value).to_bytes(8, "little") + value)
         keys.append(h.hexdigest())
     return keys
+
+
+def _encoded(column: pd.Series) -> list[bytes]:
+    """Bytes for each value of a column, tagged by kind (see `article_keys`)."""
+    if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        micros = column.dt.as_unit("us").array.asi8 if len(column) else []
+        return [b"t" + (b"NaT" if na else str(v).encode())
+                for v, na in zip(micros, column.isna().to_numpy())]
+    return [b"s" + v.encode("utf-8", "surrogatepass") if isinstance(v, str)
+            else b"r" + repr(v).encode("utf-8", "surrogatepass") for v in column.tolist()]
 
 
 def atomic_write(path: Path, data: bytes) -> None:

@@ -65,10 +65,10 @@ SUMMARIES = Registry((
           columns={"quantities": ("claim_id", "text", "kind", "date", "value", "unit",
                                   "approximate")}),
     Stage("stance_matrix", stance_matrix, reads=("stances",), writes=("stance_matrix",),
-          partition="speaker", columns={"stances": _STANCE_COLUMNS}),
+          partition=("speaker", "issue"), columns={"stances": _STANCE_COLUMNS}),
     Stage("stance_pairs", pairwise, reads=("stance_matrix",), writes=("stance_pairs",)),
     Stage("stance_sources", by_source, reads=("stances", "articles"),
-          writes=("stance_sources",), partition="speaker",
+          writes=("stance_sources",), partition=("speaker", "issue"),
           columns={"stances": _STANCE_COLUMNS, "articles": ("article_id", "source")}),
 ), inputs=(*PER_ARTICLE.tables(), "articles"))
 

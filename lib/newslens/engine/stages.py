@@ -38,10 +38,10 @@ class Stage:
     reads: tuple[str, ...]
     writes: tuple[str, ...]
     # Optional, for corpus-level stages run from tables on disk: the columns the function uses
-    # of each table it reads (others are not loaded), and a column of its first table by which
-    # it can run per group (output = the groups' outputs in group order: cached per group).
+    # of each table it reads (others are not loaded), and the column(s) of its first table by
+    # which it can run per group (output = the groups' outputs in group order: cached per group).
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
-    partition: str | None = None
+    partition: str | tuple[str, ...] | None = None
 
     def __post_init__(self):
         for attr in ("reads", "writes"):

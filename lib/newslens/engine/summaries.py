@@ -5,13 +5,13 @@ order. Each stage gets only the columns it declares (`Stage.columns`) of the tab
 loaded by `load(name, columns)` (a frame in memory, or a Parquet column read: the whole
 per-article tables are never needed at once).
 
-A stage with a `partition` column (actor_sentiment by actor, stance_matrix and stance_sources by
-speaker) runs per group of that column: its output is the groups' outputs in group order, the
+A stage with a `partition` (actor_sentiment by actor, stance_matrix and stance_sources by speaker
+and issue) runs per group of those columns: its output is the groups' outputs in group order, the
 same rows as one call (each group's numbers, the seeded bootstrap CIs included, depend only on
 the group's rows; other tables it reads, such as the articles' sources, are joined by article
 and given for the group's articles only). With a cache, each group's output is stored under
 a hash of the group's rows (and of those other rows), so adding an article recomputes only the
-groups it touches: the actors and speakers it mentions.
+groups it touches: the actors it mentions, the speakers and issues of its statements.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
     group's articles only."""
     first = stage.reads[0]
     parts: dict[str, list[pd.DataFrame]] = {name: [] for name in stage.writes}
-    for value, group in inputs[first].groupby(stage.partition, sort=True, dropna=False):
+    by = list(stage.partition) if isinstance(stage.partition, tuple) else stage.partition
+    for value, group in inputs[first].groupby(by, sort=True, dropna=False):
         group = group.reset_index(drop=True)
         given = {**inputs, first: group}
         for name in stage.reads[1:]:
