@@ -218,6 +218,21 @@ def test_claims_merge_rows_and_accept_the_speaker_as_claimant():
     assert res.misses[0]["category"] == "capture_advance"
 
 
+def test_claims_name_the_side_by_any_name_and_skip_generic_references():
+    claims = pd.concat([CLAIMS, frame([
+        {"article_id": "a1", "region_id": "generic:occupied_territories",
+         "region": "occupied territories", "region_text": "occupied territories",
+         "claimant": "russia", "stated_by": None, "claim_type": "control_status",
+         "via": "mention"}])], ignore_index=True)
+    gold = {"a1": {"claims": [{"region": "donbas", "claimant": "moscow"}]}}
+    plain = acc.score_claims(claims, gold, {"russia": "Russia"})
+    assert plain.score.hit_gold == 0
+    named = acc.score_claims(claims, gold, {"russia": ["Russia", "Moscow", "the Kremlin"]})
+    assert named.score.hit_gold == 1
+    # the generic reference is neither matched nor a false positive; kupiansk still is one
+    assert [fp["region"] for fp in named.false_positives] == ["kupiansk"]
+
+
 def test_claims_with_type_require_the_claim_type():
     gold = {"a1": {"claims": [
         {"region": "kupiansk", "claimant": "ukrain", "claim_type": "capture_advance"}]}}

@@ -117,7 +117,9 @@ def test_possessives_spellings_and_case():
         ("NATO", "nato", "name")]
     assert found("VLADIMIR PUTIN spoke with vladimir putin.") == [
         ("VLADIMIR PUTIN", "putin", "name"), ("vladimir putin", "putin", "name")]
-    assert found("Putinism and Russians are not names.") == []
+    assert found("Putinism is not a name.") == []
+    # plural demonyms stand for the collective actor
+    assert found("Putinism and Russians.") == [("Russians", "russia", "demonym")]
 
 
 def test_references_are_aliases():
@@ -189,7 +191,7 @@ def test_load_actors():
                 "united_states", "eu", "europe", "nato", "european_commission", "isw"]:
         assert aid in ids, aid
     assert actors.id.is_unique
-    assert set(actors.kind) <= {"person", "state", "organization", "group"}
+    assert set(actors.kind) <= {"person", "state", "organization", "group", "outlet"}
     persons = actors[actors.kind == "person"]
     assert persons.gender.isin(["male", "female"]).all()
     assert "forces" in actors.attrs["demonym_nouns"]
@@ -267,3 +269,25 @@ def test_unknown_entities_seed(seed):
     u = unknown_entities(a, s, m)
     assert {"Geneva", "Donetsk", "Luhansk"} <= set(u.entity)
     assert not {"Putin", "Russia", "Moscow", "Ukrainian", "February"} & set(u.entity)
+    places = set(u.loc[u.category == "place", "entity"])
+    assert {"Geneva", "Donetsk", "Luhansk"} <= places
+
+
+def test_unknown_entities_categories_and_suggestions():
+    a = arts("Kremlin aide Foo Barovich said troops entered Zelenivka and Geneva hosted talks.",
+             "Fighting continued near Novoselivka, the Sunrise Defense Forces said.",
+             "Foo Barovich spoke to the Daily Courier News from Florida.",
+             "The ZXQ agency and analysts at BrightWatch agreed.")
+    u = unknown_entities(a).set_index("entity")
+    assert u.loc["Foo Barovich", "category"] == "person"
+    assert u.loc["Foo Barovich", "suggestion"].startswith(
+        "- {id: foo_barovich, name: Foo Barovich, kind: person")
+    assert "aliases: [Foo Barovich, Barovich]" in u.loc["Foo Barovich", "suggestion"]
+    # places: a listed world place, a locative context, a settlement-name ending
+    for place in ["Geneva", "Florida", "Novoselivka", "Zelenivka"]:
+        assert u.loc[place, "category"] == "place", place
+        assert u.loc[place, "suggestion"] == ""
+    # organisations: an organisation word, an acronym, a CamelCase name; outlets by their words
+    for org in ["Sunrise Defense Forces", "ZXQ", "BrightWatch"]:
+        assert u.loc[org, "category"] == "organisation", org
+    assert "kind: outlet" in u.loc["Daily Courier News", "suggestion"]

@@ -65,3 +65,56 @@ def test_attachment_prefers_fitting_claim_type():
     assert list(out.columns) == COLUMNS
     assert out[["text", "start", "claim_id"]].values.tolist() == [["two years", 31, "c2"]]
     assert quantities(sents, claims.iloc[0:0]).empty
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("elections within 60-90 days", [("60", 60, "days", "min"), ("90 days", 90, "days", "max")]),
+    ("between 15,000 and 30,000 troops",
+     [("15,000", 15000, "troops", "min"), ("30,000 troops", 30000, "troops", "max")]),
+    ("about one-fifth of the region", [("about one-fifth", 20, "percent", None)]),
+    ("two-thirds of the oblast", [("two-thirds", 66.666667, "percent", None)]),
+    ("half of the town", [("half", 50, "percent", None)]),
+    ("advancing 70 meters per day", [("70 meters per day", 0.07, "km/day", None)]),
+    ("within 24 hours", [("24 hours", 24, "hours", None)]),
+    ("a kilometre from the city", [("a kilometre", 1, "km", None)]),
+    ("roughly 15 Ukrainian battalions", [("roughly 15 Ukrainian battalions", 15, "battalions",
+                                          None)]),
+    ("three and a half years", [("three and a half years", 3.5, "years", None)]),
+    ("a 30-day ceasefire", [("30-day", 30, "days", None)]),
+])
+def test_ranges_fractions_and_new_units(text, expected):
+    found = find_quantities(f"They spoke of {text} on Monday.")
+    assert [(q["text"], q["unit"], q["bound"]) for q in found] == [
+        (t, u, b) for t, _, u, b in expected]
+    assert [q["value"] for q in found] == pytest.approx([v for _, v, _, _ in expected])
+
+
+def test_metres_per_day_keep_the_original_value():
+    q = find_quantities("The push moved at roughly 23 meters per day.")[0]
+    assert (q["original_value"], q["original_unit"], q["approximate"]) == (
+        23, "meters per day", True)
+
+
+def frames_of(*texts):
+    sents = pd.DataFrame([{"article_id": "a", "paragraph": 1, "sentence": i, "start": 100 * i,
+                           "end": 100 * i + len(t), "text": t, "field": "text"}
+                          for i, t in enumerate(texts)])
+    return sents
+
+
+def test_numbers_of_every_war_sentence_attach_to_a_claim_a_region_or_nothing():
+    sents = frames_of("Russian forces took 13 settlements near Pokrovsk.",
+                      "A 60-day ceasefire is being discussed.",
+                      "The museum has 300 paintings.",
+                      "The front line near Kupiansk is 40 km long.")
+    claims = pd.DataFrame([{"article_id": "a", "sentence": 0, "claim_id": "c0",
+                            "claim_type": "capture_advance", "region_id": "pokrovsk",
+                            "via": "mention", "evidence_start": 41, "evidence_end": 49}])
+    regions = pd.DataFrame([{"article_id": "a", "sentence": 3, "start": 320, "end": 328,
+                             "region_id": "kupiansk"}])
+    out = quantities(sents, claims, regions=regions)
+    got = out[["sentence", "text", "region_id", "claim_id"]].astype(object).where(
+        out[["sentence", "text", "region_id", "claim_id"]].notna(), None).values.tolist()
+    assert got == [[0, "13 settlements", "pokrovsk", "c0"],
+                   [1, "60-day", None, None],  # a war subject (ceasefire), no region
+                   [3, "40 km", "kupiansk", None]]  # the museum's paintings are not the war's

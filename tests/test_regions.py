@@ -10,9 +10,11 @@ from newslens.text.regions import (
     ancestors,
     find_regions,
     load_regions,
+    region_info,
     region_mentions,
 )
 from newslens.text.sentences import sentences
+from newslens.text.settlements import settlement_id
 
 
 def ids(text):
@@ -130,3 +132,92 @@ def test_empty_input_keeps_columns():
 ])
 def test_bad_file_gives_clear_error(tmp_path, body, problem):
     assert_data_error(tmp_path, "regions.yml", body, load_regions, problem)
+
+
+# ---------------------------------------------------------------- Russian-media names and entities
+@pytest.mark.parametrize("text,region_id", [
+    ("Krasnoarmeysk", "pokrovsk"), ("Artyomovsk", "bakhmut"), ("Dimitrov", "myrnohrad"),
+    ("Myrnograd", "myrnohrad"), ("Gulyai-Pole", "huliaipole"), ("Gulyai–Pole", "huliaipole"),
+    ("Gulyaypole", "huliaipole"), ("Seversk", "siversk"), ("Konstantinovka", "kostiantynivka"),
+    ("Krasny Liman", "lyman"), ("Kupyansk", "kupiansk"), ("Volchansk", "vovchansk"),
+    ("Zaporozhye", "zaporizhzhia"), ("Nikolaev", "mykolaiv"), ("Kharkov", "kharkiv"),
+    ("DPR", "donetsk"), ("LPR", "luhansk"), ("Lugansk People's Republic", "luhansk"),
+    ("Novorossiya", "generic:novorossiya"), ("people's republics", "generic:peoples_republics"),
+])
+def test_russian_media_names(text, region_id):
+    assert ids(f"Fighting continued around {text} on Monday.") == [(text, region_id)]
+
+
+def test_new_regions_are_the_four_annexed_oblasts():
+    info = region_info()
+    assert set(info["generic:new_territories"]["members"]) == {
+        "donetsk", "luhansk", "zaporizhzhia", "kherson"}
+    assert ids("Moscow calls them the new regions.") == [("new regions",
+                                                         "generic:new_territories")]
+
+
+def test_axis_adjectives_name_the_town():
+    assert ids("Dozens of assaults were repelled in the Orekhovsky direction.") == [
+        ("Orekhovsky", "orikhiv")]
+    assert ids("the Pokrovsky axis and the Kupyansky direction") == [
+        ("Pokrovsky", "pokrovsk"), ("Kupyansky", "kupiansk")]
+    assert ids("the Westernsky direction") == []  # an adjective of no listed town
+
+
+def test_names_joined_by_a_hyphen():
+    assert ids("They held the Pokrovsk-Myrnohrad agglomeration.") == [
+        ("Pokrovsk", "pokrovsk"), ("Myrnohrad", "myrnohrad")]
+
+
+# ---------------------------------------------------------------- settlements found by context
+def mentions_of(*texts, article="a"):
+    sents = pd.DataFrame({"article_id": article, "sentence": range(len(texts)), "start": 0,
+                          "text": list(texts), "field": "text"})
+    return region_mentions(sents)
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Troops seized the village of Bilohorivka overnight.", ["Bilohorivka"]),
+    ("Russian units reached the villages of Novoselivka and Zorianivka.",
+     ["Novoselivka", "Zorianivka"]),
+    ("The army is fighting for Ternove now.", ["Ternove"]),  # battlefield phrase + -ove
+    ("Forces captured Kalynove on Tuesday.", ["Kalynove"]),
+    ("Shelling hit homes in Mykhailivka.", ["Mykhailivka"]),  # plain "in" + strong ending
+    ("Pishchane is under our control, the brigade said.", ["Pishchane"]),  # control predicate
+    ("About 40% of Serhiivka was taken.", ["Serhiivka"]),
+    ("They advanced towards Velyka Novosilka, Kurakhove and Andriivka.",
+     ["Velyka Novosilka", "Andriivka"]),  # modifier; list with a listed town (Kurakhove)
+    ("They are advancing in Chervony Lyman.", ["Chervony Lyman"]),  # not the town of Lyman
+])
+def test_settlements_found_by_context(text, found):
+    m = mentions_of(text)
+    got = m[m["match"] == "discovered"]
+    assert got["text"].tolist() == found
+    assert set(got["kind"]) == {"settlement"}
+    assert all(r.startswith("place:") for r in got["region_id"])
+
+
+@pytest.mark.parametrize("text", [
+    "Talks in June went nowhere.",  # month
+    "The envoy met Steve Bannon in Florida.",  # a capitalised word follows: part of a name
+    "He flew to Alaska and then to Minsk.",  # listed as not a settlement
+    "Negotiators met in Geneva on Monday.",  # plain "in" needs a strong toponym ending
+    "The rally in Maine drew crowds.",
+])
+def test_no_settlement_without_the_shape_of_one(text):
+    assert (mentions_of(text)["match"] != "discovered").all()
+
+
+def test_found_settlement_counts_everywhere_in_its_article_with_its_oblast():
+    m = mentions_of("Russian troops seized the village of Yasenove in the Donetsk region.",
+                    "Yasenove was shelled again on Friday.")
+    places = m[m["region_id"] == "place:yasenove"]
+    assert places["sentence"].tolist() == [0, 1]
+    assert set(places["parent"]) == {"donetsk"}
+    other = mentions_of("Yasenove was shelled again on Friday.", article="b")
+    assert (other["match"] != "discovered").all()  # not found by context in that article
+
+
+def test_settlement_ids_are_ascii_slugs():
+    assert settlement_id("Sviato-Pokrovske") == "place:sviato_pokrovske"
+    assert settlement_id("Chervona Zirka") == "place:chervona_zirka"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 
 import newslens
@@ -10,14 +11,15 @@ import pytest
 from conftest import assert_data_error
 from newslens.analysis.attribution import statements
 from newslens.analysis.stance import (
-    CONDITIONAL,
     MATRIX_COLUMNS,
     STANCE_COLOURS,
     STANCE_COLUMNS,
+    STANCES,
     by_source,
     evidence_html,
     load_issues,
     load_markers,
+    majority,
     matrix_html,
     matrix_wide,
     pairwise,
@@ -52,7 +54,7 @@ def cell(table: pd.DataFrame, speaker: str, issue: str) -> pd.Series:
     ("Putin did not welcome the peace plan.", "peace_plan", "opposes", "cue:positive+negation"),
     ("Zelensky rejected the draft.", "peace_plan", "opposes", "cue:negative"),
     ("Zelensky questioned the talks.", "talks", "skeptical", "cue:skeptical:question"),
-    ("Putin said Russia will never accept NATO membership for Ukraine.", "nato_membership",
+    ("Putin said Russia will never accept NATO membership for Ukraine.", "nato",
      "opposes", "negation:never accept"),
     ("Putin said the sanctions were nonsense.", "sanctions", "opposes",
      "content:dismissive:nonsense"),
@@ -100,17 +102,19 @@ def test_no_issue_no_row_and_empty_tables():
     assert pairwise(empty).empty and by_source(empty, pd.DataFrame()).empty
 
 
-def test_matrix_dominant_and_conditional():
+def test_matrix_majority_and_mixed():
     st = stance_of("Putin welcomed the draft.", "Putin demanded changes to the plan.",
                    "Zelensky rejected the plan.", "Zelensky said the plan was nonsense.")
     m = stance_matrix(st)
-    assert cell(m, "putin", "peace_plan").stance == CONDITIONAL
+    putin = cell(m, "putin", "peace_plan")
+    assert (putin.stance, putin.split, putin.n_nonneutral) == ("mixed", "1 demands / 1 supports", 2)
     z = cell(m, "zelensky", "peace_plan")
-    assert (z.stance, z.n_statements, z.n_opposes) == ("opposes", 2, 2)
+    assert (z.stance, z.split, z.n_statements, z.n_opposes) == ("opposes", "opposes 2/2", 2, 2)
     pairs = pairwise(m)
     row = pairs[(pairs["issue"] == "peace_plan")].iloc[0]
-    assert (row.actor_a, row.actor_b, row.relation) == ("putin", "zelensky", "differ")
-    assert matrix_wide(m).loc["putin", "peace_plan"] == CONDITIONAL
+    assert (row.actor_a, row.actor_b, row.relation) == ("putin", "zelensky", "mixed")
+    assert (row.n_a, row.n_b, row.split_b) == (2, 2, "opposes 2/2")
+    assert matrix_wide(m).loc["putin", "peace_plan"] == "mixed"
 
 
 def test_pairwise_relations():
@@ -169,7 +173,7 @@ def test_data_errors_name_file_and_problem(tmp_path, name, body, problem):
 
 def test_curated_files_load():
     issues = load_issues()
-    assert {"territory", "ceasefire", "peace_plan", "security_guarantees", "nato_membership",
+    assert {"territory", "ceasefire", "peace_plan", "security_guarantees", "nato",
             "talks", "european_security", "sanctions", "elections",
             "military_situation"} <= set(issues["id"])
     assert "only if" in load_markers()["condition"]
@@ -186,7 +190,7 @@ def seed():
 
 @pytest.mark.parametrize("speaker, issue, stance", [
     ("putin", "territory", "demands"),
-    ("putin", "peace_plan", CONDITIONAL),
+    ("putin", "peace_plan", "mixed"),  # 1 supports / 1 demands: no majority (was conditional)
     ("putin", "european_security", "opposes"),
     ("zelensky", "talks", "supports"),
     ("zelensky", "peace_plan", "supports"),
@@ -202,10 +206,105 @@ def test_seed_evidence(seed):
     territory = st[(st["speaker"] == "putin") & (st["issue"] == "territory")]
     assert "condition:only … if" in set(territory["rule"])
     assert any(r.startswith("condition:until") for r in territory["rule"])
-    assert "foundation" in cell(m, "putin", "peace_plan").evidence
+    plan = st[(st["speaker"] == "putin") & (st["issue"] == "peace_plan")]
+    assert "foundation" in " ".join(plan.loc[plan["stance"] == "supports", "content"])
+    assert cell(m, "putin", "peace_plan").split == "1 demands / 1 supports"
     pairs = pairwise(m)
     talks = pairs[(pairs["actor_a"] == "putin") & (pairs["actor_b"] == "zelensky")
                   & (pairs["issue"] == "talks")]
-    assert talks["relation"].tolist() == ["agree"]
+    # Putin: 1 supports / 1 demands on talks, no majority: "mixed", not "agree" (issue 11)
+    assert talks["relation"].tolist() == ["mixed"]
+    assert talks[["n_a", "n_b"]].values.tolist() == [[2, 2]]
     out = by_source(st, seed[0])
     assert set(out["n_sources"]) == {1}
+
+
+# ---------------------------------------------------------------- majority, mixed and the split
+@pytest.mark.parametrize("counts, label, split", [
+    ({"demands": 6, "supports": 1, "opposes": 1, "neutral": 7}, "demands", "demands 6/8"),
+    ({"supports": 3, "opposes": 3}, "mixed", "3 supports / 3 opposes"),
+    ({"supports": 2, "demands": 1, "opposes": 1}, "mixed", "2 supports / 1 demands / 1 opposes"),
+    ({"skeptical": 1, "neutral": 4}, "skeptical", "skeptical 1/1"),
+    ({"neutral": 3}, "neutral", "3 neutral"),
+])
+def test_majority_rule(counts, label, split):
+    assert majority(counts)[:2] == (label, split)
+
+
+def test_no_cell_label_is_held_by_a_minority_of_its_statements():
+    rng = random.Random(11)
+    rows = []
+    for n in range(400):
+        speaker, issue = f"actor{n % 23}", ["territory", "talks", "ceasefire"][n % 3]
+        stance = rng.choice(list(STANCES))
+        rows.append({"article_id": f"a{n % 7}", "statement": n, "speaker": speaker,
+                     "issue": issue, "issue_label": issue, "stance": stance, "rule": "x",
+                     "confidence": 0.5, "weight": rng.random(), "content": "c"})
+    m = stance_matrix(pd.DataFrame(rows))
+    for r in m.itertuples():
+        active = r.n_supports + r.n_opposes + r.n_demands + r.n_skeptical
+        assert active == r.n_nonneutral
+        if r.stance in ("supports", "opposes", "demands", "skeptical"):
+            assert getattr(r, f"n_{r.stance}") * 2 > active, r
+        elif r.stance == "neutral":
+            assert active == 0
+        else:
+            assert r.stance == "mixed" and all(
+                getattr(r, f"n_{s}") * 2 <= active for s in ("supports", "opposes", "demands",
+                                                            "skeptical"))
+    assert {"mixed", "neutral"} & set(m["stance"]) and len(set(m["stance"])) > 2
+
+
+def test_matrix_cell_shows_the_split():
+    st = stance_of("Putin demanded that Ukraine leave Donbas.",
+                   "Putin insisted that Kyiv must withdraw from the territory.",
+                   "Putin said Ukraine must give up territory.",
+                   "Putin welcomed talks on territory.")
+    c = cell(stance_matrix(st), "putin", "territory")
+    assert (c.stance, c.split) == ("demands", "demands 3/4")
+    assert "demands 3/4" in matrix_html(stance_matrix(st))
+
+
+@pytest.mark.parametrize("texts, relation", [
+    (("Putin rejected the ceasefire.", "Zelensky welcomed the ceasefire."), "disagree"),
+    (("Putin welcomed the ceasefire.", "Zelensky praised the ceasefire."), "agree"),
+    (("Putin demanded a ceasefire.", "Zelensky welcomed the ceasefire."), "differ"),
+    (("Putin welcomed the ceasefire.", "Putin rejected the ceasefire.",
+      "Zelensky rejected the ceasefire."), "mixed"),
+])
+def test_pairwise_relation_on_majorities(texts, relation):
+    pairs = pairwise(stance_of(*texts))
+    row = pairs[pairs["issue"] == "ceasefire"].iloc[0]
+    assert row.relation == relation
+    assert row.n_a >= 1 and row.n_b >= 1 and row.split_a and row.split_b
+
+
+# ---------------------------------------------------------------- until, narration, targets
+@pytest.mark.parametrize("text, stance", [
+    ("Putin said the offensive would go on until Ukraine withdraws from the territory.",
+     "demands"),
+    ("Putin said the offensive went on from then until November 26.", "neutral"),
+    ("Putin said the ceasefire would hold until the end of the year.", "neutral"),
+    ("Putin said the ceasefire would hold until spring.", "neutral"),
+])
+def test_until_is_a_condition_only_before_a_clause(text, stance):
+    rows = stance_of(text)
+    assert set(rows.loc[rows["speaker"] == "putin", "stance"]) == {stance}
+
+
+def test_issues_come_from_the_statement_not_the_narration():
+    st = stance_of("Amid heavy fighting in Donbas, Zelensky said the talks went well.")
+    assert set(st.loc[st["speaker"] == "zelensky", "issue"]) == {"talks"}
+
+
+@pytest.mark.parametrize("text, target", [
+    ("Zelensky urged Europe to tighten sanctions.", "europe"),
+    ("Putin said Ukraine must withdraw from the territory.", "ukraine"),
+    ("Zelensky rejected the sanctions Russia proposed.", "russia"),
+    ("Putin said the talks would take place in Moscow.", None),  # neutral: no target
+])
+def test_stance_target(text, target):
+    sents, mentions = frames(text)
+    st = stances(statements(sents, mentions), sents, mentions=mentions)
+    got = st["target"].dropna().unique().tolist()
+    assert got == ([target] if target else [])

@@ -4,8 +4,10 @@ import pandas as pd
 import pytest
 from conftest import assert_data_error
 from newslens.analysis.territory import (
+    CHANGE_COLUMNS,
     CLAIM_COLUMNS,
     CLAIM_TYPES,
+    control_changes,
     load_claim_cues,
     region_rollup,
     territorial_claims,
@@ -112,7 +114,9 @@ def synthetic():
 @pytest.mark.parametrize("claim_type", CLAIM_TYPES)
 def test_every_claim_type(synthetic, claim_type):
     _, region_id, claimant, counterpart = SYNTHETIC[claim_type]
-    found = rows(synthetic["claims"], region_id=region_id, claim_type=claim_type)
+    article = f"s{list(SYNTHETIC).index(claim_type):02d}"
+    found = rows(synthetic["claims"], region_id=region_id, claim_type=claim_type,
+                 article_id=article)
     assert len(found) == 1, synthetic["claims"][["article_id", "region_id", "claim_type"]]
     assert found.iloc[0].claimant == claimant
     if counterpart is not None:
@@ -130,7 +134,10 @@ def test_hierarchy_rows_for_macro_and_generic_members(synthetic):
     claims = rows(synthetic["claims"], claim_type="annexed_claimed", via="hierarchy")
     assert sorted(zip(claims["part_of"], claims["region_id"])) == [
         ("donbas", "donetsk"), ("donbas", "luhansk"),
-        ("generic:annexed_regions", "kherson"), ("generic:annexed_regions", "zaporizhzhia")]
+        ("generic:annexed_regions", "kherson"), ("generic:annexed_regions", "zaporizhzhia"),
+        # "the new territories" (Russian usage) are the four annexed oblasts
+        ("generic:new_territories", "donetsk"), ("generic:new_territories", "kherson"),
+        ("generic:new_territories", "luhansk"), ("generic:new_territories", "zaporizhzhia")]
     assert set(synthetic["claims"]["published"]) == {pd.Timestamp("2025-11-01")}
 
 
@@ -155,9 +162,9 @@ def test_bad_cue_file_gives_clear_error(tmp_path):
 
 def test_cue_prefilter_never_hides_a_match():
     from newslens import compat
-    from newslens.analysis import territory
+    from newslens.analysis import claim_cues
 
-    cues = territory.load_claim_cues()
+    cues = claim_cues.load_claim_cues()
     texts = [
         "Russia demands that Ukraine withdraw its troops from Donetsk.",
         "Kyiv will never cede Zaporizhzhia, he said; the land swap is off the table.",
@@ -170,6 +177,147 @@ def test_cue_prefilter_never_hides_a_match():
         assert compat.required_literals(ct.pattern.pattern), ct.name
         for text in texts:
             full = [(m.start(), m.end(), m.group(0)) for m in ct.pattern.finditer(text)]
-            assert territory._finditer(ct.pattern, text, text.lower()) == full
-            assert territory._finditer(ct.pattern, text, None) == full
+            assert claim_cues.finditer(ct.pattern, text, text.lower()) == full
+            assert claim_cues.finditer(ct.pattern, text, None) == full
 
+
+
+# ---------------------------------------------------------------- claims on real-shaped sentences
+def claims_of(*texts, title=""):
+    """Claims of one invented article per text (the real pipeline)."""
+    articles = pd.DataFrame({"article_id": [f"c{i:02d}" for i in range(len(texts))],
+                             "title": title, "text": list(texts), "source": "invented",
+                             "published": pd.to_datetime("2025-12-01")})
+    return analyze_articles(articles)["claims"]
+
+
+def facts(claims, *cols):
+    cols = cols or ("region_id", "claim_type", "claimant", "counterpart")
+    return sorted(tuple(None if pd.isna(v) else v for v in row)
+                  for row in claims[list(cols)].itertuples(index=False))
+
+
+def test_every_region_of_a_coordinated_list_takes_the_claim():
+    claims = claims_of("Moscow demands that Ukraine withdraw from Donetsk, Luhansk, "
+                       "Zaporizhzhia and Kherson.")
+    assert facts(claims) == [(r, "withdrawal_demand", "russia", "ukraine")
+                             for r in ("donetsk", "kherson", "luhansk", "zaporizhzhia")]
+
+
+def test_demander_and_the_side_that_must_act_come_from_the_cue_roles():
+    claims = claims_of("Putin tied any halt in the fighting to the withdrawal of Ukrainian "
+                       "troops from Donbas.")
+    assert ("donbas", "withdrawal_demand", "russia", "ukraine") in facts(claims)
+
+
+@pytest.mark.parametrize("text, region, rule, change, claimant, counterpart", [
+    ("Russian forces captured Toretsk on Monday, the ministry said.", "toretsk",
+     "capture_advance", True, "russia", "ukraine"),
+    ("Ukrainian troops withdrew from Vuhledar after weeks of fighting.", "vuhledar",
+     "withdrawal_report", True, "russia", "ukraine"),
+    ("Russian bloggers claimed that Ukrainian units were encircled in Kupiansk.", "kupiansk",
+     "encirclement", False, "russia", "ukraine"),
+    ("Russian forces are trying to take Kostiantynivka.", "kostiantynivka", "capture_advance",
+     False, "russia", "ukraine"),
+    ("Ukrainian forces repelled twelve assaults near Pokrovsk.", "pokrovsk", "advance", False,
+     "russia", "ukraine"),
+])
+def test_captures_advances_and_control_changes(text, region, rule, change, claimant,
+                                               counterpart):
+    row = rows(claims_of(text), region_id=region).iloc[0]
+    assert (row.claim_type, row.rule, row.control_change, row.claimant, row.counterpart) == (
+        "capture_advance", rule, change, claimant, counterpart)
+
+
+def test_a_failed_capture_means_the_other_side_still_holds_it():
+    row = rows(claims_of("The enemy failed to capture Orikhiv, the brigade said."),
+               region_id="orikhiv").iloc[0]
+    assert (row.claim_type, row.rule, row.claimant, row.control_change) == (
+        "control_status", "capture_advance+negated", "ukraine", False)
+
+
+@pytest.mark.parametrize("text, region, rule, claimant", [
+    ("There are no enemies in Kupiansk itself, the spokesman said.", "kupiansk", "absence",
+     "ukraine"),
+    ("Russian troops hold most of Siversk.", "siversk", "control_status", "russia"),
+    ("Kupiansk remains under the control of Ukraine's Defense Forces.", "kupiansk",
+     "control_status", "ukraine"),
+    ("In the Donetsk People's Republic, the South grouping holds parts of Kostiantynivka.",
+     "kostiantynivka", "control_status", "russia"),
+])
+def test_control_claims(text, region, rule, claimant):
+    claims = claims_of(text)
+    row = rows(claims, region_id=region).iloc[0]
+    assert (row.claim_type, row.rule, row.claimant) == ("control_status", rule, claimant)
+    assert rows(claims, region_id="donetsk").empty  # the scene-setting "In the DPR" takes none
+
+
+def test_a_region_that_locates_another_takes_no_claim():
+    claims = claims_of("Russian troops took Novopavlivka in the Dnipropetrovsk region.")
+    assert facts(claims, "region_id", "parent", "claimant") == [
+        ("place:novopavlivka", "dnipropetrovsk", "russia")]
+
+
+def test_a_framing_cue_and_the_cue_it_frames_both_claim():
+    claims = claims_of("Washington would recognise Russian control of Crimea.")
+    # Russia claims control and demands recognition; the United States is to recognise it
+    assert facts(claims) == [("crimea", "control_status", "russia", "ukraine"),
+                             ("crimea", "recognition_demand", "russia", "united_states")]
+
+
+def test_a_plan_is_a_claimant_and_a_possessive_is_the_agent():
+    claims = claims_of("The 28-point plan would have Ukraine give up Donbas.",
+                       "The framework includes recognition of Russia's annexation of Crimea.")
+    assert ("donbas", "cession_proposal", "plan", "ukraine") in facts(claims)
+    assert ("crimea", "annexed_claimed", "russia", "ukraine") in facts(claims)
+
+
+def test_an_origin_is_not_a_target_and_a_clause_keeps_its_verb():
+    claims = claims_of("Russian troops advanced from the direction of Bakhmut towards Chasiv Yar.",
+                       "Russian forces captured Pokrovsk, while Ukrainian troops still hold "
+                       "Kramatorsk.")
+    assert rows(claims, region_id="bakhmut").empty
+    assert facts(claims, "region_id", "claim_type", "claimant") == [
+        ("chasiv_yar", "capture_advance", "russia"),
+        ("kramatorsk", "control_status", "ukraine"),
+        ("pokrovsk", "capture_advance", "russia")]
+
+
+def test_a_long_clause_carries_its_verb_from_list_to_list():
+    claims = claims_of("Russian forces are advancing south of Siversk, in the areas of the "
+                       "villages of Zvanivka and Vyimka (which were shelled overnight), and "
+                       "further north near the village of Bilohorivka.")
+    assert facts(claims, "region_id", "claimant") == [
+        ("place:bilohorivka", "russia"), ("place:vyimka", "russia"),
+        ("place:zvanivka", "russia"), ("siversk", "russia")]
+
+
+def test_named_parts_replace_the_generic_head():
+    claims = claims_of("Moscow insists that Kyiv recognise four Ukrainian regions – Luhansk, "
+                       "Donetsk, Zaporizhzhia and Kherson.")
+    assert not claims["region_id"].str.startswith("generic:").any()
+    assert facts(claims, "region_id", "claim_type", "claimant", "via") == [
+        (r, "recognition_demand", "russia", "includes")
+        for r in ("donetsk", "kherson", "luhansk", "zaporizhzhia")]
+
+
+def test_speaker_side_resolves_our_forces_and_the_enemy():
+    claims = claims_of("Zelensky said our forces still hold Siversk.",
+                       "Zelensky said the enemy is storming Lyman.")
+    assert facts(claims, "region_id", "claimant", "stated_by") == [
+        ("lyman", "russia", "zelensky"), ("siversk", "ukraine", "zelensky")]
+
+
+def test_a_url_slug_title_makes_no_claim():
+    claims = claims_of("Fighting went on.", title="russia-captures-pokrovsk-in-donetsk")
+    assert claims.empty
+
+
+def test_control_changes_name_the_gaining_side():
+    claims = claims_of("Russian forces captured Toretsk on Monday.",
+                       "Ukrainian troops withdrew from Vuhledar.",
+                       "Russian forces are advancing towards Pokrovsk.")
+    changes = control_changes(claims)
+    assert facts(changes, "region_id", "gained_by", "lost_by") == [
+        ("toretsk", "russia", "ukraine"), ("vuhledar", "russia", "ukraine")]
+    assert list(changes.columns) == CHANGE_COLUMNS

@@ -107,19 +107,28 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("text", "str", "the region name as written"),
         ("region_id", "str", "region id (`data/regions.yml`; `generic:...` for references)"),
         ("region", "str", "region name"),
-        ("kind", "str", "country, macro_region, oblast, city, town, site or generic"),
+        ("kind", "str", ("country, macro_region, oblast, city, town, site, settlement (found by "
+                         "context, not in the gazetteer) or generic")),
         ("iso_code", "str", "ISO 3166-2 code"),
         ("parent", "str", "enclosing region id"),
-        ("match", "str", "name, form (\"X region\"), generic or context"),
+        ("match", "str", ("name, form (\"X region\"), generic or discovered (a settlement "
+                          "found by context: \"the village of X\")")),
         _FIELD,
     ], ("article_id", "sentence", "start")),
     _t("statements", "attributed statement", [
         _ARTICLE, _SENTENCE,
         ("statement", "int64", "statement number in the article"),
         _FIELD,
-        ("form", "str", "attribution form (subject, postposed, inverted, according_to, ...)"),
-        ("speaker", "str", "actor id of the speaker"),
-        ("speaker_text", "str", "the speaker as written"),
+        ("form", "str", ("attribution form: subject, postposed, inverted, according_to, "
+                         "passive, participial, coordinated, with, group, pronoun, headline or "
+                         "label")),
+        ("speaker", "str", ("actor id when `linked`, else a normalised key (`person:…`, "
+                            "`organisation:…`, `outlet:…`, `anonymous:…`, `group:…`)")),
+        ("speaker_text", "str", "the speaker as written (for a pronoun or holder: that word)"),
+        ("speaker_kind", "str", ("actor (gazetteer), outlet, person, organisation, anonymous "
+                                 "or group")),
+        ("linked", "bool", "the speaker is a gazetteer actor (`data/actors.yml`)"),
+        ("speaker_side", "str", "state or bloc the speaker belongs to (actor id), when known"),
         *_span("speaker_", "the speaker"),
         ("cue", "str", "reporting cue as written"),
         ("cue_lemma", "str", "cue lemma"),
@@ -130,7 +139,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("is_quote", "bool", "the content is or contains a quotation"),
         ("mode", "str", "direct (quotation) or indirect"),
         ("negated", "bool", "the cue is negated"),
-        ("parent", "Int64", "statement number of the main clause (participial statements)"),
+        ("parent", "Int64", ("statement number of the main clause (participial and "
+                             "coordinated statements)")),
         ("antecedent_sentence", "Int64", "sentence of the group a group holder refers to"),
         ("antecedent_start", "Int64", "start of that group mention"),
         ("antecedent_end", "Int64", "end of that group mention"),
@@ -145,6 +155,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("issue_source", "str", "statement (issue term in the statement) or context"),
         ("term", "str", "the issue term found"),
         ("stance", "str", "supports, opposes, demands, skeptical or neutral"),
+        ("target", "str", ("actor the demand, support or criticism is aimed at: the addressee "
+                           "(\"urged Europe to\") or the actor the content names (\"Ukraine "
+                           "must\"), when the sentence names one")),
         ("rule", "str", "the rule that decided the stance"),
         ("confidence", "float64", "confidence of the rule"),
         ("weight", "float64", "confidence × 0.6 for context issues × 0.8 for headlines"),
@@ -167,11 +180,15 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("mention_type", "str", "name, alias, demonym or pronoun"),
         _FIELD,
         ("role", "str", "speaker (of a statement) or target (spoken about)"),
-        ("target_polarity", "float64", "tone aimed at the mention (-1 … +1)"),
-        ("target_subjectivity", "float64", "subjectivity of the mention's window"),
-        ("label", "str", "negative, neutral or positive"),
-        *_span("window_", "the scored window"),
-        ("drivers", "str", "what drove the score (`word +0.50; ...`)"),
+        ("target_polarity", "float64",
+         "tone aimed at the mention (-1 … +1; learned: P(positive) − P(negative))"),
+        ("target_subjectivity", "float64",
+         "subjectivity of the mention's window (learned: 1 − P(neutral))"),
+        ("label", "str", "negative, neutral or positive (learned: the most probable class)"),
+        *_span("window_", "the scored window (learned: the whole sentence)"),
+        ("drivers", "str",
+         ("what drove the score (`word +0.50; ...`; learned: `side:word` or `role:...` with its "
+          "push, positive minus negative logit)")),
         ("scorer", "str", "scorer that produced the numbers"),
     ], ("article_id", "sentence", "start", "end", "actor_id")),
     _t("claims", "region × claim", [
@@ -187,8 +204,13 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("part_of", "str", "macro region the region was listed under (via includes/hierarchy)"),
         ("via", "str", "mention, includes or hierarchy"),
         ("claim_type", "str", "withdrawal_demand, annexed_claimed, control_status, ..."),
-        ("claimant", "str", "actor that claims, demands, holds or estimates"),
-        ("counterpart", "str", "actor that must act or that holds/defends the region"),
+        ("rule", "str", ("the cue rule of `data/claim_cues.yml` (capture_advance, advance, "
+                         "withdrawal_report, ...)")),
+        ("control_change", "bool", ("the region changed hands: the claimant gained it from the "
+                                    "counterpart (capture or reported withdrawal)")),
+        ("claimant", "str", ("side or actor that claims, demands, holds, gained or estimates "
+                             "(a plan's key when an unattributed plan demands it)")),
+        ("counterpart", "str", "side that must act, that holds/defends the region or lost it"),
         ("stated_by", "str", "speaker of the statement containing the region"),
         ("context", "str", "peace_plan, negotiations or battlefield"),
         ("cue", "str", "the cue text that made the claim"),
@@ -256,8 +278,11 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("speaker", "str", "actor id"),
         ("issue", "str", "issue id"),
         ("issue_label", "str", "issue name"),
-        ("stance", "str", "dominant stance"),
+        ("stance", "str", ("majority stance (held by more than half of the non-neutral "
+                           "statements), mixed when none is, or neutral")),
+        ("split", "str", "the counts behind the label: `demands 6/8`, `3 supports / 3 opposes`"),
         ("n_statements", "int64", "statements behind the cell"),
+        ("n_nonneutral", "int64", "non-neutral statements (the denominator of the split)"),
         ("n_articles", "int64", "articles behind the cell"),
         ("n_supports", "int64", "supporting statements"),
         ("n_opposes", "int64", "opposing statements"),
@@ -278,18 +303,23 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("issue_label", "str", "issue name"),
         ("stance_a", "str", "stance of the first actor (empty when silent)"),
         ("stance_b", "str", "stance of the second actor"),
-        ("relation", "str", "agree, both against, differ, one neutral or one silent"),
+        ("relation", "str", ("agree, disagree, both against, differ (supports vs demands), "
+                             "mixed, one neutral or one silent")),
+        ("n_a", "int64", "statements behind the first actor's label (non-neutral ones if mixed)"),
+        ("n_b", "int64", "statements behind the second actor's label"),
+        ("split_a", "str", "the first actor's split (`demands 6/8`)"),
+        ("split_b", "str", "the second actor's split"),
     ], ("actor_a", "actor_b", "issue"), level="corpus"),
     _t("stance_sources", "speaker × issue × source", [
         ("speaker", "str", "actor id"),
         ("issue", "str", "issue id"),
         ("issue_label", "str", "issue name"),
         ("source", "str", "outlet"),
-        ("stance", "str", "dominant stance in this outlet's articles"),
+        ("stance", "str", "majority stance (or mixed) in this outlet's articles"),
         ("n_statements", "int64", "statements"),
         ("n_articles", "int64", "articles"),
         ("n_sources", "int64", "outlets reporting this speaker × issue"),
-        ("consistent", "bool", "every outlet gives the same dominant stance"),
+        ("consistent", "bool", "every outlet gives the same majority stance"),
     ], ("speaker", "issue", "source"), level="corpus"),
 ]}
 

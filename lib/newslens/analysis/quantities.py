@@ -1,15 +1,20 @@
-"""Numbers attached to territorial claims, normalised: percentages, areas, distances, rates,
-durations, dates and counts (troops, villages).
+"""Numbers about the war, normalised: percentages, areas, distances, rates, durations, dates
+and counts (troops, battalions, settlements).
 
-`find_quantities(text)` parses one text; `quantities(sentences, claims)` parses the sentences that
-carry claims and attaches each number to the claim of the nearest region mention in the sentence.
+`find_quantities(text)` parses one text; `quantities(sentences, claims, mentions, regions)`
+parses every sentence about the war (one that mentions a region, an actor or a subject of
+data/quantities.yml: troops, ceasefire, front line, ...) and attaches each number to the claim of
+the nearest region mention in the sentence, else to the nearest region (`claim_id` empty), else
+to nothing.
 
-Normalisation: areas -> km² (square miles x 2.589988), distances -> km (miles x 1.609344), rates ->
-km/day, decades -> years; dates -> "YYYY-MM" or "YYYY" in `date` (value = year). Word numbers
-(one..ninety-nine, a dozen, hundred, thousand, half) are read; vague amounts take their lower bound
-and are approximate: a couple 2, a few 3, several 3, dozens 24, hundreds 200, thousands 2000.
-Hedges ("nearly", "about", "some", "more than", "up to") set approximate; "more than"/"at least"
-set bound="min", "up to"/"less than" bound="max".
+Normalisation: areas -> km² (square miles x 2.589988, hectares x 0.01), distances -> km (miles x
+1.609344), rates -> km/day (metres per day x 0.001), decades -> years; fractions of a region
+("one-fifth of", "half of") -> percent; dates -> "YYYY-MM" or "YYYY" in `date` (value = year).
+Word numbers (one..ninety-nine, a dozen, hundred, thousand, half; "a kilometre") are read; vague
+amounts take their lower bound and are approximate: a couple 2, a few 3, several 3, dozens 24,
+hundreds 200, thousands 2000. Hedges ("nearly", "about", "some", "more than", "up to") set
+approximate; "more than"/"at least" set bound="min", "up to"/"less than" bound="max". A range
+("60-90 days", "between 15,000 and 30,000 troops") gives two rows, bound min and max.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ HEDGES = {
 _tens = "|".join(_TENS)
 _ones = "|".join(sorted(_ONES, key=len, reverse=True))
 _WORD_NUM = (
-    rf"(?:one\s+and\s+a\s+half|half\s+an?|a\s+half|(?:{_tens})[-\s](?:one|two|three|four|five|six"
+    rf"(?:(?:{_ones}|{_tens})\s+and\s+a\s+half|half\s+an?|a\s+half|(?:{_tens})[-\s](?:one|two|three|four|five|six"
     rf"|seven|eight|nine)|(?:a|one)\s+(?:hundred|thousand|million)|a\s+dozen|{_ones}|{_tens})"
 )
 _VAGUE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, key=len, reverse=True))
@@ -66,14 +71,18 @@ _AREA = (r"square\s+kilomet(?:er|re)s?|sq\.?\s*km|km²|km2|square\s+miles?|sq\.?
 _DIST = r"kilomet(?:er|re)s?|km|miles?"
 _UNIT = (
     rf"(?P<pct>%|\s*percent|\s*per\s+cent)"
-    rf"|\s*(?P<rate>(?:{_DIST})\s*(?:per|a|an|/|each)\s*(?P<per>day|week|month))"
+    rf"|\s*(?P<rate>(?P<rate_unit>{_DIST}|met(?:er|re)s?|m)\s*(?:per|a|an|/|each)\s*"
+    r"(?P<per>day|week|month))"
     rf"|\s*(?P<area>{_AREA})"
     rf"|\s*(?P<dist>{_DIST})\b"
-    r"|[\s-]*(?P<dur>days?|weeks?|months?|years?|decades?)\b"
+    r"|[\s-]*(?P<dur>hours?|days?|weeks?|months?|years?|decades?)\b"
     r"|\s+(?P<count>(?:\w+\s+)?(?:troops|soldiers|servicemen|personnel|fighters|casualties|men|"
-    r"civilians|people|villages|settlements|towns|cities))\b"
+    r"civilians|people|villages|settlements|towns|cities|battalions|brigades|regiments|"
+    r"divisions|defenders|occupiers))\b"
 )
-QUANTITY = re.compile(rf"(?<![\w.,])(?:{_NUMBER})(?:{_UNIT})", re.IGNORECASE)
+# "a kilometre from the city", "an area of one square mile"
+_SINGLE = rf"(?P<single>an?)(?=\s+(?:{_DIST}|square\s+(?:kilomet|mile)))"
+QUANTITY = re.compile(rf"(?<![\w.,])(?:{_NUMBER}|{_SINGLE})(?:{_UNIT})", re.IGNORECASE)
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE = re.compile(
     r"\b(?P<prep>by|in|since|until|till|before|after|from|through|as\s+of|on)?\s*"
@@ -82,13 +91,24 @@ DATE = re.compile(
     r"|(?P<year_only>(?:19|20)\d\d))\b",
     re.IGNORECASE,
 )
+FRACTIONS = {"fifth": 20, "quarter": 25, "third": 100 / 3, "tenth": 10, "half": 50}
+FRACTION = re.compile(
+    rf"(?<![\w-])(?P<hedge>(?:{_HEDGE})\s*)?(?P<frac>(?:(?P<n>one|a|two|three|four)[-\s])?"
+    r"(?P<part>fifth|quarter|third|tenth|half)s?)\s+of\b", re.IGNORECASE)
+_COUNT_WORDS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4}
+# The lower end of a range right before a quantity ("60-90 days", "between 15,000 and 30,000").
+_RANGE_LOW = re.compile(rf"(?:\bbetween\s+)?(?P<lo>{_DIGITS})\s*(?:[-–]|to|and)\s*$",
+                        re.IGNORECASE)
 # Cheap pre-filter: a sentence without a digit or a number word has no quantity.
-_MAYBE = re.compile(rf"\d|\b(?:{_ones}|{_tens}|dozen|hundred|thousand|few|several|couple|half)\b",
+_MAYBE = re.compile(rf"\d|\b(?:{_ones}|{_tens}|dozen|hundred|thousand|few|several|couple|half|"
+                    r"fifth|quarter|third|tenth|an?\s+(?:kilomet|km|mile|square))",
                     re.IGNORECASE)
 _DAY_RATE = {"day": 1, "week": 7, "month": 30.4375}
 
 
 def _number(m: re.Match) -> tuple[float, bool]:
+    if m.group("single"):
+        return 1.0, False
     if m.group("digits"):
         value = float(m.group("digits").replace(",", ""))
         if m.group("scale"):
@@ -99,12 +119,13 @@ def _number(m: re.Match) -> tuple[float, bool]:
     word = re.sub(r"\s+", " ", m.group("word").lower())
     if word in WORDS:
         return float(WORDS[word]), False
+    if word.endswith(" and a half"):
+        return float(WORDS[word[:-len(" and a half")]]) + 0.5, False
     tens, ones = re.split(r"[-\s]", word)
     return float(_TENS[tens] + _ONES.index(ones)), False
 
 
-def find_quantities(text: str) -> list[dict]:
-    """Normalised quantities in one text: dicts with start, end, text, kind, value, unit, ..."""
+def _dates(text: str) -> list[dict]:
     out = []
     for m in DATE.finditer(text):
         if m.group("year_only") and not m.group("prep") and not m.group("part"):
@@ -122,49 +143,93 @@ def find_quantities(text: str) -> list[dict]:
             "date": f"{year}-{month:02d}" if month else year,
             "original_value": None, "original_unit": None,
         })
-    taken = [(q["start"], q["end"]) for q in out]
+    return out
+
+
+def _unit(m: re.Match, value: float) -> tuple:
+    """(kind, unit, value, original_value, original_unit) of one QUANTITY match."""
+    if m.group("pct"):
+        return "percentage", "percent", value, None, None
+    if m.group("rate"):
+        original_unit = re.sub(r"\s+", " ", m.group("rate").lower())
+        unit = m.group("rate_unit").lower()
+        factor = (1.609344 if unit.startswith("mile") else
+                  1.0 if unit.startswith(("km", "kilomet")) else 0.001)  # metres
+        return ("rate", "km/day", value * factor / _DAY_RATE[m.group("per").lower()], value,
+                original_unit)
+    if m.group("area"):
+        original_unit = re.sub(r"\s+", " ", m.group("area").lower())
+        factor = 2.589988 if "mi" in original_unit else 0.01 if "hectare" in original_unit else 1
+        return "area", "km2", value * factor, value, original_unit
+    if m.group("dist"):
+        original_unit = m.group("dist").lower()
+        factor = 1.609344 if "mile" in original_unit else 1.0
+        return "distance", "km", value * factor, value, original_unit
+    if m.group("dur"):
+        raw = m.group("dur").lower().rstrip("s")
+        if raw == "decade":
+            return "duration", "years", value * 10, value, "decades"
+        return "duration", raw + "s", value, None, None
+    return "count", m.group("count").lower().split()[-1], value, None, None
+
+
+def _row(start, end, text, kind, value, unit, approx, bound, original, original_unit) -> dict:
+    return {"start": start, "end": end, "text": text, "kind": kind, "value": round(value, 6),
+            "unit": unit, "approximate": approx, "bound": bound, "date": None,
+            "original_value": original, "original_unit": original_unit}
+
+
+def _amounts(text: str, taken: list) -> list[dict]:
+    """Numbers with units, and the lower end of a range as its own row."""
+    out = []
     for m in QUANTITY.finditer(text):
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         value, vague = _number(m)
         hedge = re.sub(r"\s+", " ", (m.group("hedge") or "").strip().lower())
-        approx = vague or bool(hedge)
         bound = HEDGES.get(hedge) if hedge else None
-        original_unit = None
-        if m.group("pct"):
-            kind, unit = "percentage", "percent"
-        elif m.group("rate"):
-            original_unit = re.sub(r"\s+", " ", m.group("rate").lower())
-            per = m.group("per").lower()
-            km = value * (1.609344 if re.match(r"mile", original_unit) else 1.0)
-            kind, unit = "rate", "km/day"
-            value, original = km / _DAY_RATE[per], value
-        elif m.group("area"):
-            original_unit = re.sub(r"\s+", " ", m.group("area").lower())
-            factor = (2.589988 if "mi" in original_unit
-                      else 0.01 if "hectare" in original_unit else 1)
-            kind, unit = "area", "km2"
-            value, original = value * factor, value
-        elif m.group("dist"):
-            original_unit = m.group("dist").lower()
-            kind, unit = "distance", "km"
-            value, original = value * (1.609344 if "mile" in original_unit else 1.0), value
-        elif m.group("dur"):
-            raw = m.group("dur").lower().rstrip("s")
-            kind, unit = "duration", {"decade": "years"}.get(raw, raw + "s")
-            if raw == "decade":
-                original_unit, original = "decades", value
-                value *= 10
-        else:
-            noun = m.group("count").lower().split()[-1]
-            kind, unit = "count", noun
-        if original_unit is None:
-            original = None
-        out.append({
-            "start": m.start(), "end": m.end(), "text": m.group(0), "kind": kind,
-            "value": round(value, 6), "unit": unit, "approximate": approx, "bound": bound,
-            "date": None, "original_value": original, "original_unit": original_unit,
-        })
+        kind, unit, norm, original, original_unit = _unit(m, value)
+        low = _RANGE_LOW.search(text[max(0, m.start() - 30):m.start()])
+        if low and not hedge:
+            lo = float(low.group("lo").replace(",", ""))
+            lo_start = m.start() - (len(text[max(0, m.start() - 30):m.start()]) - low.start("lo"))
+            _, _, lo_norm, lo_original, _ = _unit(m, lo)
+            out.append(_row(lo_start, lo_start + len(low.group("lo")), low.group("lo"), kind,
+                            lo_norm, unit, False, "min", lo_original, original_unit))
+            bound = "max"
+        out.append(_row(m.start(), m.end(), m.group(0), kind, norm, unit, vague or bool(hedge),
+                        bound, original, original_unit))
+    return out
+
+
+def _fractions(text: str, taken: list) -> list[dict]:
+    """"one-fifth of", "half of", "two-thirds of" as percentages."""
+    out = []
+    for m in FRACTION.finditer(text):
+        start, end = m.start("frac") if not m.group("hedge") else m.start(), m.end("frac")
+        if any(start < e and s < end for s, e in taken):
+            continue
+        n = _COUNT_WORDS.get((m.group("n") or "one").lower(), 1)
+        hedge = re.sub(r"\s+", " ", (m.group("hedge") or "").strip().lower())
+        out.append(_row(start, end, text[start:end], "percentage",
+                        n * FRACTIONS[m.group("part").lower()], "percent", bool(hedge),
+                        HEDGES.get(hedge) if hedge else None, None, m.group("frac").lower()))
+    return out
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_FRACTION_WORDS = ("fifth", "quarter", "third", "tenth", "half")
+
+
+def find_quantities(text: str) -> list[dict]:
+    """Normalised quantities in one text: dicts with start, end, text, kind, value, unit, ..."""
+    out = _dates(text) if _YEAR.search(text) else []
+    taken = [(q["start"], q["end"]) for q in out]
+    out += _amounts(text, taken)
+    low = text.lower()
+    if any(w in low for w in _FRACTION_WORDS):
+        taken = [(q["start"], q["end"]) for q in out]
+        out += _fractions(text, taken)
     return sorted(out, key=lambda q: (q["start"], q["end"]))
 
 
@@ -179,55 +244,102 @@ PREFERENCE = {
 }
 
 
-def quantities(sentences: pd.DataFrame, claims: pd.DataFrame) -> pd.DataFrame:
-    """Quantities in sentences that carry claims, attached to the nearest claimed region.
+def _subjects(path=None) -> re.Pattern:
+    """The war-subject regex of data/quantities.yml."""
+    def parse(raw, file):
+        if not isinstance(raw, dict) or not isinstance(raw.get("subjects"), list) or not all(
+            isinstance(t, str) and t for t in raw["subjects"]
+        ):
+            raise lexicon.DataFileError(file, "expected a list of regexes under 'subjects'")
+        try:
+            return re.compile(r"\b(?:" + "|".join(f"(?:{t})" for t in raw["subjects"]) + r")\b",
+                              re.IGNORECASE)
+        except re.error as exc:
+            raise lexicon.DataFileError(file, f"bad regular expression: {exc}",
+                                        "subjects") from None
 
-    Offsets are in field coordinates (like mentions); a quantity takes the claim on the region
-    mention nearest to it in the sentence, preferring claim types that fit its kind
-    (durations and dates -> estimate, percentages and areas -> control status, ...).
+    return lexicon.load(lexicon.resolve(path, "quantities.yml"), parse)
+
+
+def _keys(df, columns) -> set:
+    if df is None or len(df) == 0:
+        return set()
+    return set(zip(df[columns[0]].tolist(), df[columns[1]].tolist()))
+
+
+def _by_sentence(records) -> dict:
+    out: dict = {}
+    for rec in records:
+        out.setdefault((rec["article_id"], rec["sentence"]), []).append(rec)
+    return out
+
+
+def _attach(q: dict, claims: list, regions: list, s0: int) -> tuple:
+    """(region_id, claim_id, claim_type) for one quantity: the claim on the nearest region
+    mention (preferring claim types that fit its kind), else the nearest region."""
+    def dist(a, b):
+        return 0 if a <= q["start"] < b or a < q["end"] <= b else min(
+            abs(q["start"] - b), abs(a - q["end"]))
+
+    if claims:
+        prefs = PREFERENCE.get(q["kind"], [])
+
+        def score(c):
+            rank = prefs.index(c["claim_type"]) if c["claim_type"] in prefs else len(prefs)
+            return (dist(int(c["evidence_start"]), int(c["evidence_end"])), rank, c["claim_id"])
+
+        best = min(claims, key=score)
+        return best["region_id"], best["claim_id"], best["claim_type"]
+    if regions:
+        best = min(regions, key=lambda r: (dist(int(r["start"]) - s0, int(r["end"]) - s0),
+                                           r["region_id"]))
+        return best["region_id"], None, None
+    return None, None, None
+
+
+def quantities(sentences: pd.DataFrame, claims: pd.DataFrame | None,
+               mentions: pd.DataFrame | None = None,
+               regions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Quantities in every sentence about the war, attached to the nearest claim or region.
+
+    A sentence is about the war when it carries a claim or mentions a region (`regions`: region
+    mentions), an actor (`mentions`) or a subject of data/quantities.yml. Offsets are in field
+    coordinates (like mentions); a quantity takes the claim on the region mention nearest to it
+    in the sentence, preferring claim types that fit its kind (durations and dates -> estimate,
+    percentages and areas -> control status, ...), else the nearest region mention
+    (`claim_id` empty), else neither.
     """
-    if sentences is None or claims is None or len(sentences) == 0 or len(claims) == 0:
+    if sentences is None or len(sentences) == 0:
         return schema.empty("quantities")
     from newslens.analysis.territory import _records
 
-    crecs = _records(claims, ["article_id", "sentence", "claim_id", "claim_type", "region_id",
-                              "via", "evidence_start", "evidence_end"])
-    by_sentence: dict = {}
-    for c in crecs:
-        by_sentence.setdefault((c["article_id"], c["sentence"]), []).append(c)
-    sent = {}
-    for rec in _records(sentences, ["article_id", "sentence", "start", "text", "field"]):
-        if (rec["article_id"], rec["sentence"]) in by_sentence:
-            sent[(rec["article_id"], rec["sentence"])] = rec
+    crecs = [] if claims is None or len(claims) == 0 else _records(
+        claims, ["article_id", "sentence", "claim_id", "claim_type", "region_id", "via",
+                 "evidence_start", "evidence_end"])
+    claims_at = _by_sentence(c for c in crecs if c.get("via") != "hierarchy")
+    regions_at = _by_sentence(_records(regions, ["article_id", "sentence", "start", "end",
+                                                 "region_id"])) if regions is not None else {}
+    about_war = set(claims_at) | set(regions_at) | _keys(mentions, ["article_id", "sentence"])
+    subjects = _subjects()
     rows = []
-    for (article_id, sno) in sorted(by_sentence):
-        srow = sent[(article_id, sno)]
-        text, s0 = srow["text"], int(srow["start"])
-        if not _MAYBE.search(text):
+    for rec in _records(sentences, ["article_id", "sentence", "start", "text", "field"]):
+        text, key = rec["text"], (rec["article_id"], rec["sentence"])
+        if not isinstance(text, str) or not _MAYBE.search(text):
             continue
-        found = find_quantities(text)
-        if not found:
+        if key not in about_war and not subjects.search(text):
             continue
-        group = by_sentence[(article_id, sno)]
-        cands = [c for c in group if c.get("via") != "hierarchy"] or group
-        for q in found:
-            def score(c, q=q):
-                a, b = int(c["evidence_start"]), int(c["evidence_end"])
-                dist = 0 if a <= q["start"] < b or a < q["end"] <= b else min(
-                    abs(q["start"] - b), abs(a - q["end"]))
-                prefs = PREFERENCE.get(q["kind"], [])
-                rank = prefs.index(c["claim_type"]) if c["claim_type"] in prefs else len(prefs)
-                return (dist, rank, c["claim_id"])
-
-            best = min(cands, key=score)
+        s0 = int(rec["start"])
+        for q in find_quantities(text):
+            region_id, claim_id, claim_type = _attach(q, claims_at.get(key, []),
+                                                      regions_at.get(key, []), s0)
             rows.append({
-                "article_id": article_id, "sentence": int(sno),
+                "article_id": key[0], "sentence": int(key[1]),
                 "start": q["start"] + s0, "end": q["end"] + s0, "text": q["text"],
                 "kind": q["kind"], "value": q["value"], "unit": q["unit"],
                 "approximate": q["approximate"], "bound": q["bound"], "date": q["date"],
                 "original_value": q["original_value"], "original_unit": q["original_unit"],
-                "region_id": best["region_id"], "claim_id": best["claim_id"],
-                "claim_type": best["claim_type"], "field": srow.get("field") or "text",
+                "region_id": region_id, "claim_id": claim_id, "claim_type": claim_type,
+                "field": rec.get("field") or "text",
             })
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["article_id", "sentence", "start"],

@@ -1,13 +1,15 @@
 """Stances: which negotiation issues each attributed statement raises, and the speaker's stance.
 
-- `stances(statements, sentences)`: one row per statement × issue (per article, pure).
-  Issues come from data/issues.yml: terms in the statement itself (cue and content,
-  `issue_source="statement"`) or, with weight 0.6, in its context (`"context"`: the rest of the
-  sentence outside other statements, the main clause of a participial statement, and the
-  sentence that introduced a group holder).
+- `stances(statements, sentences, mentions=...)`: one row per statement × issue (per article,
+  pure). Issues come from data/issues.yml: terms in the statement itself (cue and content,
+  `issue_source="statement"`) or, with weight 0.6, in its context (`"context"`: the main clause
+  of a participial statement, the sentence that introduced a group holder); the narration
+  around a statement is not read. `target` is who the stance is aimed at: the addressee ("urged
+  Europe to ...") or the actor the content makes act or names ("Ukraine must ...").
 - Stance labels per statement: supports, opposes, demands, skeptical, neutral. The first rule
   that fires decides (column `rule`), in this order:
-  condition marker ("only if", "until", "unless", "as the condition") -> demands;
+  condition marker ("only if", "until" + a clause, "unless", "as the condition") -> demands
+  ("until November 26", "until then" are time, not conditions: `temporal` markers);
   demand cue (demanded, called for, urged) -> demands;
   demand marker in the content ("demands", "need for", "must") -> demands;
   doubt cue or marker (doubt, question, sceptical) -> skeptical;
@@ -19,10 +21,11 @@
   content sentiment (TextBlob polarity >= 0.2 / <= -0.2) -> supports / opposes; else neutral.
   "only … if" split by up to six words counts as a condition. Emphatic cues add 0.1
   confidence. Headline statements weigh 0.8 (the outlet's paraphrase).
-- `stance_matrix(stances)`: actor × issue with the dominant stance (largest summed weight),
-  counts and the strongest evidence statement. "supports (conditional)" marks a cell where the
-  actor both supports and sets conditions (demands) on the issue.
-- `pairwise(matrix)`: actors compared on issues: agree / differ / one silent.
+- `stance_matrix(stances)`: actor × issue with the majority stance (more than half of the
+  non-neutral statements: "demands 6/8"), `mixed` when none has it ("3 supports / 3 opposes"),
+  counts and the strongest evidence statement (`majority`).
+- `pairwise(matrix)`: actors compared on issues by majority stance: agree / disagree / both
+  against / differ / mixed / one neutral / one silent, with the statements behind each side.
 - `by_source(stances, articles)`: the same actor × issue as reported by each source.
 """
 
@@ -40,8 +43,8 @@ from newslens import compat, lexicon, schema
 from newslens.lexicon import DataFileError, lexicon_regex
 
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
-CONDITIONAL = "supports (conditional)"
-MARKER_CLASSES = ("condition", "demand", "skeptical", "dismissive", "supportive", "negation")
+MARKER_CLASSES = ("condition", "demand", "skeptical", "dismissive", "supportive", "negation",
+                  "temporal")
 SKEPTICAL_CUES = {"doubt", "question", "express doubt", "express scepticism", "cast doubt"}
 STANCE_COLUMNS = schema.table("stances").names
 MATRIX_COLUMNS = schema.table("stance_matrix").names
@@ -52,14 +55,14 @@ _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 _ACCEPT = re.compile(
     r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|refuses?\s+to|refused\s+to|won[’']t)\s+"
     r"(?:\w+\s+){0,2}?(?:accept|agree|allow|recogni[sz]e|support|sign|tolerate|endorse|"
-    r"back|consider)\w*", re.IGNORECASE)
+    r"back|consider|interested\s+in)\w*", re.IGNORECASE)
 # "only … if/when/after" split by a few words ("will only cease hostilities if …").
 _ONLY_IF = re.compile(r"(?<![\w’'])only\s+(?:[\w’'-]+\s+){1,6}?(?:if|when|after|once)(?![\w’'])",
                       re.IGNORECASE)
 TITLE_WEIGHT = 0.8
-# Families for pairwise comparison: labels in one family agree.
-FAMILY = {"supports": "for", CONDITIONAL: "for", "demands": "conditional",
-          "opposes": "against", "skeptical": "against", "neutral": "neutral"}
+# Families for pairwise comparison: labels in one family agree (both against: see pairwise).
+FAMILY = {"supports": "for", "demands": "demands", "opposes": "against",
+          "skeptical": "against", "neutral": "neutral"}
 
 
 # ---------------------------------------------------------------- curated data
@@ -129,7 +132,11 @@ class _Lexicons:
                     self.exact.setdefault(key, []).append(issue)
         self.prefix.sort(key=lambda p: -len(p[0]))
         self.issue_re = lexicon_regex([t for ts in issues["terms"] for t in ts])
-        self.markers = {cls: lexicon_regex(terms) for cls, terms in markers.items()}
+        self.markers = {cls: lexicon_regex(terms) for cls, terms in markers.items()
+                        if cls != "temporal"}
+        # "until" followed by a time expression (or a number) is a time preposition
+        self.temporal = re.compile(r"\s+(?:\d|(?:" + lexicon.alternation(markers["temporal"])
+                                   + r")(?![\w’'-]))", re.IGNORECASE)
 
     def issues_of(self, match: str) -> list[str]:
         key = " ".join(match.lower().split())
@@ -192,7 +199,7 @@ def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule c
         m = mk[name].search(content)
         return m.group(0).lower() if m else None
 
-    if term := found("condition"):
+    if term := _condition(content, lex):
         result = ("demands", f"condition:{term}", 0.8)
     elif m := _ONLY_IF.search(content):
         result = ("demands", f"condition:only … {m.group(0).split()[-1].lower()}", 0.8)
@@ -232,27 +239,83 @@ def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule c
     return stance, rule, round(conf, 3)
 
 
+def _condition(content: str, lex: _Lexicons) -> str | None:
+    """The first condition marker of the content, skipping "until" as a time preposition
+    ("until November 26", "from then until the spring"): "until Ukraine withdraws" is a
+    condition."""
+    for m in lex.markers["condition"].finditer(content):
+        term = m.group(0).lower()
+        if term == "until":
+            before = content[max(0, m.start() - 40):m.start()]
+            starts = [f.end() for f in re.finditer(r"\bfrom\b", before, re.IGNORECASE)]
+            if lex.temporal.match(content, m.end()) or any(
+                    lex.temporal.match(before, k) for k in starts):
+                continue
+        return " ".join(term.split())
+    return None
+
+
 def _own_span(st: dict) -> tuple[int, int]:
     return (min(st["cue_start"], st["content_start"]), max(st["cue_end"], st["content_end"]))
 
 
-def _blank(text: str, spans) -> str:
-    """`text` with the given (start, end) spans replaced by spaces (lengths kept)."""
-    out, pos = [], 0
-    for a, b in sorted((max(0, a), min(len(text), b)) for a, b in spans):
-        if b <= pos:
-            continue
-        a = max(a, pos)
-        out.append(text[pos:a])
-        out.append(" " * (b - a))
-        pos = b
-    out.append(text[pos:])
-    return "".join(out)
+_TARGET_MODAL = re.compile(
+    r"^[’']?s?\s*(?:must|should|has\s+to|have\s+to|needs?\s+to|ought\s+to|is\s+obliged\s+to|"
+    r"will\s+have\s+to|to\s+\w+)\b", re.IGNORECASE)
+
+
+def _mention_index(mentions: pd.DataFrame | None) -> tuple[dict, dict]:
+    """((article, sentence) -> [(start, end, actor_id)], actor_id -> affiliation)."""
+    by_sentence: dict = {}
+    sides: dict = {}
+    if mentions is None or len(mentions) == 0:
+        return by_sentence, sides
+    cols = [mentions[c].tolist() for c in ("article_id", "sentence", "start", "end", "actor_id")]
+    aff = mentions["affiliation"].tolist() if "affiliation" in mentions else [None] * len(mentions)
+    for aid, sn, a, b, actor, side in zip(*cols, aff):
+        by_sentence.setdefault((aid, sn), []).append((int(a), int(b), actor))
+        if isinstance(side, str) and side:
+            sides.setdefault(actor, side)
+    return by_sentence, sides
+
+
+def _target(st: dict, acts: list, sides: dict, text: str, s0: int) -> str | None:
+    """Who the statement's demand, support or criticism is aimed at: the addressee between cue
+    and content ("urged Europe to ..."), else the actor the content makes act ("Ukraine must
+    withdraw"), else the first other actor the content names. Never the speaker or its side."""
+    speaker = st["speaker"]
+    own = {speaker, sides.get(speaker)}
+    others = [(a, b, actor) for a, b, actor in sorted(acts)
+              if actor not in own and sides.get(actor, actor) not in own]
+    c0, c1 = int(st["content_start"]), int(st["content_end"])
+    cue_end = int(st["cue_end"])
+    addressee = [x for x in others if cue_end <= x[0] < c0]
+    if addressee:
+        return addressee[0][2]
+    inside = [x for x in others if c0 <= x[0] < c1]
+    for a, b, actor in inside:
+        if _TARGET_MODAL.match(text[b - s0:b - s0 + 30]):
+            return actor
+    return inside[0][2] if inside else None
+
+
+def _issue_tags(st: dict, own: str, parent_text: str, antecedent: str, lex: _Lexicons) -> dict:
+    """issue -> (source, term): terms in the statement's own cue and content, else (weight 0.6)
+    in its main clause (participial statements) or the sentence that introduced a group
+    holder. The narration around a statement is not read: "Amid fighting in Donbas, X said the
+    talks ..." raises talks only."""
+    tags = {i: ("statement", t) for i, t in lex.find_issues(own).items()}
+    context = " ".join(t for t in (parent_text, antecedent) if t)
+    for issue, term in (lex.find_issues(context).items() if context else ()):
+        tags.setdefault(issue, ("context", term))
+    return tags
 
 
 def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
-            issues: str | Path | None = None, markers: str | Path | None = None) -> pd.DataFrame:
-    """One row per statement × issue with stance, rule, confidence and weight (see module doc).
+            issues: str | Path | None = None, markers: str | Path | None = None,
+            mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per statement × issue with stance, target, rule, confidence and weight (module
+    doc). `mentions` (actor mentions) give the stance's target.
 
     Statements that raise no issue get no row. `weight` = confidence, times 0.6 when the issue
     comes from the context rather than the statement itself.
@@ -260,8 +323,10 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     lex = _lexicons(issues, markers)
     if statements is None or len(statements) == 0:
         return schema.empty("stances")
-    texts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["text"]))
-    starts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["start"]))
+    keys = list(zip(sentences["article_id"], sentences["sentence"]))
+    texts = dict(zip(keys, sentences["text"]))
+    starts = dict(zip(keys, sentences["start"]))
+    acts_at, sides = _mention_index(mentions)
     by_sentence: dict[tuple, list[dict]] = {}
     for st in statements.to_dict("records"):
         by_sentence.setdefault((st["article_id"], st["sentence"]), []).append(st)
@@ -273,61 +338,71 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
         decided: dict[int, tuple] = {}
         for st in group:
             a, b = spans[st["statement"]]
-            own = text[a - s0:b - s0]
             parent = None if pd.isna(st["parent"]) else int(st["parent"])
-            blanks = [span for other, span in spans.items() if other != parent]
-            if st["speaker_start"] >= s0:
-                blanks.append((st["speaker_start"], st["speaker_end"]))
-            context = _blank(text, [(x - s0, y - s0) for x, y in blanks])
-            if not pd.isna(st["antecedent_sentence"]):
-                context += " " + texts.get((aid, int(st["antecedent_sentence"])), "")
-            tags = {i: ("statement", t) for i, t in lex.find_issues(own).items()}
-            for issue, term in lex.find_issues(context).items():
-                tags.setdefault(issue, ("context", term))
+            parent_text = text[spans[parent][0] - s0:spans[parent][1] - s0] if parent in spans \
+                else ""
+            antecedent = "" if pd.isna(st["antecedent_sentence"]) else texts.get(
+                (aid, int(st["antecedent_sentence"])), "")
+            tags = _issue_tags(st, text[a - s0:b - s0], parent_text, antecedent, lex)
             stance, rule, conf = classify(st, lex, decided.get(parent))
             decided[st["statement"]] = (stance, rule, conf)
+            target = None if stance == "neutral" or not tags else _target(
+                st, acts_at.get((aid, sn), []), sides, text, s0)
             for issue in sorted(tags, key=lex.rank.__getitem__):
                 source, term = tags[issue]
                 weight = conf * (1.0 if source == "statement" else CONTEXT_WEIGHT) * (
                     TITLE_WEIGHT if st["field"] == "title" else 1.0)
                 rows.append((aid, st["statement"], sn, st["speaker"], issue, lex.labels[issue],
-                             source, term, stance, rule, conf, round(weight, 3), st["cue"],
-                             st["cue_class"], st["content"]))
+                             source, term, stance, target, rule, conf, round(weight, 3),
+                             st["cue"], st["cue_class"], st["content"]))
     out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
     return schema.conform("stances", out).sort_values(["article_id", "statement", "issue"],
-                                   kind="stable").reset_index(drop=True)
+                                                      kind="stable").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- aggregation
-def _dominant(weights: dict[str, float]) -> str:
-    active = {s: w for s, w in weights.items() if s != "neutral" and w > 0}
-    if not active:
-        return "neutral"
-    best = max(sorted(active), key=lambda s: active[s])
-    if best in ("supports", "demands") and {"supports", "demands"} <= set(active):
-        return CONDITIONAL
-    return best
+NON_NEUTRAL = ("demands", "supports", "opposes", "skeptical")
+
+
+def majority(counts: dict[str, int]) -> tuple[str, str, int]:
+    """(label, split, statements behind the label) from statement counts per stance.
+
+    The label is the stance of more than half of the non-neutral statements ("demands 6/8");
+    `mixed` when no stance has that ("3 supports / 3 opposes"); `neutral` when every statement
+    is neutral. A label is never one that a minority of the non-neutral statements hold."""
+    active = {k: int(counts.get(k, 0)) for k in NON_NEUTRAL if counts.get(k, 0)}
+    total = sum(active.values())
+    if not total:
+        n = int(counts.get("neutral", 0))
+        return "neutral", f"{n} neutral", n
+    best = max(NON_NEUTRAL, key=lambda k: (active.get(k, 0), -NON_NEUTRAL.index(k)))
+    if active[best] * 2 > total:
+        return best, f"{best} {active[best]}/{total}", active[best]
+    parts = sorted(active.items(), key=lambda kv: (-kv[1], NON_NEUTRAL.index(kv[0])))
+    return "mixed", " / ".join(f"{n} {k}" for k, n in parts), total
 
 
 def stance_matrix(stances: pd.DataFrame) -> pd.DataFrame:
-    """Actor × issue (long form): dominant stance, counts per stance, weight and evidence.
+    """Actor × issue (long form): majority stance or `mixed`, the split ("demands 6/8"), counts
+    per stance, weight and evidence (see `majority`).
 
-    The evidence is the statement with the highest weight (ties: the earliest).
+    The evidence is the statement with the highest weight among those holding the label (any
+    non-neutral one for mixed; ties: the earliest).
     """
     if stances is None or len(stances) == 0:
         return schema.empty("stance_matrix")
     rows = []
     for (speaker, issue), g in stances.groupby(["speaker", "issue"], sort=True):
-        weights = g.groupby("stance")["weight"].sum().to_dict()
-        stance = _dominant(weights)
-        family = {"supports"} if stance == CONDITIONAL else {stance}
+        counts = g["stance"].value_counts().to_dict()
+        stance, split, _ = majority(counts)
+        family = set(NON_NEUTRAL) if stance == "mixed" else {stance}
         pool = g[g["stance"].isin(family)]
         best = pool.sort_values(["weight", "article_id", "statement"],
                                 ascending=[False, True, True], kind="stable").iloc[0]
-        counts = g["stance"].value_counts()
-        rows.append([speaker, issue, g["issue_label"].iloc[0], stance,
-                     g[["article_id", "statement"]].drop_duplicates().shape[0],
-                     g["article_id"].nunique(), *(int(counts.get(s, 0)) for s in STANCES),
+        n_active = sum(int(counts.get(k, 0)) for k in NON_NEUTRAL)
+        rows.append([speaker, issue, g["issue_label"].iloc[0], stance, split,
+                     g[["article_id", "statement"]].drop_duplicates().shape[0], n_active,
+                     g["article_id"].nunique(), *(int(counts.get(k, 0)) for k in STANCES),
                      round(float(g["weight"].sum()), 3), round(float(g["confidence"].mean()), 3),
                      best["article_id"], int(best["statement"]), best["rule"], best["content"]])
     return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
@@ -342,21 +417,34 @@ def matrix_wide(matrix: pd.DataFrame, value: str = "stance", issues: list[str] |
     return wide.sort_index().fillna("") if value == "stance" else wide.sort_index()
 
 
+def _relation(sa: str | None, sb: str | None) -> str:
+    if sa is None or sb is None:
+        return "one silent"
+    if "mixed" in (sa, sb):
+        return "mixed"
+    if "neutral" in (sa, sb) and sa != sb:
+        return "one neutral"
+    if FAMILY[sa] == FAMILY[sb]:
+        return "both against" if FAMILY[sa] == "against" else "agree"
+    return "disagree" if "against" in (FAMILY[sa], FAMILY[sb]) else "differ"
+
+
 def pairwise(table: pd.DataFrame) -> pd.DataFrame:
-    """Compare actor pairs on issues: agree / differ / one silent.
+    """Compare actor pairs on issues by their majority stances (see `majority`).
 
     Accepts the stance matrix (or the stances table, which is aggregated first). Pairs are the
     speakers who both spoke on at least one shared issue; each such pair lists every issue
-    either of them spoke on. Stances agree when they fall in the same family: for (supports,
-    supports (conditional)), against (opposes, skeptical), conditional (demands), neutral;
-    "one neutral" when exactly one side is neutral, else "differ". Two "against" stances are
-    reported as "both against", not "agree": each may be against the other (Putin dismisses
-    concerns about Russia, von der Leyen criticises Russia), so the evidence decides.
+    either of them spoke on. Relation: `agree` (the same stance, or both neutral), `disagree`
+    (supports or demands against opposes or skeptical), `both against` (opposes or skeptical on
+    both sides: each may be against the other, so the evidence decides), `differ` (supports
+    against demands: one backs what the other sets conditions on), `mixed` (either side has no
+    majority), `one neutral`, `one silent`. `n_a`/`n_b` count the statements behind each side's
+    label and `split_a`/`split_b` show the split ("demands 6/8").
     """
     matrix = table if "n_statements" in table.columns else stance_matrix(table)
     if len(matrix) == 0:
         return schema.empty("stance_pairs")
-    cell = {(r.speaker, r.issue): r.stance for r in matrix.itertuples()}
+    cell = {(r.speaker, r.issue): r for r in matrix.itertuples()}
     labels = dict(zip(matrix["issue"], matrix["issue_label"]))
     by_actor = matrix.groupby("speaker")["issue"].apply(set).to_dict()
     order = {i: n for n, i in enumerate(load_issues()["id"])}
@@ -365,24 +453,29 @@ def pairwise(table: pd.DataFrame) -> pd.DataFrame:
         if not by_actor[a] & by_actor[b]:
             continue
         for issue in sorted(by_actor[a] | by_actor[b], key=lambda i: (order.get(i, 99), i)):
-            sa, sb = cell.get((a, issue)), cell.get((b, issue))
-            if sa is None or sb is None:
-                relation = "one silent"
-            elif "neutral" in (sa, sb) and sa != sb:
-                relation = "one neutral"
-            else:
-                same = FAMILY[sa] == FAMILY[sb]
-                relation = (("both against" if FAMILY[sa] == "against" else "agree")
-                            if same else "differ")
-            rows.append([a, b, issue, labels[issue], sa or "", sb or "", relation])
+            ca, cb = cell.get((a, issue)), cell.get((b, issue))
+            sa, sb = (c.stance if c is not None else None for c in (ca, cb))
+            na, nb = (_behind(c) for c in (ca, cb))
+            rows.append([a, b, issue, labels[issue], sa or "", sb or "", _relation(sa, sb),
+                         na, nb, ca.split if ca is not None else "",
+                         cb.split if cb is not None else ""])
     return pd.DataFrame(rows, columns=PAIR_COLUMNS)
+
+
+def _behind(c) -> int:
+    """Statements behind a matrix cell's label (0 when silent)."""
+    if c is None:
+        return 0
+    if c.stance == "mixed":
+        return int(c.n_nonneutral)
+    return int(getattr(c, f"n_{c.stance}"))
 
 
 def by_source(stances: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """How each source reports an actor's stance on an issue (one row per source).
 
     `n_sources` counts the sources reporting that actor × issue; `consistent` is True when
-    they all give it the same dominant stance.
+    they all give it the same majority stance (`majority`).
     """
     if stances is None or len(stances) == 0:
         return schema.empty("stance_sources")
@@ -392,7 +485,7 @@ def by_source(stances: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (speaker, issue, source), g in df.groupby(["speaker", "issue", "source"], sort=True):
         rows.append([speaker, issue, g["issue_label"].iloc[0], source,
-                     _dominant(g.groupby("stance")["weight"].sum().to_dict()),
+                     majority(g["stance"].value_counts().to_dict())[0],
                      g[["article_id", "statement"]].drop_duplicates().shape[0],
                      g["article_id"].nunique()])
     out = pd.DataFrame(rows, columns=SOURCE_COLUMNS[:-2])
@@ -409,8 +502,8 @@ MARK_STYLES = {
     "content": "background:transparent;text-decoration:underline;text-decoration-color:#888",
 }
 STANCE_COLOURS = {
-    "supports": "#b7e1a1", CONDITIONAL: "#e0f0b0", "demands": "#fdd0a2", "opposes": "#f4a6a0",
-    "skeptical": "#d4d0ea", "neutral": "#eeeeee",
+    "supports": "#b7e1a1", "demands": "#fdd0a2", "opposes": "#f4a6a0", "skeptical": "#d4d0ea",
+    "mixed": "#fff3b0", "neutral": "#eeeeee",
 }
 
 
@@ -451,8 +544,8 @@ def evidence_html(statement: pd.Series | dict, sentences: pd.DataFrame) -> str:
 
 
 def matrix_html(matrix: pd.DataFrame, labels: dict[str, str] | None = None) -> str:
-    """The actor × issue matrix as an HTML table coloured by dominant stance (escaped text);
-    each cell shows the stance and the number of statements behind it."""
+    """The actor × issue matrix as an HTML table coloured by majority stance (escaped text);
+    each cell shows the stance and its split ("demands 6/8", "3 supports / 3 opposes")."""
     if len(matrix) == 0:
         return "<p>No stances found.</p>"
     labels = labels or dict(zip(matrix["issue"], matrix["issue_label"]))
@@ -472,7 +565,7 @@ def matrix_html(matrix: pd.DataFrame, labels: dict[str, str] | None = None) -> s
                 continue
             colour = STANCE_COLOURS.get(r.stance, "#ffffff")
             parts.append(f'<td style="background:{colour};text-align:center">{esc(r.stance)}'
-                         f"<br><small>{r.n_statements} stmt</small></td>")
+                         f"<br><small>{esc(r.split)}</small></td>")
         parts.append("</tr>")
     parts.append("</tbody></table>")
     legend = " ".join(f'<span style="background:{c};padding:0 6px">{esc(s)}</span>'

@@ -39,7 +39,8 @@ PER_ARTICLE = Registry((
     Stage("sentences", sentences, reads=("articles",), writes=("sentences",)),
     Stage("mentions", actor_mentions, reads=("articles", "sentences"), writes=("mentions",)),
     Stage("statements", statements, reads=("sentences", "mentions"), writes=("statements",)),
-    Stage("stances", stances, reads=("statements", "sentences"), writes=("stances",)),
+    Stage("stances", stances, reads=("statements", "sentences"), keywords={"mentions": "mentions"},
+          writes=("stances",)),
     Stage("sentence_sentiment", sentence_sentiment, reads=("sentences",),
           writes=("sentence_sentiment",)),
     Stage("mention_sentiment", mention_sentiment, reads=("sentences", "mentions", "statements"),
@@ -48,7 +49,8 @@ PER_ARTICLE = Registry((
     Stage("claims", territorial_claims,
           reads=("sentences", "mentions", "statements", "articles", "region_mentions"),
           writes=("claims",)),
-    Stage("quantities", quantities, reads=("sentences", "claims"), writes=("quantities",)),
+    Stage("quantities", quantities, reads=("sentences", "claims", "mentions", "region_mentions"),
+          writes=("quantities",)),
 ), inputs=("articles",))
 
 _STANCE_COLUMNS = ("article_id", "statement", "speaker", "issue", "issue_label", "stance",

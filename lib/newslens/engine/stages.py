@@ -5,8 +5,9 @@ A `Stage` is a function with declared inputs and outputs, all table names:
     Stage("claims", territorial_claims,
           reads=("sentences", "mentions", "statements", "articles"), writes=("claims",))
 
-The function is called with the tables of `reads`, positionally and in that order, and returns
-one frame (one table in `writes`) or a tuple/dict of frames (several). A stage gets exactly the
+The function is called with the tables of `reads`, positionally and in that order (plus
+`keywords`: parameter name -> table, passed by name), and returns one frame (one table in
+`writes`) or a tuple/dict of frames (several). A stage gets exactly the
 tables it declares, so it cannot quietly recompute an input it was not given.
 
 A `Registry` is an ordered set of stages over some given input tables (`inputs`, e.g.
@@ -42,6 +43,7 @@ class Stage:
     # which it can run per group (output = the groups' outputs in group order: cached per group).
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     partition: str | tuple[str, ...] | None = None
+    keywords: Mapping[str, str] = field(default_factory=dict, hash=False)
 
     def __post_init__(self):
         for attr in ("reads", "writes"):
@@ -52,7 +54,8 @@ class Stage:
 
     def run(self, tables: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         """This stage's output tables, given (at least) the tables it reads."""
-        out = self.func(*(tables[name] for name in self.reads))
+        out = self.func(*(tables[name] for name in self.reads),
+                        **{param: tables[name] for param, name in self.keywords.items()})
         if len(self.writes) == 1:
             return {self.writes[0]: out}
         if isinstance(out, Mapping):
@@ -62,6 +65,11 @@ class Stage:
             raise ValueError(f"stage {self.name!r} returned {len(out)} tables, "
                              f"declared {len(self.writes)}")
         return dict(zip(self.writes, out))
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Every table the stage reads (positional and keyword)."""
+        return self.reads + tuple(self.keywords.values())
 
     @property
     def ref(self) -> str:
@@ -117,8 +125,9 @@ class Registry:
 
     def signature(self) -> str:
         """What the stages are (names, functions, tables): part of the cache fingerprint."""
-        return "\n".join(f"{s.name}: {s.ref} {','.join(s.reads)} -> {','.join(s.writes)}"
-                         for s in self.order)
+        return "\n".join(f"{s.name}: {s.ref} {','.join(s.reads)} "
+                         f"{','.join(f'{k}={v}' for k, v in s.keywords.items())} "
+                         f"-> {','.join(s.writes)}" for s in self.order)
 
 
 def _timed(name: str, func: Callable, times: dict[str, list]) -> Callable:
@@ -149,11 +158,11 @@ def _topological(stages: Iterable[Stage], inputs: tuple[str, ...]) -> tuple[Stag
             writer[table] = i
     needs: list[set[int]] = []
     for stage in stages:
-        unknown = [t for t in stage.reads if t not in writer and t not in inputs]
+        unknown = [t for t in stage.inputs if t not in writer and t not in inputs]
         if unknown:
             raise ValueError(f"stage {stage.name!r} reads {', '.join(map(repr, unknown))}, "
                              "which no stage writes and is not an input")
-        needs.append({writer[t] for t in stage.reads if t in writer})
+        needs.append({writer[t] for t in stage.inputs if t in writer})
     ready = [i for i, need in enumerate(needs) if not need]
     heapq.heapify(ready)
     done: list[int] = []

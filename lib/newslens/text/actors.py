@@ -23,11 +23,11 @@ from newslens.lexicon import DataFileError
 
 MENTION_COLUMNS = schema.table("mentions").names
 ACTOR_COLUMNS = ["id", "name", "kind", "affiliation", "gender", "aliases", "titles", "references",
-                 "demonyms", "capitals"]
-UNKNOWN_COLUMNS = ["entity", "count", "n_articles", "example"]
-KINDS = {"person", "state", "organization", "group"}
+                 "demonyms", "capitals", "plurals", "descriptions"]
+KINDS = {"person", "state", "organization", "group", "outlet"}
 GENDERS = {"male", "female", None}
-_LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals"]
+_LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals", "plurals",
+              "descriptions"]
 _ALLOWED_KEYS = {"id", "name", "kind", "affiliation", "gender", *_LIST_KEYS}
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
@@ -83,7 +83,7 @@ def _parse_gazetteer(doc, path: Path) -> pd.DataFrame:
     owner: dict[str, str] = {}
     rows = [_actor_row(entry, i, path, seen) for i, entry in enumerate(doc["actors"], start=1)]
     for row in rows:
-        for key in ("aliases", "references", "capitals", "demonyms"):
+        for key in ("aliases", "references", "capitals", "demonyms", "plurals"):
             for form in row[key]:
                 k = _key(form)
                 if owner.setdefault(k, row["id"]) != row["id"]:
@@ -125,9 +125,9 @@ def load_actors(path: str | Path | None = None) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class _Entry:
-    actor: int  # row of the actor table
+    actor: int | tuple  # row of the actor table (a description: (candidate rows, default))
     form: str  # the gazetteer form as written
-    mtype: str  # name | alias | demonym | capital
+    mtype: str  # name | alias | demonym | plural | capital | description
     case: str  # exact | initial | any
     also_name: bool  # a demonym that is also an alias ("U.S.")
 
@@ -147,12 +147,16 @@ class _Gazetteer:
             forms += [(c, "capital") for c in row["capitals"]]
             names = {_key(a) for a in row["aliases"]}
             forms += [(d, "demonym") for d in row["demonyms"]]
+            forms += [(p, "plural") for p in row["plurals"]]
             for form, mtype in forms:
                 key = _key(form)
                 if mtype == "name" and key in entries and entries[key].actor == i:
                     continue
                 entries[key] = _Entry(i, form, mtype, _case_rule(form),
                                       mtype == "demonym" and key in names)
+        for key, candidates in _descriptions(self.actors).items():
+            if key not in entries:
+                entries[key] = _Entry(candidates, key, "description", "any", False)
         self.automaton = ahocorasick.Automaton()
         for key, entry in entries.items():
             self.automaton.add_word(key, (len(key), entry))
@@ -188,6 +192,8 @@ class _Gazetteer:
                     continue
             elif entry.case == "initial" and not text[start].isupper():
                 continue
+            if entry.mtype == "description" and low[max(0, start - 4):start] != "the ":
+                continue
             cands.append((start, -length, entry))
         if not cands:
             return []
@@ -215,6 +221,8 @@ class _Gazetteer:
                     mtype = "name"
             else:
                 next_demonym_ok = None
+            if mtype == "plural":
+                mtype = "demonym"
             if mtype == "capital":
                 if self.place_re.match(low, end):
                     continue
@@ -224,6 +232,25 @@ class _Gazetteer:
             out.append((start, end, entry.actor, mtype))
         out.reverse()
         return out
+
+
+def _descriptions(actors: pd.DataFrame) -> dict[str, tuple[tuple[int, ...], int | None]]:
+    """Description (lowercase) -> (candidate actor rows, default row or None): the
+    `descriptions` of every actor (default: the first actor listing it) and the titles of
+    persons (no default: "the envoy" needs an envoy named in the article)."""
+    rows: dict[str, list[int]] = {}
+    default: dict[str, int] = {}
+    for i, (kind, titles, descriptions) in enumerate(zip(
+            actors["kind"], actors["titles"], actors["descriptions"])):
+        for form in list(descriptions) + (list(titles) if kind == "person" else []):
+            if len(form.rstrip(".")) <= 3:
+                continue
+            key = _key(form)
+            if i not in rows.setdefault(key, []):
+                rows[key].append(i)
+            if form in descriptions:
+                default.setdefault(key, i)
+    return {key: (tuple(r), default.get(key)) for key, r in rows.items()}
 
 
 def _case_rule(form: str) -> str:
@@ -297,7 +324,10 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
                     found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field,
                                   m.group()))
         found.sort(key=lambda f: (f[0], f[1]))
+        _resolve_descriptions(found)
         for sent, start, end, actor, mtype, field, text in found:
+            if actor is None:
+                continue
             if mtype == "pronoun":
                 gender = PRONOUNS[text.lower()]
                 actor = _resolve(last_person, sent, gender)
@@ -309,6 +339,24 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
             last_person.setdefault(sent, []).append((actor, gaz.info[actor][4]))
             _append(cols, aid, sent, start, end, actor, mtype, field, text)
     return _mention_frame(cols, gaz)
+
+
+def _resolve_descriptions(found: list) -> None:
+    """Replace each description's candidates by one actor row (in place): the candidate named
+    last before it, else first after it, else the description's default (else None)."""
+    named: dict[int, list[int]] = {}
+    for i, f in enumerate(found):
+        if f[4] not in ("description", "pronoun"):
+            named.setdefault(f[3], []).append(i)
+    for i, f in enumerate(found):
+        if f[4] != "description":
+            continue
+        (candidates, default) = f[3]
+        before = [(max(p for p in named[c] if p < i), c) for c in candidates
+                  if any(p < i for p in named.get(c, ()))]
+        after = [(min(named[c]), c) for c in candidates if c in named]
+        actor = max(before)[1] if before else min(after)[1] if after else default
+        found[i] = (*f[:3], actor, "alias", *f[5:])
 
 
 def _resolve(last_person: dict, sent: int, gender: str):
@@ -361,77 +409,8 @@ def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-# ---------------------------------------------------------------------------------------------
-# Unknown entities
+# Unknown-entity discovery lives in newslens.text.unknown (it reads this module's gazetteer).
+from newslens.text.unknown import UNKNOWN_COLUMNS, unknown_entities
 
-_PARTICLE_WORDS = lexicon.word_set("name_particles")
-_PARTICLES = "(?:" + "|".join(lexicon.words("name_particles")) + ")"
-_CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z]))*"
-_SEQUENCE = re.compile(rf"(?<![\w'’.])(?:{_CAP})(?:\s+(?:{_PARTICLES}\s+)*(?:{_CAP}))*")
-_SKIP_WORDS = lexicon.word_set("capitalised_non_names")
-
-
-def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame, mentions: pd.DataFrame,
-                     actors=None) -> pd.DataFrame:
-    """Capitalised name sequences not covered by a gazetteer mention: entity, count, n_articles,
-    example (a sentence). Sorted by count desc, then entity. Title-case headlines are skipped."""
-    gaz = _gazetteer(actors)
-    covered: dict[tuple, list[tuple[int, int]]] = {}
-    for aid, sent, start, end in zip(mentions["article_id"], mentions["sentence"],
-                                     mentions["start"], mentions["end"]):
-        covered.setdefault((aid, int(sent)), []).append((int(start), int(end)))
-    counts: dict[str, int] = {}
-    arts: dict[str, set] = {}
-    example: dict[str, str] = {}
-    order = sentences.sort_values(["article_id", "sentence"], kind="stable")
-    for aid, sent, s_start, text, field in zip(order["article_id"], order["sentence"],
-                                               order["start"], order["text"], order["field"]):
-        if field == "title" and _title_case(text):
-            continue
-        spans = [(a - s_start, b - s_start) for a, b in covered.get((aid, int(sent)), [])]
-        for m in _SEQUENCE.finditer(text):
-            for entity in _pieces(m, spans, at_start=not text[:m.start()].strip(" “\"'‘(")):
-                if _key(entity) in gaz.automaton:
-                    continue
-                counts[entity] = counts.get(entity, 0) + 1
-                arts.setdefault(entity, set()).add(aid)
-                example.setdefault(entity, text)
-    out = pd.DataFrame({"entity": list(counts), "count": list(counts.values()),
-                        "n_articles": [len(arts[e]) for e in counts],
-                        "example": [example[e] for e in counts]}, columns=UNKNOWN_COLUMNS)
-    out["count"] = out["count"].astype("int64")
-    out["n_articles"] = out["n_articles"].astype("int64")
-    return out.sort_values(["count", "entity"], ascending=[False, True],
-                           kind="stable").reset_index(drop=True)
-
-
-def _pieces(m: re.Match, spans: list[tuple[int, int]], at_start: bool) -> list[str]:
-    """Split a capitalised sequence at known mentions and skip-words; keep name-like pieces."""
-    tokens = [(t.start() + m.start(), t.end() + m.start(), t.group())
-              for t in re.finditer(r"\S+", m.group())]
-    pieces, current = [], []
-    for i, (a, b, tok) in enumerate(tokens):
-        known = any(a < e and s < b for s, e in spans)
-        skip = tok in _SKIP_WORDS or tok.rstrip(".") in _SKIP_WORDS
-        if known or (skip and not current):
-            if current:
-                pieces.append(current)
-            current = []
-            continue
-        current.append((a, tok, i == 0 and at_start))
-    if current:
-        pieces.append(current)
-    out = []
-    for piece in pieces:
-        while piece and piece[-1][1].lower() in _PARTICLE_WORDS:
-            piece = piece[:-1]
-        caps = [tok for _, tok, _ in piece if tok[0].isupper()]
-        if not caps or (len(caps) == 1 and piece[0][2]):
-            continue
-        out.append(" ".join(tok for _, tok, _ in piece))
-    return out
-
-
-def _title_case(text: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6
+__all__ = ["ACTOR_COLUMNS", "MENTION_COLUMNS", "UNKNOWN_COLUMNS", "actor_mentions", "load_actors",
+           "unknown_entities"]

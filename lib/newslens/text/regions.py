@@ -22,6 +22,7 @@ import pandas as pd
 
 from newslens import lexicon, schema
 from newslens.lexicon import DataFileError
+from newslens.text import settlements as found_places
 
 REGION_COLUMNS = [
     "id", "name", "kind", "iso_code", "parent", "members", "names", "forms", "context_only",
@@ -147,7 +148,8 @@ def _parse(raw, path: Path) -> dict:
     preps = _str_list(path, "territorial_prepositions", raw.get("territorial_prepositions"),
                       "territorial_prepositions")
     ignore = _str_list(path, "ignore", raw.get("ignore"), "ignore")
-    return {"regions": rows, "generic": generic, "prepositions": preps, "ignore": ignore}
+    return {"regions": rows, "generic": generic, "prepositions": preps, "ignore": ignore,
+            "settlements": found_places.parse_rules(raw.get("settlements"), path)}
 
 
 def _raw(path=None) -> dict:
@@ -213,6 +215,7 @@ class Matcher:
     generic: dict  # casefolded phrase -> generic id
     pattern_ids: dict  # group name -> generic id
     context: re.Pattern  # territorial preposition right before a context-only name
+    settlements: found_places.Rules  # settlements the gazetteer does not list
 
 
 def _build_matcher(doc, path: Path) -> Matcher:
@@ -241,13 +244,14 @@ def _build_matcher(doc, path: Path) -> Matcher:
     form_re = "|".join(FORM_WORDS)
     alts = [
         rf"(?P<name>{trie_regex(names)})(?:\s(?P<form>(?i:{form_re})))?",
+        _ADJECTIVE,
         rf"(?P<generic>(?i:{trie_regex(sorted({p.casefold() for p in generic}))}))",
         *parts,
     ]
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alts) + r")(?![\w])")
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
     preps = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in raw["prepositions"])
     context = re.compile(rf"\b(?i:{preps})\s+(?:the\s+)?(?:capital\s+)?$")
-    return Matcher(pattern, names, forms, generic, pattern_ids, context)
+    return Matcher(pattern, names, forms, generic, pattern_ids, context, raw["settlements"])
 
 
 def matcher(path=None) -> Matcher:
@@ -266,8 +270,28 @@ def find_regions(text: str, path=None) -> list[dict]:
     return out
 
 
+# Russian-style axis names: "the Orekhovsky direction", "Pokrovsky axis" (stem + -sky).
+_ADJECTIVE = (r"(?P<adj>[A-Z][a-z]{3,}?)(?:skyi|skiy|sky|skaya|skoye|ske)(?=\s+(?i:direction|"
+              r"axis|sector|front|salient|bulge|bridgehead)\b)")
+_STEM_ENDINGS = ("sk", "", "ka", "ye", "e", "a")
+
+
+def _adjective_region(m: Matcher, stem: str) -> str | None:
+    """The listed region an axis adjective's stem names ("Orekhov", "Pokrov" + "sk")."""
+    for ending in _STEM_ENDINGS:
+        region_id, how = m.names.get(stem + ending, (None, "ignore"))
+        if region_id is not None and how != "ignore":
+            return region_id
+    return None
+
+
 def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
     start, end = hit.span()
+    if hit.group("adj") is not None:
+        region_id = _adjective_region(m, hit.group("adj"))
+        return None if region_id is None else {
+            "start": start, "end": end, "text": text[start:end], "region_id": region_id,
+            "match": "name"}
     if hit.group("name") is not None:
         region_id, how = m.names.get(_key(hit.group("name")), (None, "ignore"))
         if region_id is None:
@@ -291,8 +315,92 @@ def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
             "match": how}
 
 
+_PARENT_GAP = re.compile(r"^,?\s+(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _joined(sentences: pd.DataFrame):
+    """Sentence texts joined by newlines, with each sentence's offset in the joined text."""
+    texts = sentences["text"].astype(str).tolist()
+    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    return texts, offsets, "\n".join(texts)
+
+
+def _known_hits(m: Matcher, texts, offsets, joined) -> list[tuple[int, dict]]:
+    """(sentence index, resolved hit in joined coordinates) of every gazetteer match."""
+    hits = list(m.pattern.finditer(joined))
+    if not hits:
+        return []
+    idx = np.searchsorted(offsets, [h.start() for h in hits], side="right") - 1
+    out = []
+    for hit, i in zip(hits, idx):
+        base = offsets[i]
+        if hit.end() > base + len(texts[i]):
+            continue  # crosses into the next sentence
+        found = _resolve(m, hit, joined, lo=base)
+        if found is not None:
+            out.append((int(i), found))
+    return out
+
+
+def _settlement_hits(m: Matcher, info: dict, texts, offsets, joined, known, articles):
+    """(sentence index, hit) of settlements the gazetteer lacks: found by context, then every
+    other mention of the same name in that article. Drops the gazetteer hits a modified name
+    covers ("Chervony Lyman" is not Lyman)."""
+    spans = [(h["start"], h["end"]) for _, h in known]
+    found = found_places.find_settlements(joined, m.settlements, spans)
+    if not found:
+        return known, []
+    by_article: dict = {}
+    starts = np.searchsorted(offsets, [s.start for s in found], side="right") - 1
+    for s, i in zip(found, starts):
+        parent = _parent_after(info, known, s.end, joined)
+        by_article.setdefault(articles[i], {}).setdefault(s.name, parent)
+    out = [(int(i), _place_hit(s.start, s.end, s.name, by_article[articles[i]][s.name]))
+           for s, i in zip(found, starts)]
+    out += _repeat_mentions(by_article, texts, offsets, articles, spans + [
+        (s.start, s.end) for s in found])
+    covered = [(h["start"], h["end"]) for _, h in out]
+    known = [(i, h) for i, h in known
+             if not any(a <= h["start"] and h["end"] <= b for a, b in covered)]
+    return known, out
+
+
+def _place_hit(start: int, end: int, name: str, parent: str | None) -> dict:
+    return {"start": start, "end": end, "text": name, "region_id": found_places.settlement_id(name),
+            "match": "discovered", "parent": parent, "name": name}
+
+
+def _parent_after(info: dict, known, end: int, joined: str) -> str | None:
+    """The oblast named right after a found settlement ("X in the Sumy region"), if any."""
+    for _, h in known:
+        if end <= h["start"] <= end + 50 and info[h["region_id"]]["kind"] == "oblast" \
+                and _PARENT_GAP.match(joined[end:h["start"]]):
+            return h["region_id"]
+    return None
+
+
+def _repeat_mentions(by_article: dict, texts, offsets, articles, taken) -> list:
+    """Other mentions of the found names in the same article (whole words, same spelling)."""
+    out = []
+    for i, text in enumerate(texts):
+        names = by_article.get(articles[i])
+        if not names or not any(n in text for n in names):
+            continue
+        base = int(offsets[i])
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
+            re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+        for hit in pattern.finditer(text):
+            a, b = base + hit.start(), base + hit.end()
+            if not any(x < b and a < y for x, y in taken):
+                out.append((i, _place_hit(a, b, hit.group(0), names[hit.group(0)])))
+    return out
+
+
 def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
-    """Region mentions in sentences (contract columns), one pattern pass over all texts.
+    """Region mentions in sentences (contract columns), one pattern pass over all texts, plus
+    settlements the gazetteer lacks (newslens.text.settlements, `match` = "discovered",
+    `region_id` = "place:<name>", kind "settlement").
 
     Offsets are in the sentence's field coordinates, like actor mentions:
     the span inside the sentence text is [start - sentence.start, end - sentence.start).
@@ -300,28 +408,22 @@ def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
     if sentences is None or len(sentences) == 0:
         return schema.empty("region_mentions")
     m = matcher(path)
-    texts = sentences["text"].astype(str).tolist()
-    lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
-    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
-    joined = "\n".join(texts)
-    rows = []
-    hits = list(m.pattern.finditer(joined))
-    if not hits:
-        return schema.empty("region_mentions")
-    idx = np.searchsorted(offsets, [h.start() for h in hits], side="right") - 1
     info = region_info(path)
+    texts, offsets, joined = _joined(sentences)
     art = sentences["article_id"].to_numpy()
+    known = _known_hits(m, texts, offsets, joined)
+    known, places = _settlement_hits(m, info, texts, offsets, joined, known, art)
+    if not known and not places:
+        return schema.empty("region_mentions")
     sno = sentences["sentence"].to_numpy()
     sstart = sentences["start"].to_numpy()
     field = sentences["field"].to_numpy() if "field" in sentences else np.full(len(texts), "text")
-    for hit, i in zip(hits, idx):
+    rows = []
+    for i, found in known + places:
         base = offsets[i]
-        if hit.end() > base + len(texts[i]):
-            continue  # crosses into the next sentence
-        found = _resolve(m, hit, joined, lo=base)
-        if found is None:
-            continue
-        reg = info[found["region_id"]]
+        reg = info.get(found["region_id"]) or {
+            "name": found["name"], "kind": "settlement", "iso_code": None,
+            "parent": found["parent"]}
         rows.append({
             "article_id": art[i], "sentence": int(sno[i]),
             "start": int(sstart[i] + found["start"] - base),

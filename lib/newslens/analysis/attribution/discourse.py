@@ -1,0 +1,208 @@
+"""What an article has said so far, for resolving speakers that do not name themselves.
+
+`Gazetteer` is the part of `data/actors.yml` attribution needs (names, kinds, sides, genders, and
+the titles and descriptions that can stand for an actor). `Discourse` follows one article:
+who was mentioned and who spoke, in which sentence, so that "he", "they", "the spokesman" and
+"the Kremlin leader" resolve to the actor they most plausibly mean (the last matching speaker,
+else the last matching mention; a subject before an object)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from newslens import lexicon
+from newslens.analysis.attribution.records import Speaker
+from newslens.text.actors import load_actors
+
+_GENERIC = lexicon.word_set("generic_roles")
+_SYNONYMS = {word.replace("-", " "): group.split()[0]
+             for group in lexicon.words("role_synonyms") for word in group.split()}
+
+
+def head_noun(phrase: str) -> str:
+    """The role noun that ends a title, normalised ("Kremlin spokeswoman" -> "spokesman")."""
+    words = phrase.lower().replace("’", "'").split()
+    if not words:
+        return ""
+    word = words[-1].removesuffix("'s")
+    two = " ".join(words[-2:])
+    if two in _SYNONYMS:
+        return _SYNONYMS[two]
+    return _SYNONYMS.get(word, word)
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    id: str
+    name: str
+    kind: str
+    side: str | None
+    gender: str | None
+    heads: frozenset
+
+
+class Gazetteer:
+    """Actor facts and the title/description index of a gazetteer (`load_actors` frame)."""
+
+    def __init__(self, actors: pd.DataFrame):
+        self.info: dict[str, ActorInfo] = {}
+        self.titles: dict[str, list[str]] = {}
+        self.defaults: dict[str, str] = {}  # shared description -> first actor listing it
+        for row in actors.itertuples(index=False):
+            forms = list(row.titles) + list(row.descriptions) + list(row.references)
+            heads = frozenset(head_noun(t) for t in list(row.titles) + list(row.descriptions))
+            side = row.affiliation if isinstance(row.affiliation, str) else None
+            gender = row.gender if isinstance(row.gender, str) else None
+            self.info[row.id] = ActorInfo(row.id, row.name, row.kind, side, gender, heads)
+            for form in forms:
+                key = _title_key(form)
+                if key and row.id not in self.titles.setdefault(key, []):
+                    self.titles[key].append(row.id)
+            for form in row.descriptions:
+                self.defaults.setdefault(_title_key(form), row.id)
+
+
+def _title_key(text: str) -> str:
+    words = text.lower().replace("’", "'").split()
+    if words and words[0] == "the":
+        words = words[1:]
+    return " ".join(words)
+
+
+_CACHE: dict[object, Gazetteer] = {}
+
+
+def gazetteer(actors=None) -> Gazetteer:
+    """The attribution view of a gazetteer: None (data/actors.yml), a path, or a frame."""
+    if isinstance(actors, pd.DataFrame):
+        return Gazetteer(actors)
+    frame = load_actors(actors)
+    key = (str(actors), frame.attrs.get("path"), len(frame), tuple(frame["id"]))
+    if key not in _CACHE:
+        if len(_CACHE) > 8:
+            _CACHE.clear()
+        _CACHE[key] = Gazetteer(frame)
+    return _CACHE[key]
+
+
+class Discourse:
+    """One article's speakers and mentions in order of appearance."""
+
+    def __init__(self, gaz: Gazetteer, mentioned: dict[str, list[int]]):
+        self.gaz = gaz
+        self.mentioned = mentioned  # actor id -> sentences where the article names it
+        self.entities: list[tuple[int, Speaker]] = []  # (sentence, speaker-like), in order
+        self.speakers: list[tuple[int, Speaker]] = []  # (sentence, speaker) of statements
+        self.unlinked: dict[str, Speaker] = {}  # lower-case name or surname -> speaker
+        self.text = ""  # the article body
+
+    # -- recording
+    def add_entity(self, sentence: int, speaker: Speaker) -> None:
+        self.entities.append((sentence, speaker))
+
+    def add_speaker(self, sentence: int, speaker: Speaker) -> None:
+        self.speakers.append((sentence, speaker))
+        self.entities.append((sentence, speaker))
+        if speaker.kind == "person" and not speaker.linked:
+            name = speaker.key.split(":", 1)[1]
+            self.unlinked.setdefault(name, speaker)
+            self.unlinked.setdefault(name.split("-")[-1], speaker)
+
+    def actor_speaker(self, actor: str, start: int, end: int, text: str) -> Speaker:
+        info = self.gaz.info.get(actor)
+        kind = "outlet" if info is not None and info.kind == "outlet" else "actor"
+        return Speaker(start, end, text, actor, kind, actor,
+                       side=info.side if info else None, gender=info.gender if info else None,
+                       heads=info.heads if info else frozenset())
+
+    def is_person(self, sp: Speaker) -> bool:
+        if sp.kind == "person":
+            return True
+        info = self.gaz.info.get(sp.actor) if sp.actor else None
+        return info is not None and info.kind == "person"
+
+    # -- resolution
+    def pronoun(self, word: str, sentence: int, earlier: list[Speaker]) -> Speaker | None:
+        """The speaker a subject pronoun (he, she, they, it) of sentence `sentence` refers to:
+        an earlier speaker of the same sentence, the last speaker of the last three sentences,
+        else the first matching mention of the nearest earlier sentence (the subject)."""
+        fits = self._fits(word)
+        for sp in reversed(earlier):
+            if fits(sp):
+                return sp
+        for sn, sp in reversed(self.speakers):
+            if sn < sentence - 3:
+                break
+            if fits(sp):
+                return sp
+            if word != "they":
+                break  # the last speaker is the topic: a mismatch ends the search
+        if word == "it":
+            return None
+        for back in range(5):
+            cands = [sp for sn, sp in self.entities if sn == sentence - back and fits(sp)]
+            if cands:
+                return cands[0]
+        return None
+
+    def _fits(self, word: str):
+        gender = {"he": "male", "she": "female"}.get(word)
+        if gender:
+            return lambda sp: self.is_person(sp) and sp.gender in (gender, None)
+        if word == "it":
+            return lambda sp: sp.kind in ("actor", "outlet", "organisation") \
+                and not self.is_person(sp) and self._kind(sp) in ("organization", "outlet",
+                                                                  "state", None)
+        return lambda sp: not self.is_person(sp) and sp.kind != "anonymous" or \
+            sp.kind == "group"
+
+    def _kind(self, sp: Speaker) -> str | None:
+        info = self.gaz.info.get(sp.actor) if sp.actor else None
+        return info.kind if info else None
+
+    def title(self, phrase: str, sentence: int) -> str | None:
+        """The actor a title or description stands for ("the Kremlin leader", "General Staff
+        Chief"): among the gazetteer actors holding it, the one named last before the sentence,
+        else first after it; a title held by one actor only stands for it anyway when it has
+        two words or more."""
+        cands = self.gaz.titles.get(_title_key(phrase), [])
+        if not cands:
+            return None
+        best = self._recent(cands, sentence)
+        if best is None and len(cands) == 1 and len(_title_key(phrase).split()) > 1:
+            return cands[0]
+        return best or self.gaz.defaults.get(_title_key(phrase))
+
+    def last_of_kind(self, kind: str, sentence: int) -> Speaker | None:
+        """The last outlet (or other gazetteer kind) named in the last six sentences."""
+        for sn, sp in reversed(self.entities):
+            if sn < sentence - 6:
+                break
+            if self._kind(sp) == kind:
+                return sp
+        return None
+
+    def _recent(self, cands: list[str], sentence: int) -> str | None:
+        before = [(max(s for s in self.mentioned[c] if s <= sentence), c) for c in cands
+                  if any(s <= sentence for s in self.mentioned.get(c, ()))]
+        if before:
+            return max(before)[1]
+        after = [(min(self.mentioned[c]), c) for c in cands if self.mentioned.get(c)]
+        return min(after)[1] if after else None
+
+    def role(self, head: str, sentence: int) -> Speaker | None:
+        """The person a bare role noun means ("the spokesman", "the minister"): the last
+        speaker or mentioned person described by it in the last five sentences."""
+        for sn, sp in reversed(self.entities):
+            if sn < sentence - 5:
+                break
+            if head in sp.heads and self.is_person(sp):
+                return sp
+        for sn, sp in reversed(self.speakers):  # elegant variation: "the politician noted"
+            if sn < sentence - 2 or head not in _GENERIC:
+                break
+            if self.is_person(sp):
+                return sp
+        return None

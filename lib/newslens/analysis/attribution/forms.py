@@ -1,0 +1,422 @@
+"""One detector per attribution form. Each takes the sentence and a cue hit and returns a
+Statement (speaker and content span included) or None; `detect` chooses which forms a cue can
+take. Forms: subject, with, postposed, inverted, passive ("was reported by X"), according_to,
+participial, coordinated ("… and added that"), group ("Many doubt …") and pronoun."""
+
+from __future__ import annotations
+
+import re
+
+from newslens import lexicon
+from newslens.analysis.attribution import spans
+from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
+from newslens.analysis.attribution.spans import (
+    AGENT,
+    CLAUSE_AFTER,
+    COMMA_COORDINATED,
+    CONTRAST,
+    COORDINATED,
+    GROUP_SUBJECT,
+    PARTICIPIAL_LEFT,
+    PASSIVE,
+    POSTPOSED_LEFT,
+    PRONOUN_BOUNDARY,
+    QUOTE_AFTER,
+    QUOTE_NEAR,
+    TAIL,
+    WITH_LEFT,
+)
+from newslens.analysis.attribution.speakers import (
+    ANONYMOUS_NOUNS,
+    PREPOSITIONS,
+    PRONOUNS,
+    ROLE_PLURALS,
+    phrase_after,
+    phrase_before,
+    resolve,
+)
+
+_PARTICIPLE_IRREGULAR = {"told", "said", "written", "shown", "spoken", "thought", "found",
+                         "asked"}
+_CLOSERS = "”»\""
+# A participle followed only by circumstances up to a comma: "…, writing on Telegram, said".
+_APPOSITIVE_PARTICIPLE = re.compile(
+    r"(?:\s+(?:in|on|at|to|from|with|via|during|after|before|late|early|last|this)\b"
+    r"[^,;:“\"]{0,60})?\s*,", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- content spans
+def quote_at(s: Sentence, pos: int) -> tuple[int, int] | None:
+    """The interior (start, end) of the quotation whose opening mark is at `pos`."""
+    for q0, q1 in s.quotes:
+        if q0 == pos:
+            return q0 + 1, q1
+    return None
+
+
+def quote_before(s: Sentence, end: int) -> tuple[int, int] | None:
+    """The interior of the quotation that closes just before `end` (", " or " " between)."""
+    head = s.text[:end].rstrip(" ,")
+    if not head or head[-1] not in _CLOSERS:
+        return None
+    close = len(head) - 1
+    for q0, q1 in s.quotes:
+        if q1 == close:
+            return q0 + 1, q1
+    return None
+
+
+def inside_quote(s: Sentence, pos: int) -> bool:
+    return any(q0 < pos < q1 for q0, q1 in s.quotes)
+
+
+def _reported_after(s: Sentence, hit: CueHit, st: Statement) -> Statement:
+    """Set the content to what follows the cue: a quotation (whole, even over several
+    sentences), else the that-clause or the rest of the sentence."""
+    q = QUOTE_AFTER.match(s.text, hit.end)
+    if hit.cue.kind == "quote_only" and not q:
+        q = QUOTE_NEAR.match(s.text, hit.end)
+    region = quote_at(s, q.end()) if q else None
+    if region is not None:
+        st.content_start, st.content_end, st.direct = region[0], region[1], True
+        return st
+    c0, c1, direct = spans.content_after(s.text, hit.end)
+    st.content_start, st.content_end, st.direct = c0, c1, direct
+    return st
+
+
+def _reported_before(s: Sentence, end: int, st: Statement) -> Statement:
+    """Set the content to the quotation closing before `end`, else the text before it."""
+    region = quote_before(s, end)
+    if region is not None:
+        st.content_start, st.content_end, st.direct = region[0], region[1], True
+    else:
+        st.content_start, st.content_end, st.direct = spans.content_before(s.text, end)
+    return st
+
+
+# ---------------------------------------------------------------- the subject of a cue
+def _pronoun_at(s: Sentence, end: int) -> tuple[int, int] | None:
+    """Token span of a subject pronoun ending at `end` at the start of a clause."""
+    m = re.search(r"\b(he|she|they|it)\s*$", s.text[max(0, end - 12):end], re.IGNORECASE)
+    if m is None:
+        return None
+    start = end - len(s.text[max(0, end - 12):end]) + m.start(1)
+    if not s.left(PRONOUN_BOUNDARY, start, 40):
+        return None
+    i = next((k for k, t in enumerate(s.tokens) if t.start == start), None)
+    return (i, i + 1) if i is not None else None
+
+
+def _subject_span(s: Sentence, pos: int, participle: bool):
+    """(token span, is_pronoun) of the subject phrase ending at `pos`, or None. A phrase after a
+    preposition is no subject ("talks with Russia, …") unless a source noun comes first
+    ("Reports from Moscow indicate") or it follows "with" before a participle."""
+    pro = _pronoun_at(s, pos)
+    if pro is not None:
+        return pro, True
+    span = phrase_before(s, pos)
+    if span is None:
+        return None
+    i = span[0] - 1
+    if i >= 0 and s.tokens[i].low in PREPOSITIONS and not (participle
+                                                            and s.tokens[i].low == "with"):
+        if i >= 1 and (s.tokens[i - 1].low in ANONYMOUS_NOUNS
+                       or s.tokens[i - 1].low in ROLE_PLURALS):
+            return (i - 1, span[1]), False
+        # "flying to Moscow Witkoff said": the subject is the name after the place
+        later = [m for m in s.mentions if m.actor is not None and m.is_person
+                 and s.tokens[span[0]].start < m.start and m.end <= s.tokens[span[1] - 1].end]
+        if later:
+            k = next(k for k, t in enumerate(s.tokens) if t.start >= later[0].start)
+            return (k, span[1]), False
+        return None
+    return span, False
+
+
+def _gap_ends(s: Sentence, hit: CueHit) -> list[int]:
+    """Where the subject phrase may end: before the auxiliaries, and before an appositive
+    (", the Kremlin spokesman,") unless the commas enclose a quotation or another cue."""
+    text = s.text
+    direct = spans.aux_gap_start(text, hit.start)
+    ends = [direct]
+    who = _WHO.search(text[max(0, direct - 12):direct])
+    if who is not None:
+        return [direct - 12 + who.start() if direct >= 12 else who.start()]
+    before = text[max(0, direct - 4):direct]
+    quoted = _QUOTE_COMMA.search(before) is not None
+    comma = _COMMA_END.search(before)
+    if comma is not None and not hit.is_participle and not quoted:
+        ends.append(direct - len(before) + comma.start())  # "…, Kaja Kallas, acknowledged"
+    app = spans.appositive_start(text, direct)
+    if app is None or quoted:
+        return ends
+    inner = text[app:direct]
+    relative = re.match(r",\s*(?:who|which)\b", inner) is not None
+    if not relative and any(app < st.hit.start < hit.start for st in s.found):
+        return ends
+    return [*ends, app]
+
+
+_WORD_BEFORE = re.compile(r"([\w’'-]+)\s+$")
+_WHO = re.compile(r",\s*who\s+$")
+_QUOTE_COMMA = re.compile(r"[”\"»]\s*,\s*$")
+_COMMA_END = re.compile(r",\s*$")
+
+
+def _mention_subject(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
+    """Fast path: a gazetteer mention that ends right before the auxiliaries and starts a
+    phrase of its own (the common "Putin said"); None sends the cue to the phrase parser."""
+    end = spans.aux_gap_start(s.text, hit.start)
+    while end > 0 and s.text[end - 1].isspace():
+        end -= 1
+    m = next((m for m in s.mentions if m.end == end and m.actor is not None
+              and not m.possessive and m.mtype != "pronoun"), None)
+    if m is None:
+        return None
+    before = s.text[max(0, m.start - 30):m.start]
+    word = _WORD_BEFORE.search(before)
+    if word is not None and (word.group(1)[0].isupper() or word.group(1).lower() in PREPOSITIONS
+                             or word.group(1).lower() in ("the", "a", "an", "and", "with")):
+        return None
+    sp = s.discourse.actor_speaker(m.actor, m.start, m.end, m.text)
+    return sp, m.start, False
+
+
+def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
+    """(speaker, phrase start, is_pronoun) of the cue's subject: the phrase just before the
+    auxiliaries, or before an appositive; a named actor wins over a description."""
+    fast = _mention_subject(s, hit)
+    if fast is not None:
+        return fast
+    found = []
+    for pos in _gap_ends(s, hit):
+        span = _subject_span(s, pos, hit.is_participle)
+        if span is None:
+            continue
+        (span, is_pronoun) = span
+        sp = resolve(s, span, hit.cue.lemma)
+        if sp is not None:
+            found.append((sp, s.tokens[span[0]].start, is_pronoun))
+    if not found:
+        return None
+    return min(found, key=lambda f: (not f[0].linked, not s.discourse.is_person(f[0])))
+
+
+def _passive(s: Sentence, hit: CueHit) -> bool:
+    word = hit.text.lower().split()[0]
+    participle = word.endswith("ed") or word in _PARTICIPLE_IRREGULAR
+    return participle and "as saying" not in hit.text.lower() and \
+        s.left(PASSIVE, hit.start, 40) is not None
+
+
+# ---------------------------------------------------------------- detectors
+def according_to(s: Sentence, hit: CueHit) -> Statement | None:
+    """"According to ISW, …" / "…, according to ISW." / "As reported by Ukrinform, …"."""
+    span = phrase_after(s, hit.end)
+    if span is None:
+        return None
+    sp = resolve(s, span, hit.cue.lemma)
+    if sp is None:
+        return None
+    st = Statement(hit, "according_to", sp, clause=hit.start)
+    if not re.search(r"\w", s.text[:hit.start]):
+        comma = s.text.find(",", sp.end)
+        st.content_start, st.content_end = (comma + 1 if comma >= 0 else sp.end), len(s.text)
+    else:
+        st.content_start, st.content_end = 0, hit.start
+    return st
+
+
+def passive(s: Sentence, hit: CueHit) -> Statement | None:
+    """"This was reported by Vladyslav Voloshyn, …": the speaker is the agent after "by"."""
+    agent = AGENT.match(s.text, hit.end)
+    if agent is None:
+        return None
+    span = phrase_after(s, agent.end())
+    sp = resolve(s, span, hit.cue.lemma) if span else None
+    if sp is None:
+        return None
+    st = Statement(hit, "passive", sp, clause=0)
+    aux = s.left(PASSIVE, hit.start, 40)
+    st.content_start, st.content_end = 0, aux.start()
+    if not s.text[:aux.start()].strip():
+        st.content_start, st.content_end = sp.end, len(s.text)
+    return st
+
+
+def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | None:
+    """"“…,” Putin said." / "…, UNN reports.": the content comes before the speaker."""
+    if not (TAIL.fullmatch(s.text, hit.end) and s.text[:start].strip()
+            and s.left(POSTPOSED_LEFT, start, 8)):
+        return None
+    return _reported_before(s, start, Statement(hit, "postposed", sp, clause=start))
+
+
+def subject(s: Sentence, hit: CueHit, sp: Speaker, start: int, pronoun: bool) -> Statement:
+    """"Putin said that …" and "…, with von der Leyen criticizing Russia …" (form `with`)."""
+    with_ = s.left(WITH_LEFT, start, 70) if hit.is_participle else None
+    form = "with" if with_ else "pronoun" if pronoun else "subject"
+    clause = with_.start() if with_ else start
+    back = re.search(r"(?:,\s*)?(?:\b(?:but|and|while|whereas|as)\s+)?$", s.text[:start])
+    if back and not with_:
+        clause = min(clause, back.start())
+    return _reported_after(s, hit, Statement(hit, form, sp, clause=clause))
+
+
+def participial(s: Sentence, hit: CueHit) -> Statement | None:
+    """"…, stating that …": the speaker is the main clause's (the statement before it, else the
+    subject at the start of the sentence)."""
+    if _APPOSITIVE_PARTICIPLE.match(s.text, hit.end):
+        return None
+    parents = [st for st in s.found if st.hit.start < hit.start]
+    parent = parents[-1] if parents else None
+    speaker = parent.speaker if parent else _clause_subject(s, hit.start)
+    if speaker is None:
+        return None
+    clause = s.left(PARTICIPIAL_LEFT, hit.start, 16).start()
+    st = Statement(hit, "participial", speaker, clause=clause, parent=parent)
+    return _reported_after(s, hit, st)
+
+
+def coordinated(s: Sentence, hit: CueHit) -> Statement | None:
+    """"Kallas … and confirmed that …, but said that …" and, after a statement, "…, urges …":
+    the speaker is the subject of the clause it continues."""
+    coord = s.left(COORDINATED, hit.start, 60)
+    parents = [st for st in s.found if st.hit.start < hit.start]
+    if coord is None and parents:
+        coord = s.left(COMMA_COORDINATED, hit.start, 40)
+    word = hit.text.lower().split()[0]
+    if coord is None or word == hit.cue.lemma.split()[0]:  # "and state": a noun
+        return None
+    after = parents[-1].hit.end if parents else 0
+    speaker = None
+    if not (hit.is_participle and parents):  # "arguing … and warning": the same speaker
+        speaker = _latest_subject(s, after, coord.start())
+    if speaker is None and parents:
+        speaker = parents[-1].speaker
+    if speaker is None:
+        return None
+    st = Statement(hit, "coordinated", speaker, clause=coord.start(),
+                   parent=parents[-1] if parents else None)
+    return _reported_after(s, hit, st)
+
+
+def _latest_subject(s: Sentence, after: int, pos: int) -> Speaker | None:
+    """The subject of the last clause between `after` and `pos` ("…, while Putin assessed …
+    and commended"), else the sentence's first subject when nothing was said before."""
+    for m in reversed(list(re.finditer(r"(?:^|[,;]\s*|\b(?:while|whereas|but)\s+)",
+                                       s.text[after:pos]))):
+        start = after + m.end()
+        span = phrase_after(s, start, pos)
+        if span is not None and span[0] < len(s.tokens):
+            nxt = span[1]
+            if nxt < len(s.tokens) and s.tokens[nxt].text[0].islower() \
+                    and s.tokens[nxt].start < pos:
+                sp = resolve(s, span)
+                if sp is not None:
+                    return sp
+        if after:
+            continue
+    return _clause_subject(s, pos) if after == 0 else None
+
+
+def _clause_subject(s: Sentence, pos: int) -> Speaker | None:
+    """The subject phrase at the start of the sentence, when it comes before `pos`."""
+    span = phrase_after(s, 0, pos)
+    if span is None:
+        first = s.tokens[0] if s.tokens else None
+        if first is not None and first.low in PRONOUNS and first.end <= pos:
+            span = (0, 1)
+    return resolve(s, span) if span else None
+
+
+def inverted(s: Sentence, hit: CueHit) -> Statement | None:
+    """"“…,” said Putin.": the speaker follows the cue and ends the sentence."""
+    inv = s.left(POSTPOSED_LEFT, hit.start, 8) if s.text[:hit.start].strip() else None
+    span = phrase_after(s, hit.end) if inv else None
+    if span is None:
+        return None
+    after = s.tokens[span[1] - 1].end
+    if not (TAIL.fullmatch(s.text, after) or re.match(r"\s*[,;(]", s.text[after:])):
+        return None
+    sp = resolve(s, span, hit.cue.lemma)
+    if sp is None:
+        return None
+    return _reported_before(s, hit.start, Statement(hit, "inverted", sp, clause=inv.start()))
+
+
+def group(s: Sentence, hit: CueHit) -> Statement | None:
+    """"European leaders … Many doubt …": the holder refers to the last group named before."""
+    g = s.left(GROUP_SUBJECT, hit.start, 60)
+    if g is None:
+        return None
+    ref = next((sp for sn, sp in reversed(s.discourse.entities)
+                if sn == s.number - 1 and not s.discourse.is_person(sp)
+                and sp.antecedent is not None), None)
+    if ref is None:
+        return None
+    holder = Speaker(g.start(1), g.end(1), g.group(1), ref.key, ref.kind, ref.actor, ref.side,
+                     antecedent=ref.antecedent)
+    return _reported_after(s, hit, Statement(hit, "group", holder, clause=g.start(1)))
+
+
+_LIGHT = re.compile(r"\b(?:" + "|".join(lexicon.words("statement_light_verbs")) +
+                    r")\s+(?:a|an|the|his|her|its|their|several|some|a\s+number\s+of|"
+                    r"further|new)\s+(?:[a-z-]+\s+){0,2}$", re.IGNORECASE)
+_NOUN_VERBS = lexicon.word_set("statement_nouns_also_verbs")
+
+
+def noun_cue(s: Sentence, hit: CueHit) -> Statement | None:
+    """"Kallas delivered a pointed reminder that …", "Putin made a number of statements": the
+    speaker is the subject of the light verb before the statement noun."""
+    light = s.left(_LIGHT, hit.start, 60)
+    if light is None:
+        return None
+    word = light.group(0).split()[0]
+    verb = CueHit(light.start(), light.start() + len(word), word, hit.cue)
+    found = subject_of(s, verb)
+    if found is None:
+        return None
+    sp, start, _pronoun = found
+    return _reported_after(s, hit, Statement(hit, "noun", sp, clause=start))
+
+
+def _clause_follows(s: Sentence, hit: CueHit) -> bool:
+    return CLAUSE_AFTER.match(s.text, hit.end) is not None
+
+
+def _nested(s: Sentence, hit: CueHit, subject_start: int) -> bool:
+    """Inside an earlier statement's reported clause, subject included (reported speech counts
+    once; "Trump, who said …, proposed …" is not nested: its subject comes first)."""
+    return any(not st.direct and st.content_start <= subject_start
+               and st.content_start < hit.start < st.content_end for st in s.found)
+
+
+def detect(s: Sentence, hit: CueHit) -> Statement | None:
+    """The statement a cue makes, trying the forms in order (the first that applies decides)."""
+    kind = hit.cue.kind
+    if kind == "phrases":
+        return according_to(s, hit)
+    if kind == "nouns" or hit.text.lower() in _NOUN_VERBS and s.left(_LIGHT, hit.start, 60):
+        return noun_cue(s, hit)
+    if kind == "quote_only" and not QUOTE_NEAR.match(s.text, hit.end):
+        return None
+    if kind == "clause_only" and not _clause_follows(s, hit):
+        return None
+    if _passive(s, hit):
+        return passive(s, hit)
+    found = subject_of(s, hit)
+    if found is not None:
+        sp, start, pronoun = found
+        post = postposed(s, hit, sp, start)
+        if post is not None:
+            return post
+        if _nested(s, hit, start) and not s.left(WITH_LEFT, start, 70) \
+                and not s.left(CONTRAST, start, 16) \
+                and not (pronoun and sp.text.lower() != "it"):
+            return None
+        return subject(s, hit, sp, start, pronoun)
+    if hit.is_participle and s.left(PARTICIPIAL_LEFT, hit.start, 16):
+        return participial(s, hit)
+    return coordinated(s, hit) or inverted(s, hit) or group(s, hit)

@@ -1,0 +1,64 @@
+"""Quotations over a whole article field: a quotation may run over several sentences, and over
+several paragraphs when each continued paragraph opens with a quotation mark again (the news
+convention: no closing mark at the end of a continued paragraph)."""
+
+from __future__ import annotations
+
+import re
+
+_OPEN = {"“": "”", "«": "»", '"': '"'}
+_CLOSE = {"”", "»"}
+
+
+def field_text(sentences: list[tuple[int, int, str, int]]) -> str:
+    """The field rebuilt from its sentences (start, end, text, paragraph): sentences at their
+    offsets, a newline between paragraphs, spaces elsewhere."""
+    if not sentences:
+        return ""
+    size = max(end for _, end, _, _ in sentences)
+    buf = [" "] * size
+    last_par = None
+    for start, _end, text, par in sentences:
+        if last_par is not None and par != last_par and start > 0:
+            buf[start - 1] = "\n"
+        buf[start:start + len(text)] = text
+        last_par = par
+    return "".join(buf)
+
+
+_MARKS = re.compile(r'[“”«»"\n]')
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """(open, close) offsets of every quotation in a field: `text[open]` is the opening mark,
+    `close` the closing mark's offset (or where the quotation stops unclosed)."""
+    out: list[tuple[int, int]] = []
+    opened, closer, skip_to = -1, "", -1
+    n = len(text)
+    for m in _MARKS.finditer(text):
+        i, ch = m.start(), m.group()
+        if i < skip_to:
+            continue
+        if opened < 0:
+            if ch in _OPEN and (ch != '"' or _opens_straight(text, i)):
+                opened, closer = i, _OPEN[ch]
+        elif ch == closer or (ch in _CLOSE and closer != '"'):
+            out.append((opened, i))
+            opened = -1
+        elif ch == "\n":
+            j = i + 1
+            while j < n and text[j] in " \t\n":
+                j += 1
+            if j < n and text[j] == text[opened]:
+                skip_to = j + 1  # the quotation goes on in the next paragraph
+            else:
+                out.append((opened, i))
+                opened = -1
+    if opened >= 0:
+        out.append((opened, n))
+    return out
+
+
+def _opens_straight(text: str, i: int) -> bool:
+    """A straight quote opens a quotation when a word follows it."""
+    return i + 1 < len(text) and not text[i + 1].isspace()

@@ -1,0 +1,347 @@
+"""Speaker phrases: find the noun phrase that names a speaker next to a cue and resolve it.
+
+A speaker phrase is a run of name words (capitalised), role nouns ("spokesman", "officials"),
+body nouns ("ministry", "General Staff"), outlet nouns ("media") and their modifiers ("senior",
+"military"), with "of"/"for" inside ("Chief of the General Staff") and an optional determiner
+first. The word lists live in data/language.yml. `resolve` turns a phrase into a `Speaker`:
+a gazetteer actor when a mention, a title or a description links it, else an unlinked person,
+organisation, outlet, anonymous source or group with a normalised key."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from newslens import lexicon
+from newslens.analysis.attribution.discourse import head_noun
+from newslens.analysis.attribution.records import Mention, Sentence, Speaker, Token
+
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\([A-Z][A-Za-z.]{1,9}\)|[^\W\d_][\w’'-]*|\d[\d,.]*\d|\S")
+ROLES = lexicon.word_set("speaker_roles")
+ROLE_PLURALS = lexicon.word_set("speaker_role_plurals")
+BODIES = lexicon.word_set("speaker_bodies")
+OUTLETS = lexicon.word_set("speaker_outlets")
+MODIFIERS = lexicon.word_set("speaker_modifiers")
+ANONYMOUS_DET = lexicon.word_set("anonymous_determiners")
+ANONYMOUS_NOUNS = lexicon.word_set("anonymous_nouns")
+LABELS = lexicon.word_set("line_labels")
+DOCUMENTS = lexicon.word_set("speaker_documents")
+PREPOSITIONS = lexicon.word_set("speaker_prepositions")
+_NON_NAMES = lexicon.word_set("capitalised_non_names")
+_ABBREVIATIONS = lexicon.word_set("title_abbreviations")
+_PARTICLES = lexicon.word_set("name_particles")
+_LOWER_WORDS = ROLES | ROLE_PLURALS | BODIES | OUTLETS | MODIFIERS
+_POSSESSIVE_DET = {"his", "her", "its", "their"}
+PRONOUNS = {"he": "he", "she": "she", "they": "they", "him": "he", "her": "she", "them": "they",
+            "it": "it"}
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(*m.span(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _word_class(tok: Token) -> str:
+    """name | word (role/body/modifier) | det | of | and | dot | other."""
+    return _text_class(tok.text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_class(text: str) -> str:
+    low = text.lower().replace("’", "'").removesuffix("'s")
+    if low in ("the", *ANONYMOUS_DET) or low in _POSSESSIVE_DET:
+        return "det"
+    if low in ("of", "for", "to"):
+        return "of"
+    if low in ("and", "&"):
+        return "and"
+    if text == ".":
+        return "dot"
+    if text[0].isupper() or text[0] == "(" and len(text) > 2 or \
+            text[0].isdigit() and "-" in text:
+        return "name"
+    if low in _LOWER_WORDS or low in _PARTICLES:
+        return "word"
+    return "other"
+
+
+def _first_index(toks: list[Token], pos: int) -> int:
+    """Index of the first token starting at or after `pos`."""
+    lo, hi = 0, len(toks)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if toks[mid].start < pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _joins_left(toks: list[Token], j: int, first: int, stop: int) -> bool:
+    """Does token `j` extend a phrase that starts at `first` (before `stop`) to the left?"""
+    tok, cls = toks[j], _word_class(toks[j])
+    before = _word_class(toks[j - 1]) if j else None
+    started = first < stop
+    head = _word_class(toks[first]) if started else None
+    if cls in ("name", "word"):
+        return not (tok.possessive and head == "det")
+    return (cls == "dot" and j > 0 and toks[j - 1].low in _ABBREVIATIONS
+            or cls == "of" and started and before in ("name", "word")
+            and head in ("name", "det", "word")
+            or cls == "and" and started and before == "name" and head == "name")
+
+
+def phrase_before(s: Sentence, end: int) -> tuple[int, int] | None:
+    """(start, end) token indices of the speaker phrase ending just before offset `end`."""
+    toks = s.tokens
+    stop = _first_index(toks, end)
+    first, j = stop, stop - 1
+    while j >= 0:
+        if _word_class(toks[j]) == "det":
+            first = j
+            if not (toks[j].low == "the" and j and _word_class(toks[j - 1]) == "of"):
+                break
+        elif _joins_left(toks, j, first, stop):
+            first = j
+        else:
+            break
+        j -= 1
+    return _trim(toks, first, stop)
+
+
+def _joins_right(toks: list[Token], j: int, first: int, end: int) -> bool:
+    """Does token `j` extend a phrase that starts at `first` to the right?"""
+    tok, cls = toks[j], _word_class(toks[j])
+    nxt = _word_class(toks[j + 1]) if j + 1 < end else None
+    prev = toks[j - 1] if j > first else None
+    if cls in ("name", "word") or tok.low in DOCUMENTS and prev is not None \
+            and _word_class(prev) == "name":
+        return True
+    return prev is not None and (
+        cls == "dot" and prev.low in _ABBREVIATIONS
+        or cls == "of" and nxt in ("name", "det", "word")
+        or cls == "det" and tok.low == "the" and prev.low in ("of", "for", "to")
+        or cls == "and" and nxt == "name" and _word_class(prev) == "name")
+
+
+def phrase_after(s: Sentence, pos: int, limit: int | None = None) -> tuple[int, int] | None:
+    """(start, end) token indices of the speaker phrase starting at offset `pos`."""
+    toks = s.tokens
+    i = _first_index(toks, pos)
+    end = len(toks) if limit is None else min(len(toks), _first_index(toks, limit))
+    first, j = i, i
+    if j < end and toks[j].low in PRONOUNS and toks[j].low not in ("her", "it"):
+        return (j, j + 1)
+    if j < end and _word_class(toks[j]) == "det":
+        j += 1
+    k = j
+    while k < end and (toks[k].low in MODIFIERS or toks[k].low in ("new", "annual", "joint",
+                                                                  "official", "latest")):
+        k += 1
+    if k + 1 < end and toks[k].low in DOCUMENTS and toks[k + 1].low in ("of", "by", "from"):
+        nxt = k + 2
+        while nxt < end and toks[nxt].low.endswith("ed") and toks[nxt].text[0].islower():
+            nxt += 1  # "a report released by"
+        return phrase_after(s, toks[nxt].start, limit) if nxt < end else None
+    while j < end and _joins_right(toks, j, first, end):
+        j += 1
+        if toks[j - 1].possessive and not toks[j - 1].text[0].isupper():
+            break
+    return _trim(toks, first, j)
+
+
+def _trim(toks: list[Token], first: int, stop: int) -> tuple[int, int] | None:
+    """Drop leading sentence adverbs and capitalised non-names, and trailing glue words."""
+    while first < stop and (toks[first].text in _NON_NAMES and toks[first].low != "the"
+                            and _word_class(toks[first]) != "det"
+                            or toks[first].low.endswith("ly") and toks[first].text[0].isupper()
+                            or _word_class(toks[first]) in ("of", "and", "dot")):
+        first += 1
+    while stop > first and _word_class(toks[stop - 1]) in ("of", "and", "det"):
+        stop -= 1
+    return (first, stop) if stop > first else None
+
+
+# ---------------------------------------------------------------- resolving a phrase
+def slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower().replace("’", "'").replace("'s ", " ")).strip("-")
+
+
+def resolve(s: Sentence, span: tuple[int, int], cue_lemma: str = "") -> Speaker | None:
+    """The speaker a phrase (token indices) names, or None when it names no speaker."""
+    toks = s.tokens[span[0]:span[1]]
+    start, end = toks[0].start, toks[-1].end
+    text = s.text[start:end]
+    d = s.discourse
+    if len(toks) == 1 and toks[0].low in PRONOUNS:
+        ref = d.pronoun(PRONOUNS[toks[0].low], s.number, [st.speaker for st in s.found])
+        return _holder(ref, start, end, text) if ref else None
+    words = _words(toks)
+    split = next((k for k, w in enumerate(words) if k and w in PREPOSITIONS
+                  and w not in ("of", "for", "to")), None)
+    if split is not None:  # "Reports from Moscow", "officials in Kyiv"
+        sp = resolve(s, (span[0], span[0] + split), cue_lemma)
+        if sp is not None:
+            sp.start, sp.end, sp.text = start, end, text
+        return sp
+    if words[-1] in DOCUMENTS and len(words) > 1:
+        if len(words) <= 2 and words[0] in ("the", "this", "that", "its", "his", "her", "their"):
+            last = d.speakers[-1] if d.speakers and d.speakers[-1][0] >= s.number - 3 else None
+            return _holder(last[1], start, end, text) if last else None
+        if len(toks) > 1 and words[-2] not in ANONYMOUS_DET and words[-2] != "the":
+            return resolve(s, (span[0], span[1] - 1), cue_lemma)
+        return None
+    inside = [m for m in s.mentions if start <= m.start and m.end <= end and m.actor is not None
+              and m.mtype != "pronoun"]
+    sp = (_person_mention(d, inside, text)
+          or _anonymous(d, toks, inside, text)
+          or _titled(d, s, toks, inside, text)
+          or _named_body(d, toks, inside, end, text)
+          or _unlinked(d, toks, inside, text, cue_lemma))
+    if sp is not None:
+        sp.start, sp.end, sp.text = start, end, text
+    return sp
+
+
+def _holder(ref: Speaker, start: int, end: int, text: str) -> Speaker:
+    """A pronoun or description standing for `ref` (its span and text are the pronoun's)."""
+    return Speaker(start, end, text, ref.key, ref.kind, ref.actor, ref.side, ref.gender,
+                   ref.heads)
+
+
+def _person_mention(d, inside: list[Mention], text: str) -> Speaker | None:
+    persons = [m for m in inside if m.is_person and not m.possessive]
+    if not persons:
+        return None
+    m = max(persons, key=lambda m: (m.end, m.end - m.start))
+    sp = d.actor_speaker(m.actor, 0, 0, text)
+    return sp
+
+
+def _side(d, inside: list[Mention]) -> str | None:
+    for m in inside:
+        info = d.gaz.info.get(m.actor)
+        if info is not None and info.side:
+            return info.side
+    return None
+
+
+def _words(toks: list[Token]) -> list[str]:
+    return [t.low.replace("’", "'").removesuffix("'s") for t in toks]
+
+
+def _anonymous(d, toks: list[Token], inside: list[Mention], text: str) -> Speaker | None:
+    """"a senior U.S. official", "two sources", "people familiar with the talks"; a
+    correspondent of a known outlet is the outlet."""
+    words = _words(toks)
+    outlet = next((m for m in inside if d.gaz.info.get(m.actor) is not None
+                   and d.gaz.info[m.actor].kind == "outlet"), None)
+    if outlet is not None and words[-1] in ROLES:
+        return d.actor_speaker(outlet.actor, 0, 0, text)
+    head = words[-1]
+    indefinite = words[0] in ANONYMOUS_DET and words[0] not in ("many", "some", "other")
+    if not ((indefinite and (head in ROLES or head in ROLE_PLURALS))
+            or head in ANONYMOUS_NOUNS and head not in ("official", "officials")
+            and words[0] not in ("the",)):
+        return None
+    rest = words[1:] if words[0] in ANONYMOUS_DET else words
+    return Speaker(0, 0, text, "anonymous:" + slug(" ".join(rest)), "anonymous",
+                   side=_side(d, inside))
+
+
+def _titled(d, s: Sentence, toks, inside, text: str) -> Speaker | None:
+    """A title or description in the gazetteer ("Kremlin spokesman", "the Kremlin leader",
+    "General Staff Chief"), else a role noun describing a recent speaker ("the spokesman")."""
+    words = _words(toks)
+    if words[0] in ("a", "an") or any(t.possessive and t.text[0].islower() for t in toks):
+        return None
+    actor = d.title(" ".join(t.text for t in toks), s.number)
+    if actor is None and inside and inside[0].start == toks[0].start and inside[0].possessive:
+        actor = d.title(" ".join(t.text for t in toks[1:]), s.number)
+    if actor is not None:
+        return d.actor_speaker(actor, 0, 0, text)
+    core = words[:words.index("of")] if "of" in words[1:] else words
+    if core[-1] in OUTLETS and words[0] == "the":  # "the news outlet": the outlet named last
+        ref = d.last_of_kind("outlet", s.number)
+        return _holder(ref, 0, 0, text) if ref else None
+    head = head_noun(core[-1])
+    if core[-1] in ROLES and (words[0] == "the" or len(words) == 1 or inside):
+        ref = d.role(head, s.number)
+        if ref is not None:
+            return _holder(ref, 0, 0, text)
+    return None
+
+
+def _named_body(d, toks, inside: list[Mention], end: int, text: str) -> Speaker | None:
+    """A gazetteer organisation, state or outlet that ends the phrase ("the Kremlin", "Ukraine's
+    General Staff"), or a state followed by plural roles or bodies ("Russian officials")."""
+    last = [m for m in inside if not m.possessive]
+    if not last:
+        return None
+    m = max(last, key=lambda m: m.end)
+    if m.end == end:
+        return d.actor_speaker(m.actor, 0, 0, text)
+    trailing = _words([t for t in toks if t.start >= m.end])
+    if trailing and all(w in ROLE_PLURALS or w in BODIES or w in MODIFIERS or w in OUTLETS
+                        for w in trailing) and trailing[-1] not in MODIFIERS:
+        return d.actor_speaker(m.actor, 0, 0, text)
+    return None
+
+
+def _unlinked(d, toks, inside, text: str, cue_lemma: str) -> Speaker | None:
+    """An unknown named person, organisation or outlet, or an unnamed body or group."""
+    words = _words(toks)
+    name = _trailing_name(toks, inside)
+    side = _side(d, inside)
+    if name and words[0] == "the" and len(name) == len(toks) - 1 == 1:
+        return None  # "the Estonian": a name does not take "the"
+    if name:
+        low = " ".join(t.base for t in name)
+        known = d.unlinked.get(slug(low)) or d.unlinked.get(slug(name[-1].base))
+        if known is not None:
+            return _holder(known, 0, 0, text)
+        kind = _name_kind(words, name, cue_lemma)
+        heads = frozenset(head_noun(w) for w in words if w in ROLES)
+        return Speaker(0, 0, text, f"{kind}:{slug(low)}", kind, side=side, heads=heads)
+    head = words[-1]
+    if head in BODIES or head in OUTLETS:
+        kind = "outlet" if head in OUTLETS else "organisation"
+        rest = [w for w in words if w not in ("the",)]
+        return Speaker(0, 0, text, f"{kind}:{slug(' '.join(rest))}", kind, side=side)
+    rest = [w for w in words if w not in ("the",)]
+    if head in ROLE_PLURALS:
+        return Speaker(0, 0, text, "group:" + slug(" ".join(rest)), "group", side=side)
+    if head in ROLES and words[0] == "the":
+        return Speaker(0, 0, text, "person:" + slug(" ".join(rest)), "person", side=side,
+                       heads=frozenset({head_noun(head)}))
+    return None
+
+
+def _trailing_name(toks: list[Token], inside: list[Mention]) -> list[Token]:
+    """The capitalised name words at the end of a phrase that no mention covers."""
+    out: list[Token] = []
+    for tok in reversed(toks):
+        covered = any(m.start <= tok.start < m.end for m in inside)
+        low = tok.low.replace("’", "'").removesuffix("'s")
+        if covered or not (tok.text[0].isupper() or low in _PARTICLES) or low in _LOWER_WORDS \
+                or tok.text in _NON_NAMES or tok.text in LABELS:
+            break
+        out.append(tok)
+    while out and out[-1].low in _PARTICLES:
+        out.pop()
+    return list(reversed(out))
+
+
+def _name_kind(words: list[str], name: list[Token], cue_lemma: str) -> str:
+    """person | organisation | outlet for an unknown name, from its shape and its context."""
+    if any(w in OUTLETS for w in words):
+        return "outlet"
+    if any(w in BODIES for w in words) and words[-1] not in ROLES:
+        return "organisation"
+    if any(w in ROLES for w in words):
+        return "person"
+    word = name[0].base
+    acronym = len(name) == 1 and (word.isupper() or any(c.isupper() for c in word[1:]))
+    if acronym:
+        return "outlet" if cue_lemma in ("report", "write") else "organisation"
+    return "person"

@@ -1,0 +1,286 @@
+"""The statements table: sentences and mentions in, one row per attributed statement out."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from newslens import lexicon, schema
+from newslens.analysis.attribution import spans
+from newslens.analysis.attribution.cues import Cue, compiled
+from newslens.analysis.attribution.discourse import Discourse, Gazetteer, gazetteer
+from newslens.analysis.attribution.forms import detect, inside_quote
+from newslens.analysis.attribution.labels import mark_statements
+from newslens.analysis.attribution.quotes import field_text, quote_regions
+from newslens.analysis.attribution.records import CueHit, Mention, Sentence, Statement
+
+STATEMENT_COLUMNS = schema.table("statements").names
+_POSSESSIVE_PRONOUNS = {"his", "her", "its", "their", "hers", "theirs"}
+_MARKS = re.compile(r":|\s[-–—]\s")
+_HEADLINE_END = tuple(".!?…”\"»)")
+_TIME_WORDS = frozenset(lexicon.words("months") + lexicon.words("month_abbreviations") + (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "tonight", "yesterday", "tomorrow", "morning", "afternoon", "evening", "night", "day",
+    "week", "weekend", "month", "year", "earlier", "later", "recently", "now", "this", "last",
+    "next", "on", "in", "at", "the", "late", "early", "local", "time"))
+_FUNCTION_WORDS = frozenset(("this", "last", "next", "on", "in", "at", "the", "late", "early",
+                             "local"))
+
+
+def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern) -> list[Statement]:
+    """The statements of one sentence, offsets relative to it."""
+    for match in regex.finditer(s.text):
+        if inside_quote(s, match.start()) or _part_of_name(s, match):
+            continue
+        cue = cues.get(" ".join(match.group(0).lower().split()))
+        if cue is None:
+            continue
+        st = detect(s, CueHit(match.start(), match.end(), match.group(0), cue))
+        if st is not None:
+            s.found.append(st)
+    s.found.extend(mark_statements(s))
+    return finish(s, s.found)
+
+
+def _part_of_name(s: Sentence, match: re.Match) -> bool:
+    """A capitalised cue inside a name ("the United States"): covered by a mention, or
+    capitalised in running text (not first in the sentence, not a headline)."""
+    if any(m.start < match.end() and match.start() < m.end for m in s.mentions):
+        return True
+    before = s.text[:match.start()]
+    if not match.group(0)[0].isupper() or re.search(r"\w", before) is None:
+        return False
+    if not s.headline:
+        return True
+    # in a title-case headline a verb follows a name the gazetteer knows, or a lowercase word
+    prev = re.search(r"(\S+)\s*$", before)
+    return prev is not None and prev.group(1)[0].isupper() and not any(
+        m.end == prev.end(1) for m in s.mentions)
+
+
+def _only_time(text: str) -> bool:
+    """Only a date or time expression ("Monday", "on Tuesday evening") or a bare preposition."""
+    if len(text) > 40:
+        return False
+    words = re.findall(r"[a-z]+|\d+", text.lower())
+    if not all(w in _TIME_WORDS or w.isdigit() for w in words):
+        return False
+    return any(w not in _FUNCTION_WORDS for w in words) or all(w in ("on", "in", "at")
+                                                               for w in words)
+
+
+def finish(s: Sentence, found: list[Statement]) -> list[Statement]:
+    """Cut each indirect content before the next statement's clause, drop empty or date-only
+    contents."""
+    out = []
+    text, s0 = s.field_text, s.s0
+    for i, st in enumerate(found):
+        c0, c1 = st.content_start + s0, st.content_end + s0
+        for nxt in found[i + 1:]:
+            if c0 < nxt.clause + s0 < c1 and not st.direct:
+                c1 = nxt.clause + s0
+                break
+        if st.direct:
+            while c1 > c0 and text[c1 - 1] in " ,.":
+                c1 -= 1
+        else:
+            c0, c1 = spans.strip(text, c0, c1)
+        if c1 <= c0 or _only_time(text[c0:c1]):
+            continue
+        st.content_start, st.content_end, st.content = c0 - s0, c1 - s0, text[c0:c1]
+        st.is_quote = st.direct or bool(spans.QUOTE_SPAN.search(st.content) and any(
+            ch in st.content for ch in "“\"«"))
+        st.negated = bool(spans.NEGATION.search(s.text, max(0, st.hit.start - 12),
+                                                st.hit.start))
+        out.append(st)
+    return out
+
+
+# ---------------------------------------------------------------- inputs per article
+def _mentions_by_sentence(mentions: pd.DataFrame | None, articles: set) -> dict:
+    """article_id -> sentence -> [(start, end, actor, kind, mention_type, text)] (field
+    offsets)."""
+    by_sentence: dict = {}
+    if mentions is None or not len(mentions):
+        return by_sentence
+    ms = mentions[mentions["article_id"].isin(articles)]
+    kinds = ms["kind"] if "kind" in ms else pd.Series("", index=ms.index)
+    for aid, sn, start, end, actor, no_actor, kind, mtype, mtext in zip(
+        ms["article_id"].tolist(), ms["sentence"].tolist(), ms["start"].tolist(),
+        ms["end"].tolist(), ms["actor_id"].tolist(), ms["actor_id"].isna().tolist(),
+        kinds.tolist(), ms["mention_type"].tolist(), ms["text"].tolist(),
+    ):
+        by_sentence.setdefault(aid, {}).setdefault(sn, []).append(
+            (int(start), int(end), None if no_actor else actor, str(kind), str(mtype),
+             str(mtext)))
+    return by_sentence
+
+
+def _sentence_mentions(raw: list, text: str, s0: int) -> list[Mention]:
+    """Mentions of one sentence, relative to it, with their possessive flag."""
+    out = []
+    for start, end, actor, kind, mtype, mtext in sorted(raw):
+        after = text[end - s0:end - s0 + 2]
+        possessive = after in ("'s", "’s") or mtext.endswith(("'s", "’s")) or (
+            mtype == "pronoun" and mtext.lower() in _POSSESSIVE_PRONOUNS)
+        out.append(Mention(start - s0, end - s0, actor, kind, mtype, mtext, possessive))
+    return out
+
+
+def _row(aid, sn, field, s0, n: int, st: Statement, numbers: dict) -> dict:
+    sp, hit = st.speaker, st.hit
+    ante = sp.antecedent if st.form == "group" else None
+    return {
+        "article_id": aid, "sentence": sn, "statement": n, "field": field,
+        "form": st.form, "speaker": sp.key, "speaker_text": sp.text,
+        "speaker_kind": sp.kind, "linked": sp.linked, "speaker_side": sp.side,
+        "speaker_start": sp.start + s0, "speaker_end": sp.end + s0,
+        "cue": hit.text, "cue_lemma": hit.cue.lemma, "cue_class": hit.cue.cls,
+        "cue_start": hit.start + s0, "cue_end": hit.end + s0,
+        "content": st.content, "content_start": st.content_start + s0,
+        "content_end": st.content_end + s0, "is_quote": st.is_quote,
+        "mode": st.mode, "negated": st.negated,
+        "parent": numbers.get(id(st.parent)),
+        "antecedent_sentence": None if ante is None else ante[0],
+        "antecedent_start": None if ante is None else ante[1],
+        "antecedent_end": None if ante is None else ante[2],
+    }
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\W+", "", text).lower()
+
+
+def _remember(d: Discourse, ms: list[Mention], sn: int, s0: int) -> None:
+    """Add a sentence's named mentions to the discourse (for pronouns, roles and groups)."""
+    for m in ms:
+        if m.actor is None or m.possessive or m.mtype == "pronoun":
+            continue
+        sp = d.actor_speaker(m.actor, m.start, m.end, m.text)
+        sp.antecedent = (sn, m.start + s0, m.end + s0)
+        d.add_entity(sn, sp)
+
+
+class _Article:
+    """One article's sentences (title and body fields), mentions and discourse."""
+
+    def __init__(self, aid, rows: list, by_sentence: dict, gaz: Gazetteer):
+        self.aid, self.rows, self.by_sentence = aid, rows, by_sentence
+        mentioned: dict[str, list[int]] = {}
+        for sn, raw in by_sentence.items():
+            for *_, actor, _kind, mtype, _text in raw:
+                if actor is not None and mtype != "pronoun":
+                    mentioned.setdefault(actor, []).append(sn)
+        self.discourse = Discourse(gaz, mentioned)
+        self.fields: dict[str, tuple[str, list]] = {}
+        for field in {r[5] for r in rows}:
+            parts = [(r[3], r[3] + len(r[4]), r[4], r[6]) for r in rows if r[5] == field]
+            text = field_text(parts)
+            self.fields[field] = (text, quote_regions(text))
+        self.discourse.text = self.fields.get("text", ("", []))[0]
+        self.title_letters: str | None = None
+        self.title_len = len(self.fields.get("title", ("", []))[0])
+        sizes: dict = {}
+        for r in rows:
+            sizes[(r[5], r[6])] = sizes.get((r[5], r[6]), 0) + 1
+        self.sizes = sizes
+
+    def repeats_title(self, text: str) -> bool:
+        """A body line that repeats the headline (scraped pages often do): counted once."""
+        if self.title_letters is None:
+            self.title_letters = _letters(self.fields.get("title", ("", []))[0])
+        return bool(self.title_letters) and abs(len(text) - self.title_len) < 8 and \
+            _letters(text) == self.title_letters
+
+    def sentence(self, sn, s0, text, field, paragraph, first: bool, ms) -> Sentence:
+        ftext, regions = self.fields[field]
+        quotes = [(q0 - s0, q1 - s0) for q0, q1 in regions
+                  if q0 < s0 + len(text) and q1 >= s0]
+        one = self.sizes[(field, paragraph)] == 1
+        headline = field == "title" or (one and not text.rstrip().endswith(_HEADLINE_END))
+        return Sentence(text, ms, quotes, sn, s0, ftext, headline, first, self.discourse)
+
+
+def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list) -> None:
+    """Append the statement rows of one article (its sentences in order)."""
+    group = [g for g in group if not g[1]]  # groupby drops missing article ids
+    if not group:
+        return
+    by_sentence = by_sentence.get(aid, {})
+    art = _Article(aid, group, by_sentence, gaz)
+    n, last_par = 0, None
+    for _aid, _na, sn, s0, text, field, paragraph, hit in group:
+        ms = _sentence_mentions(by_sentence.get(sn, []), text, s0)
+        first = (field, paragraph) != last_par
+        last_par = (field, paragraph)
+        if hit and not (field == "text" and art.repeats_title(text)):
+            s = art.sentence(sn, s0, text, field, paragraph, first, ms)
+            numbers: dict = {}
+            for st in sentence_statements(s, cues, regex):
+                numbers[id(st)] = n
+                rows.append(_row(aid, sn, field, s0, n, st, numbers))
+                art.discourse.add_speaker(sn, st.speaker)
+                n += 1
+        _remember(art.discourse, ms, sn, s0)
+
+
+def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
+               lexicon: str | Path | None = None, actors=None) -> pd.DataFrame:
+    """One row per attributed statement (see the package docstring and STATEMENT_COLUMNS).
+
+    Offsets (`speaker_*`, `cue_*`, `content_*`) are in the coordinates of the sentence's field,
+    like the sentences and mentions tables; a quotation over several sentences has its content
+    span over them. `parent` is the `statement` number of the main clause of a participial or
+    coordinated statement; `antecedent_*` locate the group mention a group holder ("Many")
+    refers to. `actors` is the gazetteer (None: data/actors.yml, a path, or a frame).
+    """
+    cues, regex = compiled(lexicon)
+    if sentences is None or len(sentences) == 0:
+        return schema.empty("statements")
+    gaz = gazetteer(actors)
+    text = sentences["text"].fillna("")
+    has_cue = text.str.contains(regex, regex=True) | text.str.contains(_MARKS, regex=True)
+    hit_articles = set(sentences.loc[has_cue, "article_id"])
+    if not hit_articles:
+        return schema.empty("statements")
+    sents = sentences[sentences["article_id"].isin(hit_articles)].sort_values(
+        ["article_id", "sentence"], kind="stable")
+    by_sentence = _mentions_by_sentence(mentions, hit_articles)
+    paragraphs = sents["paragraph"] if "paragraph" in sents else pd.Series(0, index=sents.index)
+    rows: list[dict] = []
+    columns = zip(sents["article_id"].tolist(), sents["article_id"].isna().tolist(),
+                  sents["sentence"].tolist(), sents["start"].tolist(),
+                  sents["text"].fillna("").tolist(), sents["field"].tolist(),
+                  paragraphs.tolist(), has_cue.loc[sents.index].tolist())
+    for aid, group in itertools.groupby(columns, key=lambda row: row[0]):
+        _article_rows(aid, list(group), by_sentence, cues, regex, gaz, rows)
+    if not rows:
+        return schema.empty("statements")
+    out = schema.conform("statements", pd.DataFrame(rows, columns=STATEMENT_COLUMNS))
+    return out.sort_values(["article_id", "statement"], kind="stable").reset_index(drop=True)
+
+
+def mention_roles(mentions: pd.DataFrame, statements: pd.DataFrame) -> pd.Series:
+    """"speaker" for mentions inside the speaker span of a statement and naming its speaker
+    (or that are the group a holder refers to), else "target"; aligned with `mentions.index`."""
+    roles = pd.Series("target", index=mentions.index, name="role", dtype="object")
+    if len(mentions) == 0 or statements is None or len(statements) == 0:
+        return roles
+    spans_by: dict[tuple, list] = {}
+    for a, f, s, e, who in zip(statements["article_id"], statements["field"],
+                               statements["speaker_start"], statements["speaker_end"],
+                               statements["speaker"]):
+        spans_by.setdefault((a, f, who), []).append((int(s), int(e)))
+    ante = statements.dropna(subset=["antecedent_start"])
+    for a, f, s, e, who in zip(ante["article_id"], ante["field"], ante["antecedent_start"],
+                               ante["antecedent_end"], ante["speaker"]):
+        spans_by.setdefault((a, f, who), []).append((int(s), int(e)))
+    fields = mentions["field"] if "field" in mentions else pd.Series("text", index=mentions.index)
+    hit = [any(s0 <= int(s) and int(e) <= e0 for s0, e0 in spans_by.get((a, f, actor), ()))
+           for a, f, s, e, actor in zip(mentions["article_id"], fields, mentions["start"],
+                                        mentions["end"], mentions["actor_id"])]
+    roles[pd.Series(hit, index=mentions.index)] = "speaker"
+    return roles

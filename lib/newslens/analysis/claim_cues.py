@@ -1,0 +1,194 @@
+"""The claim-cue lexicon (data/claim_cues.yml), validated and compiled.
+
+Each cue rule names the claim type it produces, its cue regexes, its scope, whether it frames
+nearer cues ("recognise Russian control of X") or reports a change of control, and the
+strategies that find its claimant and counterpart (newslens.analysis.claim_roles). The file also
+lists the military subjects that stand for a side ("the West grouping", "the enemy", "our
+forces"), plan/draft nouns, clause breaks, prepositions and locator patterns. The format is
+documented at the top of the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from newslens import compat, lexicon
+from newslens.lexicon import DataFileError
+
+CLAIM_TYPES = [
+    "withdrawal_demand", "annexed_claimed", "control_status", "capture_advance", "estimate",
+    "cession_proposal", "recognition_demand", "rejects_concession",
+]
+STRATEGIES = {"agent", "inside", "speaker", "speaker_side", "subject", "after", "first",
+              "document", "recent_document", "recent", "default", "other_side"}
+FORCE_SIDES = ("enemy", "own")  # relative to the speaker; other keys are sides
+
+
+@dataclass
+class ClaimRule:
+    name: str
+    claim_type: str
+    pattern: re.Pattern
+    scope: str
+    claimant: list
+    counterpart: list
+    counterpart_first: bool
+    frame: bool = False
+    control_change: bool = False
+
+
+@dataclass
+class Cues:
+    types: dict  # rule name -> ClaimRule (file order)
+    negated_by: dict
+    contexts: list  # (name, pattern)
+    sides: dict
+    default_claimant: str | None
+    max_distance: int
+    forces: re.Pattern | None = None  # one group per side key (russia, ukraine, enemy, own)
+    unknown_speaker_side: str | None = None
+    documents: re.Pattern | None = None  # groups: specific, generic
+    clause_breaks: re.Pattern | None = None
+    prepositions: frozenset = frozenset()
+    locators: re.Pattern | None = None
+    scene_setters: re.Pattern | None = None
+    from_words: re.Pattern | None = None
+    negated_before: re.Pattern | None = None
+    irrealis_before: re.Pattern | None = None
+    defender_verbs: re.Pattern | None = None
+
+
+def _fail(path: Path, where: str, problem: str):
+    raise DataFileError(path, problem, where)
+
+
+def _alternation(items, path: Path, where: str, allow_empty: bool = False) -> str:
+    if not isinstance(items, list) or (not items and not allow_empty) or not all(
+        isinstance(i, str) and i for i in items
+    ):
+        _fail(path, where, "expected a non-empty list of regular expressions")
+    body = "|".join(f"(?:{c})" for c in items) or "(?!)"
+    try:
+        re.compile(body)
+    except re.error as exc:
+        _fail(path, where, f"bad regular expression: {exc}")
+    return body
+
+
+def cue_regex(items, path: Path, where: str) -> re.Pattern:
+    """One case-insensitive alternation of the regexes in `items` (clear error when bad)."""
+    return re.compile(_alternation(items, path, where), re.IGNORECASE)
+
+
+def _strategies(spec: dict, role: str, path: Path, where: str) -> list:
+    strategies = spec.get(role, [])
+    if not isinstance(strategies, list) or set(strategies) - STRATEGIES:
+        _fail(path, where, f"'{role}' must be a list of {sorted(STRATEGIES)}")
+    return strategies
+
+
+def _rule(name, spec, path: Path) -> ClaimRule:
+    where = f"claim_types.{name}"
+    if not isinstance(spec, dict):
+        _fail(path, where, "expected a mapping")
+    claim_type = spec.get("as", name)
+    if claim_type not in CLAIM_TYPES:
+        _fail(path, where, f"unknown claim type (known: {', '.join(CLAIM_TYPES)})")
+    scope = spec.get("scope", "nearest")
+    if scope not in ("nearest", "sentence"):
+        _fail(path, where, "'scope' must be 'nearest' or 'sentence'")
+    return ClaimRule(name, claim_type, cue_regex(spec.get("cues"), path, f"{where}.cues"), scope,
+                     _strategies(spec, "claimant", path, where),
+                     _strategies(spec, "counterpart", path, where),
+                     spec.get("resolve") == "counterpart_first", bool(spec.get("frame")),
+                     bool(spec.get("control_change")))
+
+
+def _forces(raw, path: Path) -> re.Pattern | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        _fail(path, "forces", "expected a mapping side -> list of regexes")
+    parts = []
+    for i, (side, items) in enumerate(raw.items()):
+        if not isinstance(side, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", side):
+            _fail(path, "forces", f"side {side!r} must be a lowercase id")
+        parts.append(f"(?P<f{i}_{side}>{_alternation(items, path, f'forces.{side}')})")
+    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+
+
+def _documents(raw, path: Path) -> re.Pattern | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"specific", "generic"}:
+        _fail(path, "documents", "expected a mapping with 'specific' and 'generic' lists")
+    specific = _alternation(raw.get("specific") or [], path, "documents.specific", True)
+    generic = _alternation(raw.get("generic") or [], path, "documents.generic", True)
+    return re.compile(rf"(?<![\w-])(?:(?P<specific>{specific})|(?P<generic>{generic}))(?![\w-])",
+                      re.IGNORECASE)
+
+
+def _optional_regex(raw, path: Path, where: str) -> re.Pattern | None:
+    return None if raw is None else cue_regex(raw, path, where)
+
+
+def _negated(raw, types: dict, path: Path) -> dict:
+    negated = {}
+    for name, targets in (raw or {}).items():
+        if name not in types or not isinstance(targets, list) or set(targets) - set(types):
+            _fail(path, f"negated_by.{name}", "must map a claim rule to a list of claim rules")
+        negated[name] = list(targets)
+    return negated
+
+
+def parse_cues(raw, path: Path) -> Cues:
+    """The validated lexicon of a parsed claim_cues.yml document."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("claim_types"), dict):
+        _fail(path, "top level", "expected a mapping with a 'claim_types' mapping")
+    types = {name: _rule(name, spec, path) for name, spec in raw["claim_types"].items()}
+    contexts = [(name, cue_regex(items, path, f"contexts.{name}"))
+                for name, items in (raw.get("contexts") or {}).items()]
+    sides = raw.get("sides") or {}
+    if not isinstance(sides, dict):
+        _fail(path, "sides", "expected a mapping actor -> opposing actor")
+    preps = raw.get("prepositions") or []
+    if not isinstance(preps, list) or not all(isinstance(p, str) for p in preps):
+        _fail(path, "prepositions", "expected a list of words")
+    return Cues(
+        types, _negated(raw.get("negated_by"), types, path), contexts, sides,
+        raw.get("default_claimant"), int(raw.get("max_distance", 60)),
+        forces=_forces(raw.get("forces"), path),
+        unknown_speaker_side=raw.get("unknown_speaker_side"),
+        documents=_documents(raw.get("documents"), path),
+        clause_breaks=_optional_regex(raw.get("clause_breaks"), path, "clause_breaks"),
+        prepositions=frozenset(p.lower() for p in preps),
+        locators=_optional_regex(raw.get("locators"), path, "locators"),
+        scene_setters=_optional_regex(raw.get("scene_setters"), path, "scene_setters"),
+        from_words=_optional_regex(raw.get("from_words"), path, "from_words"),
+        negated_before=_optional_regex(raw.get("negated_before"), path, "negated_before"),
+        irrealis_before=_optional_regex(raw.get("irrealis_before"), path, "irrealis_before"),
+        defender_verbs=_optional_regex(raw.get("defender_verbs"), path, "defender_verbs"),
+    )
+
+
+def load_claim_cues(path=None) -> Cues:
+    """The validated claim-cue lexicon (data/claim_cues.yml)."""
+    return lexicon.load(lexicon.resolve(path, "claim_cues.yml"), parse_cues)
+
+
+def rule_hits(cues: Cues, text: str) -> dict[str, list]:
+    """rule name -> [(start, end, match)] of its cues in `text` (see `finditer`)."""
+    low = text.lower() if text.isascii() else None
+    return {name: finditer(rule.pattern, text, low) for name, rule in cues.types.items()}
+
+
+def finditer(pattern: re.Pattern, text: str, low: str | None) -> list:
+    """(start, end, match) of every match of one cue pattern; `low` is text.lower() for ASCII
+    text, else None. Skips the regex when the sentence lacks every literal it requires."""
+    if low is not None:
+        needles = compat.required_literals(pattern.pattern)
+        if needles is not None and not any(n in low for n in needles):
+            return []
+    return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]

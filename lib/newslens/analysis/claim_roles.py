@@ -1,0 +1,254 @@
+"""Who claims and who must act: claimant and counterpart of one region x cue.
+
+Candidates in a sentence are the actor mentions (a person stands for its affiliation), the
+military subjects of data/claim_cues.yml (`forces`: "the West grouping" -> russia; "the enemy"
+and "our forces" relative to the speaker) and plan/draft nouns (`documents`). Each claim rule
+lists strategies tried in order (agent, inside, subject, speaker_side, ...; see the cue file);
+`roles` applies them, counterpart first for demands ("X tied the halt to the withdrawal of
+Ukrainian troops from R": the troops' side must act, X's side demands).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from newslens.analysis.claim_cues import FORCE_SIDES, ClaimRule, Cues
+
+_BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"^[’']s?\s+(?:[\w-]+\s+)?$")  # "Russia's annexation", "Moscow's control"
+_CLOSE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}$")  # at most two words, no punctuation
+_MODIFIER = re.compile(r"^(?:[’']s)?\s+(?:[\w.-]+\s+){0,2}$")  # "the US plan", "Russia's draft"
+_LAST_WORD = re.compile(r"([A-Za-z]+)\W*(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
+_KEY = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class Candidate:
+    """A possible claimant/counterpart inside a sentence (local offsets)."""
+
+    a: int
+    b: int
+    side: str | None  # actor side, force side, or a document key
+    kind: str  # actor, force, document (specific), document_generic
+
+
+@dataclass
+class RegionSpan:
+    a: int
+    b: int
+
+
+@dataclass
+class Context:
+    """The sentence-level inputs of the role strategies."""
+
+    text: str
+    candidates: list  # [Candidate] by position (documents included)
+    regions: list  # [RegionSpan] of every region mention in the sentence
+    clause: tuple  # (start, end) of the cue's clause
+    speaker: str | None = None
+    speaker_side: str | None = None
+    # () -> (sides, document keys) of the sentences before, nearest first; called when a
+    # strategy first needs it (most claims resolve without looking back)
+    history: Callable[[], tuple[list, list]] = lambda: ([], [])
+    _history: tuple | None = field(default=None, repr=False)
+
+    def _looked_back(self) -> tuple[list, list]:
+        if self._history is None:
+            self._history = self.history()
+        return self._history
+
+    @property
+    def recent(self) -> list:
+        return self._looked_back()[0]
+
+    @property
+    def recent_documents(self) -> list:
+        return self._looked_back()[1]
+
+
+def document_key(text: str) -> str:
+    """A claimant key for a plan or draft: its head noun ("The 28-point draft plan" -> "plan",
+    "the U.S.-backed framework" -> "framework"), so that one plan named in several ways is one
+    claimant."""
+    words = _KEY.sub(" ", text.lower()).split()
+    head = words[-1] if words else "document"
+    return head[:-1] if head.endswith("s") and len(head) > 4 else head
+
+
+def candidates(text: str, actors: list, cues: Cues, relative_side) -> list[Candidate]:
+    """Actor mentions, force terms and documents of one sentence, by position.
+
+    `actors` are (start, end, side) of actor mentions; `relative_side(kind, start, end)` gives
+    the side an "enemy"/"own" term stands for (None when unknown). A force term that covers an
+    actor mention replaces it ("Russian forces" is one candidate)."""
+    found = [Candidate(a, b, side, "actor") for a, b, side in actors]
+    if cues.forces is not None:
+        for m in cues.forces.finditer(text):
+            key = m.lastgroup.split("_", 1)[1]
+            side = relative_side(key, m.start(), m.end()) if key in FORCE_SIDES else key
+            found = [c for c in found if not (m.start() <= c.a and c.b <= m.end())]
+            found.append(Candidate(m.start(), m.end(), side, "force"))
+    if cues.documents is not None:
+        sides = [c for c in found if c.side]
+        for m in cues.documents.finditer(text):
+            kind = "document" if m.group("specific") else "document_generic"
+            found.append(Candidate(m.start(), m.end(), _author(text, m, sides), kind))
+    return sorted(found, key=lambda c: (c.a, c.b))
+
+
+def _author(text: str, m: re.Match, sides: list) -> str:
+    """The side a plan belongs to when the phrase names it ("the US plan", "Russia's draft"),
+    else the plan's key ("the 28-point plan" -> "plan")."""
+    for c in sides:
+        if m.start() <= c.a and c.b <= m.end():
+            return c.side
+        if c.b <= m.start() and _MODIFIER.match(text[c.b:m.start()]):
+            return c.side
+    return document_key(m.group(0))
+
+
+@dataclass
+class RoleFinder:
+    """Claimant/counterpart strategies (data/claim_cues.yml) for one region group x cue."""
+
+    ctx: Context
+    region: RegionSpan  # span of the region group the cue governs
+    cue: tuple | None  # (start, end) of the cue, None for a generic reference's own claim
+    default: str | None
+    cues: Cues
+
+    def _sides(self, exclude) -> list[Candidate]:
+        spans = self.ctx.regions
+        return [c for c in self.ctx.candidates
+                if c.kind in ("actor", "force") and c.side and c.side != exclude
+                and not any(r.a <= c.a < r.b for r in spans)]
+
+    def _anchor(self) -> tuple[int, int]:
+        return self.cue if self.cue else (self.region.a, self.region.b)
+
+    def _governed(self, c: Candidate, anchor: int) -> bool:
+        """Is the candidate the object of a preposition ("in Ukraine", "to the Russians")?
+        Not when the cue follows within two words: "depends on Ukraine recognising", "for
+        Ukrainian troops to withdraw" name the cue's subject."""
+        if _CLOSE.match(self.ctx.text[c.b:anchor]):
+            return False
+        m = _LAST_WORD.search(self.ctx.text[max(0, c.a - 30):c.a])
+        return bool(m) and m.group(1).lower() in self.cues.prepositions
+
+    def agent(self, exclude) -> str | None:
+        """The side after "by" inside the region phrase or right after the cue, or a possessive
+        right before the cue ("Russia's annexation of X")."""
+        anchor_a, anchor_b = self._anchor()
+        for c in self._sides(exclude):
+            inside = self.region.a <= c.a < self.region.b
+            near = anchor_b <= c.a <= anchor_b + 30
+            if (inside or near) and _BY.search(self.ctx.text[max(0, c.a - 12):c.a]):
+                return c.side
+            if self._possessor(c, anchor_a):
+                return c.side
+        return None
+
+    def _possessor(self, c: Candidate, anchor_a: int) -> bool:
+        """A possessive before a noun cue ("Russia's annexation"), not before a participle
+        ("Ukraine's occupied territories" names the owner, not the occupier)."""
+        if self.cue is None or c.b > anchor_a:
+            return False
+        cue_text = self.ctx.text[self.cue[0]:self.cue[1]].rstrip()
+        return not re.search(r"(?:ed|held)$", cue_text, re.IGNORECASE) and bool(
+            _POSSESSIVE.match(self.ctx.text[c.b:anchor_a]))
+
+    def inside(self, exclude) -> str | None:
+        """A side named inside the cue ("under Russian control", "withdrawal of Ukrainian ...")."""
+        if self.cue is None:
+            return None
+        a, b = self.cue
+        found = [c for c in self._sides(exclude) if a <= c.a and c.b <= b]
+        return found[0].side if found else None
+
+    def subject(self, exclude) -> str | None:
+        """The nearest ungoverned side before the cue, in its clause first; its opponent when a
+        defending verb stands between ("our forces repelled assaults on X")."""
+        anchor_a, _ = self._anchor()
+        before = [c for c in self._sides(exclude)
+                  if c.b <= anchor_a and not self._governed(c, anchor_a)]
+        in_clause = [c for c in before if c.a >= self.ctx.clause[0]]
+        pool = in_clause or before
+        if not pool:
+            return None
+        found = pool[-1]
+        if self.cues.defender_verbs is not None and self.cues.defender_verbs.search(
+                self.ctx.text[found.b:anchor_a]):
+            other = self.cues.sides.get(found.side)  # "we repelled ten assaults near X"
+            return other if other != exclude else None
+        return found.side
+
+    def after(self, exclude) -> str | None:
+        _, anchor_b = self._anchor()
+        found = [c for c in self._sides(exclude) if c.a >= anchor_b]
+        return found[0].side if found else None
+
+    def first(self, exclude) -> str | None:
+        found = self._sides(exclude)
+        return found[0].side if found else None
+
+    def document(self, exclude) -> str | None:
+        """A plan/draft before the cue (a generic one stands for the last specific one)."""
+        anchor_a, _ = self._anchor()
+        docs = [c for c in self.ctx.candidates
+                if c.kind.startswith("document") and c.b <= anchor_a]
+        if not docs:
+            return None
+        if docs[-1].kind == "document_generic":
+            specific = [c for c in docs if c.kind == "document"]
+            return specific[-1].side if specific else self.recent_document(exclude)
+        return docs[-1].side
+
+    def recent_document(self, exclude) -> str | None:
+        return next((d for d in self.ctx.recent_documents if d != exclude), None)
+
+    def recent(self, exclude) -> str | None:
+        return next((s for s in self.ctx.recent if s and s != exclude), None)
+
+    def pick(self, strategy: str, exclude) -> str | None:
+        if strategy == "speaker":
+            who = self.ctx.speaker
+            return who if who and who != exclude else None
+        if strategy == "speaker_side":
+            side = self.ctx.speaker_side
+            return side if side and side != exclude else None
+        if strategy == "default":
+            return self.default if self.default != exclude else None
+        method = getattr(self, strategy, None)
+        return method(exclude) if method is not None else None
+
+    def resolve(self, strategies, exclude, other) -> str | None:
+        for strategy in strategies:
+            if strategy == "other_side":
+                found = self.cues.sides.get(other) if other else None
+            else:
+                found = self.pick(strategy, exclude)
+            if found:
+                return found
+        return None
+
+
+def roles(rule: ClaimRule, finder: RoleFinder) -> tuple[str | None, str | None]:
+    """(claimant, counterpart) of one region x claim, by the rule's strategies."""
+    sides = finder.cues.sides
+    if finder.cue is None:  # a generic reference's own claim ("occupied territories")
+        claimant = finder.agent(None) or finder.default
+        return claimant, sides.get(claimant)
+    if rule.counterpart_first:
+        counterpart = finder.resolve(rule.counterpart, None, None)
+        claimant = finder.resolve(rule.claimant, counterpart, counterpart)
+        if claimant is None and counterpart in sides:
+            claimant = sides[counterpart]
+        if counterpart is None or counterpart == claimant:
+            counterpart = sides.get(claimant)
+    else:
+        claimant = finder.resolve(rule.claimant, None, None)
+        counterpart = finder.resolve(rule.counterpart, claimant, claimant)
+    return claimant, counterpart
