@@ -30,7 +30,7 @@ def _leftovers(folder: Path) -> list[Path]:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_ctrl_c_is_prompt_and_the_next_run_is_clean(tmp_path):
-    corpus = bench_corpus.write_jsonl(tmp_path / "corpus.jsonl", 240, seed=21)
+    corpus = bench_corpus.write_jsonl(tmp_path / "corpus.jsonl", 160, seed=21)
     cache, out = tmp_path / "cache", tmp_path / "out"
     proc = _analyze(corpus, out, cache)
     deadline = time.monotonic() + 120
@@ -48,12 +48,12 @@ def test_ctrl_c_is_prompt_and_the_next_run_is_clean(tmp_path):
     assert not out.exists() or not list(out.iterdir())  # nothing written
     assert _leftovers(cache) == []
     packs = len(list(cache.glob("*/*.nlc")))
-    assert 0 < packs < 16  # stopped part-way: about 4 chunks per worker were planned
+    assert 0 < packs < 8  # stopped part-way: 4 chunks per worker were planned
 
     resumed = _analyze(corpus, out, cache)
-    assert resumed.wait(timeout=300) == 0, resumed.communicate()
+    assert resumed.wait(timeout=900) == 0, resumed.communicate()
     clean = _analyze(corpus, tmp_path / "clean", tmp_path / "unused", "--no-cache")
-    assert clean.wait(timeout=300) == 0, clean.communicate()
+    assert clean.wait(timeout=900) == 0, clean.communicate()
     names = sorted(p.name for p in (tmp_path / "clean").glob("*.csv"))
     assert names and names == sorted(p.name for p in out.glob("*.csv"))
     for name in names:
