@@ -9,6 +9,7 @@ from newslens.analysis.territory import region_rollup, territorial_claims
 from newslens.engine.runner import analyze
 from newslens.engine.storage import open_tables
 from newslens.io.corpus import CorpusError, load_corpus, load_report
+from newslens.io.syndication import syndication_table
 from newslens.text.actors import actor_mentions, load_actors, unknown_entities
 from newslens.text.sentences import sentences
 
@@ -28,6 +29,7 @@ __all__ = [
     "stance_matrix",
     "stances",
     "statements",
+    "syndication_table",
     "territorial_claims",
     "unknown_entities",
 ]

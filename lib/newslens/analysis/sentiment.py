@@ -37,6 +37,7 @@ from newslens.analysis.sentiment_scope import (
     score_targets,
     score_texts,
 )
+from newslens.io.syndication import story_rows
 
 __all__ = [
     "MIN_MENTIONS",
@@ -233,8 +234,12 @@ def actor_sentiment(
     seed: int = 0,
     articles: pd.DataFrame | None = None,
     min_mentions: int = MIN_MENTIONS,
+    count: str = "story",
 ) -> pd.DataFrame:
     """Per actor (and `by` column(s): article_id, source, date, ...) and voice.
+
+    count: "story" (default) counts a syndicated story once, through its original (needs
+    `articles` with `story_id`; `newslens.io.syndication.story_rows`), "article" every copy.
 
     voice: "all" mentions, "about" (role target: coverage about the actor), "own" (role speaker:
     the tone of the actor's own statements). A voice with no mentions has no row. Columns:
@@ -242,6 +247,7 @@ def actor_sentiment(
     NaN for a single mention), share_negative/neutral/positive, mean_subjectivity, and low_sample
     (mentions < min_mentions: flagged, not hidden). `source`/`date` come from `articles`.
     """
+    mention_sentiment = story_rows(mention_sentiment, articles, count)  # one row set per story
     ms, by = _with_by(mention_sentiment, by, articles)
     if ms.empty:
         return pd.DataFrame(columns=ACTOR_COLUMNS[:2] + by + ACTOR_COLUMNS[2:])

@@ -53,25 +53,28 @@ PER_ARTICLE = Registry((
           writes=("quantities",)),
 ), inputs=("articles",))
 
+# Syndicated stories count once in the summaries: they read the articles' story columns.
+_ARTICLE_COLUMNS = ("article_id", "source", "story_id", "is_copy")
 _STANCE_COLUMNS = ("article_id", "statement", "speaker", "issue", "issue_label", "stance",
                    "rule", "confidence", "weight", "content")
 
 SUMMARIES = Registry((
     Stage("actor_sentiment", actor_sentiment, reads=("mention_sentiment",),
-          writes=("actor_sentiment",), partition="actor_id",
+          keywords={"articles": "articles"}, writes=("actor_sentiment",), partition="actor_id",
           columns={"mention_sentiment": ("article_id", "sentence", "actor_id", "actor", "role",
                                          "target_polarity", "target_subjectivity", "label",
-                                         "scorer")}),
+                                         "scorer"), "articles": _ARTICLE_COLUMNS}),
     Stage("region_rollup", region_rollup, reads=("claims", "quantities"),
-          writes=("region_rollup",),
+          keywords={"articles": "articles"}, writes=("region_rollup",),
           columns={"quantities": ("claim_id", "text", "kind", "date", "value", "unit",
-                                  "approximate")}),
-    Stage("stance_matrix", stance_matrix, reads=("stances",), writes=("stance_matrix",),
-          partition=("speaker", "issue"), columns={"stances": _STANCE_COLUMNS}),
+                                  "approximate"), "articles": _ARTICLE_COLUMNS}),
+    Stage("stance_matrix", stance_matrix, reads=("stances",), keywords={"articles": "articles"},
+          writes=("stance_matrix",), partition=("speaker", "issue"),
+          columns={"stances": _STANCE_COLUMNS, "articles": _ARTICLE_COLUMNS}),
     Stage("stance_pairs", pairwise, reads=("stance_matrix",), writes=("stance_pairs",)),
     Stage("stance_sources", by_source, reads=("stances", "articles"),
           writes=("stance_sources",), partition=("speaker", "issue"),
-          columns={"stances": _STANCE_COLUMNS, "articles": ("article_id", "source")}),
+          columns={"stances": _STANCE_COLUMNS, "articles": _ARTICLE_COLUMNS}),
 ), inputs=(*PER_ARTICLE.tables(), "articles"))
 
 
@@ -93,12 +96,14 @@ def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame,
 
 
 def sentiment_tables(
-    tables: dict[str, pd.DataFrame], scorer: str | None = None, min_mentions: int = MIN_MENTIONS
+    tables: dict[str, pd.DataFrame], scorer: str | None = None, min_mentions: int = MIN_MENTIONS,
+    articles: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(mention_sentiment, actor_sentiment) for a scorer and sample threshold.
 
     With the pipeline's defaults the (cached) tables of `analyze` are returned as they are;
-    another scorer or threshold rescores from the cached sentences, mentions and statements.
+    another scorer or threshold rescores from the cached sentences, mentions and statements
+    (give `articles` to count syndicated stories once, as `analyze` does).
     """
     from newslens.analysis.sentiment_scope import DEFAULT_TARGET_SCORER
 
@@ -109,7 +114,7 @@ def sentiment_tables(
     ms = mention_sentiment(
         tables["sentences"], tables["mentions"], tables["statements"], scorer=scorer
     )
-    return ms, actor_sentiment(ms, seed=0, min_mentions=min_mentions)
+    return ms, actor_sentiment(ms, seed=0, min_mentions=min_mentions, articles=articles)
 
 
 def _conform(name: str, table: pd.DataFrame) -> pd.DataFrame:

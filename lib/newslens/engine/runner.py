@@ -461,8 +461,11 @@ def analyze_corpus(articles: pd.DataFrame, *, workers: int | None = None, cache=
                    engine: str = "local", scheduler: str | None = None,
                    progress: bool | None = None, profile: bool = False,
                    stages: Registry | None = None, summaries: Registry | None = None,
-                   ) -> RunResult:
+                   languages=None) -> RunResult:
     """Per-article tables and their summaries, with the run's statistics (see `analyze`)."""
+    from newslens.io.language import analysed
+
+    articles = analysed(articles, languages)  # other languages: kept, reported, not analysed
     t0 = time.perf_counter()
     result = run(articles, stages, workers=workers, cache=cache, engine=engine,
                  scheduler=scheduler, progress=progress, profile=profile)
@@ -477,15 +480,16 @@ def analyze_corpus(articles: pd.DataFrame, *, workers: int | None = None, cache=
 
 def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
             engine: str = "local", scheduler: str | None = None,
-            progress: bool | None = None) -> dict[str, pd.DataFrame]:
+            progress: bool | None = None, languages=None) -> dict[str, pd.DataFrame]:
     """All tables for a corpus: per-article tables plus their summaries.
 
     Per-article results are cached on disk (`cache`: None for the default folder, a folder, or
     False) and computed on `workers` processes (default: every core) or on Dask
-    (`engine="dask"`, `scheduler` address), with a progress bar on terminals.
+    (`engine="dask"`, `scheduler` address), with a progress bar on terminals. Only articles
+    in `languages` are analysed (default: those given to `load_corpus`, else English; "all").
     """
     return analyze_corpus(articles, workers=workers, cache=cache, engine=engine,
-                          scheduler=scheduler, progress=progress).tables
+                          scheduler=scheduler, progress=progress, languages=languages).tables
 
 
 def analyze_to(articles: pd.DataFrame, out: str | os.PathLike, *,
@@ -493,16 +497,20 @@ def analyze_to(articles: pd.DataFrame, out: str | os.PathLike, *,
                workers: int | None = None, chunk_size: int | None = None, cache=None,
                engine: str = "local", scheduler: str | None = None,
                progress: bool | None = None, profile: bool = False,
-               shared: str | os.PathLike | None = None) -> RunResult:
+               shared: str | os.PathLike | None = None, languages=None) -> RunResult:
     """Analyze `articles` into the folder `out` (layout: `newslens.engine.storage`): the
     articles, `extra` tables (e.g. the load report), every per-article table written as it is
     computed, then the summaries, computed from the files. CSV copies when `csv` (default: up to
     `storage.CSV_MAX_ARTICLES` articles). Nothing in `out` changes unless the run completes.
-    Returns the statistics (no tables: `newslens.open_tables(out)` reads them)."""
+    Returns the statistics (no tables: `newslens.open_tables(out)` reads them). Only articles
+    in `languages` are analysed (see `analyze`); the articles table lists them all."""
+    from newslens.io.language import analysed
+
     writer = storage.TableWriter(out)
     try:
         for name, table in {"articles": articles, **(extra or {})}.items():
             writer.append(name, table)
+        articles = analysed(articles, languages)
         result = run(articles, workers=workers, chunk_size=chunk_size, cache=cache, engine=engine,
                      scheduler=scheduler, progress=progress, profile=profile, sink=writer,
                      shared=shared)

@@ -8,10 +8,11 @@ per-article tables are never needed at once).
 A stage with a `partition` (actor_sentiment by actor, stance_matrix and stance_sources by speaker
 and issue) runs per group of those columns: its output is the groups' outputs in group order, the
 same rows as one call (each group's numbers, the seeded bootstrap CIs included, depend only on
-the group's rows; other tables it reads, such as the articles' sources, are joined by article
-and given for the group's articles only). With a cache, each group's output is stored under
-a hash of the group's rows (and of those other rows), so adding an article recomputes only the
-groups it touches: the actors it mentions, the speakers and issues of its statements.
+the group's rows; other tables it reads, such as the articles' sources and stories, are joined
+by article and given for the group's articles and their stories only). With a cache, each
+group's output is stored under a hash of the group's rows (and of those other rows), so adding
+an article recomputes only the groups it touches: the actors it mentions, the speakers and
+issues of its statements.
 """
 
 from __future__ import annotations
@@ -34,12 +35,13 @@ def compute(stages: Registry, load: Callable[[str, tuple | None], pd.DataFrame],
     out: dict[str, pd.DataFrame] = {}
     for stage in stages.order:
         inputs = {}
-        for name in stage.reads:
+        for name in dict.fromkeys(stage.inputs):
             cols = stage.columns.get(name)
             if name in out:
                 inputs[name] = out[name]
-            elif name == "articles":
-                inputs[name] = articles[list(cols)] if cols else articles
+            elif name == "articles":  # story columns exist only when syndication was detected
+                inputs[name] = articles[[c for c in cols if c in articles.columns]] \
+                    if cols else articles
             else:
                 inputs[name] = load(name, cols)
         t0 = time.perf_counter()
@@ -65,6 +67,18 @@ def _digest(frame: pd.DataFrame) -> bytes:
     return h.digest()
 
 
+def _related(other: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
+    """The rows of another input that concern the group's articles: by article_id, widened to
+    whole stories where the table has a story_id (a syndicated story counts once, through its
+    first article: the choice must see every article of the story)."""
+    if "article_id" not in other.columns or "article_id" not in group.columns:
+        return other
+    keep = other["article_id"].isin(group["article_id"].unique())
+    if "story_id" in other.columns:
+        keep |= other["story_id"].isin(other.loc[keep.to_numpy(), "story_id"].dropna().unique())
+    return other[keep.to_numpy()].reset_index(drop=True)
+
+
 def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
     """The stage run per group of `stage.partition` (see the module docstring). The stage's
     other tables are joined by article: each group gets (and is keyed by) their rows of the
@@ -75,16 +89,14 @@ def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
     for value, group in inputs[first].groupby(by, sort=True, dropna=False):
         group = group.reset_index(drop=True)
         given = {**inputs, first: group}
-        for name in stage.reads[1:]:
-            other = inputs[name]
-            if "article_id" in other.columns and "article_id" in group.columns:
-                keep = other["article_id"].isin(group["article_id"].unique())
-                given[name] = other[keep.to_numpy()].reset_index(drop=True)
+        for name in given:
+            if name != first:
+                given[name] = _related(inputs[name], group)
         key = None
         if store is not None:
             h = hashlib.sha256(f"{stage.name} {stage.ref} {value!r}".encode())
-            for name in stage.reads:
-                h.update(_digest(given[name]))
+            for name in sorted(given):
+                h.update(name.encode() + _digest(given[name]))
             key = f"part-{stage.name}-{h.hexdigest()[:40]}"
             found = store.read_tables(key)
             if found is not None and list(found) == list(stage.writes):
