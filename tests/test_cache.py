@@ -301,9 +301,9 @@ def test_one_more_article_recomputes_only_the_groups_it_touches(tmp_path, articl
     mentions one actor reruns actor_sentiment for that actor only, with identical tables."""
     groups: list[str] = []
 
-    def counting(mention_sentiment):
+    def counting(mention_sentiment, articles=None):
         groups.extend(mention_sentiment["actor_id"].unique().tolist())
-        return pipeline.actor_sentiment(mention_sentiment)
+        return pipeline.actor_sentiment(mention_sentiment, articles=articles)
 
     summaries = pipeline.SUMMARIES.replace("actor_sentiment", func=counting)
     first = engine.analyze_corpus(articles, cache=tmp_path, workers=1, summaries=summaries)
