@@ -310,6 +310,8 @@ def test_one_more_article_recomputes_only_the_groups_it_touches(tmp_path, articl
     assert sorted(groups) == sorted(first.tables["mention_sentiment"]["actor_id"].unique())
     extra = articles.iloc[[0]].assign(article_id="zz-extra", title="Talks go on",
                                       text="Kaja Kallas said the talks would go on.")
+    if "story_id" in extra.columns:  # a story of its own, not a copy of article 0's
+        extra = extra.assign(story_id="zz-extra", is_copy=False)
     more = pd.concat([articles, extra], ignore_index=True)
     groups.clear()
     second = engine.analyze_corpus(more, cache=tmp_path, workers=1, summaries=summaries)
