@@ -25,7 +25,8 @@ def arts(*texts: str, title: str = "Talks resume") -> pd.DataFrame:
 
 def found(text: str, **kw) -> list[tuple[str, str, str]]:
     """(text, actor_id, mention_type) of the body mentions of one article."""
-    m = actor_mentions(arts(text), **kw)
+    a = arts(text)
+    m = actor_mentions(a, sentences(a), **kw)
     m = m[m.field == "text"]
     return list(zip(m.text, m.actor_id, m.mention_type))
 
@@ -88,7 +89,8 @@ def test_seed_offsets_and_order(seed):
         sent = s[s.sentence == r.sentence].iloc[0]
         assert sent.field == r.field and sent.start <= r.start and r.end <= sent.end
     assert m.equals(m.sort_values(["article_id", "sentence", "start"]).reset_index(drop=True))
-    assert m.equals(actor_mentions(a))  # sentences computed on demand, same result
+    with pytest.raises(TypeError):  # sentences are an input, never recomputed here
+        actor_mentions(a)
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -163,15 +165,18 @@ def test_pronouns():
     # no candidate: unresolved
     assert found("He said so.") == []
     # the headline counts as the previous sentence of the first body sentence
-    m = actor_mentions(arts("He refused.", title="Zelensky rejects plan"))
+    a = arts("He refused.", title="Zelensky rejects plan")
+    m = actor_mentions(a, sentences(a))
     assert list(zip(m.text, m.actor_id, m.mention_type)) == [
         ("Zelensky", "zelensky", "name"), ("He", "zelensky", "pronoun")]
 
 
 def test_empty_and_multiple_articles():
-    m = actor_mentions(arts())
+    a = arts()
+    m = actor_mentions(a, sentences(a))
     assert list(m.columns) == MENTION_COLUMNS and m.empty
-    m = actor_mentions(arts("Putin spoke.", "", "Nothing here."))
+    a = arts("Putin spoke.", "", "Nothing here.")
+    m = actor_mentions(a, sentences(a))
     assert list(m.article_id) == ["a0"]
 
 
@@ -246,7 +251,8 @@ def test_unknown_entities():
     a = arts("Kremlin aide Foo Barovich said Putin would meet Steve Witkoff in Geneva. "
              "Foo Barovich added that Ursula von der Leyen and Johann van den Berg disagreed.",
              "On Monday, Foo Barovich met Zelensky in Kyiv.")
-    u = unknown_entities(a)
+    s = sentences(a)
+    u = unknown_entities(a, s, actor_mentions(a, s))
     assert list(u.columns) == UNKNOWN_COLUMNS
     rows = dict(zip(u.entity, zip(u["count"], u.n_articles)))
     assert rows["Foo Barovich"] == (3, 2)

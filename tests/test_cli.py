@@ -62,13 +62,13 @@ def test_analyze_reports_bad_files_but_keeps_good_ones(tmp_path, capsys):
 @pytest.fixture
 def no_work(monkeypatch):
     """Fail the test if loading or analysis starts."""
-    from newslens.engine import pipeline
+    from newslens.engine import runner
 
     def boom(*args, **kwargs):
         raise AssertionError("work started before the arguments were checked")
 
     monkeypatch.setattr(newslens, "load_corpus", boom)
-    monkeypatch.setattr(pipeline, "analyze", boom)
+    monkeypatch.setattr(runner, "analyze_to", boom)
 
 
 def run_main(argv, capsys) -> tuple[int, str]:

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from newslens.analysis import sentiment as SS
 from newslens.analysis import sentiment_scope as S
+from newslens.analysis.attribution import statements as find_statements
 from newslens.io.corpus import load_corpus
 from newslens.text.sentences import sentences as split_sentences
 
@@ -108,7 +109,7 @@ def test_scope_vdl_sentence_russia_negative(seed):
     m = m[m["sentence"] == sents[sents["text"].str.contains(VDL)]["sentence"].iloc[0]]
     m.loc[m["actor_id"] == "russia", "end"] = m.loc[m["actor_id"] == "russia", "start"] + 6
     for scorer in S.SCORERS:
-        ms = SS.mention_sentiment(sents, m, scorer=scorer)
+        ms = SS.mention_sentiment(sents, m, find_statements(sents, m), scorer=scorer)
         russia = ms[ms["actor_id"] == "russia"].iloc[0]
         assert russia["target_polarity"] < 0 and russia["label"] == "negative"
         assert russia["window_start"] <= russia["start"] < russia["end"] <= russia["window_end"]
@@ -154,7 +155,7 @@ def test_seed_done_when(seed):
     """Full pipeline on the seed (needs actors.py and attribution.py from the other issues)."""
     pytest.importorskip("newslens.text.actors")
     pytest.importorskip("newslens.analysis.attribution")
-    from newslens.engine.pipeline import analyze
+    from newslens import analyze
 
     arts, sents = seed
     tables = analyze(arts)
@@ -175,7 +176,7 @@ def test_seed_done_when(seed):
 def test_evidence_and_drivers_point_at_the_mention(seed):
     _, sents = seed
     m = _mentions(sents, {"russia": "Russia", "putin": "Putin", "united_states": "United States"})
-    ms = SS.mention_sentiment(sents, m)
+    ms = SS.mention_sentiment(sents, m, find_statements(sents, m))
     ev = SS.evidence(ms, sents, n=2)
     assert list(ev.columns) == SS.EVIDENCE_COLUMNS and len(ev)
     for r in ev.itertuples():
@@ -221,13 +222,13 @@ def test_compare_scorers_and_plots(seed):
 
     _, sents = seed
     m = _mentions(sents, {"russia": "Russia", "putin": "Putin", "united_states": "United States"})
-    cmp_ = SS.compare_scorers(sents, m)
+    cmp_ = SS.compare_scorers(sents, m, find_statements(sents, m))
     assert list(cmp_.columns) == [
         "actor_id", "actor", "mentions", "mean_textblob", "mean_vader", "mean_blend",
         "mean_learned", "same_sign",
     ]  # fmt: skip
     assert sorted(cmp_["actor_id"]) == ["putin", "russia", "united_states"]
-    ms = SS.mention_sentiment(sents, m)
+    ms = SS.mention_sentiment(sents, m, find_statements(sents, m))
     actors = SS.actor_sentiment(ms)
     for ax in (
         P.plot_sentiment_actors(actors),

@@ -148,7 +148,7 @@ def test_generic_default_claimant_is_not_the_sentence_subject(synthetic):
 
 
 def test_rollup_and_empty_inputs():
-    assert list(territorial_claims(pd.DataFrame()).columns) == CLAIM_COLUMNS
+    assert list(territorial_claims(pd.DataFrame(), None, None).columns) == CLAIM_COLUMNS
     assert region_rollup(pd.DataFrame(columns=CLAIM_COLUMNS)).empty
 
 

@@ -6,7 +6,8 @@ from newslens.analysis.attribution import statements
 from newslens.analysis.sentiment import actor_sentiment, mention_sentiment, sentence_sentiment
 from newslens.analysis.stance import stance_matrix, stances
 from newslens.analysis.territory import region_rollup, territorial_claims
-from newslens.engine.pipeline import analyze
+from newslens.engine.runner import analyze
+from newslens.engine.storage import open_tables
 from newslens.io.corpus import CorpusError, load_corpus, load_report
 from newslens.io.syndication import syndication_table
 from newslens.text.actors import actor_mentions, load_actors, unknown_entities
@@ -21,6 +22,7 @@ __all__ = [
     "load_corpus",
     "load_report",
     "mention_sentiment",
+    "open_tables",
     "region_rollup",
     "sentence_sentiment",
     "sentences",

@@ -96,21 +96,20 @@ def check_analyze(args: argparse.Namespace) -> Path:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
-    from newslens.engine.pipeline import analyze
-    from newslens.io.export import write_csv
+    from newslens.engine import storage
+    from newslens.engine.runner import analyze_to
 
     out = check_analyze(args)
     articles = newslens.load_corpus(args.corpus, max_article_chars=args.max_article_chars,
                                     languages=args.languages)
     report = newslens.load_report(articles)
-    tables = {"articles": articles, "load_report": report,
-              "syndication": newslens.syndication_table(articles)}
     cache = False if args.no_cache else (args.cache_dir or None)
-    tables.update(analyze(articles, workers=args.workers, cache=cache, engine=args.engine,
-                          scheduler=args.scheduler))
-    out.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        write_csv(table, out / f"{name}.csv")
+    csv = {"auto": None, "yes": True, "no": False}[args.csv]
+    extra = {"load_report": report, "syndication": newslens.syndication_table(articles)}
+    analyze_to(articles, out, extra=extra, csv=csv, workers=args.workers, cache=cache,
+               engine=args.engine, scheduler=args.scheduler, shared=args.shared_dir,
+               languages=args.languages)
+    tables = storage.open_tables(out)
     print(f"Loaded {len(articles)} article{'' if len(articles) == 1 else 's'} from {args.corpus}")
     if len(report):
         print(f"Load report: {len(report)} problem(s)")
@@ -118,9 +117,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"  {row.path}: {row.problem} -> {row.action}")
         if len(report) > REPORT_LINES:
             print(f"  ... and {len(report) - REPORT_LINES} more in {out / 'load_report.csv'}")
-    for name, table in tables.items():
-        print(f"  {name + '.csv':<24} {len(table):>8} rows")
-    print(f"Tables written to {out}")
+    for name in tables:
+        print(f"  {name + '.csv':<24} {tables.rows(name):>8} rows")
+    written = "Parquet in parquet/ and CSV" if tables.manifest["csv"] else (
+        "Parquet in parquet/ (no CSV above "
+        f"{storage.CSV_MAX_ARTICLES:,} articles: --csv yes to write them)")
+    print(f"Tables written to {out} ({written})")
     return 0
 
 
@@ -165,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newslens {newslens.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    analyze = sub.add_parser("analyze", help="write the analysis tables of a corpus as CSV")
+    analyze = sub.add_parser("analyze", help="write the analysis tables of a corpus (Parquet, CSV)")
     analyze.add_argument("corpus", help="a file or folder of articles "
                                         "(.txt .md .json .jsonl .csv .html .htm)")
     analyze.add_argument("--out", default="out", help="output folder (default: out)")
@@ -184,6 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
                               "NEWSLENS_MAX_ARTICLE_CHARS)")
     analyze.add_argument("--cache-dir", default=None,
                          help="cache folder (default: NEWSLENS_CACHE_DIR or .cache/newslens)")
+    analyze.add_argument("--csv", choices=["auto", "yes", "no"], default="auto",
+                         help="CSV copies of the Parquet tables (auto: up to 50,000 articles)")
+    analyze.add_argument("--shared-dir", default=None,
+                         help="with --engine dask: a folder every worker can write; chunk "
+                         "results go through files there instead of the scheduler")
     analyze.set_defaults(func=cmd_analyze)
 
     report = sub.add_parser("report", help="run the notebooks and export HTML reports")
@@ -209,3 +216,6 @@ def main(argv: list[str] | None = None) -> int:
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted: nothing written (finished articles are cached)", file=sys.stderr)
+        return 130

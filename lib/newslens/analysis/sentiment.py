@@ -102,14 +102,10 @@ def _parse_drivers(text: str) -> list[tuple[str, float]]:
     return out
 
 
-def _roles(sentences, mentions, statements) -> list[str]:
-    """speaker/target per mention from newslens.analysis.attribution."""
-    try:
-        from newslens.analysis import attribution
-    except ImportError:
-        return ["target"] * len(mentions)
-    if statements is None:
-        statements = attribution.statements(sentences, mentions)
+def _roles(mentions, statements) -> list[str]:
+    """speaker/target per mention from the statements of newslens.analysis.attribution."""
+    from newslens.analysis import attribution
+
     roles = attribution.mention_roles(mentions, statements)
     return [str(r) for r in pd.Series(roles).tolist()]
 
@@ -117,7 +113,7 @@ def _roles(sentences, mentions, statements) -> list[str]:
 def mention_sentiment(
     sentences: pd.DataFrame,
     mentions: pd.DataFrame,
-    statements: pd.DataFrame | None = None,
+    statements: pd.DataFrame,
     scorer: str = DEFAULT_TARGET_SCORER,
 ) -> pd.DataFrame:
     """One row per actor mention: its target-scoped tone, role and driving words.
@@ -163,7 +159,7 @@ def mention_sentiment(
             "text": mentions["text"].to_numpy(),
             "mention_type": mentions.get("mention_type", pd.Series("", index=mentions.index)),
             "field": mentions.get("field", pd.Series("text", index=mentions.index)),
-            "role": _roles(sentences, mentions, statements),
+            "role": _roles(mentions, statements),
             "target_polarity": np.asarray(r["polarity"], dtype=float),
             "target_subjectivity": np.asarray(r["subjectivity"], dtype=float),
             "label": np.asarray(r["label"], dtype=str),
@@ -368,7 +364,7 @@ def evidence(
 def compare_scorers(
     sentences: pd.DataFrame,
     mentions: pd.DataFrame,
-    statements: pd.DataFrame | None = None,
+    statements: pd.DataFrame,
     scorers=SCORERS,
 ) -> pd.DataFrame:
     """Per actor (all mentions): mean target polarity under each scorer (mean_<scorer>), and
@@ -376,13 +372,6 @@ def compare_scorers(
     cols = ["actor_id", "actor", "mentions"] + [f"mean_{s}" for s in scorers] + ["same_sign"]
     if mentions.empty:
         return pd.DataFrame(columns=cols)
-    if statements is None:
-        try:
-            from newslens.analysis import attribution
-
-            statements = attribution.statements(sentences, mentions)
-        except ImportError:
-            pass
     out = None
     for s in scorers:
         a = actor_sentiment(mention_sentiment(sentences, mentions, statements, scorer=s))

@@ -699,8 +699,8 @@ def _row(claim: Claim, view: SentenceView, info: dict, meta: dict) -> dict:
 
 def territorial_claims(
     sentences: pd.DataFrame,
-    mentions: pd.DataFrame | None = None,
-    statements: pd.DataFrame | None = None,
+    mentions: pd.DataFrame | None,
+    statements: pd.DataFrame | None,
     articles: pd.DataFrame | None = None,
     regions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -711,7 +711,7 @@ def territorial_claims(
     `_claim_types`) -> claimant and counterpart (newslens.analysis.claim_roles) -> rows, one per
     target region (`_targets`). `mentions` are actor mentions (claimant/counterpart candidates),
     `statements` come from newslens.analysis.attribution.statements (stated_by and the speaker's
-    side; computed from sentences and mentions when None), `articles` give published and source,
+    side; none when None), `articles` give published and source,
     `regions` may pass precomputed region mentions.
     """
     if sentences is None or len(sentences) == 0:
@@ -723,10 +723,6 @@ def territorial_claims(
     reg_records = _records(regs, ["article_id", "sentence", "start", "end", "region_id", "text",
                                   "region", "kind", "parent"])
     info = _with_places(region_info(), reg_records)
-    if statements is None and mentions is not None:
-        from newslens.analysis.attribution import statements as find_statements
-
-        statements = find_statements(sentences, mentions)
     kinds, views = _views(cues, sentences, reg_records, mentions)
     inp = _Inputs(cues, info, generic_defaults(), kinds, _statement_lookup(statements))
     meta = _article_meta(articles)

@@ -1,8 +1,13 @@
-"""The analysis pipeline: per-article stages (pure, chunkable) and corpus-level summaries.
+"""The analysis pipeline, declared: per-article stages and corpus-level summaries.
 
-`analyze_articles` must depend only on the articles it is given, so that any split of a corpus
-into chunks gives the same rows (the engine runs it per chunk, in parallel or cached).
-`summarize` works on the concatenated per-article tables.
+`PER_ARTICLE` lists the stages that turn articles into per-article tables; they must depend
+only on the articles they are given, so that any split of a corpus into chunks gives the same
+rows (the engine, `newslens.engine.runner`, runs them per chunk, in parallel or cached).
+`SUMMARIES` lists the corpus-level tables computed from the concatenated per-article ones.
+Each entry names the tables it reads and writes (`newslens.engine.stages`); the order they
+run in follows from that.
+
+This module does not import the engine: `newslens.analyze` (the runner) imports it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from newslens.analysis.sentiment import (
 )
 from newslens.analysis.stance import by_source, pairwise, stance_matrix, stances
 from newslens.analysis.territory import region_rollup, territorial_claims
+from newslens.engine.stages import Registry, Stage
 from newslens.text.actors import actor_mentions
 from newslens.text.regions import region_mentions
 from newslens.text.sentences import sentences
@@ -29,57 +35,64 @@ TABLE_KEYS: dict[str, list[str]] = {
     name: list(spec.sort_keys) for name, spec in schema.TABLES.items() if spec.level == "article"
 }
 
+PER_ARTICLE = Registry((
+    Stage("sentences", sentences, reads=("articles",), writes=("sentences",)),
+    Stage("mentions", actor_mentions, reads=("articles", "sentences"), writes=("mentions",)),
+    Stage("statements", statements, reads=("sentences", "mentions"), writes=("statements",)),
+    Stage("stances", stances, reads=("statements", "sentences"), keywords={"mentions": "mentions"},
+          writes=("stances",)),
+    Stage("sentence_sentiment", sentence_sentiment, reads=("sentences",),
+          writes=("sentence_sentiment",)),
+    Stage("mention_sentiment", mention_sentiment, reads=("sentences", "mentions", "statements"),
+          writes=("mention_sentiment",)),
+    Stage("region_mentions", region_mentions, reads=("sentences",), writes=("region_mentions",)),
+    Stage("claims", territorial_claims,
+          reads=("sentences", "mentions", "statements", "articles", "region_mentions"),
+          writes=("claims",)),
+    Stage("quantities", quantities, reads=("sentences", "claims", "mentions", "region_mentions"),
+          writes=("quantities",)),
+), inputs=("articles",))
 
-def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Every per-article table for these articles (no cross-article state)."""
-    sents = sentences(articles)
-    mentions = actor_mentions(articles, sents)
-    tables = {"sentences": sents, "mentions": mentions}
-    # Later stages (sentiment, statements, stances, claims, quantities) add their tables here.
-    tables["statements"] = statements(sents, mentions)
-    tables["stances"] = stances(tables["statements"], sents, mentions=mentions)
-    tables["sentence_sentiment"] = sentence_sentiment(sents)
-    tables["mention_sentiment"] = mention_sentiment(sents, mentions, tables.get("statements"))
-    tables["region_mentions"] = region_mentions(sents)
-    tables["claims"] = territorial_claims(sents, mentions, tables["statements"], articles,
-                                          regions=tables["region_mentions"])
-    tables["quantities"] = quantities(sents, tables["claims"], mentions,
-                                      tables["region_mentions"])
-    return {name: sort_table(name, schema.conform(name, table)) for name, table in tables.items()}
+# Syndicated stories count once in the summaries: they read the articles' story columns.
+_ARTICLE_COLUMNS = ("article_id", "source", "story_id", "is_copy")
+_STANCE_COLUMNS = ("article_id", "statement", "speaker", "issue", "issue_label", "stance",
+                   "rule", "confidence", "weight", "content")
+
+SUMMARIES = Registry((
+    Stage("actor_sentiment", actor_sentiment, reads=("mention_sentiment",),
+          keywords={"articles": "articles"}, writes=("actor_sentiment",), partition="actor_id",
+          columns={"mention_sentiment": ("article_id", "sentence", "actor_id", "actor", "role",
+                                         "target_polarity", "target_subjectivity", "label",
+                                         "scorer"), "articles": _ARTICLE_COLUMNS}),
+    Stage("region_rollup", region_rollup, reads=("claims", "quantities"),
+          keywords={"articles": "articles"}, writes=("region_rollup",),
+          columns={"quantities": ("claim_id", "text", "kind", "date", "value", "unit",
+                                  "approximate"), "articles": _ARTICLE_COLUMNS}),
+    Stage("stance_matrix", stance_matrix, reads=("stances",), keywords={"articles": "articles"},
+          writes=("stance_matrix",), partition=("speaker", "issue"),
+          columns={"stances": _STANCE_COLUMNS, "articles": _ARTICLE_COLUMNS}),
+    Stage("stance_pairs", pairwise, reads=("stance_matrix",), writes=("stance_pairs",)),
+    Stage("stance_sources", by_source, reads=("stances", "articles"),
+          writes=("stance_sources",), partition=("speaker", "issue"),
+          columns={"stances": _STANCE_COLUMNS, "articles": _ARTICLE_COLUMNS}),
+), inputs=(*PER_ARTICLE.tables(), "articles"))
 
 
-def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def analyze_articles(articles: pd.DataFrame, stages: Registry | None = None
+                     ) -> dict[str, pd.DataFrame]:
+    """Every per-article table for these articles (no cross-article state), each conformed to
+    its schema (when it has one) and sorted."""
+    tables = (stages or PER_ARTICLE).run({"articles": articles})
+    return {name: sort_table(name, _conform(name, table)) for name, table in tables.items()}
+
+
+def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame,
+              stages: Registry | None = None) -> dict[str, pd.DataFrame]:
     """Corpus-level tables computed from the per-article ones (aggregations, roll-ups)."""
-    out: dict[str, pd.DataFrame] = {}
-    # Syndicated stories count once (count="story", the default): the summaries get `articles`.
-    out["actor_sentiment"] = actor_sentiment(tables["mention_sentiment"], articles=articles)
-    out["region_rollup"] = region_rollup(tables.get("claims"), tables.get("quantities"),
-                                         articles=articles)
-    out["stance_matrix"] = stance_matrix(tables.get("stances"), articles=articles)
-    out["stance_pairs"] = pairwise(out["stance_matrix"])
-    out["stance_sources"] = by_source(tables.get("stances"), articles)
-    return {name: schema.conform(name, table) for name, table in out.items()}
-
-
-def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
-            engine: str = "local", scheduler: str | None = None,
-            progress: bool | None = None, languages=None) -> dict[str, pd.DataFrame]:
-    """All tables for a corpus: per-article tables plus their summaries.
-
-    The per-article tables come from `newslens.engine.runner.run`: cached on disk (`cache`: None for
-    the default folder, a folder, or False), on `workers` processes (default: every core) or on
-    Dask (`engine="dask"`, `scheduler` address), with a progress bar on terminals. Only articles
-    in `languages` are analysed (default: those given to `load_corpus`, else English; "all").
-    """
-    from newslens.engine import runner as engines
-    from newslens.io.language import analysed
-
-    articles = analysed(articles, languages)  # other languages: kept, reported, not analysed
-
-    tables = engines.run(articles, workers=workers, cache=cache, engine=engine,
-                         scheduler=scheduler, progress=progress)
-    tables.update(engines.summarize(tables, articles, summarize, cache))
-    return tables
+    stages = stages or SUMMARIES
+    inputs = {name: tables[name] for name in stages.inputs if name in tables}
+    inputs["articles"] = articles
+    return {name: _conform(name, table) for name, table in stages.run(inputs).items()}
 
 
 def sentiment_tables(
@@ -104,5 +117,14 @@ def sentiment_tables(
     return ms, actor_sentiment(ms, seed=0, min_mentions=min_mentions, articles=articles)
 
 
+def _conform(name: str, table: pd.DataFrame) -> pd.DataFrame:
+    """Declared columns and dtypes (`newslens.schema`); a table without a schema (a stage added
+    outside the package) as it is."""
+    return schema.conform(name, table) if name in schema.TABLES else table
+
+
 def sort_table(name: str, table: pd.DataFrame) -> pd.DataFrame:
-    return schema.sort(name, table)
+    """Rows in the table's canonical order (schema sort keys), index reset."""
+    if name in schema.TABLES:
+        return schema.sort(name, table)
+    return table.reset_index(drop=True)

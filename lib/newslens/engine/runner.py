@@ -1,48 +1,80 @@
-"""Run the per-article pipeline over a corpus: cached, chunked, on every core or on Dask.
+"""Run the pipeline over a corpus: cached, chunked, on every core or on Dask, streamed.
 
-`run(articles)` returns the same tables as `pipeline.analyze_articles(articles)` (same rows,
+`run(articles)` gives the same tables as `pipeline.analyze_articles(articles)` (same rows,
 order and dtypes) however the work is split:
 
-1. Articles already in the cache (`newslens.engine.cache`) are read back, not recomputed.
-2. The others are cut into chunks of consecutive articles and analysed in-process (small
-   jobs), in a process pool (`engine="local"`, the default) or as the partitions of a
-   `dask.dataframe` (`engine="dask"`), each chunk by the same pure per-article function.
-3. The chunk results are stored in the cache and concatenated; each table is put in its
-   canonical order (`pipeline.TABLE_KEYS`, otherwise article order).
+1. Articles are taken in `article_id` order (the first sort key of every per-article table),
+   so tables come out in their canonical order piece by piece, without a global sort.
+2. Articles already in the cache (`newslens.engine.cache`) are read back, not recomputed.
+3. The others are cut into chunks of consecutive articles, computed in this process (small
+   jobs), in a process pool or on Dask (`newslens.engine.workers`), a few chunks at a time.
+   Each result is written to the cache as it arrives.
+4. Consecutive articles are assembled into pieces (one chunk or pack each when possible, else
+   merged and sorted) and handed, in order, to a sink: in memory (`run` returns the tables) or
+   a writer that appends them to Parquet files (`newslens.engine.storage`), so a large corpus
+   never has all its tables in memory.
 
-Workers are forked from the parent when it runs a single thread (they inherit the loaded
-models), otherwise started by a fork server (safe in Jupyter kernels and threaded programs).
-Chunks are sent as small DataFrames; results come back pickled once (also the cache format).
+`summarize` adds the corpus-level tables (cached per corpus), `analyze_corpus` does both and
+`analyze` (= `newslens.analyze`) returns just the tables. Run statistics (articles cached and
+computed, chunks, per-stage seconds) come back in the `RunResult`, never in module state.
 """
 
 from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing as mp
 import os
-import pickle
 import sys
-import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from newslens import schema
 from newslens.engine import cache as cache_mod
+from newslens.engine import columnar, pipeline, storage, summaries
+from newslens.engine import workers as backends
+from newslens.engine.stages import Registry
 
 MIN_POOL_ARTICLES = 50  # fewer missing articles than this: no pool (start-up costs more)
 MAX_CHUNK = 250
+PIECE_MIN, PIECE_MAX = 64, 1000  # articles per assembled piece (a Parquet row group)
 ENGINES = ("local", "dask")
-LOCAL_SCHEDULERS = {"threads", "processes", "sync", "synchronous", "single-threaded"}
 
-# Statistics of the last `run` in this process (articles, cached, computed, chunks, stages).
-last_run: dict = {}
-_stage_times: dict[str, list] = {}
-_data_fp: list[str] = []
+_data_fp: list[str] = []  # fingerprint of the data folder the in-memory caches were built from
+
+
+@dataclass
+class RunStats:
+    """What a run did: articles, how many came from the cache, chunks, seconds per stage."""
+
+    articles: int = 0
+    cached: int = 0
+    computed: int = 0
+    chunks: int = 0
+    engine: str = "local"
+    workers: int = 1
+    seconds: float = 0.0
+    stages: dict[str, list] = field(default_factory=dict)  # name -> [seconds, calls]
+    corpus_key: str | None = None  # sha256 of the article keys (with a cache)
+    summary_cached: bool | None = None  # summaries read from the cache (None: not asked)
+
+    def add_times(self, times: dict) -> None:
+        for name, (sec, calls) in times.items():
+            entry = self.stages.setdefault(name, [0.0, 0])
+            entry[0] += sec
+            entry[1] += calls
+
+
+@dataclass
+class RunResult:
+    """Tables of a run, and its statistics."""
+
+    tables: dict[str, pd.DataFrame]
+    stats: RunStats
 
 
 def default_workers() -> int:
@@ -60,230 +92,241 @@ def chunk_bounds(n: int, workers: int, chunk_size: int | None = None) -> list[tu
     return [(i, min(i + size, n)) for i in range(0, n, size)]
 
 
-# ---- stage timing ------------------------------------------------------------------------
-
-def _timed(name: str, func):
-    def wrapper(*args, **kwargs):
-        t0 = time.perf_counter()
-        try:
-            return func(*args, **kwargs)
-        finally:
-            entry = _stage_times.setdefault(name, [0.0, 0])
-            entry[0] += time.perf_counter() - t0
-            entry[1] += 1
-
-    wrapper.__wrapped__ = func
-    wrapper.__newslens_timed__ = True
-    return wrapper
+def _keep_ids_together(bounds: list[tuple[int, int]], ids) -> list[tuple[int, int]]:
+    """Bounds moved so that articles sharing an id are never split (their rows sort together)."""
+    out, start = [], 0
+    for _, stop in bounds:
+        while 0 < stop < len(ids) and ids[stop] == ids[stop - 1]:
+            stop += 1
+        if stop > start:
+            out.append((start, stop))
+            start = stop
+    return out
 
 
-def _instrument() -> list[tuple[str, object]]:
-    """Time every newslens function `pipeline` calls (its stages); returns what to restore."""
-    from newslens.engine import pipeline
+# ---- the plan: what comes from where, in which pieces ------------------------------------
 
-    skip = {"analyze", "analyze_articles", "summarize"}
-    patched = []
-    for name, obj in list(vars(pipeline).items()):
-        if (callable(obj) and not isinstance(obj, type) and name not in skip
-                and str(getattr(obj, "__module__", "")).startswith("newslens")
-                and not getattr(obj, "__newslens_timed__", False)):
-            setattr(pipeline, name, _timed(name, obj))
-            patched.append((name, obj))
-    return patched
+@dataclass
+class _Plan:
+    """Articles in id order; per position its source (task number, or pack number after the
+    tasks); the positions of each task; the pieces (ranges of positions) and, per piece, the
+    sources no later piece needs (freed after it)."""
+
+    articles: pd.DataFrame
+    keys: list[str]
+    ids: list
+    source: np.ndarray
+    tasks: list[np.ndarray]
+    packs: list[str]
+    pieces: list[tuple[int, int]]
+    free_after: dict[int, list[int]]  # piece -> sources not needed after it
 
 
-@contextmanager
-def stage_timing():
-    """Collect per-stage seconds/calls of the pipeline's stage functions in `stage_times()`."""
-    from newslens.engine import pipeline
+def _plan(articles: pd.DataFrame, keys: list[str], index: dict[str, str], n_workers: int,
+          chunk_size: int | None) -> _Plan:
+    order = articles["article_id"].reset_index(drop=True).sort_values(kind="stable").index
+    order = order.to_numpy()
+    frame = articles.iloc[order]
+    keys = [keys[i] for i in order]
+    ids = frame["article_id"].tolist()
+    pack_of = [index.get(k) for k in keys]
+    missing = np.array([i for i, p in enumerate(pack_of) if p is None], dtype=np.int64)
+    if chunk_size is None and len(missing) < MIN_POOL_ARTICLES:
+        chunk_size = max(len(missing), 1)  # in-process anyway: one call, one cache pack
+    bounds = _keep_ids_together(chunk_bounds(len(missing), n_workers, chunk_size),
+                                [ids[i] for i in missing])
+    tasks = [missing[a:b] for a, b in bounds]
+    source = np.empty(len(ids), dtype=np.int64)
+    for t, positions in enumerate(tasks):
+        source[positions] = t
+    packs = sorted({p for p in pack_of if p is not None})
+    number = {p: len(tasks) + i for i, p in enumerate(packs)}
+    for i, p in enumerate(pack_of):
+        if p is not None:
+            source[i] = number[p]
+    pieces = _pieces(ids, source)
+    last_use = {}
+    for k, (a, b) in enumerate(pieces):
+        for code in np.unique(source[a:b]).tolist():
+            last_use[code] = k
+    free_after: dict[int, list[int]] = {}
+    for code, k in last_use.items():
+        free_after.setdefault(k, []).append(code)
+    return _Plan(frame, keys, ids, source, tasks, packs, pieces, free_after)
 
-    _stage_times.clear()
-    patched = _instrument()
+
+def _pieces(ids: list, source: np.ndarray) -> list[tuple[int, int]]:
+    """Ranges of positions: cut where the source changes (once PIECE_MIN long) or at
+    PIECE_MAX, never between articles sharing an id."""
+    out, start = [], 0
+    for p in range(1, len(ids)):
+        size = p - start
+        if (size >= PIECE_MAX or (size >= PIECE_MIN and source[p] != source[p - 1])) \
+                and ids[p] != ids[p - 1]:
+            out.append((start, p))
+            start = p
+    if len(ids):
+        out.append((start, len(ids)))
+    return out
+
+
+# ---- assembling pieces -------------------------------------------------------------------
+
+@dataclass
+class _Source:
+    """Decoded tables of a chunk or pack and the ids of its articles."""
+
+    ids: list
+    tables: dict[str, pa.Table]
+
+
+def _restrict(src: _Source, wanted: list) -> dict[str, pa.Table] | None:
+    """The source's rows of the `wanted` articles (None when a table cannot be restricted)."""
+    if len(wanted) == len(src.ids) and set(wanted) == set(src.ids):
+        return src.tables
+    keep = pa.array(list(dict.fromkeys(wanted)))
+    out = {}
+    for name, table in src.tables.items():
+        if "article_id" not in table.column_names:
+            return None
+        out[name] = table.filter(pc.is_in(table["article_id"], value_set=keep))
+    return out
+
+
+def _merge(parts: list[tuple[np.ndarray, list, dict[str, pa.Table]]], names: list[str]
+           ) -> dict[str, pa.Table]:
+    """Tables of several sources in canonical order: sorted by the schema's keys, ties (and
+    tables without keys) in article order (`parts`: positions, ids and tables of each)."""
+    out = {}
+    for name in names:
+        frames = []
+        for positions, ids, tables in parts:
+            frame = tables[name].to_pandas()
+            rank = pd.Series(positions, index=pd.Index(ids)).groupby(level=0).first()
+            frame["__rank"] = (frame["article_id"].map(rank).to_numpy()
+                               if "article_id" in frame.columns else 0)
+            frames.append(frame)
+        frame = pd.concat(frames, ignore_index=True)
+        keys = [k for k in pipeline.TABLE_KEYS.get(name, []) if k in frame.columns]
+        frame = frame.sort_values([*keys, "__rank"], kind="stable").drop(columns="__rank")
+        out[name] = columnar.to_arrow(columnar.to_pandas(name, frame.reset_index(drop=True)))
+    return out
+
+
+class _Assembly:
+    """Pieces of a plan, in order, from the chunk results and the cache (see `run`)."""
+
+    def __init__(self, plan: _Plan, store, stages: Registry, stats: RunStats, profile: bool):
+        self.plan, self.store, self.stages, self.stats = plan, store, stages, stats
+        self.profile = profile
+        self.sources: dict[int, _Source] = {}
+        self.bad_packs: set[int] = set()
+        self.names = stages.tables()
+
+    def add_result(self, task: int, result, times: dict) -> None:
+        """A chunk's result (encoded bytes, or a file in a shared folder): cached, decoded."""
+        if isinstance(result, str):  # a worker wrote it to a shared folder
+            path = result
+            with open(path, "rb") as fh:
+                result = fh.read()
+            os.unlink(path)
+        positions = self.plan.tasks[task]
+        if self.store is not None:
+            _store(self.store, [self.plan.keys[i] for i in positions], result)
+        meta, tables = columnar.decode(result)
+        self.sources[task] = _Source(meta["article_ids"], tables)
+        self.stats.add_times(times)
+
+    def _pack(self, code: int) -> _Source | None:
+        if code not in self.sources and code not in self.bad_packs:
+            content = self.store.read_pack(self.plan.packs[code - len(self.plan.tasks)])
+            if content is None:
+                self.bad_packs.add(code)
+                return None
+            self.sources[code] = _Source(content["article_ids"], content["tables"])
+        return self.sources.get(code)
+
+    def _recompute(self, positions: np.ndarray) -> dict[str, pa.Table]:
+        """Articles whose pack failed its checks: computed here, cached again."""
+        chunk = self.plan.articles.iloc[positions]
+        keys = [self.plan.keys[i] for i in positions]
+        body, times = backends.compute(chunk, keys, self.stages, self.profile)
+        _store(self.store, keys, body)
+        self.stats.add_times(times)
+        self.stats.cached -= len(positions)
+        self.stats.computed += len(positions)
+        return columnar.decode(body)[1]
+
+    def piece(self, k: int, results) -> dict[str, pa.Table]:
+        """Tables of piece `k`; `results` yields (task, result, times) in task order."""
+        a, b = self.plan.pieces[k]
+        codes = self.plan.source[a:b]
+        parts = []
+        for code in dict.fromkeys(codes.tolist()):
+            positions = np.flatnonzero(codes == code) + a
+            wanted = [self.plan.ids[i] for i in positions]
+            if code < len(self.plan.tasks):
+                while code not in self.sources:
+                    self.add_result(*next(results))
+                tables = _restrict(self.sources[code], wanted)
+                if tables is None:
+                    raise ValueError("every per-article table needs an article_id column")
+            else:
+                src = self._pack(code)
+                tables = _restrict(src, wanted) if src is not None else None
+                if tables is None:
+                    tables = self._recompute(positions)
+            parts.append((positions, wanted, tables))
+        for code in self.plan.free_after.get(k, ()):
+            self.sources.pop(code, None)
+        if len(parts) == 1:
+            return {name: parts[0][2][name] for name in self.names}
+        if all(pos[-1] - pos[0] + 1 == len(pos) for pos, _, _ in parts):  # one after another:
+            return {name: pa.concat_tables([t[name] for _, _, t in parts],  # already in order
+                                           promote_options="permissive") for name in self.names}
+        return _merge(parts, self.names)
+
+
+class Collect:
+    """A sink keeping every piece in memory; `frames()` gives the concatenated tables."""
+
+    def __init__(self):
+        self.parts: dict[str, list[pa.Table]] = {}
+
+    def __call__(self, tables: dict[str, pa.Table]) -> None:
+        for name, table in tables.items():
+            self.parts.setdefault(name, []).append(table)
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        out = {}
+        for name in list(self.parts):
+            table = pa.concat_tables(self.parts.pop(name), promote_options="permissive")
+            out[name] = columnar.to_pandas(name, table)
+        return out
+
+
+def _store(store, keys: list[str], body: bytes) -> None:
     try:
-        yield _stage_times
-    finally:
-        for name, obj in patched:
-            setattr(pipeline, name, obj)
-
-
-def stage_times() -> dict[str, tuple[float, int]]:
-    return {k: (v[0], v[1]) for k, v in _stage_times.items()}
-
-
-# ---- computing chunks --------------------------------------------------------------------
-
-def _resolve(func_ref):
-    if callable(func_ref):
-        return func_ref
-    module, _, name = func_ref.rpartition(".")
-    return getattr(__import__(module, fromlist=[name]), name)
-
-
-def _func_ref(func) -> str:
-    return f"{func.__module__}.{func.__qualname__}"
-
-
-def _compute(chunk: pd.DataFrame, func_ref, store, profile: bool, as_bytes: bool = True):
-    """Tables of one chunk, pickled for a pool (the IPC and cache format) unless `as_bytes` is
-    False (in-process); stored in the cache if any."""
-    func = _resolve(func_ref)
-    if profile and not any(getattr(v, "__newslens_timed__", False)
-                           for v in vars(sys.modules["newslens.engine.pipeline"]).values()):
-        _instrument()  # a fresh (fork-server) worker
-    before = {k: list(v) for k, v in _stage_times.items()}
-    tables = func(chunk)
-    payload = None
-    if as_bytes or store is not None:
-        payload = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
-    if store is not None:
-        _store(store, chunk, payload)
-    if as_bytes:
-        del tables
-    else:
-        payload = tables
-    times = {k: (v[0] - before.get(k, [0.0, 0])[0], v[1] - before.get(k, [0.0, 0])[1])
-             for k, v in _stage_times.items()} if profile else {}
-    return payload, times
-
-
-def _store(store, chunk: pd.DataFrame, payload: bytes) -> None:
-    try:
-        store.write_pack(cache_mod.article_keys(chunk), chunk["article_id"].tolist(), payload)
+        store.write_pack(keys, body)
     except OSError as err:  # a full or read-only disk never breaks an analysis
         print(f"newslens: cache not written ({err})", file=sys.stderr)
 
 
-def _init_worker(env: dict[str, str]) -> None:
-    for key in [k for k in os.environ if k.startswith("NEWSLENS_")]:
-        del os.environ[key]
-    os.environ.update(env)
-
-
-def _mp_context():
-    if sys.platform.startswith("linux") and threading.active_count() == 1:
-        return mp.get_context("fork")
-    if "forkserver" in mp.get_all_start_methods():
-        ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["newslens.engine.pipeline"])
-        return ctx
-    return mp.get_context("spawn")
-
-
-def _want_progress(total: int, progress) -> bool:
-    """Explicit choice, else: a terminal, 500+ articles to compute, not under pytest."""
-    if progress is None:
-        return total >= 500 and sys.stderr.isatty() and "PYTEST_CURRENT_TEST" not in os.environ
-    return bool(progress)
-
-
-def _progress_bar(total: int, progress, desc: str):
-    if not _want_progress(total, progress):
-        return None
-    try:  # notebook widgets when available, else text (tqdm.auto would warn without them)
-        if "ipykernel" not in sys.modules:
-            raise ImportError
-        import ipywidgets  # noqa: F401
-        from tqdm.auto import tqdm
-    except ImportError:
-        from tqdm import tqdm
-    return tqdm(total=total, desc=desc, unit="article", smoothing=0.1)
-
-
-def _compute_local(articles, bounds, func, store, workers, progress, profile, collect):
-    """Compute the chunks, handing each result to `collect` as soon as it arrives (in order)."""
-    bar = _progress_bar(len(articles), progress, "analyze")
-    try:
-        if workers <= 1 or len(articles) < MIN_POOL_ARTICLES or len(bounds) <= 1:
-            for a, b in bounds:
-                collect(*_compute(articles.iloc[a:b], func, store, profile, as_bytes=False))
-                if bar is not None:
-                    bar.update(b - a)
-            return
-        func_ref = _func_ref(func) if _importable(func) else func
-        env = {k: v for k, v in os.environ.items() if k.startswith("NEWSLENS_")}
-        with ProcessPoolExecutor(max_workers=min(workers, len(bounds)),
-                                 mp_context=_mp_context(), initializer=_init_worker,
-                                 initargs=(env,)) as pool:
-            futures = [pool.submit(_compute, articles.iloc[a:b], func_ref, store, profile)
-                       for a, b in bounds]
-            for i, (a, b) in enumerate(bounds):
-                collect(*futures[i].result())
-                futures[i] = None  # free the payload
-                if bar is not None:
-                    bar.update(b - a)
-    finally:
-        if bar is not None:
-            bar.close()
-
-
-def _importable(func) -> bool:
-    try:
-        return _resolve(_func_ref(func)) is func
-    except (ImportError, AttributeError, ValueError):
-        return False
-
-
-def _partition(part: pd.DataFrame, func_ref, partition_info=None) -> pd.DataFrame:
-    """map_partitions body: the chunk's pickled tables as one row (partition number, payload)."""
-    number = partition_info["number"] if partition_info else 0
-    payload = pickle.dumps(_resolve(func_ref)(part), protocol=pickle.HIGHEST_PROTOCOL)
-    return pd.DataFrame({"partition": [number], "payload": [payload]})
-
-
-def _compute_dask(articles, bounds, func, store, workers, scheduler, progress, collect):
-    import dask
-    import dask.dataframe as dd
-
-    meta = pd.DataFrame({"partition": pd.Series([], dtype="int64"),
-                         "payload": pd.Series([], dtype=object)})
-    divisions = [a for a, _ in bounds] + [bounds[-1][1] - 1]
-    frame = articles.reset_index(drop=True)
-    with dask.config.set({"dataframe.convert-string": False}):
-        ddf = dd.from_pandas(frame, npartitions=len(bounds), sort=True)
-        if list(ddf.divisions) != divisions:  # same chunks as the local engine
-            ddf = ddf.repartition(divisions=divisions)
-        func_ref = _func_ref(func) if _importable(func) else func
-        out = ddf.map_partitions(_partition, func_ref, meta=meta,
-                                 enforce_metadata=False, align_dataframes=False)
-        client = cluster = None
-        try:
-            if scheduler in LOCAL_SCHEDULERS:
-                from dask.diagnostics import ProgressBar
-
-                if _want_progress(len(articles), progress):
-                    with ProgressBar(out=sys.stderr):
-                        result = out.compute(scheduler=scheduler)
-                else:
-                    result = out.compute(scheduler=scheduler)
-            else:
-                from distributed import Client, LocalCluster
-
-                if scheduler is None:
-                    cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
-                                           processes=True, dashboard_address=None)
-                    client = Client(cluster)
-                else:
-                    client = Client(scheduler)
-                future = client.compute(out)
-                if _want_progress(len(articles), progress):
-                    from distributed import progress as dask_progress
-
-                    dask_progress(future)
-                result = future.result()
-        finally:
-            if client is not None:
-                client.close()
-            if cluster is not None:
-                cluster.close()
-    result = result.sort_values("partition", kind="stable")
-    payloads = result["payload"].tolist()
-    if len(payloads) != len(bounds):
-        raise RuntimeError(f"dask returned {len(payloads)} partitions, expected {len(bounds)}")
-    del result
-    for (a, b), payload in zip(bounds, payloads):
-        if store is not None:
-            _store(store, articles.iloc[a:b], payload)
-        collect(payload, {})
+def _results(plan: _Plan, stages: Registry, engine: str, n_workers: int, scheduler,
+             profile: bool, shared):
+    """(task, result, times) of every task, in order, from the chosen backend."""
+    frame = plan.articles
+    tasks = ((t, (frame.iloc[pos], [plan.keys[i] for i in pos], stages, profile, shared))
+             for t, pos in enumerate(plan.tasks))
+    todo = sum(len(t) for t in plan.tasks)
+    if engine == "dask":
+        results = backends.dask_map(backends.compute, tasks, n_workers, scheduler)
+    elif n_workers <= 1 or todo < MIN_POOL_ARTICLES or len(plan.tasks) <= 1:
+        results = backends.inline_map(backends.compute, tasks)
+    else:
+        results = backends.pool_map(backends.compute, tasks, min(n_workers, len(plan.tasks)))
+    for t, (result, times) in results:
+        yield t, result, times
 
 
 # ---- the engine --------------------------------------------------------------------------
@@ -300,180 +343,185 @@ def _clear_caches_if_data_changed() -> None:
     _data_fp[:] = [fp]
 
 
-def run(articles: pd.DataFrame, func=None, *, workers: int | None = None,
+def run(articles: pd.DataFrame, stages: Registry | None = None, *, workers: int | None = None,
         chunk_size: int | None = None, cache=None, engine: str = "local",
-        scheduler: str | None = None, progress: bool | None = None,
-        profile: bool = False) -> dict[str, pd.DataFrame]:
-    """Per-article tables of `articles` (`func`, default `pipeline.analyze_articles`).
+        scheduler: str | None = None, progress: bool | None = None, profile: bool = False,
+        sink: Callable[[dict[str, pa.Table]], None] | None = None,
+        shared: str | os.PathLike | None = None) -> RunResult:
+    """Per-article tables of `articles` (`stages`, default `pipeline.PER_ARTICLE`).
 
     workers: processes (default: every core); chunk_size: articles per chunk (default: about
     four chunks per worker, at most 250); cache: None/True (default folder), a folder, or
     False; engine: "local" or "dask"; scheduler: for dask, a scheduler address, or
     "threads"/"processes"/"synchronous" (default: a LocalCluster of `workers` processes);
-    progress: tqdm bar (default: on a terminal for 500+ articles to compute); profile: collect
-    per-stage times in `last_run["stages"]`.
+    progress: tqdm bar (default: on a terminal for 500+ articles to compute); profile: time
+    each stage (`result.stats.stages`); sink: called with each piece's Arrow tables in order
+    instead of keeping them (the result's tables are then empty); shared: a folder every worker
+    can write (Dask on several machines): chunk results go through files there.
     """
-    from newslens.engine import pipeline
-
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    func = func or pipeline.analyze_articles
-    workers = workers or default_workers()
+    stages = stages or pipeline.PER_ARTICLE
+    n_workers = workers or default_workers()
     t0 = time.perf_counter()
     _clear_caches_if_data_changed()
-    stats = {"articles": len(articles), "cached": 0, "computed": 0, "chunks": 0,
-             "engine": engine, "workers": workers, "stages": {}}
+    stats = RunStats(articles=len(articles), engine=engine, workers=n_workers)
+    collect = Collect() if sink is None else None
     if len(articles) == 0:
-        last_run.clear()
-        last_run.update(stats, seconds=time.perf_counter() - t0)
-        return dict(func(articles))
+        (sink or collect)({k: columnar.to_arrow(t)
+                           for k, t in pipeline.analyze_articles(articles, stages).items()})
+    else:
+        _run(articles, stages, n_workers, chunk_size, cache, engine, scheduler, progress,
+             profile, sink or collect, None if shared is None else str(shared), stats)
+    tables = collect.frames() if collect is not None else {}
+    stats.seconds = time.perf_counter() - t0
+    return RunResult(tables, stats)
 
-    store = cache_mod.ArticleCache.open(cache, func)
-    pieces: list[dict] = []
-    missing = np.arange(len(articles))
+
+def _run(articles, stages, n_workers, chunk_size, cache, engine, scheduler, progress, profile,
+         sink, shared, stats) -> None:
+    store = cache_mod.ArticleCache.open(cache, stages)
+    keys = cache_mod.article_keys(articles)
+    index = {}
     if store is not None:
-        keys = cache_mod.article_keys(articles)
-        pieces, missing = _from_cache(store, articles, keys)
-        stats["cached"] = len(articles) - len(missing)
+        stats.corpus_key = hashlib.sha256("\n".join(keys).encode()).hexdigest()
+        index = store.index()
+    plan = _plan(articles, keys, index, n_workers, chunk_size)
+    stats.computed = sum(len(t) for t in plan.tasks)
+    stats.cached, stats.chunks = len(articles) - stats.computed, len(plan.tasks)
+    assembly = _Assembly(plan, store, stages, stats, profile)
+    bar = backends.progress_bar(stats.computed, progress)
+    results = _results(plan, stages, engine, n_workers, scheduler, profile, shared)
 
-    todo = articles.iloc[missing]
-    if chunk_size is None and len(todo) < MIN_POOL_ARTICLES:
-        chunk_size = max(len(todo), 1)  # in-process anyway: one call, one cache pack
-    bounds = chunk_bounds(len(todo), workers, chunk_size)
-    patched = _instrument() if profile else []
-    if profile:
-        _stage_times.clear()
-    def collect(payload, times: dict) -> None:
-        pieces.append(pickle.loads(payload) if isinstance(payload, bytes) else payload)
-        for name, (sec, calls) in times.items():
-            entry = stats["stages"].setdefault(name, [0.0, 0])
-            entry[0] += sec
-            entry[1] += calls
+    def counted():
+        for t, result, times in results:
+            if bar is not None:
+                bar.update(len(plan.tasks[t]))
+            yield t, result, times
 
+    feed = counted()
     try:
-        if bounds and engine == "dask":
-            _compute_dask(todo, bounds, func, store, workers, scheduler, progress, collect)
-        else:
-            _compute_local(todo, bounds, func, store, workers, progress, profile, collect)
+        for k in range(len(plan.pieces)):
+            sink(assembly.piece(k, feed))
     finally:
-        if patched:
-            for name, obj in patched:
-                setattr(pipeline, name, obj)
-    stats["computed"], stats["chunks"] = len(todo), len(bounds)
+        feed.close()  # stops the workers if a piece failed or the run was interrupted
+        if bar is not None:
+            bar.close()
     if store is not None:
         try:
             store.touch()
         except OSError:
             pass
-    tables = combine(pieces, articles)
-    if store is not None:
-        stats["corpus_key"] = hashlib.sha256("\n".join(keys).encode()).hexdigest()
-    last_run.clear()
-    last_run.update(stats, seconds=time.perf_counter() - t0)
-    return tables
 
 
-def _from_cache(store, articles: pd.DataFrame, keys: list[str]) -> tuple[list[dict], np.ndarray]:
-    """Tables of the cached articles (restricted to them) and positions of the others."""
-    index = store.index()
-    wanted: dict[str, list[str]] = {}
-    for key in keys:
-        if key in index:
-            wanted.setdefault(index[key], []).append(key)
-    pieces, hit = [], set()
-    for pack, pack_keys in wanted.items():
-        content = store.read_pack(pack)
-        if content is None:
-            continue
-        ids = dict(zip(content["keys"], content["article_ids"]))
-        use = [k for k in pack_keys if k in ids]
-        if not use:
-            continue
-        tables = content["tables"]
-        if len(use) < len(ids):
-            keep = {ids[k] for k in use}
-            if not all("article_id" in t.columns for t in tables.values()):
-                continue
-            tables = {name: t[t["article_id"].isin(keep)] for name, t in tables.items()}
-        pieces.append(tables)
-        hit.update(use)
-    missing = np.array([i for i, k in enumerate(keys) if k not in hit], dtype=np.int64)
-    return pieces, missing
+def summarize(tables, articles: pd.DataFrame, *, corpus_key: str | None = None, cache=None,
+              stages: Registry | None = None, profile: bool = False) -> RunResult:
+    """The corpus-level tables (`stages`, default `pipeline.SUMMARIES`) of per-article `tables`
+    (a dict of frames, or anything with `load(name, columns)`, e.g. `storage.Tables`).
 
-
-def combine(pieces: list[dict], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """Concatenate per-chunk tables and put each in its canonical order."""
-    from newslens.engine.pipeline import TABLE_KEYS, sort_table
-
-    names: dict[str, None] = {}
-    for piece in pieces:
-        names.update(dict.fromkeys(piece))
-    position = pd.Series(np.arange(len(articles)), index=articles["article_id"].to_numpy())
-    position = position[~position.index.duplicated()]
-    out = {}
-    for name in names:
-        parts = [p.pop(name) for p in pieces if name in p]  # pieces are freed as we go
-        full = [t for t in parts if len(t)]
-        if len(full) == 1:
-            table = full[0]
-        elif full:
-            table = pd.concat(full, ignore_index=True)
-            if name in schema.TABLES:
-                table = schema.conform(name, table)
-        else:
-            table = parts[0]
-        if len(full) > 1 and "article_id" in table.columns:
-            keys = [k for k in TABLE_KEYS.get(name, []) if k in table.columns]
-            if keys:
-                if not _is_sorted(table, keys):  # usual case: chunks arrive in order
-                    table = sort_table(name, table)
-            else:
-                order = position.reindex(table["article_id"].to_numpy()).to_numpy()
-                if not (np.diff(order) >= 0).all():
-                    table = table.iloc[np.argsort(order, kind="stable")]
-        out[name] = table.reset_index(drop=True)
-    return out
-
-
-def _is_sorted(table: pd.DataFrame, keys: list[str]) -> bool:
-    """Whether rows are already in lexicographic order of `keys` (then a stable sort is a no-op);
-    False when unsure (missing values, incomparable types)."""
-    before = np.zeros(len(table) - 1, dtype=bool)  # row i < row i+1 decided
-    equal = np.ones(len(table) - 1, dtype=bool)
-    try:
-        for key in keys:
-            col = table[key]
-            if isinstance(col.dtype, pd.CategoricalDtype) or col.isna().any():
-                return False
-            values = col.to_numpy()
-            a, b = values[:-1], values[1:]
-            before |= equal & (a < b)
-            equal &= a == b
-    except TypeError:
-        return False
-    return bool((before | equal).all())
-
-
-def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame, func, cache=None,
-              ) -> dict[str, pd.DataFrame]:
-    """`func(tables, articles)` (corpus-level tables), cached for an unchanged corpus.
-
-    Call right after `run` on the same articles with the same `cache`: the key is the corpus'
-    article keys (from `last_run`) and the fingerprint of code and data.
+    With a cache, stored per corpus (the key: `corpus_key`, the `RunStats.corpus_key` of the
+    `run` that made `tables`, and the fingerprint of code and data) and per group of the
+    partitioned stages (`newslens.engine.summaries`), so a corpus that changed by a few articles
+    recomputes only the groups they touch.
     """
-    store = cache_mod.ArticleCache.open(cache, func)
-    corpus_key = last_run.get("corpus_key")
-    if store is None or corpus_key is None or last_run.get("articles") != len(articles):
-        return func(tables, articles)
-    name = "summary-" + hashlib.sha256(f"{store.fingerprint}\n{corpus_key}".encode()).hexdigest()
-    found = store.read_blob(name)
-    if isinstance(found, dict) and all(isinstance(t, pd.DataFrame) for t in found.values()):
-        last_run["summary_cached"] = True
-        return found
-    out = func(tables, articles)
+    stages = stages or pipeline.SUMMARIES
+    stats = RunStats(articles=len(articles))
+    times: dict[str, list] = {}
+    t0 = time.perf_counter()
+    load = tables.load if hasattr(tables, "load") else _loader(tables)
+    store = cache_mod.ArticleCache.open(cache, stages) if corpus_key else None
+    name = found = None
+    if store is not None:
+        name = "summary-" + hashlib.sha256(
+            f"{store.fingerprint}\n{corpus_key}".encode()).hexdigest()
+        found = store.read_tables(name)
+        stats.summary_cached = found is not None and list(found) == stages.tables()
+    if stats.summary_cached:
+        out = found
+    else:
+        out = summaries.compute(stages, load, articles, store, times if profile else None)
+        if store is not None:
+            try:
+                store.write_tables(name, out)
+            except OSError as err:
+                print(f"newslens: cache not written ({err})", file=sys.stderr)
+    stats.add_times(times)
+    stats.seconds = time.perf_counter() - t0
+    return RunResult(out, stats)
+
+
+def _loader(tables: dict[str, pd.DataFrame]):
+    def load(name: str, columns: tuple | None) -> pd.DataFrame:
+        table = tables[name]
+        return table[list(columns)] if columns else table
+    return load
+
+
+def analyze_corpus(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
+                   engine: str = "local", scheduler: str | None = None,
+                   progress: bool | None = None, profile: bool = False,
+                   stages: Registry | None = None, summaries: Registry | None = None,
+                   languages=None) -> RunResult:
+    """Per-article tables and their summaries, with the run's statistics (see `analyze`)."""
+    from newslens.io.language import analysed
+
+    articles = analysed(articles, languages)  # other languages: kept, reported, not analysed
+    t0 = time.perf_counter()
+    result = run(articles, stages, workers=workers, cache=cache, engine=engine,
+                 scheduler=scheduler, progress=progress, profile=profile)
+    summary = summarize(result.tables, articles, corpus_key=result.stats.corpus_key,
+                        cache=cache, stages=summaries, profile=profile)
+    result.tables.update(summary.tables)
+    result.stats.add_times({f"summarize: {k}": v for k, v in summary.stats.stages.items()})
+    result.stats.summary_cached = summary.stats.summary_cached
+    result.stats.seconds = time.perf_counter() - t0
+    return result
+
+
+def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
+            engine: str = "local", scheduler: str | None = None,
+            progress: bool | None = None, languages=None) -> dict[str, pd.DataFrame]:
+    """All tables for a corpus: per-article tables plus their summaries.
+
+    Per-article results are cached on disk (`cache`: None for the default folder, a folder, or
+    False) and computed on `workers` processes (default: every core) or on Dask
+    (`engine="dask"`, `scheduler` address), with a progress bar on terminals. Only articles
+    in `languages` are analysed (default: those given to `load_corpus`, else English; "all").
+    """
+    return analyze_corpus(articles, workers=workers, cache=cache, engine=engine,
+                          scheduler=scheduler, progress=progress, languages=languages).tables
+
+
+def analyze_to(articles: pd.DataFrame, out: str | os.PathLike, *,
+               extra: dict[str, pd.DataFrame] | None = None, csv: bool | None = None,
+               workers: int | None = None, chunk_size: int | None = None, cache=None,
+               engine: str = "local", scheduler: str | None = None,
+               progress: bool | None = None, profile: bool = False,
+               shared: str | os.PathLike | None = None, languages=None) -> RunResult:
+    """Analyze `articles` into the folder `out` (layout: `newslens.engine.storage`): the
+    articles, `extra` tables (e.g. the load report), every per-article table written as it is
+    computed, then the summaries, computed from the files. CSV copies when `csv` (default: up to
+    `storage.CSV_MAX_ARTICLES` articles). Nothing in `out` changes unless the run completes.
+    Returns the statistics (no tables: `newslens.open_tables(out)` reads them). Only articles
+    in `languages` are analysed (see `analyze`); the articles table lists them all."""
+    from newslens.io.language import analysed
+
+    writer = storage.TableWriter(out)
     try:
-        store.write_blob(name, out)
-    except OSError as err:
-        print(f"newslens: cache not written ({err})", file=sys.stderr)
-    last_run["summary_cached"] = False
-    return out
+        for name, table in {"articles": articles, **(extra or {})}.items():
+            writer.append(name, table)
+        articles = analysed(articles, languages)
+        result = run(articles, workers=workers, chunk_size=chunk_size, cache=cache, engine=engine,
+                     scheduler=scheduler, progress=progress, profile=profile, sink=writer,
+                     shared=shared)
+        summary = summarize(writer, articles, corpus_key=result.stats.corpus_key, cache=cache,
+                            profile=profile)
+        writer(summary.tables)
+        csv = len(articles) <= storage.CSV_MAX_ARTICLES if csv is None else csv
+        writer.commit(csv, len(articles))
+    except BaseException:
+        writer.abort()
+        raise
+    result.stats.add_times({f"summarize: {k}": v for k, v in summary.stats.stages.items()})
+    result.stats.summary_cached = summary.stats.summary_cached
+    return result

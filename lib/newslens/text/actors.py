@@ -292,16 +292,13 @@ def _compiled_frame(key: str, actors: pd.DataFrame) -> _Gazetteer:
 # Mentions
 
 
-def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
+def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
                    actors=None) -> pd.DataFrame:
     """One row per actor mention (see MENTION_COLUMNS), sorted by article_id, sentence, start.
 
-    `actors` is None (data/actors.yml), a path to a gazetteer file, or a load_actors() frame.
+    `sentences` are these articles' sentences (`newslens.sentences(articles)`); `actors` is
+    None (data/actors.yml), a path to a gazetteer file, or a load_actors() frame.
     """
-    if sentences is None:
-        from newslens.text.sentences import sentences as split
-
-        sentences = split(articles)
     gaz = _gazetteer(actors)
     by_article = _sentence_index(sentences)
     cols: dict[str, list] = {c: [] for c in ("article_id", "sentence", "start", "end", "actor",

@@ -1,0 +1,233 @@
+"""Tables on disk: Parquet files written as chunks arrive, CSV copies, lazy reading.
+
+Layout of an output folder (`analyze_to`, `python -m newslens analyze --out DIR`):
+
+    DIR/manifest.json              tables, rows, columns and dtypes; the newslens version
+    DIR/parquet/<table>.parquet    every table (one file each; one row group per piece)
+    DIR/<table>.csv                the same tables as CSV (UTF-8, header; see CSV_MAX_ARTICLES)
+
+The per-article tables are appended to their Parquet files piece by piece while the engine
+runs, so the main process never holds every table of a large corpus; the corpus summaries are
+then computed from the Parquet files, reading only the columns each needs
+(`newslens.engine.summaries`), and the CSVs are streamed from them. Everything is written in a
+hidden staging folder inside DIR and moved into place at the end: an interrupted or failed run
+leaves DIR as it was.
+
+`open_tables(DIR)` gives lazy access to a previous run: a mapping of table name to frame, each
+read from Parquet on first use (`Tables.load(name, columns)` reads only some columns).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newslens import __version__, schema
+from newslens.engine import columnar
+from newslens.io.export import neutralise_table
+
+CSV_MAX_ARTICLES = 50_000  # above this many articles, CSVs are written only when asked for
+MANIFEST = "manifest.json"
+_BATCH = 65_536  # rows per CSV batch
+
+
+class TableWriter:
+    """Writes tables into a staging folder of `folder`; `commit` moves them into place."""
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=".newslens-partial-", dir=self.folder))
+        (self.staging / "parquet").mkdir()
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.schemas: dict[str, pa.Schema] = {}
+        self.rows: dict[str, int] = {}
+
+    def path(self, name: str) -> Path:
+        return self.staging / "parquet" / f"{name}.parquet"
+
+    def __call__(self, tables: dict[str, pa.Table]) -> None:
+        """Append one piece of each table (the engine's sink)."""
+        for name, table in tables.items():
+            self.append(name, table)
+
+    def append(self, name: str, table: pa.Table | pd.DataFrame) -> None:
+        table = columnar.to_arrow(table)
+        known = self.schemas.setdefault(name, table.schema)
+        self.rows[name] = self.rows.get(name, 0) + table.num_rows
+        if table.num_rows == 0:
+            return
+        if name not in self.writers:
+            self.writers[name] = pq.ParquetWriter(self.path(name), known, compression="zstd")
+        if not table.schema.equals(known):
+            table = table.cast(known)
+        self.writers[name].write_table(table)
+
+    def load(self, name: str, columns: tuple | None = None) -> pd.DataFrame:
+        """A staged table (all of it, or some columns): what summaries read."""
+        self._close(name)
+        return _read(self.path(name), name, columns)
+
+    def _close(self, name: str) -> None:
+        writer = self.writers.pop(name, None)
+        if writer is not None:
+            writer.close()
+        elif not self.path(name).exists():
+            pq.write_table(self.schemas[name].empty_table(), self.path(name))
+
+    def commit(self, csv: bool, articles: int) -> dict:
+        """Close the files, write CSVs if asked, move everything into `folder`; the manifest."""
+        for name in list(self.schemas):
+            self._close(name)
+        manifest = {"newslens": __version__, "articles": articles, "csv": csv, "tables": {}}
+        for name in self.schemas:
+            meta = pq.read_schema(self.path(name))
+            manifest["tables"][name] = {
+                "rows": self.rows[name], "parquet": f"parquet/{name}.parquet",
+                "csv": f"{name}.csv" if csv else None, "columns": meta.names}
+            if csv:
+                write_csv(self.path(name), self.staging / f"{name}.csv", name)
+        (self.staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        (self.folder / "parquet").mkdir(exist_ok=True)
+        for name in self.schemas:
+            os.replace(self.path(name), self.folder / "parquet" / f"{name}.parquet")
+            if csv:
+                os.replace(self.staging / f"{name}.csv", self.folder / f"{name}.csv")
+        os.replace(self.staging / MANIFEST, self.folder / MANIFEST)
+        self.abort()
+        return manifest
+
+    def abort(self) -> None:
+        """Drop everything staged (after an error or Ctrl-C, or once committed)."""
+        for writer in self.writers.values():
+            with contextlib.suppress(Exception):  # cleaning up after another error
+                writer.close()
+        self.writers.clear()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _read(path: Path, name: str, columns: tuple | None = None) -> pd.DataFrame:
+    table = pq.read_table(path, columns=list(columns) if columns else None)
+    frame = table.to_pandas()
+    if name in schema.TABLES:
+        if columns is None:
+            return schema.conform(name, frame)
+        declared = schema.TABLES[name].dtypes
+        for col in frame.columns:
+            if col in declared and str(frame[col].dtype) != declared[col]:
+                frame[col] = frame[col].astype(declared[col])
+    return frame
+
+
+# ---- CSV ---------------------------------------------------------------------------------
+
+def _datetime_format(column: pa.ChunkedArray) -> str:
+    """The format pandas' `to_csv` gives a whole datetime column (dates only when every value
+    is midnight; else seconds, milliseconds or microseconds as the values need)."""
+    import pyarrow.compute as pc
+
+    values = pc.drop_null(column.cast(pa.timestamp("us")))
+    if len(values) == 0:
+        return "%Y-%m-%d"
+    micros = pc.cast(values, pa.int64())
+    day = 86_400_000_000
+    if pc.all(pc.equal(pc.subtract(micros, pc.multiply(pc.divide(micros, day), day)), 0)) \
+            .as_py():
+        return "%Y-%m-%d"
+    sub = pc.abs(pc.subtract(micros, pc.multiply(pc.divide(micros, 1_000_000), 1_000_000)))
+    if pc.max(sub).as_py() == 0:
+        return "%Y-%m-%d %H:%M:%S"
+    if pc.max(pc.subtract(sub, pc.multiply(pc.divide(sub, 1000), 1000))).as_py() == 0:
+        return "%Y-%m-%d %H:%M:%S.%3"
+    return "%Y-%m-%d %H:%M:%S.%f"
+
+
+def _format_dates(frame: pd.DataFrame, formats: dict[str, str]) -> pd.DataFrame:
+    frame = frame.copy()
+    for col, fmt in formats.items():
+        if fmt.endswith("%3"):
+            text = frame[col].dt.strftime(fmt[:-2] + "%f").str[:-3]
+        else:
+            text = frame[col].dt.strftime(fmt)
+        frame[col] = text.astype(object).where(frame[col].notna(), None)
+    return frame
+
+
+def write_csv(parquet: Path, target: Path, name: str) -> None:
+    """A Parquet table as CSV, batch by batch, byte for byte what `io.export.write_csv` (the
+    whole table's `to_csv`, spreadsheet formulas neutralised) gives."""
+    file = pq.ParquetFile(parquet)
+    dates = [f.name for f in file.schema_arrow if pa.types.is_timestamp(f.type)]
+    formats = {c: _datetime_format(pq.read_table(parquet, columns=[c])[c]) for c in dates}
+    with open(target, "w", encoding="utf-8", newline="") as fh:
+        header = True
+        for batch in file.iter_batches(batch_size=_BATCH):
+            frame = columnar.to_pandas(name, pa.Table.from_batches([batch]))
+            frame = neutralise_table(_format_dates(frame, formats))
+            frame.to_csv(fh, index=False, header=header)
+            header = False
+        if header:  # no rows: the header alone
+            frame = columnar.to_pandas(name, file.schema_arrow.empty_table())
+            neutralise_table(frame).to_csv(fh, index=False)
+
+
+# ---- reading a previous run --------------------------------------------------------------
+
+class Tables(Mapping):
+    """The tables of an output folder, each read from Parquet when first asked for."""
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        path = self.folder / MANIFEST
+        try:
+            self.manifest = json.loads(path.read_text(encoding="utf-8"))
+            self.entries = self.manifest["tables"]
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise FileNotFoundError(f"{path}: not a newslens output folder ({err})") from None
+        self._frames: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.entries:
+            raise KeyError(name)
+        if name not in self._frames:
+            self._frames[name] = self.load(name)
+        return self._frames[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def rows(self, name: str) -> int:
+        return int(self.entries[name]["rows"])
+
+    def path(self, name: str) -> Path:
+        return self.folder / self.entries[name]["parquet"]
+
+    def load(self, name: str, columns: tuple | list | None = None) -> pd.DataFrame:
+        """Table `name` (only `columns` when given), read now and not kept."""
+        if name not in self.entries:
+            raise KeyError(name)
+        return _read(self.path(name), name, tuple(columns) if columns else None)
+
+    def arrow(self, name: str, columns: list | None = None) -> pa.Table:
+        return pq.read_table(self.path(name), columns=columns)
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{n} ({e['rows']:,})" for n, e in self.entries.items())
+        return f"Tables({str(self.folder)!r}: {sizes})"
+
+
+def open_tables(folder: str | os.PathLike) -> Tables:
+    """Lazy access to the tables of a previous `analyze --out` run (see `Tables`)."""
+    return Tables(folder)
