@@ -220,6 +220,9 @@ def generate(n: int, seed: int = 0, start: int = 0) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=["article_id", "title", "text", "source", "published",
                                         "url", "path", "n_words", "sha256"])
     frame["published"] = frame["published"].astype("datetime64[us]")
+    # What load_corpus adds after loading (generated articles have no furniture and no copies).
+    frame = frame.assign(raw_text=frame["text"], furniture_lines=0, story_id=frame["article_id"],
+                         is_copy=False, copy_of="", language="en")
     return frame
 
 

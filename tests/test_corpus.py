@@ -85,8 +85,9 @@ def test_txt_newlines_and_whitespace(tmp_path):
           b"\r\n\r\n  Title here  \r\nFirst  line\r\n\r\n  indented\rlast\r\n\r\n")
     art = load_corpus(tmp_path).iloc[0]
     assert art.title == "Title here"
-    assert art.text == "First  line\n\n  indented\nlast"
-    assert art.n_words == 4
+    # raw_text: the body as loaded (`text` is the analysed body, one-word label lines removed)
+    assert art.raw_text == "First  line\n\n  indented\nlast"
+    assert art.n_words == 2  # words of the analysed `text` ("First line")
 
 
 def test_markdown_heading_and_untrusted_text(tmp_path):

@@ -41,7 +41,7 @@ def _mentions(sents: pd.DataFrame, spans: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@pytest.mark.parametrize("scorer", S.SCORERS)
+@pytest.mark.parametrize("scorer", S.LEXICON_SCORERS)
 @pytest.mark.parametrize(
     "text, sign",
     [
@@ -56,7 +56,7 @@ def test_known_sign(text, sign, scorer):
     assert 0.0 <= subj <= 1.0
 
 
-@pytest.mark.parametrize("scorer", S.SCORERS)
+@pytest.mark.parametrize("scorer", S.LEXICON_SCORERS)
 def test_negation_flips_sign(scorer):
     assert S.score_text("The plan is good.", scorer)[0] > 0
     assert S.score_text("The plan is not good.", scorer)[0] < 0
@@ -75,7 +75,7 @@ def test_window_keeps_negator_and_drops_own_name():
 def test_contrast_splits_scope():
     sent = "Voters love Tom Reyes, but they describe his rival Lena Moss as dishonest and cruel."
     starts = [sent.index("Tom Reyes"), sent.index("Lena Moss")]
-    r = S.score_targets([sent, sent], starts, [s + 9 for s in starts])
+    r = S.score_targets([sent, sent], starts, [s + 9 for s in starts], scorer="blend")
     assert r["polarity"][0] > 0.05 > -0.05 > r["polarity"][1]
 
 
@@ -92,12 +92,14 @@ def test_unknown_scorer_is_a_clear_error(seed):
 
 def test_sentence_sentiment_one_row_per_sentence(seed):
     _, sents = seed
-    for scorer in S.SCORERS:
+    for scorer in S.LEXICON_SCORERS:
         ss = SS.sentence_sentiment(sents, scorer=scorer)
         assert list(ss.columns) == SS.SENTENCE_COLUMNS
         assert len(ss) == len(sents) and (ss["scorer"] == scorer).all()
         assert ss["polarity"].between(-1, 1).all()
     assert list(SS.sentence_sentiment(sents.iloc[:0]).columns) == SS.SENTENCE_COLUMNS
+    with pytest.raises(ValueError, match="learned scores targets"):
+        SS.sentence_sentiment(sents, scorer="learned")
 
 
 def test_scope_vdl_sentence_russia_negative(seed):
@@ -110,7 +112,10 @@ def test_scope_vdl_sentence_russia_negative(seed):
         russia = ms[ms["actor_id"] == "russia"].iloc[0]
         assert russia["target_polarity"] < 0 and russia["label"] == "negative"
         assert russia["window_start"] <= russia["start"] < russia["end"] <= russia["window_end"]
-    assert "outdated" in russia["drivers"] or "criticiz" in russia["drivers"]
+        if scorer == "learned":
+            assert russia["drivers"].startswith(("left:", "right:", "role:"))
+        else:
+            assert "outdated" in russia["drivers"] or "criticiz" in russia["drivers"]
 
 
 def test_actor_sentiment_ci_deterministic_and_flags_small_samples():
@@ -185,14 +190,16 @@ def test_benchmark_script_on_fixture():
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "sentiment_accuracy.py"), "--data",
          str(ROOT / "tests" / "fixtures" / "newsmtsc_small.jsonl")],
-        capture_output=True, text=True, check=True, timeout=120,
+        capture_output=True, text=True, check=True, timeout=300,
     ).stdout  # fmt: skip
     assert "macro-F1" in out and "n=9 targets" in out
-    rows = {line[:38].strip(): line.split()[-2:] for line in out.splitlines() if "  0." in line
-            or "  1." in line}  # fmt: skip
-    for name in ("sentence textblob", "sentence vader", "target-scoped blend (default)"):
-        assert name in rows
-    assert float(rows["target-scoped blend (default)"][0]) >= float(rows["sentence textblob"][0])
+    first_table = out.split("\n\n")[0].splitlines()[2:]
+    rows = {line[:32].strip(): line[32:].split() for line in first_table}
+    for name in ("sentence textblob", "sentence vader", "target-scoped blend", "learned (default)"):
+        assert name in rows, out
+    assert float(rows["target-scoped blend"][2]) >= float(rows["sentence textblob"][2])
+    assert float(rows["learned (default)"][4]) > 0  # microseconds per target
+    assert "Targets (issue 12)" in out and "default scorer cost <= 50 us" in out
 
 
 def test_benchmark_script_bad_file(tmp_path):
@@ -216,7 +223,8 @@ def test_compare_scorers_and_plots(seed):
     m = _mentions(sents, {"russia": "Russia", "putin": "Putin", "united_states": "United States"})
     cmp_ = SS.compare_scorers(sents, m)
     assert list(cmp_.columns) == [
-        "actor_id", "actor", "mentions", "mean_textblob", "mean_vader", "mean_blend", "same_sign",
+        "actor_id", "actor", "mentions", "mean_textblob", "mean_vader", "mean_blend",
+        "mean_learned", "same_sign",
     ]  # fmt: skip
     assert sorted(cmp_["actor_id"]) == ["putin", "russia", "united_states"]
     ms = SS.mention_sentiment(sents, m)

@@ -8,6 +8,7 @@ from newslens.analysis.stance import stance_matrix, stances
 from newslens.analysis.territory import region_rollup, territorial_claims
 from newslens.engine.pipeline import analyze
 from newslens.io.corpus import CorpusError, load_corpus, load_report
+from newslens.io.syndication import syndication_table
 from newslens.text.actors import actor_mentions, load_actors, unknown_entities
 from newslens.text.sentences import sentences
 
@@ -26,6 +27,7 @@ __all__ = [
     "stance_matrix",
     "stances",
     "statements",
+    "syndication_table",
     "territorial_claims",
     "unknown_entities",
 ]

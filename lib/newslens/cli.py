@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import newslens
 
+REPORT_LINES = 50  # load report rows printed (all of them are in load_report.csv)
 SCHEDULER_TIMEOUT = 3.0  # seconds to wait for a Dask scheduler to accept a connection
 
 
@@ -78,6 +79,12 @@ def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
 def check_analyze(args: argparse.Namespace) -> Path:
     """Check every argument of `analyze` that can fail, before any work; the output folder."""
     check_corpus(args.corpus)
+    from newslens.io.language import normalise_languages
+
+    try:
+        normalise_languages(args.languages)
+    except ValueError as err:
+        raise UsageError(f"--{err}") from None
     out = check_out(args.out)
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
@@ -93,9 +100,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from newslens.io.export import write_csv
 
     out = check_analyze(args)
-    articles = newslens.load_corpus(args.corpus, max_article_chars=args.max_article_chars)
+    articles = newslens.load_corpus(args.corpus, max_article_chars=args.max_article_chars,
+                                    languages=args.languages)
     report = newslens.load_report(articles)
-    tables = {"articles": articles, "load_report": report}
+    tables = {"articles": articles, "load_report": report,
+              "syndication": newslens.syndication_table(articles)}
     cache = False if args.no_cache else (args.cache_dir or None)
     tables.update(analyze(articles, workers=args.workers, cache=cache, engine=args.engine,
                           scheduler=args.scheduler))
@@ -105,8 +114,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     print(f"Loaded {len(articles)} article{'' if len(articles) == 1 else 's'} from {args.corpus}")
     if len(report):
         print(f"Load report: {len(report)} problem(s)")
-        for row in report.itertuples(index=False):
+        for row in report.head(REPORT_LINES).itertuples(index=False):
             print(f"  {row.path}: {row.problem} -> {row.action}")
+        if len(report) > REPORT_LINES:
+            print(f"  ... and {len(report) - REPORT_LINES} more in {out / 'load_report.csv'}")
     for name, table in tables.items():
         print(f"  {name + '.csv':<24} {len(table):>8} rows")
     print(f"Tables written to {out}")
@@ -155,8 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     analyze = sub.add_parser("analyze", help="write the analysis tables of a corpus as CSV")
-    analyze.add_argument("corpus", help="a file or folder of articles (.txt .md .json .jsonl .csv)")
+    analyze.add_argument("corpus", help="a file or folder of articles "
+                                        "(.txt .md .json .jsonl .csv .html .htm)")
     analyze.add_argument("--out", default="out", help="output folder (default: out)")
+    analyze.add_argument("--languages", default="en",
+                         help="languages to analyse, e.g. en or en,uk, or all (default: en); "
+                              "articles in others are kept and listed in the load report")
     analyze.add_argument("--workers", type=int, default=None,
                          help="worker processes (default: every core)")
     analyze.add_argument("--engine", choices=["local", "dask"], default="local",

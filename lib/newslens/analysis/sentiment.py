@@ -11,7 +11,11 @@
   low_sample flag (< 3 mentions), optionally per article / source / date.
 - `actor_drivers`, `evidence`: the words and the sentences behind each actor's numbers.
 
-Classes: polarity > +0.05 positive, < -0.05 negative, otherwise neutral (`THRESHOLDS`).
+Scorers (`SCORERS`): "learned" (default; `newslens.analysis.target_model`: a logistic-regression
+model over the target's sentence context trained on NewsMTSC; label = most probable class,
+target_polarity = P(positive) - P(negative), target_subjectivity = 1 - P(neutral)) and the
+lexicon scorers textblob, vader, blend over the target window (label: polarity > +0.05 positive,
+< -0.05 negative, otherwise neutral; `THRESHOLDS`).
 """
 
 from __future__ import annotations
@@ -26,12 +30,14 @@ import pandas as pd
 from newslens import schema
 from newslens.analysis.sentiment_scope import (
     DEFAULT_TARGET_SCORER,
+    LEXICON_SCORERS,
     SCORERS,
     THRESHOLDS,
     check_scorer,
     score_targets,
     score_texts,
 )
+from newslens.io.syndication import story_rows
 
 __all__ = [
     "MIN_MENTIONS",
@@ -66,8 +72,9 @@ def _labels(pol, scorer: str) -> np.ndarray:
 
 
 def sentence_sentiment(sentences: pd.DataFrame, scorer: str = "textblob") -> pd.DataFrame:
-    """One row per sentence: article_id, sentence, polarity, subjectivity, label, scorer."""
-    check_scorer(scorer)
+    """One row per sentence: article_id, sentence, polarity, subjectivity, label, scorer
+    (a lexicon scorer: textblob, vader or blend)."""
+    check_scorer(scorer, LEXICON_SCORERS)
     pol, subj = score_texts(sentences["text"].tolist(), scorer)
     return pd.DataFrame(
         {
@@ -115,10 +122,15 @@ def mention_sentiment(
 ) -> pd.DataFrame:
     """One row per actor mention: its target-scoped tone, role and driving words.
 
-    target_polarity/target_subjectivity score the mention's window (clause, at most 8 tokens
-    before and 12 after, own name/title words removed). window_start/window_end are in the
-    mention's coordinates (field offsets, like start/end). role is "speaker" when the mention is
-    the subject of a reporting verb (newslens.analysis.attribution), else "target".
+    learned (default): target_polarity = P(positive) - P(negative), target_subjectivity =
+    1 - P(neutral), label = the most probable class; the window is the whole sentence (the model
+    reads all of it, the mention masked); drivers = "side:word +-push" (context words and role
+    features that favoured the predicted class most; push = positive minus negative logit).
+    Lexicon scorers: target_polarity/target_subjectivity score the mention's window (clause, at
+    most 8 tokens before and 12 after, own name/title words removed), drivers = lexicon words.
+    window_start/window_end are in the mention's coordinates (field offsets, like start/end).
+    role is "speaker" when the mention is the subject of a reporting verb
+    (newslens.analysis.attribution), else "target".
     """
     check_scorer(scorer)
     if mentions.empty:
@@ -154,7 +166,7 @@ def mention_sentiment(
             "role": _roles(sentences, mentions, statements),
             "target_polarity": np.asarray(r["polarity"], dtype=float),
             "target_subjectivity": np.asarray(r["subjectivity"], dtype=float),
-            "label": _labels(r["polarity"], scorer),
+            "label": np.asarray(r["label"], dtype=str),
             "window_start": np.asarray(r["window_start"], dtype=int) + s_start,
             "window_end": np.asarray(r["window_end"], dtype=int) + s_start,
             "drivers": drv,
@@ -226,8 +238,12 @@ def actor_sentiment(
     seed: int = 0,
     articles: pd.DataFrame | None = None,
     min_mentions: int = MIN_MENTIONS,
+    count: str = "story",
 ) -> pd.DataFrame:
     """Per actor (and `by` column(s): article_id, source, date, ...) and voice.
+
+    count: "story" (default) counts a syndicated story once, through its original (needs
+    `articles` with `story_id`; `newslens.io.syndication.story_rows`), "article" every copy.
 
     voice: "all" mentions, "about" (role target: coverage about the actor), "own" (role speaker:
     the tone of the actor's own statements). A voice with no mentions has no row. Columns:
@@ -235,6 +251,7 @@ def actor_sentiment(
     NaN for a single mention), share_negative/neutral/positive, mean_subjectivity, and low_sample
     (mentions < min_mentions: flagged, not hidden). `source`/`date` come from `articles`.
     """
+    mention_sentiment = story_rows(mention_sentiment, articles, count)  # one row set per story
     ms, by = _with_by(mention_sentiment, by, articles)
     if ms.empty:
         return pd.DataFrame(columns=ACTOR_COLUMNS[:2] + by + ACTOR_COLUMNS[2:])

@@ -23,15 +23,20 @@ from functools import lru_cache
 
 from newslens import compat, lexicon
 
-SCORERS = ("textblob", "vader", "blend")
+LEXICON_SCORERS = ("textblob", "vader", "blend")
+# Target scorers: the lexicon scorers over the target window, and the learned model
+# (`newslens.analysis.target_model`), which scores a target in its whole sentence.
+SCORERS = (*LEXICON_SCORERS, "learned")
 
 # Window size in tokens before/after the mention (tuned on NewsMTSC train, flat between 6 and 16).
 LEFT, RIGHT = 8, 12
-DEFAULT_TARGET_SCORER = "blend"
+DEFAULT_TARGET_SCORER = "learned"
 
-# Neutral band on target polarity for the three classes (documented in the README).
+# Neutral band on polarity for the three classes (documented in the README).
 # TextBlob polarity and VADER compound are both in [-1, 1]; VADER's own convention is +-0.05.
-THRESHOLDS = {"textblob": 0.05, "vader": 0.05, "blend": 0.05}
+# A learned mention's label is its most probable class; the band applies to its polarity
+# P(positive) - P(negative) only where no probabilities are at hand (actor means).
+THRESHOLDS = {"textblob": 0.05, "vader": 0.05, "blend": 0.05, "learned": 0.05}
 
 
 CONTRAST = lexicon.word_set("contrast_words")
@@ -68,9 +73,12 @@ def _vader():
     return SentimentIntensityAnalyzer()
 
 
-def check_scorer(scorer: str) -> str:
-    if scorer not in SCORERS:
-        raise ValueError(f"unknown sentiment scorer {scorer!r}; choose one of {', '.join(SCORERS)}")
+def check_scorer(scorer: str, scorers=SCORERS) -> str:
+    if scorer not in scorers:
+        what = "sentiment scorer" if scorer not in SCORERS else "scorer for whole texts"
+        raise ValueError(f"unknown {what} {scorer!r}; choose one of {', '.join(scorers)}"
+                         + (" (learned scores targets: use mention_sentiment)"
+                            if scorer == "learned" else ""))
     return scorer
 
 
@@ -111,7 +119,7 @@ def _score_words(words: list[str], scorer: str, want_drivers: bool = False):
     key = (scorer, want_drivers, " ".join(words))
     r = _MEMO.get(key)
     if r is None:
-        check_scorer(scorer)
+        check_scorer(scorer, LEXICON_SCORERS)
         r = (0.0, 0.0, []) if _silent(words, scorer) else _score_words_raw(words, scorer,
                                                                              want_drivers)
         if len(_MEMO) >= _MEMO_MAX:
@@ -160,14 +168,14 @@ def score_text(text: str, scorer: str = "textblob") -> tuple[float, float]:
     blend: mean of the TextBlob polarity and the VADER compound (TextBlob's adjectives plus
     VADER's verbs and nouns); subjectivity from TextBlob.
     """
-    check_scorer(scorer)
+    check_scorer(scorer, LEXICON_SCORERS)
     pol, subj, _ = _score_words([_norm(t) for t, _a, _b in tokenize(text)], scorer)
     return pol, subj
 
 
 def score_texts(texts, scorer: str = "textblob") -> tuple[list[float], list[float]]:
     """Score many spans, each distinct span once."""
-    check_scorer(scorer)
+    check_scorer(scorer, LEXICON_SCORERS)
     cache: dict[str, tuple[float, float]] = {}
     pol, subj = [], []
     for t in texts:
@@ -186,7 +194,7 @@ def drivers(text: str, scorer: str = "textblob") -> list[tuple[str, float]]:
     vader: words with a non-zero VADER valence (valence / 4, so in [-1, 1]).
     blend: both, a VADER word only when no TextBlob phrase already contains it.
     """
-    check_scorer(scorer)
+    check_scorer(scorer, LEXICON_SCORERS)
     return _score_words([_norm(t) for t, _a, _b in tokenize(text)], scorer, True)[2]
 
 
@@ -275,11 +283,16 @@ def score_targets(
 ) -> dict[str, list]:
     """Target-scoped scores for many mentions (parallel sequences of sentence text and offsets).
 
-    Returns lists window_start, window_end, window (scored text), polarity, subjectivity and,
-    with `want_drivers`, drivers. Each distinct sentence is tokenised once and each distinct
-    window scored once.
+    Returns lists window_start, window_end, window (scored text), polarity, subjectivity,
+    label and, with `want_drivers`, drivers. Lexicon scorers: each distinct sentence is
+    tokenised once and each distinct window scored once; the label uses `THRESHOLDS`.
+    learned: the model reads the whole sentence (window = the sentence), polarity = P(positive)
+    - P(negative), subjectivity = 1 - P(neutral), label = the most probable class, drivers =
+    the context words (with side) and role features that pushed that class most.
     """
     check_scorer(scorer)
+    if scorer == "learned":
+        return _score_learned(sentences, starts, ends, want_drivers)
     tcache: dict[str, list] = {}
     scache: dict[str, tuple] = {}
     keys = ("window_start", "window_end", "window", "polarity", "subjectivity", "drivers")
@@ -299,6 +312,25 @@ def score_targets(
         out["polarity"].append(r[0])
         out["subjectivity"].append(r[1])
         out["drivers"].append(r[2])
+    out["label"] = [label(p, scorer) for p in out["polarity"]]
     if not want_drivers:
         del out["drivers"]
+    return out
+
+
+def _score_learned(sentences, starts, ends, want_drivers: bool) -> dict[str, list]:
+    from newslens.analysis import target_model
+
+    sentences = list(sentences)
+    r = target_model.score_targets(sentences, starts, ends, want_drivers)
+    out = {
+        "window_start": [0] * len(sentences),
+        "window_end": [len(s) for s in sentences],
+        "window": sentences,
+        "polarity": r["polarity"].tolist(),
+        "subjectivity": r["subjectivity"].tolist(),
+        "label": [target_model.CLASSES[k] for k in r["label"]],
+    }
+    if want_drivers:
+        out["drivers"] = r["drivers"]
     return out

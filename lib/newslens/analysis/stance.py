@@ -57,6 +57,7 @@ import pandas as pd
 
 from newslens import compat, lexicon, schema
 from newslens.analysis import stance_roles as roles
+from newslens.io.syndication import story_rows
 from newslens.lexicon import DataFileError, lexicon_regex
 
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
@@ -764,13 +765,16 @@ def majority(counts: dict[str, int]) -> tuple[str, str, int]:
     return "mixed", " / ".join(f"{n} {k}" for k, n in parts), total
 
 
-def stance_matrix(stances: pd.DataFrame) -> pd.DataFrame:
+def stance_matrix(stances: pd.DataFrame, articles: pd.DataFrame | None = None,
+                  count: str = "story") -> pd.DataFrame:
     """Actor × issue (long form): majority stance or `mixed`, the split ("demands 6/8"), counts
     per stance, weight and evidence (see `majority`).
 
     The evidence is the statement with the highest weight among those holding the label (any
-    non-neutral one for mixed; ties: the earliest).
+    non-neutral one for mixed; ties: the earliest). count: "story" (default) counts a
+    syndicated story once (needs `articles` with `story_id`), "article" every copy.
     """
+    stances = story_rows(stances, articles, count)  # one row set per story
     if stances is None or len(stances) == 0:
         return schema.empty("stance_matrix")
     rows = []
@@ -853,12 +857,16 @@ def _behind(c) -> int:
     return int(getattr(c, f"n_{c.stance}"))
 
 
-def by_source(stances: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+def by_source(stances: pd.DataFrame, articles: pd.DataFrame, count: str = "story"
+              ) -> pd.DataFrame:
     """How each source reports an actor's stance on an issue (one row per source).
 
     `n_sources` counts the sources reporting that actor × issue; `consistent` is True when
-    they all give it the same majority stance (`majority`).
+    they all give it the same majority stance (`majority`). count: "story" (default) counts a
+    syndicated story once, for its original's outlet (who republished whom:
+    `syndication_table`); "article" counts every copy for its own outlet.
     """
+    stances = story_rows(stances, articles, count)  # one row set per story
     if stances is None or len(stances) == 0:
         return schema.empty("stance_sources")
     src = articles[["article_id", "source"]].drop_duplicates("article_id")

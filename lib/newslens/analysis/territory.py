@@ -43,6 +43,7 @@ from newslens.analysis.claim_roles import (
     candidates,
     roles,
 )
+from newslens.io.syndication import story_rows
 from newslens.text.regions import generic_defaults, region_info, region_mentions
 
 __all__ = ["CLAIM_COLUMNS", "CLAIM_TYPES", "control_changes", "load_claim_cues",
@@ -798,14 +799,18 @@ def _joined(values) -> str:
     return "; ".join(sorted({str(v) for v in values if isinstance(v, str) and v}))
 
 
-def region_rollup(claims: pd.DataFrame, quantities: pd.DataFrame | None = None) -> pd.DataFrame:
+def region_rollup(claims: pd.DataFrame, quantities: pd.DataFrame | None = None,
+                  articles: pd.DataFrame | None = None, count: str = "story") -> pd.DataFrame:
     """Per-region summary along the hierarchy: a claim counts for its region and every ancestor
     below the country (Donetsk and Luhansk claims also count for Donbas; Pokrovsk for Donetsk).
 
     A claim is counted once per region by (article, sentence, claim type, claimant), so rows a
     Donbas claim yields for its parts do not count twice for Donbas. `n_direct` counts claims
-    on the region itself; `includes` lists the regions below it that contributed.
+    on the region itself; `includes` lists the regions below it that contributed. count:
+    "story" (default) counts a syndicated story once (needs `articles` with `story_id`),
+    "article" every copy.
     """
+    claims = story_rows(claims, articles, count)  # one row set per story
     if claims is None or len(claims) == 0:
         return schema.empty("region_rollup")
     info = _with_places(region_info(), _records(claims, ["region_id", "region", "kind", "parent"]))
@@ -853,8 +858,11 @@ def region_rollup(claims: pd.DataFrame, quantities: pd.DataFrame | None = None) 
                               kind="stable").reset_index(drop=True)
 
 
-def claim_matrix(claims: pd.DataFrame) -> pd.DataFrame:
-    """Counts of claims per region (rows, by name) x claim type (columns, in CLAIM_TYPES order)."""
+def claim_matrix(claims: pd.DataFrame, articles: pd.DataFrame | None = None,
+                 count: str = "story") -> pd.DataFrame:
+    """Counts of claims per region (rows, by name) x claim type (columns, in CLAIM_TYPES order);
+    `count="story"` counts a syndicated story once when `articles` are given."""
+    claims = story_rows(claims, articles, count)  # one row set per story
     if claims is None or len(claims) == 0:
         return pd.DataFrame(columns=CLAIM_TYPES, dtype=int)
     table = pd.crosstab(claims["region"], claims["claim_type"])

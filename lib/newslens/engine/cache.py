@@ -3,9 +3,9 @@
 Layout: `<cache dir>/<fingerprint>/<pack>.nlc` + `<pack>.keys`.
 
 - The fingerprint hashes everything a result depends on besides the article: the library
-  version and source code, the versions of the NLP dependencies, the per-article function and
-  every file in the data folder (gazetteers, lexicons). Change any of them and nothing old is
-  reused.
+  version, source code and shipped model files, the versions of the NLP dependencies, the
+  per-article function and every file in the data folder (gazetteers, lexicons). Change any of
+  them and nothing old is reused.
 - An article's key hashes its whole row (id, title, exact text, metadata), so an edited article
   or a renamed one (new `article_id`) is recomputed.
 - A pack holds the per-article tables of one chunk of articles (one file per chunk is much
@@ -88,9 +88,11 @@ def fingerprint(func=None) -> str:
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """sha256 of the library source, read once per process: the code this process runs."""
+    """sha256 of the library source and its shipped models (the learned sentiment model), read
+    once per process: the code this process runs."""
     h = hashlib.sha256()
     _hash_tree(h, PACKAGE_DIR, "*.py")
+    _hash_tree(h, PACKAGE_DIR / "models", "*.json")
     return h.hexdigest()
 
 

@@ -51,9 +51,11 @@ def analyze_articles(articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
 def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Corpus-level tables computed from the per-article ones (aggregations, roll-ups)."""
     out: dict[str, pd.DataFrame] = {}
-    out["actor_sentiment"] = actor_sentiment(tables["mention_sentiment"])
-    out["region_rollup"] = region_rollup(tables.get("claims"), tables.get("quantities"))
-    out["stance_matrix"] = stance_matrix(tables.get("stances"))
+    # Syndicated stories count once (count="story", the default): the summaries get `articles`.
+    out["actor_sentiment"] = actor_sentiment(tables["mention_sentiment"], articles=articles)
+    out["region_rollup"] = region_rollup(tables.get("claims"), tables.get("quantities"),
+                                         articles=articles)
+    out["stance_matrix"] = stance_matrix(tables.get("stances"), articles=articles)
     out["stance_pairs"] = pairwise(out["stance_matrix"])
     out["stance_sources"] = by_source(tables.get("stances"), articles)
     return {name: schema.conform(name, table) for name, table in out.items()}
@@ -61,14 +63,18 @@ def summarize(tables: dict[str, pd.DataFrame], articles: pd.DataFrame) -> dict[s
 
 def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
             engine: str = "local", scheduler: str | None = None,
-            progress: bool | None = None) -> dict[str, pd.DataFrame]:
+            progress: bool | None = None, languages=None) -> dict[str, pd.DataFrame]:
     """All tables for a corpus: per-article tables plus their summaries.
 
     The per-article tables come from `newslens.engine.runner.run`: cached on disk (`cache`: None for
     the default folder, a folder, or False), on `workers` processes (default: every core) or on
-    Dask (`engine="dask"`, `scheduler` address), with a progress bar on terminals.
+    Dask (`engine="dask"`, `scheduler` address), with a progress bar on terminals. Only articles
+    in `languages` are analysed (default: those given to `load_corpus`, else English; "all").
     """
     from newslens.engine import runner as engines
+    from newslens.io.language import analysed
+
+    articles = analysed(articles, languages)  # other languages: kept, reported, not analysed
 
     tables = engines.run(articles, workers=workers, cache=cache, engine=engine,
                          scheduler=scheduler, progress=progress)
@@ -77,12 +83,14 @@ def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
 
 
 def sentiment_tables(
-    tables: dict[str, pd.DataFrame], scorer: str | None = None, min_mentions: int = MIN_MENTIONS
+    tables: dict[str, pd.DataFrame], scorer: str | None = None, min_mentions: int = MIN_MENTIONS,
+    articles: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(mention_sentiment, actor_sentiment) for a scorer and sample threshold.
 
     With the pipeline's defaults the (cached) tables of `analyze` are returned as they are;
-    another scorer or threshold rescores from the cached sentences, mentions and statements.
+    another scorer or threshold rescores from the cached sentences, mentions and statements
+    (give `articles` to count syndicated stories once, as `analyze` does).
     """
     from newslens.analysis.sentiment_scope import DEFAULT_TARGET_SCORER
 
@@ -93,7 +101,7 @@ def sentiment_tables(
     ms = mention_sentiment(
         tables["sentences"], tables["mentions"], tables["statements"], scorer=scorer
     )
-    return ms, actor_sentiment(ms, seed=0, min_mentions=min_mentions)
+    return ms, actor_sentiment(ms, seed=0, min_mentions=min_mentions, articles=articles)
 
 
 def sort_table(name: str, table: pd.DataFrame) -> pd.DataFrame:

@@ -3,7 +3,9 @@
 Each file goes through small steps: find it (`_walk`: hidden entries, symbolic links and special
 files are reported, not read) -> read its bytes (`_read_bytes`) -> decode them
 (`newslens.io.decode`) -> parse records (`newslens.io.formats.PARSERS`, one per format) ->
-check each record and make it a row (`newslens.io.records.article`) -> ids and duplicates.
+check each record and make it a row (`newslens.io.records.article`) -> ids and duplicates ->
+page furniture, syndicated stories and languages (`newslens.io.postload`). Saved web pages
+(`.html`, `.htm`) are decoded and parsed by `newslens.io.html` instead.
 Every problem becomes a row of the load report (`load_report(articles)`): path (and record
 number), problem, action. Nothing is dropped silently, and no bad file or record stops the
 load: an unexpected error is reported for that file or record only. The rules and limits are
@@ -21,6 +23,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from newslens import schema
+from newslens.io import html, language, postload
 from newslens.io.decode import decode
 from newslens.io.formats import PARSERS, FileContext
 from newslens.io.records import COLUMNS, SKIPPED, Limits, article
@@ -29,7 +32,7 @@ from newslens.paths import resolve_corpus
 __all__ = ["COLUMNS", "REPORT_COLUMNS", "SKIPPED", "SUPPORTED_FORMATS", "CorpusError",
            "CorpusNotFoundError", "Limits", "load_corpus", "load_report"]
 
-SUPPORTED_FORMATS = tuple(PARSERS)
+SUPPORTED_FORMATS = (*PARSERS, *html.SUFFIXES)
 REPORT_COLUMNS = schema.table("load_report").names
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
@@ -54,14 +57,18 @@ def _formats() -> str:
 
 
 def load_corpus(path: str | os.PathLike | None = None, *, max_article_chars: int | None = None,
-                limits: Limits | None = None) -> pd.DataFrame:
+                limits: Limits | None = None, languages="en") -> pd.DataFrame:
     """One row per article of a folder (walked recursively, sorted) or a single file.
 
     `None` means the project's seeds; an empty string is an error (never the current folder).
     Articles longer than `max_article_chars` (default 500,000, or NEWSLENS_MAX_ARTICLE_CHARS)
-    are skipped and reported; `limits` sets every limit (`Limits`). The load report is kept in
+    are skipped and reported; `limits` sets every limit (`Limits`). Page furniture is removed
+    from `text` (kept in `raw_text`), near-duplicate articles share a `story_id`, and each
+    article gets a `language`: articles outside `languages` ("en", "en,uk", a list, or "all")
+    are kept and reported as not analysed (`newslens.io.postload`). The load report is kept in
     `articles.attrs["load_report"]`; read it with `load_report(articles)`.
     """
+    languages = language.normalise_languages(languages)  # a bad value fails before loading
     given, root = _corpus_root(path)
     limits = limits or Limits.default(max_article_chars=max_article_chars)
     report = _Report()
@@ -74,6 +81,10 @@ def load_corpus(path: str | os.PathLike | None = None, *, max_article_chars: int
         problems = "".join(f"\n  {p}: {prob} ({act})" for p, prob, act in rows[:10])
         raise CorpusError(f"No readable articles in {given}. {_formats()}{problems}", rows)
     frame = _frame(articles)
+    # Real-world corpora (newslens.io.postload): furniture, stories, languages; report rows.
+    frame, rows = postload.finish(frame, "all" if languages is None else languages)
+    for where, n, problem, action in rows:
+        report.add(tuple(where.split("/")), problem, action, n)
     frame.attrs["load_report"] = report.rows()
     return frame
 
@@ -229,14 +240,18 @@ def _load_file(entry: _Entry, limits: Limits, report: _Report) -> list[tuple]:
     try:
         suffix = Path(name).suffix.lower()
         parser = PARSERS.get(suffix)
-        if parser is None:
+        if suffix in html.SUFFIXES:  # saved web pages decode and parse themselves
+            data = _read_bytes(entry.path, suffix, limits, note)
+            records = [] if data is None else html.read_page(data, note)
+        elif parser is None:
             note(f"unsupported format {Path(name).suffix or '(no extension)'!r}", SKIPPED)
             return []
-        data = _read_bytes(entry.path, suffix, limits, note)
-        text = None if data is None else decode(data, note)
-        if text is not None:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-            records = parser(text, FileContext(rel, limits, note))
+        else:
+            data = _read_bytes(entry.path, suffix, limits, note)
+            text = None if data is None else decode(data, note)
+            if text is not None:
+                text = text.replace("\r\n", "\n").replace("\r", "\n")
+                records = parser(text, FileContext(rel, limits, note))
     except Exception as err:  # noqa: BLE001 - one file's failure must not stop the load
         note(f"unexpected error while reading: {type(err).__name__}: {err}", SKIPPED)
         return []
@@ -268,7 +283,9 @@ def _read_bytes(path: Path, suffix: str, limits: Limits, note) -> bytes | None:
                 note(f"special file ({_kind(info.st_mode)}), not read", SKIPPED)
                 return None
             most = 4 * (limits.max_article_chars + limits.max_metadata_chars) + 4096
-            if suffix in (".txt", ".md") and info.st_size > most:
+            if suffix in html.SUFFIXES:
+                most *= 10  # a page carries markup, scripts and styles around its text
+            if suffix in (".txt", ".md", *html.SUFFIXES) and info.st_size > most:
                 note(f"file of {info.st_size:,} bytes is longer than the longest article "
                      f"(limit {limits.max_article_chars:,} characters)",
                      f"{SKIPPED} (raise max_article_chars to load it)")
@@ -283,12 +300,15 @@ def _read_bytes(path: Path, suffix: str, limits: Limits, note) -> bytes | None:
 
 def _assign_ids(rows: list[tuple], report: _Report) -> list[dict]:
     """Drop duplicates (first kept) and give each article a unique, stable id."""
-    seen: dict[str, str] = {}
+    seen: dict[tuple, str] = {}
     used: set[str] = set()
     out = []
     for parts, stem, n, row in rows:
-        if row["sha256"] in seen:
-            report.add(parts, f"duplicate of {seen[row['sha256']]}", SKIPPED, n)
+        # The same article again from the same outlet and url is dropped; from another outlet
+        # or url it is a copy (kept: newslens.io.syndication gives both one story).
+        same = (row["sha256"], row["source"], row["url"])
+        if same in seen:
+            report.add(parts, f"duplicate of {seen[same]}", SKIPPED, n)
             continue
         base = stem if n is None else f"{stem}-{n}"
         candidate, k = base, 1
@@ -298,7 +318,7 @@ def _assign_ids(rows: list[tuple], report: _Report) -> list[dict]:
             k += 1
             candidate = f"{base}-{row['sha256'][:8]}-{k}"
         used.add(candidate)
-        seen[row["sha256"]] = candidate
+        seen[same] = candidate
         out.append({"article_id": candidate, **row})
     return out
 
@@ -306,7 +326,7 @@ def _assign_ids(rows: list[tuple], report: _Report) -> list[dict]:
 def _frame(articles: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(articles)
     extras = sorted(c for c in frame.columns if c not in COLUMNS)
-    frame = frame[COLUMNS + extras]
+    frame = frame[[c for c in COLUMNS if c in frame.columns] + extras]  # + postload's columns
     frame["published"] = pd.to_datetime(frame["published"]).astype("datetime64[us]")
     frame["n_words"] = frame["n_words"].astype("int64")
     return frame.reset_index(drop=True)

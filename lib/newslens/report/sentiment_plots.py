@@ -93,12 +93,13 @@ def plot_sentiment_scorers(comparison: pd.DataFrame, ax=None):
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.38 * max(len(data), 3) + 1.2))
     y = np.arange(len(data))
-    for s, marker in zip(scorers, "os^"):
+    markers = "os^Dv<>"  # one per scorer (textblob, vader, blend, learned, ...)
+    for s, marker in zip(scorers, markers * (len(scorers) // len(markers) + 1)):
         ax.scatter(data[f"mean_{s}"], y, marker=marker, label=plot_label(s), zorder=3)
     ax.set_yticks(y, plot_labels(data["actor"]))
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_xlabel("mean target polarity")
-    ax.set_title("Does the ranking survive a change of lexicon?")
+    ax.set_title("Does the ranking survive a change of scorer?")
     ax.legend(title="scorer", loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     ax.grid(axis="y", color="#eeeeee")
     ax.spines[["top", "right"]].set_visible(False)

@@ -1,0 +1,178 @@
+"""The learned target-sentiment scorer: shipped model, predictions, drivers, errors."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pytest
+from newslens.analysis import sentiment as SS
+from newslens.analysis import sentiment_scope as S
+from newslens.analysis import target_model as T
+
+
+def _score(sentence: str, target: str, drivers: bool = True):
+    a = sentence.index(target)
+    return T.score_targets([sentence], [a], [a + len(target)], drivers)
+
+
+def test_shipped_model_is_package_json_under_5_mb():
+    res = resources.files("newslens").joinpath("models", "target_sentiment.json")
+    raw = res.read_bytes()
+    assert len(raw) <= 5_000_000
+    spec = json.loads(raw)
+    assert spec["format"] == T.MODEL_FORMAT and spec["classes"] == list(T.CLASSES)
+    assert spec["training"]["cv_macro_f1"] > 0.6  # figure recorded by make sentiment-model
+    model = T.load_model()
+    assert len(model.words) == len(spec["words"]) > 1000
+
+
+@pytest.mark.parametrize(
+    "sentence, target, label",
+    [
+        ("Lawmakers moved to censure Governor Anna Berg over the bribery scandal and her lies.",
+         "Anna Berg", "negative"),
+        ("Critics slammed the minister for a disastrous, incompetent response to the floods.",
+         "the minister", "negative"),
+        ("Voters praised Mayor Tom Reyes for his brilliant leadership and generous help.",
+         "Tom Reyes", "positive"),
+        ("The senator met the delegation in Geneva on Tuesday to discuss the schedule.",
+         "The senator", "neutral"),
+    ],
+)  # fmt: skip
+def test_clear_portrayals(sentence, target, label):
+    r = _score(sentence, target)
+    assert T.CLASSES[r["label"][0]] == label
+    p = r["proba"][0]
+    assert p.sum() == pytest.approx(1.0) and (p > 0).all()
+    assert r["polarity"][0] == pytest.approx(p[2] - p[0])
+    assert r["subjectivity"][0] == pytest.approx(1 - p[1])
+
+
+def test_two_targets_in_one_sentence_differ():
+    sent = "Voters love Tom Reyes, but they describe his rival Lena Moss as dishonest and cruel."
+    starts = [sent.index("Tom Reyes"), sent.index("Lena Moss")]
+    r = T.score_targets([sent, sent], starts, [s + 9 for s in starts])
+    assert r["polarity"][0] > r["polarity"][1]
+    assert T.CLASSES[r["label"][1]] == "negative"
+
+
+def test_drivers_name_side_and_words_that_pushed_the_class():
+    r = _score("Critics slammed the minister for a disastrous, incompetent response.",
+               "the minister")
+    drivers = r["drivers"][0]
+    assert 1 <= len(drivers) <= 4
+    names = [name for name, _push in drivers]
+    assert any(n in names for n in ("right:disastrous", "right:incompetent", "left:slammed"))
+    for name, push in drivers:
+        assert name.split(":")[0] in ("left", "right", "role") and push < 0, drivers
+    # The target's own words never drive its score.
+    assert not any(n.endswith(":minister") for n in names)
+
+
+def test_target_is_masked():
+    a = _score("Peace talks with Tom Reyes resumed on Monday.", "Tom Reyes")
+    b = _score("Peace talks with Killer Smith resumed on Monday.", "Killer Smith")
+    assert np.allclose(a["proba"], b["proba"])
+
+
+def test_deterministic_and_sentence_order_free():
+    sents = ["The rebels attacked the village.", "Aid groups thanked the volunteers warmly."]
+    tg = ["rebels", "volunteers"]
+    starts = [s.index(t) for s, t in zip(sents, tg)]
+    ends = [a + len(t) for a, t in zip(starts, tg)]
+    r1 = T.score_targets(sents, starts, ends, True)
+    r2 = T.score_targets(sents[::-1], starts[::-1], ends[::-1], True)
+    assert np.array_equal(r1["proba"], r2["proba"][::-1])
+    assert r1["drivers"] == r2["drivers"][::-1]
+
+
+def test_scope_api_and_labels():
+    sent = "Critics slammed the minister for a disastrous response."
+    a = sent.index("minister")
+    r = S.score_targets([sent], [a], [a + 8], "learned", want_drivers=True)
+    assert r["label"] == ["negative"] and r["window"] == [sent]
+    assert (r["window_start"], r["window_end"]) == ([0], [len(sent)])
+    with pytest.raises(ValueError, match="learned scores targets"):
+        S.score_text(sent, "learned")
+
+
+def test_mention_sentiment_learned_columns():
+    sents = pd.DataFrame({"article_id": ["a", "a"], "sentence": [0, 1], "start": [0, 60],
+                          "field": "text",
+                          "text": ["Critics slammed the minister for a disastrous response.",
+                                   "Voters praised the mayor for his brilliant leadership."]})
+    mentions = pd.DataFrame({"article_id": ["a", "a"], "sentence": [0, 1],
+                             "start": [20, 60 + 19], "end": [28, 60 + 24],
+                             "text": ["minister", "mayor"], "actor_id": ["m", "y"],
+                             "actor": ["M", "Y"]})  # fmt: skip
+    ms = SS.mention_sentiment(sents, mentions, statements=pd.DataFrame(), scorer="learned")
+    assert ms["label"].tolist() == ["negative", "positive"]
+    assert (ms["scorer"] == "learned").all() and ms["drivers"].str.len().gt(0).all()
+    assert ms["drivers"].iloc[0].startswith(("left:", "right:", "role:"))
+    d = SS.actor_drivers(ms)
+    assert set(d["actor_id"]) == {"m", "y"}
+    assert (d[d["actor_id"] == "m"]["polarity"] < 0).all()
+
+
+def test_default_scorer_is_learned():
+    assert S.DEFAULT_TARGET_SCORER == "learned"
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [
+        ("{not json", "not valid JSON"),
+        ('{"format": "something-else"}', "not a usable target-sentiment model"),
+        ("[1, 2]", "not a JSON object"),
+    ],
+)
+def test_corrupt_model_file_is_named(tmp_path, content, problem):
+    bad = tmp_path / "broken_model.json"
+    bad.write_text(content)
+    with pytest.raises(T.ModelError, match=problem) as exc:
+        T.TargetModel.from_file(bad)
+    assert "broken_model.json" in str(exc.value)
+
+
+def test_truncated_weights_are_named(tmp_path):
+    spec = json.loads(resources.files("newslens").joinpath("models", "target_sentiment.json")
+                      .read_text())
+    spec["dense_weights"] = spec["dense_weights"][:-1]
+    bad = tmp_path / "short.json"
+    bad.write_text(json.dumps(spec))
+    with pytest.raises(T.ModelError, match="short.json.*dense_weights"):
+        T.TargetModel.from_file(bad)
+
+
+def test_missing_model_file_is_named(tmp_path):
+    with pytest.raises(T.ModelError, match="nowhere.json"):
+        T.load_model(str(tmp_path / "nowhere.json"))
+
+
+def test_fast_scoring_equals_the_training_features():
+    """Prefix-sum scoring gives the logits of the explicit features the model was trained on."""
+    model = T.load_model()
+    sent = ("Critics slammed the minister for a disastrous response, but voters did not blame "
+            "Mayor Tom Reyes, who said he was proud of the city.")
+    sf = model.sentence(sent)
+    for target in ("Critics", "the minister", "Tom Reyes", "he", "city"):
+        a = sent.index(target)
+        p, _ = model.score(sf, a, a + len(target))
+        tok, slots, _lex, dense = T.target_features(sf, *sf.target_span(a, a + len(target)))
+        logits = dense @ model.D
+        for t, row in zip(tok, slots):
+            for slot in row[row >= 0]:
+                logits = logits + model.W[sf.wid[t], slot]  # unknown word: -1 = the zero row
+        ref = np.exp(logits - logits.max())
+        assert np.allclose(p, ref / ref.sum()), target
+
+
+def test_function_words_and_punctuation_are_never_drivers():
+    r = _score("Critics said that the governor was, in fact, a horrible and corrupt leader.",
+               "the governor")
+    words = [name.partition(":")[2] for name, _p in r["drivers"][0]]
+    assert words and "horrible" in words
+    assert not set(words) & (T._function_words() | {",", ".", "that", "the", "said"})
