@@ -393,9 +393,11 @@ def test_roles_in_the_clause(text, speaker, issue, stance, rule):
     # a collective speaker takes the side its description names
     ("Russian officials said Ukraine must leave Donbas.", "russia", "demands",
      "territory:cession:leave"),
-    # general approval or tone is no stance on concessions
+    # general approval or tone is no stance on concessions; a demand stays one
     ("Putin said the fight for territory was going very well.", "putin", "neutral",
      "territory:no-concession(sentiment:+0.20)"),
+    ("Putin said the territorial question must be settled first.", "putin", "demands",
+     "content:demand:must"),
 ])
 def test_territory_is_read_as_concessions_by_side(text, speaker, stance, rule):
     assert reading(read(text), speaker, "territory") == (stance, rule)
@@ -453,6 +455,13 @@ def test_reported_stances_belong_to_their_holders():
      "content:demand:necessary"),
     ("“We are realists. We truly want to join NATO,” Zelensky said.", "zelensky", "nato",
      "supports", "content:for:want to"),
+    # negated predicates and markers turn round
+    ("Putin said Russia does not want to end the war.", "putin", "ceasefire", "opposes",
+     "content:for+negation:want to"),
+    ("Peskov said Moscow is not against talks with Kyiv.", "peskov", "talks", "supports",
+     "content:against+negation:against"),
+    ("Zelensky said there is no need for new elections.", "zelensky", "elections", "opposes",
+     "content:demand+negation:need for"),
 ])
 def test_content_rules(text, speaker, issue, stance, rule):
     assert reading(read(text), speaker, issue) == (stance, rule)

@@ -48,10 +48,13 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 from itertools import pairwise as successive
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -93,15 +96,18 @@ _NEGATED_HARM = re.compile(
     r"(?:(?:be|been|being|can|could|will|would|should|have|has|any|be\s+able\s+to)\s+){0,2}$",
     re.IGNORECASE)
 _COPULA = re.compile(r"(?<![\w’'])(?:is|are|was|were|be|been|remain|remains|remained|stand|"
-                     r"stands)\s+(?:(?:either|very|strongly|firmly|still|also|all)\s+){0,2}$",
+                     r"stands)\s+(?:(?:either|very|strongly|firmly|still|also|all|not)\s+){0,2}$",
                      re.IGNORECASE)
+# cheap tests before the costlier patterns: a negator, a rejection word
+_MAY_NEGATE = re.compile(r"not|never|n[’']t|no longer|refus")
+_MAY_REJECT = re.compile(r"refus|reject|abandon|walk|turn")
 _ASKED = re.compile(r"(?<![\w’'])(?:asked|questioned)\s+(?:by\s+[^,;]{1,60}?\s+)?(?:whether|if|"
                     r"about|to\s+confirm|to\s+comment|why|what|how|when|on)(?![\w’'])",
                     re.IGNORECASE)
 _TOPIC = re.compile(r"\s+(?:on|about|over)\s+(.{3,80}?)\s*$", re.IGNORECASE)
 TITLE_WEIGHT = 0.8
 # On territory the stance is toward concessions: general approval or tone is not one.
-_WEAK_ON_TERRITORY = {"sentiment", "parent", "content"}
+_WEAK_ON_TERRITORY = ("sentiment", "content:supportive", "content:for", "content:commitment")
 CONTRARY = {"supports": "opposes", "demands": "opposes", "opposes": "supports"}
 # Families for pairwise comparison: labels in one family agree (both against: see pairwise).
 FAMILY = {"supports": "for", "demands": "demands", "opposes": "against",
@@ -178,8 +184,7 @@ def load_markers(path: str | Path | None = None) -> dict[str, list[str]]:
     return dict(lexicon.load(lexicon.resolve(path, "stance_markers.yml"), _parse_markers))
 
 
-@dataclass(frozen=True)
-class Occurrence:
+class Occurrence(NamedTuple):
     """An issue term in a statement's text."""
 
     start: int
@@ -208,6 +213,7 @@ class _Lexicons:
         for phrase in book.ignore:
             self.exact.setdefault(phrase.lower(), [])
         self.prefix.sort(key=lambda p: -len(p[0]))
+        self._seen: dict[str, list] = {}
         self.issue_re = lexicon_regex([*self.exact, *(p + "*" for p, _, _ in self.prefix)])
         self.reference_re = re.compile(r"(?<![\w’'])(?:the|this|these|that)\s+(?:" +
                                        lexicon.alternation(book.references or ("deal",)) +
@@ -225,6 +231,47 @@ class _Lexicons:
             for term in markers[cls]:
                 self.predicate_stance[term.lower().rstrip("*")] = stance
         self.reported_nouns = markers["reports"]
+        self.role_terms: dict[str, str] = {}
+        self.role_prefixes: list[tuple[str, str]] = []
+        for kind in ("condition", "requirement", "purpose", "harm"):
+            for term in markers[kind]:
+                key = " ".join(term.lower().split())
+                if key.endswith("*"):
+                    self.role_prefixes.append((key[:-1], kind))
+                else:
+                    self.role_terms.setdefault(key, kind)
+        self.role_prefixes.sort(key=lambda p: -len(p[0]))
+        chain = ("condition", "demand", "skeptical", "dismissive", "supportive", "opposition",
+                 "support")
+        self.chain_terms: dict[str, tuple] = {}
+        prefixes: dict[str, tuple] = {}
+        for kind in chain:
+            for term in markers[kind]:
+                key = " ".join(term.lower().split())
+                table = prefixes if key.endswith("*") else self.chain_terms
+                key = key.rstrip("*")
+                table[key] = (*table.get(key, ()), kind)
+        self.chain_prefixes = sorted(prefixes.items(), key=lambda p: -len(p[0]))
+        self.chain_re = lexicon_regex([t for k in chain for t in markers[k]])
+        self.role_re = lexicon_regex([t for k in ("condition", "requirement", "purpose", "harm")
+                                      for t in markers[k]])
+
+    def hits(self, text: str) -> dict[str, list]:
+        """The rule-chain markers of `text` by class (condition, demand, skeptical,
+        dismissive, supportive, opposition, support), found in one pass."""
+        out: dict[str, list] = {}
+        for m in self.chain_re.finditer(text):
+            key = " ".join(m.group(0).lower().split())
+            kinds = self.chain_terms.get(key) or next(
+                (k for p, k in self.chain_prefixes if key.startswith(p)), ())
+            for kind in kinds:
+                out.setdefault(kind, []).append(m)
+        return out
+
+    def role_kind(self, term: str) -> str:
+        """The role class of a matched role marker (condition, requirement, purpose, harm)."""
+        kind = self.role_terms.get(term)
+        return kind or next((k for p, k in self.role_prefixes if term.startswith(p)), "harm")
 
     def stance_of_predicate(self, word: str) -> str:
         if word in self.predicate_stance:
@@ -233,13 +280,17 @@ class _Lexicons:
                     "opposes")
 
     def issues_of(self, match: str) -> list[tuple[str, bool]]:
-        key = " ".join(match.lower().split())
-        if key in self.exact:
-            return self.exact[key]
-        for prefix, _, _ in self.prefix:
-            if key.startswith(prefix):
-                return [(i, c) for p, i, c in self.prefix if p == prefix]
-        return []
+        """(issue, contrary) pairs a matched term raises (memoised per spelling)."""
+        found = self._seen.get(match)
+        if found is None:
+            key = " ".join(match.lower().split())
+            found = self.exact.get(key)
+            if found is None:
+                prefix = next((p for p, _, _ in self.prefix if key.startswith(p)), None)
+                found = [(i, c) for p, i, c in self.prefix if p == prefix] if prefix else []
+            if len(self._seen) < 100_000:
+                self._seen[match] = found
+        return found
 
     def occurrences(self, text: str) -> list[Occurrence]:
         """Every issue term in `text`, in order (ignored phrases raise nothing)."""
@@ -295,25 +346,32 @@ def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule c
     skipped (a clause read alone)."""
     content = roles.normalise(str(statement["content"])) if text is None else text
     cls, lemma, negated = statement["cue_class"], statement["cue_lemma"], bool(statement["negated"])
-    mk = lex.markers
+    hits = lex.hits(content)
+    low = content.lower()
 
     def found(name):
-        m = mk[name].search(content)
-        return m.group(0).lower() if m else None
+        ms = hits.get(name)
+        return " ".join(ms[0].group(0).lower().split()) if ms else None
 
-    if term := _condition(content, lex):
+    if term := next((" ".join(m.group(0).lower().split()) for m in hits.get("condition", ())
+                     if not (m.group(0).lower() == "until"
+                             and _temporal_until(content, m.start(), m.end(), lex))), None):
         result = ("demands", f"condition:{term}", 0.8)
-    elif m := _ONLY_IF.search(content):
+    elif "only" in low and (m := _ONLY_IF.search(content)):
         result = ("demands", f"condition:only … {m.group(0).split()[-1].lower()}", 0.8)
     elif cls == "demand" and not negated:
         result = ("demands", "cue:demand", 0.8)
-    elif cls in ("neutral", "emphatic") and (m := _WANT_OBJECT.search(content)):
+    elif cls in ("neutral", "emphatic") and "want" in low and (
+            m := _WANT_OBJECT.search(content)):
         result = ("demands", "content:demand:wants … to", 0.6)
-    elif cls in ("neutral", "emphatic") and (m := mk["demand"].search(content)):
+    elif cls in ("neutral", "emphatic") and (m := next(iter(hits.get("demand", ())), None)):
         term = " ".join(m.group(0).lower().split())
-        result = ("supports", f"content:commitment:{term}", 0.55) if _own_camp(
-            content, m, statement.get("reader_side")) else ("demands", f"content:demand:{term}",
-                                                            0.6)
+        if _NEGATED_BEFORE.search(content, max(0, m.start() - 25), m.start()):
+            result = ("opposes", f"content:demand+negation:{term}", 0.5)  # "no need for"
+        elif _own_camp(content, m, statement.get("reader_side")):
+            result = ("supports", f"content:commitment:{term}", 0.55)
+        else:
+            result = ("demands", f"content:demand:{term}", 0.6)
     elif lemma in SKEPTICAL_CUES:
         result = ("skeptical", f"cue:skeptical:{lemma}", 0.7)
     elif term := found("skeptical"):
@@ -321,9 +379,9 @@ def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule c
     elif cls == "negative" and lemma in DENIAL_CUES and (
             term := _denied_report(statement.get("gap", "") + " " + content, lex)):
         return "neutral", f"denial:{term}", 0.5
-    elif m := _ACCEPT.search(content):
+    elif _MAY_NEGATE.search(low) and (m := _ACCEPT.search(content)):
         result = ("opposes", f"negation:{' '.join(m.group(0).lower().split())}", 0.6)
-    elif m := _REJECTING_IS_BAD.search(content):
+    elif _MAY_REJECT.search(low) and (m := _REJECTING_IS_BAD.search(content)):
         result = ("supports", f"warns-against:{m.group(0).split()[0].lower()}", 0.6)
     elif cls == "negative":
         result = ("supports", "cue:negative+negation", 0.4) if negated else (
@@ -331,12 +389,14 @@ def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule c
     elif cls == "positive":
         result = ("opposes", "cue:positive+negation", 0.6) if negated else (
             "supports", "cue:positive", 0.75)
-    elif term := _own_predicate(content, lex, "opposition"):
-        result = ("opposes", f"content:against:{term}", 0.6)
+    elif term := _own_predicate(content, hits, "opposition"):
+        result = ("supports", f"content:against+negation:{term[4:]}", 0.5) if term.startswith(
+            "not ") else ("opposes", f"content:against:{term}", 0.6)
     elif term := found("dismissive"):
         result = ("opposes", f"content:dismissive:{term}", 0.7)
-    elif term := _own_predicate(content, lex, "support"):
-        result = ("supports", f"content:for:{term}", 0.6)
+    elif term := _own_predicate(content, hits, "support"):
+        result = ("opposes", f"content:for+negation:{term[4:]}", 0.5) if term.startswith(
+            "not ") else ("supports", f"content:for:{term}", 0.6)
     elif term := found("supportive"):
         result = ("supports", f"content:supportive:{term}", 0.55)
     elif not fallback:
@@ -370,13 +430,18 @@ def _conditions(content: str, lex: _Lexicons):
     condition."""
     for m in lex.markers["condition"].finditer(content):
         term = m.group(0).lower()
-        if term == "until":
-            before = content[max(0, m.start() - 40):m.start()]
-            starts = [f.end() for f in re.finditer(r"\bfrom\b", before, re.IGNORECASE)]
-            if lex.temporal.match(content, m.end()) or any(
-                    lex.temporal.match(before, k) for k in starts):
-                continue
+        if term == "until" and _temporal_until(content, m.start(), m.end(), lex):
+            continue
         yield m.start(), m.end(), " ".join(term.split())
+
+
+def _temporal_until(content: str, start: int, end: int, lex: _Lexicons) -> bool:
+    """Is "until" at [start, end) a time preposition ("until November 26", "from then until
+    the spring")?"""
+    before = content[max(0, start - 40):start]
+    starts = [f.end() for f in re.finditer(r"\bfrom\b", before, re.IGNORECASE)]
+    return lex.temporal.match(content, end) is not None or any(
+        lex.temporal.match(before, k) for k in starts)
 
 
 _OWN_CAMP = re.compile(r"(?:\b(?:we|you|it\s+is|it[’']s|it\s+was|partners|allies|the\s+west)"
@@ -412,20 +477,26 @@ _PREDICATE_SUBJECT = re.compile(
     r"still|has|have|had|is|are|was|were|will|would|do|does|did|not|always)\s+){0,2}$")
 
 
-def _own_predicate(content: str, lex: _Lexicons, cls: str) -> str | None:
+def _own_predicate(content: str, hits: dict, cls: str) -> str | None:
     """A stance predicate of the speaker's own: a verb after a subject pronoun or name ("it
     opposes …", "we truly want to join …"; a name of another actor was taken as a reported
     stance before), a copula before an adjective or preposition ("is against"), or the noun
-    with "for" ("voiced support for")."""
-    for m in lex.markers[cls].finditer(content):
+    with "for" ("voiced support for"). "not " in front when negated ("does not want to")."""
+    for m in hits.get(cls, ()):
         word = " ".join(m.group(0).lower().split())
-        if word in roles._ADJECTIVE_PREDICATES:
-            if _COPULA.search(content, 0, m.start()):
-                return word
-        elif _PREDICATE_SUBJECT.search(content, max(0, m.start() - 60), m.start()) or \
-                re.match(r"\s+for\b", content[m.end():]):
-            return word
+        if word in roles.ADJECTIVE_PREDICATES:
+            found = _COPULA.search(content, 0, m.start()) is not None
+        else:
+            found = _PREDICATE_SUBJECT.search(content, max(0, m.start() - 60), m.start()) \
+                is not None or re.match(r"\s+for\b", content[m.end():]) is not None
+        if found:
+            negated = _NEGATED_BEFORE.search(content, max(0, m.start() - 25), m.start())
+            return f"not {word}" if negated else word
     return None
+
+
+_NEGATED_BEFORE = re.compile(r"(?<![\w’'])(?:not|no|never|n[’']t)\s+(?:[\w’'-]+\s+)?$",
+                             re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- reading a statement
@@ -452,11 +523,11 @@ class _Document:
             parts.setdefault((aid, fld), []).append((int(start), str(text)))
         self.fields = {}
         for key, pieces in parts.items():
-            size = max(s + len(t) for s, t in pieces)
-            buf = [" "] * size
-            for s, t in pieces:
-                buf[s:s + len(t)] = t
-            self.fields[key] = "".join(buf)
+            out, pos = [], 0
+            for s, t in sorted(pieces):
+                out.append(" " * (s - pos) + t[max(0, pos - s):])
+                pos = max(pos, s + len(t))
+            self.fields[key] = roles.normalise("".join(out))  # quotation marks blanked
         self.mentions: dict[tuple, list] = {}
         self.sides: dict = {}
         if mentions is None or len(mentions) == 0:
@@ -474,14 +545,24 @@ class _Document:
                 self.sides.setdefault(actor, side)
         for ms in self.mentions.values():
             ms.sort()
+        self.starts = {key: [m[0] for m in ms] for key, ms in self.mentions.items()}
+
+    def sentence_text(self, aid, number: int) -> str:
+        """A sentence's text from its field (quotation marks blanked); "" when unknown."""
+        fld, start, text = self.sentence.get((aid, number), (None, 0, ""))
+        return self.fields.get((aid, fld), "")[start:start + len(text)]
 
     def side(self, actor) -> str | None:
         return self.sides.get(actor, actor if actor in roles.SIDES_AT_WAR else None)
 
     def mentions_in(self, aid, fld, a: int, b: int, shift: int) -> list[tuple]:
         """(start, end, actor, side) of the mentions in [a, b), moved by `shift`."""
+        ms = self.mentions.get((aid, fld), ())
+        if not ms:
+            return []
+        i, j = bisect_left(self.starts[(aid, fld)], a), bisect_left(self.starts[(aid, fld)], b)
         return [(s + shift, e + shift, actor, self.side(actor))
-                for s, e, actor in self.mentions.get((aid, fld), ()) if a <= s and e <= b]
+                for s, e, actor in ms[i:j] if e <= b]
 
 
 def _speaker_side(st: dict, doc: _Document) -> str | None:
@@ -498,20 +579,58 @@ def _speaker_side(st: dict, doc: _Document) -> str | None:
     return next((s for *_, s in named if s), None)
 
 
-@dataclass
 class _Read:
     """A statement's own text as the rules read it: cue and content (a headline topic such as
-    "X on land swap:" in front), quotation marks blanked; its clauses, role markers, mentions
-    and the stances it reports for other actors."""
+    "X on land swap:" in front), quotation marks blanked (`text`); `reading` keeps only the
+    content (and topic). Clauses, role markers, mentions and the stances the statement reports
+    for others are worked out on first use: most statements raise no issue."""
 
-    text: str
-    reading: str  # `text` with all but the content (and topic) blanked: what the rules read
-    shift: int  # text position = field position + shift
-    spans: list
-    roles: list
-    speaker: roles.Speaker
-    reported: list
-    excluded: set
+    def __init__(self, st: dict, doc: _Document, lex: _Lexicons):
+        self._st, self._doc, self._lex = st, doc, lex
+        field_text = doc.fields.get((st["article_id"], st["field"]), "")
+        a, b = _own_span(st)
+        prefix = _topic(st, field_text)
+        self.text = (roles.normalise(prefix) if prefix else "") + field_text[a:b]
+        self.shift = len(prefix) - a  # text position = field position + shift
+        self._span = (a, b)
+        self.raises = False  # issue terms in `text` (set by _issue_tags)
+        c0, c1 = int(st["content_start"]) + self.shift, int(st["content_end"]) + self.shift
+        self.reading = (prefix + " " * (c0 - len(prefix)) + self.text[c0:c1]
+                        + " " * (len(self.text) - c1))
+
+    @cached_property
+    def side(self) -> str | None:
+        return _speaker_side(self._st, self._doc)
+
+    @cached_property
+    def speaker(self) -> roles.Speaker:
+        st, (a, b) = self._st, self._span
+        return roles.Speaker(st["speaker"], self.side,
+                             self._doc.mentions_in(st["article_id"], st["field"], a, b,
+                                                   self.shift))
+
+    @cached_property
+    def spans(self) -> list:
+        return roles.clauses(self.text)
+
+    @cached_property
+    def roles(self) -> list:
+        return _roles(self.reading, self._lex)
+
+    @cached_property
+    def _reports(self) -> tuple[list, set]:
+        if self._lex.predicates.search(self.reading) is None:  # no stance predicate at all
+            return [], set()
+        return roles.reported(self.reading, self.spans, self._lex.predicates,
+                              self._lex.stance_of_predicate, self.speaker)
+
+    @property
+    def reported(self) -> list:
+        return self._reports[0]
+
+    @property
+    def excluded(self) -> set:
+        return self._reports[1]
 
 
 def _topic(st: dict, field_text: str) -> str:
@@ -524,48 +643,34 @@ def _topic(st: dict, field_text: str) -> str:
 
 
 def _roles(text: str, lex: _Lexicons) -> list:
-    """Condition, requirement and purpose markers of `text`, in order (stance_roles.Role)."""
+    """Condition, requirement, purpose and negated-harm markers of `text`, in order
+    (stance_roles.Role), found in one pass."""
     found = []
-    for start, end, term in _conditions(text, lex):
-        backward = (term.startswith(("as the condition", "as a condition", "as a key condition",
-                                     "precondition"))
-                    and re.match(r"\s+(?:for|of|to)\b", text[end:]) is not None)
-        found.append(roles.Role(start, end, "condition", term, backward))
-    for m in _ONLY_IF.finditer(text):
-        last = m.group(0).split()[-1]
-        found.append(roles.Role(m.end() - len(last), m.end(), "condition",
-                                f"only … {last.lower()}"))
-    for m in lex.markers["requirement"].finditer(text):
-        if re.match(r"\s+(?:to|for)\b", text[m.end():]) or re.search(
-                r"(?:\bthe|\ba|\bno|\bany)\s+$", text[max(0, m.start() - 5):m.start()]):
-            continue
-        found.append(roles.Role(m.start(), m.end(), "requirement", m.group(0).lower()))
-    for m in lex.markers["purpose"].finditer(text):
-        found.append(roles.Role(m.start(), m.end(), "purpose", m.group(0).lower()))
-    for m in lex.markers["harm"].finditer(text):  # "won't derail", "no one can forbid"
-        neg = _NEGATED_HARM.search(text, max(0, m.start() - 40), m.start())
-        if neg is not None:
+    for m in lex.role_re.finditer(text):
+        term = " ".join(m.group(0).lower().split())
+        kind = lex.role_kind(term)
+        if kind == "condition":
+            if term == "until" and _temporal_until(text, m.start(), m.end(), lex):
+                continue
+            backward = (term.startswith(("as the condition", "as a condition",
+                                         "as a key condition", "precondition"))
+                        and re.match(r"\s+(?:for|of|to)\b", text[m.end():]) is not None)
+            found.append(roles.Role(m.start(), m.end(), "condition", term, backward))
+        elif kind == "requirement":
+            if not (re.match(r"\s+(?:to|for)\b", text[m.end():]) or re.search(
+                    r"(?:\bthe|\ba|\bno|\bany)\s+$", text[max(0, m.start() - 5):m.start()])):
+                found.append(roles.Role(m.start(), m.end(), "requirement", term))
+        elif kind == "purpose":
+            found.append(roles.Role(m.start(), m.end(), "purpose", term))
+        elif neg := _NEGATED_HARM.search(text, max(0, m.start() - 40), m.start()):
             passive = re.search(r"(?<![\w’'])(?:be|been|being)\s+$", text[neg.start():m.start()])
-            found.append(roles.Role(m.start(), m.end(), "harm", m.group(0).lower(),
-                                    backward=passive is not None))
+            found.append(roles.Role(m.start(), m.end(), "harm", term, passive is not None))
+    if "only" in text.lower():
+        for m in _ONLY_IF.finditer(text):
+            last = m.group(0).split()[-1]
+            found.append(roles.Role(m.end() - len(last), m.end(), "condition",
+                                    f"only … {last.lower()}"))
     return sorted(found, key=lambda r: r.start)
-
-
-def _read(st: dict, doc: _Document, lex: _Lexicons) -> _Read:
-    aid, fld = st["article_id"], st["field"]
-    field_text = doc.fields.get((aid, fld), "")
-    a, b = _own_span(st)
-    prefix = _topic(st, field_text)
-    text = roles.normalise(prefix + field_text[a:b])
-    shift = len(prefix) - a
-    speaker = roles.Speaker(st["speaker"], _speaker_side(st, doc),
-                            doc.mentions_in(aid, fld, a, b, shift))
-    c0, c1 = int(st["content_start"]) + shift, int(st["content_end"]) + shift
-    reading = prefix + " " * (c0 - len(prefix)) + text[c0:c1] + " " * (len(text) - c1)
-    spans = roles.clauses(text)
-    reported, others = roles.reported(reading, spans, lex.predicates, lex.stance_of_predicate,
-                                      speaker)
-    return _Read(text, reading, shift, spans, _roles(reading, lex), speaker, reported, others)
 
 
 def _blank(text: str, spans) -> str:
@@ -580,19 +685,20 @@ def _issue_stance(st: dict, lex: _Lexicons, r: _Read, occs: list, base: tuple) -
     the role of its first term that has one, else the chain on the first clause naming it that
     gives a stance, else the statement's stance (module doc)."""
     cls, lemma = st["cue_class"], st["cue_lemma"]
-    if lemma not in SKEPTICAL_CUES:
+    markers, spans = r.roles, r.spans
+    if lemma not in SKEPTICAL_CUES and markers:
         for occ in occs:
-            got = roles.role_of(r.reading, occ.start, r.roles,
-                                roles.clause_at(r.spans, occ.start), r.speaker)
+            got = roles.role_of(r.reading, occ.start, markers, roles.clause_at(spans, occ.start),
+                                r.speaker)
             if got is None or (got[1].startswith(("conditioned", "need")) and cls in
                                ("demand", "negative")) or (got[1].startswith("purpose")
                                                            and cls == "negative"):
                 continue
             return (*_emphatic(got, cls), occ)
     seen = set()
-    for occ in occs:
-        clause = roles.clause_at(r.spans, occ.start)
-        if clause in seen or len(r.spans) == 1:
+    for occ in occs if len(spans) > 1 else ():
+        clause = roles.clause_at(spans, occ.start)
+        if clause in seen:
             continue
         seen.add(clause)
         got = classify(st, lex, None, r.reading[clause[0]:clause[1]], fallback=False)
@@ -614,8 +720,11 @@ def _issue_tags(st: dict, r: _Read, doc: _Document, lex: _Lexicons, context: str
     ("the deal"), the nearest of the three sentences before; plus (weight 0.6) its `context`
     (main clause of a participial statement, the sentence introducing a group holder)."""
     tags: dict = {}
-    for occ in lex.occurrences(r.text):
-        if roles.clause_at(r.spans, occ.start) not in r.excluded:
+    occurrences = lex.occurrences(r.text)
+    r.raises = bool(occurrences)
+    excluded = r.excluded if occurrences else ()
+    for occ in occurrences:
+        if not excluded or roles.clause_at(r.spans, occ.start) not in excluded:
             tags.setdefault(occ.issue, ("statement", occ.term, []))[2].append(occ)
     if not tags:
         for issue, term in _question_issues(st, r, doc, lex).items():
@@ -623,7 +732,7 @@ def _issue_tags(st: dict, r: _Read, doc: _Document, lex: _Lexicons, context: str
     if not tags and lex.reference_re.search(r.text):
         for k in range(int(st["sentence"]) - 1, int(st["sentence"]) - 4, -1):
             before = doc.sentence.get((st["article_id"], k))
-            found = lex.occurrences(roles.normalise(before[2])) if before else []
+            found = lex.occurrences(doc.sentence_text(st["article_id"], k)) if before else []
             if found:  # the first issue the sentence raises: what "the deal" refers to
                 tags[found[0].issue] = ("context", found[0].term, [])
                 break
@@ -640,7 +749,7 @@ def _question_issues(st: dict, r: _Read, doc: _Document, lex: _Lexicons) -> dict
     a = _own_span(st)[0]
     before = field_text[s0:min(a, int(st["speaker_start"]))] if fld == st["field"] else ""
     m = _ASKED.search(before)
-    return lex.find_issues(roles.normalise(before[m.start():])) if m else {}
+    return lex.find_issues(before[m.start():]) if m else {}
 
 
 def _target(st: dict, r: _Read) -> str | None:
@@ -662,16 +771,32 @@ def _target(st: dict, r: _Read) -> str | None:
     return inside[0][2] if inside else None
 
 
+def _decision(decided: dict, statement) -> tuple | None:
+    """A statement's own stance, worked out when first asked for (None: no such statement)."""
+    value = decided.get(statement)
+    if callable(value):
+        value = decided[statement] = value()
+    return value
+
+
 def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
                     context: str) -> list[tuple]:
     """The stance rows of one statement (its own issues, then the stances it reports)."""
-    r = _read(st, doc, lex)
+    r = _Read(st, doc, lex)
     cue_end, c0 = int(st["cue_end"]) + r.shift, int(st["content_start"]) + r.shift
-    st = {**st, "reader_side": r.speaker.side, "gap": r.text[cue_end:c0] if cue_end < c0 else ""}
     parent = None if pd.isna(st["parent"]) else int(st["parent"])
-    base = classify(st, lex, decided.get(parent), _blank(r.reading, r.excluded))
-    decided[st["statement"]] = base
+    gap = r.text[cue_end:c0] if cue_end < c0 else ""
+
+    def decide() -> tuple:  # the statement's own stance (for its issues and its children)
+        full = {**st, "reader_side": r.side, "gap": gap}
+        return classify(full, lex, _decision(decided, parent), _blank(r.reading, r.excluded))
+
+    decided[st["statement"]] = decide
     tags = _issue_tags(st, r, doc, lex, context)
+    if not tags and not r.raises:  # nothing raised, nothing reported
+        return []
+    base = _decision(decided, st["statement"])
+    st = {**st, "reader_side": r.side, "gap": gap}
     title = TITLE_WEIGHT if st["field"] == "title" else 1.0
     rows = []
     for issue in sorted(tags, key=lex.rank.__getitem__):
@@ -679,14 +804,7 @@ def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
         stance, rule, conf, occ = _issue_stance(st, lex, r, occs, base) if occs else (
             *base, None)
         if issue == "territory" and occs:
-            t = roles.concession(r.reading, r.spans, lex.markers["concession"],
-                                 [o.start for o in occs], lex.markers["dismissive"], r.speaker,
-                                 st["cue_class"], bool(st["negated"]), r.excluded,
-                                 int(st["content_start"]) + r.shift)
-            if t is not None and not (stance == "demands" and rule.startswith("condition")):
-                stance, rule, conf = _emphatic((*t, 0.7), st["cue_class"])
-            elif t is None and rule.split(":")[0] in _WEAK_ON_TERRITORY:
-                stance, rule, conf = "neutral", f"territory:no-concession({rule})", 0.3
+            stance, rule, conf = _on_territory(st, lex, r, occs, (stance, rule, conf))
         if occ is not None and occ.contrary and stance in CONTRARY:
             stance, rule = CONTRARY[stance], f"{rule}+contrary:{occ.term.lower()}"
         target = None if stance == "neutral" else _target(st, r)
@@ -694,6 +812,28 @@ def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
         rows.append((st["article_id"], st["statement"], st["sentence"], st["speaker"], issue,
                      lex.labels[issue], source, term, stance, target, rule, conf,
                      round(weight, 3), st["cue"], st["cue_class"], st["content"]))
+    return rows + _reported_rows(st, lex, r, title)
+
+
+def _on_territory(st: dict, lex: _Lexicons, r: _Read, occs: list, found: tuple) -> tuple:
+    """The territory stance read as concessions by side (stance_roles.concession), unless a
+    condition of the speaker's demands it; a mere tone or approval is no stance on concessions
+    (neutral, rule `territory:no-concession(...)`)."""
+    stance, rule, _ = found
+    t = roles.concession(r.reading, r.spans, lex.markers["concession"], [o.start for o in occs],
+                         lex.markers["dismissive"], r.speaker, st["cue_class"],
+                         bool(st["negated"]), r.excluded, int(st["content_start"]) + r.shift)
+    if t is not None and not (stance == "demands" and rule.startswith("condition")):
+        return _emphatic((*t, 0.7), st["cue_class"])
+    if t is None and re.sub(r"^(?:parent:)+", "", rule).startswith(_WEAK_ON_TERRITORY):
+        return "neutral", f"territory:no-concession({rule})", 0.3
+    return found
+
+
+def _reported_rows(st: dict, lex: _Lexicons, r: _Read, title: float) -> list[tuple]:
+    """One row per stance the statement reports for another actor and issue of its object
+    (confidence 0.5, weight 0.5)."""
+    rows = []
     for rep in r.reported:
         found = lex.find_issues(r.reading[rep.object_start:rep.clause[1]])
         for issue in sorted(found, key=lex.rank.__getitem__):
@@ -720,19 +860,21 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
         return schema.empty("stances")
     doc = _Document(sentences, mentions)
     by_sentence: dict[tuple, list[dict]] = {}
-    for st in statements.to_dict("records"):
-        by_sentence.setdefault((st["article_id"], st["sentence"]), []).append(st)
+    columns = list(statements.columns)
+    for values in zip(*(statements[c].tolist() for c in columns)):  # faster than to_dict
+        st = dict(zip(columns, values))
+        by_sentence.setdefault((st["article_id"], int(st["sentence"])), []).append(st)
     rows = []
-    for (aid, _sn), group in sorted(by_sentence.items()):
+    for (aid, _sn), group in sorted(by_sentence.items(), key=lambda kv: kv[0]):
         group.sort(key=lambda st: st["statement"])
         texts = {st["statement"]: _own_text(st, doc) for st in group}
         decided: dict[int, tuple] = {}
         for st in group:
             parent = None if pd.isna(st["parent"]) else int(st["parent"])
-            antecedent = "" if pd.isna(st["antecedent_sentence"]) else doc.sentence.get(
-                (aid, int(st["antecedent_sentence"])), (None, 0, ""))[2]
+            antecedent = "" if pd.isna(st["antecedent_sentence"]) else doc.sentence_text(
+                aid, int(st["antecedent_sentence"]))
             context = " ".join(t for t in (texts.get(parent, ""), antecedent) if t)
-            rows.extend(_statement_rows(st, doc, lex, decided, roles.normalise(context)))
+            rows.extend(_statement_rows(st, doc, lex, decided, context))
     out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
     return schema.conform("stances", out).sort_values(
         ["article_id", "statement", "issue", "speaker"], kind="stable").reset_index(drop=True)

@@ -13,14 +13,20 @@ text (cue and content, quotation marks blanked so that offsets stay put) and giv
   (conditionally) what it conditions; "as a condition for X" runs backwards. A requirement
   ("X requires Y", "X needs Y") demands Y and supports X, and when X is an actor other than the
   speaker's side ("Ukraine needs guarantees from its partners", said by a partner) the speaker
-  backs X's need. A purpose ("needed for a vote", "to allow elections") is supported.
+  backs X's need. A purpose ("needed for a vote", "to allow elections") is supported. A
+  negated harm supports what it spares ("sanctions won't derail the talks": talks; "the
+  summit was not cancelled": the summit) and leaves its subject alone (sanctions).
 - `reported`: stances the statement reports for other actors ("Hungary is against …"); their
   clauses are not the speaker's own position.
 - `concession`: the territory stance from territorial-concession wording, by side: a demand
   that Ukraine cede or withdraw (Russia's side) is `demands`; refusing to cede ("will never
   give up", "cannot be forced to cede") is `opposes`; accepting a cession, a swap or a freeze of
   the lines ("the plan would require both sides to give up territory", "take territory as part
-  of a deal") is `supports`; Russia refusing to give up what it holds is `demands`.
+  of a deal") is `supports`; Russia refusing to give up what it holds is `demands`; a demand
+  that Russia withdraw is `demands`. Who would give up land is the actor named before the
+  concession word ("Kyiv will not cede"), its agent after it ("the withdrawal of Ukrainian
+  troops"), "we"/"it" for the speaker's side, else Ukraine. Without a known side only a
+  refusal is read (`opposes`).
 
 Curated words are in data/stance_markers.yml (classes requirement, purpose, concession,
 opposition, support, harm, reports); the grammar (which word governs which) is here.
@@ -62,7 +68,7 @@ AS_PART_OF_DEAL = re.compile(
     r"(?<![\w’'])as\s+part\s+of\s+(?:a|an|any|the|possible|future|eventual|final)?\s*"
     r"(?:[\w-]+\s+)?(?:peace\s+)?(?:deal|deals|agreement|agreements|settlement|accord|plan)"
     r"(?![\w’'])", re.IGNORECASE)
-_ADJECTIVE_PREDICATES = ("against", "doubtful", "skeptical", "sceptical", "hesitant",
+ADJECTIVE_PREDICATES = ("against", "doubtful", "skeptical", "sceptical", "hesitant",
                          "in favour of", "in favor of", "opposed to", "supportive of")
 SIDES_AT_WAR = ("russia", "ukraine")
 
@@ -199,13 +205,13 @@ def reported(text: str, spans, predicates: re.Pattern, stance_of, speaker: Speak
         for m in predicates.finditer(text, clause[0], clause[1]):
             word = " ".join(m.group(0).lower().split())
             head = text[clause[0]:m.start()]
-            if word in _ADJECTIVE_PREDICATES and not _COPULA.search(head):
+            if word in ADJECTIVE_PREDICATES and not _COPULA.search(head):
                 continue
             starts = [s.end() for s in _SUBJECT_START.finditer(head)]
             region_start = clause[0] + (starts[-1] if starts else 0)
             region_end = clause[0] + len(_AUX_TAIL.sub("", head).rstrip())
             if region_end - region_start > 140 or (
-                    word not in _ADJECTIVE_PREDICATES and not text[:region_end].endswith(",")
+                    word not in ADJECTIVE_PREDICATES and not text[:region_end].endswith(",")
                     and not any(e == region_end for _s, e, _a, _d in speaker.mentions)):
                 continue  # a verb follows its subject ("Hungary opposes"), not a noun phrase
             holders = [a for s, e, a, side in speaker.mentions
