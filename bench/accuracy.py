@@ -53,8 +53,11 @@ Matching rules, per article:
   leaves out money, casualties and dates, so it is indicative only).
 - stances: the article's stance rows go through `newslens.stance_matrix`; a gold {actor, issue,
   stance} is right when a cell of that issue whose speaker matches the actor regex has the gold
-  label (first word of the cell label: "supports (conditional)" counts as supports). The same
-  share on the corpus-wide matrix is printed for information.
+  label (first word of the cell label: "supports (conditional)" counts as supports). The speaker
+  is read as its id, display name or any gazetteer name, as for claimants (a cell `russia` is
+  the gold actor "kremlin": the gazetteer makes the Kremlin a reference to Russia, so the
+  Kremlin's statements are Russia's). The same share on the corpus-wide matrix is printed for
+  information.
 - unknown entities: when `newslens.unknown_entities` gives a category column, the top 20 people
   and organisations must hold no place (a gold region, or a name in PLACE_NAMES).
 
@@ -844,7 +847,7 @@ def score_all(articles: pd.DataFrame, tables: dict[str, pd.DataFrame],
         "claims+type": score_claims(tables.get("claims"), gold, gazetteer_names(names),
                                     with_type=True),
         "quantities": score_quantities(tables.get("quantities"), gold),
-        "stances": score_stances(tables.get("stances"), gold, names,
+        "stances": score_stances(tables.get("stances"), gold, gazetteer_names(names),
                                  getattr(newslens, "stance_matrix", None),
                                  tables.get("stance_matrix")),
         "unknown_entities": check_unknown_entities(_unknown(articles, tables), gold),

@@ -288,6 +288,17 @@ def test_stances_share_right_per_article():
     assert acc.stance_label("demands 6/8") == "demands"
 
 
+def test_stance_actor_is_named_by_any_gazetteer_name():
+    stances = frame([
+        {"article_id": "a1", "speaker": "russia", "issue": "talks", "stance": "supports"}])
+    gold = {"a1": {"stances": [{"actor": "kremlin", "issue": "talks", "stance": "supports"}]}}
+    plain = acc.score_stances(stances, gold, {"russia": "Russia"}, matrix_fn=matrix)
+    assert plain.misses[0]["category"] == "no cell"
+    named = acc.score_stances(stances, gold, {"russia": ["Russia", "Moscow", "Kremlin"]},
+                              matrix_fn=matrix)
+    assert (named.score.hit_gold, named.score.n_gold) == (1, 1)
+
+
 def test_unknown_entities_places_among_people_and_organisations():
     unknown = frame([
         {"entity": "Geneva", "count": 9, "category": "organisation"},

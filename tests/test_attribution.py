@@ -442,3 +442,47 @@ def test_unlinked_speakers_summary():
         "person:ivan-petrenkov", "person", 2]
     assert "putin" not in set(table.speaker)
     assert unlinked_speakers(st.iloc[0:0]).empty
+
+
+def test_postposed_cue_before_a_participial_clause_or_an_adjunct():
+    st = real("“A vote needs calm. A truce is necessary,” Zelensky stated, noting that the "
+              "date could slip.",
+              "Kyiv will not recognise the loss of any land, Andrii Sybiha declared in an "
+              "interview with a broadcaster, while discussing red lines.",
+              "In Kyiv, Zelensky said, citing intelligence, that the strikes went on.")
+    stated = pick(st, "stated")
+    assert (stated.form, stated.content) == ("postposed", "A vote needs calm. A truce is necessary")
+    assert pick(st, "noting").content == "the date could slip"
+    declared = pick(st, "declared")
+    assert (declared.form, declared.speaker) == ("postposed", "sybiha")
+    assert declared.content == "Kyiv will not recognise the loss of any land"
+    # two words before the speaker are a circumstance, not a postposed content
+    assert pick(st, "said").form == "subject"
+
+
+def test_an_interrupted_quotation_is_one_content():
+    st = real("“The dialogue will go on,” Dmitriev said, “but only if our interests are "
+              "respected.”")
+    said = pick(st, "said")
+    assert said.form == "postposed" and said.content.startswith("The dialogue will go on")
+    assert said.content.endswith("only if our interests are respected")
+
+
+def test_a_quoted_fragment_takes_its_paraphrase():
+    st = real("Guarantees for Kyiv, once a truce is agreed, have been “largely settled”, "
+              "said Witkoff.",
+              "“We will not retreat,” said Zelensky.")
+    assert pick(st, "said", 1).content == ("Guarantees for Kyiv, once a truce is agreed, have "
+                                           "been “largely settled”")
+    assert pick(st, "said", 2).content == "We will not retreat"
+
+
+def test_renewed_calls_for_is_a_demand_statement():
+    st = real("Kaja Kallas also renewed calls for an immediate truce, which she said must "
+              "come first.",
+              "He once again voiced false statements about the front.")
+    calls = pick(st, "calls for")
+    assert (calls.speaker, calls.form, calls.cue_class) == ("kallas", "noun", "demand")
+    assert calls.content.startswith("an immediate truce")
+    # without a determiner only a bare plural noun follows the light verb
+    assert "statements" not in set(st["cue"])

@@ -167,18 +167,23 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         _ARTICLE,
         ("statement", "int64", "the statement (`statements.statement`)"),
         _SENTENCE,
-        ("speaker", "str", "actor id of the speaker"),
+        ("speaker", "str", ("actor id of the stance holder: the speaker, or an actor whose "
+                            "stance the statement reports (rule `reported:...`)")),
         ("issue", "str", "issue id (`data/issues.yml`)"),
         ("issue_label", "str", "issue name"),
-        ("issue_source", "str", "statement (issue term in the statement) or context"),
+        ("issue_source", "str", ("statement (issue term in the statement), context (main "
+                                 "clause, group antecedent, the sentence \"the deal\" refers "
+                                 "to) or question (the question the statement answers)")),
         ("term", "str", "the issue term found"),
         ("stance", "str", "supports, opposes, demands, skeptical or neutral"),
         ("target", "str", ("actor the demand, support or criticism is aimed at: the addressee "
                            "(\"urged Europe to\") or the actor the content names (\"Ukraine "
                            "must\"), when the sentence names one")),
-        ("rule", "str", "the rule that decided the stance"),
+        ("rule", "str", ("the rule that decided the stance (`condition:`, `conditioned:`, "
+                         "`territory:`, `reported:`, `cue:`, `content:`, ...)")),
         ("confidence", "float64", "confidence of the rule"),
-        ("weight", "float64", "confidence × 0.6 for context issues × 0.8 for headlines"),
+        ("weight", "float64", ("confidence × 0.6 for context and question issues × 0.8 for "
+                               "headlines; 0.5 for reported stances")),
         ("cue", "str", "reporting cue"),
         ("cue_class", "str", "cue class"),
         ("content", "str", "statement content"),

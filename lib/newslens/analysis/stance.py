@@ -2,25 +2,40 @@
 
 - `stances(statements, sentences, mentions=...)`: one row per statement × issue (per article,
   pure). Issues come from data/issues.yml: terms in the statement itself (cue and content,
-  `issue_source="statement"`) or, with weight 0.6, in its context (`"context"`: the main clause
-  of a participial statement, the sentence that introduced a group holder); the narration
-  around a statement is not read. `target` is who the stance is aimed at: the addressee ("urged
-  Europe to ...") or the actor the content makes act or names ("Ukraine must ...").
-- Stance labels per statement: supports, opposes, demands, skeptical, neutral. The first rule
-  that fires decides (column `rule`), in this order:
-  condition marker ("only if", "until" + a clause, "unless", "as the condition") -> demands
-  ("until November 26", "until then" are time, not conditions: `temporal` markers);
-  demand cue (demanded, called for, urged) -> demands;
-  demand marker in the content ("demands", "need for", "must") -> demands;
-  doubt cue or marker (doubt, question, sceptical) -> skeptical;
-  negated acceptance in the content ("will not accept") -> opposes;
-  negative cue (rejected, dismissed, criticised) -> opposes (negated: supports, weak);
-  positive cue (welcomed, expressed optimism) -> supports (negated: opposes);
-  dismissive marker ("laughable", "nonsense") -> opposes; supportive marker ("foundation",
-  "progress") -> supports; a participial statement inherits its main clause's stance;
-  content sentiment (TextBlob polarity >= 0.2 / <= -0.2) -> supports / opposes; else neutral.
-  "only … if" split by up to six words counts as a condition. Emphatic cues add 0.1
-  confidence. Headline statements weigh 0.8 (the outlet's paraphrase).
+  `issue_source="statement"`) or, with weight 0.6, from its context (`"context"`: the main
+  clause of a participial statement, the sentence that introduced a group holder, or, for a
+  statement that raises nothing itself but refers back with "the deal"/"this process", the
+  nearest of the three sentences before it) or the question it answers (`"question"`: "Asked
+  whether a truce was agreed, Peskov said …"). The narration around a statement is not read.
+  `target` is who the stance is aimed at: the addressee ("urged Europe to ...") or the actor
+  the content makes act or names ("Ukraine must ...").
+- Each issue takes the stance of the place where the statement raises it
+  (newslens.analysis.stance_roles): its role in its clause first (a condition demands what it
+  covers and supports what it conditions; a requirement demands its object; a purpose is
+  supported; what a negated harm spares is supported: "sanctions won't derail the talks",
+  "no one can forbid Ukraine from joining", "the meeting was not cancelled"), else the rule
+  chain below on the clause that names it, else the chain on the
+  whole statement. Stances the statement reports for other actors ("several allies, including
+  Hungary, are against NATO membership") become rows of those actors (rule `reported:...`)
+  and are not the speaker's. On territory, concession wording is read by side
+  (`territory:...` rules: cede/withdraw demanded by Russia's side = demands, refused = opposes,
+  accepted = supports). Contrary terms ("neutrality" for NATO membership) turn the stance
+  round (`+contrary`).
+- The rule chain (first that fires decides, column `rule`):
+  condition marker ("only if", "until" + a clause, "unless") -> demands ("until November 26",
+  "until then" are time, not conditions: `temporal` markers); demand cue (demanded, called
+  for, urged) -> demands; "wants X to …" or a demand marker ("must", "need for", "necessary")
+  -> demands; doubt cue or marker -> skeptical; a denial of reports ("rejected claims that …")
+  -> neutral; negated acceptance ("will not accept") -> opposes; "rejecting X could lead to
+  …" -> supports; negative cue (rejected,
+  criticised) -> opposes (negated: supports, weak); positive cue (welcomed, proposed) ->
+  supports (negated: opposes); opposition predicate of the speaker's own ("it opposes") or
+  dismissive marker ("laughable", "not a solution") -> opposes; support predicate ("wants
+  to", "backs") or supportive marker ("foundation", "progress") -> supports; a participial
+  statement inherits its main clause's stance; content sentiment (TextBlob polarity >= 0.2 /
+  <= -0.2) -> supports / opposes; else neutral. "only … if" split by up to six words counts as a
+  condition. Emphatic cues add 0.1 confidence. Headline statements weigh 0.8 (the outlet's
+  paraphrase); reported stances weigh 0.5.
 - `stance_matrix(stances)`: actor × issue with the majority stance (more than half of the
   non-neutral statements: "demands 6/8"), `mixed` when none has it ("3 supports / 3 opposes"),
   counts and the strongest evidence statement (`majority`).
@@ -32,24 +47,32 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
 from newslens import compat, lexicon, schema
+from newslens.analysis import stance_roles as roles
 from newslens.io.syndication import story_rows
 from newslens.lexicon import DataFileError, lexicon_regex
 
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
 MARKER_CLASSES = ("condition", "demand", "skeptical", "dismissive", "supportive", "negation",
-                  "temporal")
+                  "temporal", "requirement", "purpose", "concession", "opposition", "support",
+                  "harm", "reports")
 SKEPTICAL_CUES = {"doubt", "question", "express doubt", "express scepticism", "cast doubt"}
+DENIAL_CUES = {"deny", "reject", "dismiss", "rule out", "refuse"}
 STANCE_COLUMNS = schema.table("stances").names
 MATRIX_COLUMNS = schema.table("stance_matrix").names
 PAIR_COLUMNS = schema.table("stance_pairs").names
 SOURCE_COLUMNS = schema.table("stance_sources").names
 CONTEXT_WEIGHT = 0.6
+REPORTED_WEIGHT = 0.5
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 _ACCEPT = re.compile(
     r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|refuses?\s+to|refused\s+to|won[’']t)\s+"
@@ -58,14 +81,41 @@ _ACCEPT = re.compile(
 # "only … if/when/after" split by a few words ("will only cease hostilities if …").
 _ONLY_IF = re.compile(r"(?<![\w’'])only\s+(?:[\w’'-]+\s+){1,6}?(?:if|when|after|once)(?![\w’'])",
                       re.IGNORECASE)
+# "wants Kyiv to withdraw": a demand on someone else ("wants to join" is support).
+_WANT_OBJECT = re.compile(r"(?<![\w’'])want(?:s|ed)?\s+(?!to\b)(?:[\w’'.-]+\s+){1,4}?to\s+\w",
+                          re.IGNORECASE)
+# "refusing the deal now could lead to a harsher settlement": a warning against rejecting it.
+_REJECTING_IS_BAD = re.compile(
+    r"(?<![\w’'])(?:refus|reject|abandon|walk(?:ing)?\s+away\s+from|turn(?:ing)?\s+down)\w*\s+"
+    r"(?:[\w’'-]+\s+){0,5}?(?:could|would|will|may|might)\s+(?:only\s+)?(?:lead|result|mean|"
+    r"be\s+a\s+mistake|cost|backfire|prolong)", re.IGNORECASE)
+_NEGATED_HARM = re.compile(
+    r"(?<![\w’'])(?:not|never|no|cannot|nobody|no\s+one|won[’']t|n[’']t)\s+"
+    r"(?:(?:be|been|being|can|could|will|would|should|have|has|any|be\s+able\s+to)\s+){0,2}$",
+    re.IGNORECASE)
+_COPULA = re.compile(r"(?<![\w’'])(?:is|are|was|were|be|been|remain|remains|remained|stand|"
+                     r"stands)\s+(?:(?:either|very|strongly|firmly|still|also|all|not)\s+){0,2}$",
+                     re.IGNORECASE)
+# cheap tests before the costlier patterns: a negator, a rejection word
+_MAY_NEGATE = re.compile(r"not|never|n[’']t|no longer|refus")
+_MAY_REJECT = re.compile(r"refus|reject|abandon|walk|turn")
+_ASKED = re.compile(r"(?<![\w’'])(?:asked|questioned)\s+(?:by\s+[^,;]{1,60}?\s+)?(?:whether|if|"
+                    r"about|to\s+confirm|to\s+comment|why|what|how|when|on)(?![\w’'])",
+                    re.IGNORECASE)
+_TOPIC = re.compile(r"\s+(?:on|about|over)\s+(.{3,80}?)\s*$", re.IGNORECASE)
 TITLE_WEIGHT = 0.8
+# On territory the stance is toward concessions: general approval or tone is not one.
+_WEAK_ON_TERRITORY = ("sentiment", "content:supportive", "content:for", "content:commitment")
+CONTRARY = {"supports": "opposes", "demands": "opposes", "opposes": "supports"}
 # Families for pairwise comparison: labels in one family agree (both against: see pairwise).
 FAMILY = {"supports": "for", "demands": "demands", "opposes": "against",
           "skeptical": "against", "neutral": "neutral"}
 
 
 # ---------------------------------------------------------------- curated data
-def _terms(value, path: Path, where: str) -> list[str]:
+def _terms(value, path: Path, where: str, required: bool = True) -> list[str]:
+    if not required and value is None:
+        return []
     if not isinstance(value, list) or not value or not all(
         isinstance(t, str) and t.strip() for t in value
     ):
@@ -73,14 +123,28 @@ def _terms(value, path: Path, where: str) -> list[str]:
     return [" ".join(t.split()) for t in value]
 
 
-def _parse_issues(raw, path: Path) -> pd.DataFrame:
+@dataclass(frozen=True)
+class IssueBook:
+    """The issues file: issues (id, label, terms, contrary), phrases to ignore, references."""
+
+    issues: pd.DataFrame
+    ignore: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+def _parse_issues(raw, path: Path) -> IssueBook:
     if not isinstance(raw, dict) or not isinstance(raw.get("issues"), list) or not raw["issues"]:
         raise DataFileError(path, "expected a non-empty list under 'issues:'")
+    unknown = sorted(set(raw) - {"issues", "ignore", "references"})
+    if unknown:
+        raise DataFileError(path, f"unknown top-level keys {unknown}; expected issues, ignore, "
+                                  "references")
     rows, seen = [], set()
     for i, item in enumerate(raw["issues"]):
         where = f"issues[{i}]"
-        if not isinstance(item, dict) or set(item) - {"id", "label", "terms"}:
-            raise DataFileError(path, f"expected keys id, label, terms; got {item!r}", where)
+        if not isinstance(item, dict) or set(item) - {"id", "label", "terms", "contrary"}:
+            raise DataFileError(path, f"expected keys id, label, terms, contrary; got {item!r}",
+                                where)
         issue = item.get("id")
         if not isinstance(issue, str) or not _SLUG.fullmatch(issue):
             raise DataFileError(path, f"id must be a lowercase slug, got {issue!r}", where)
@@ -89,13 +153,18 @@ def _parse_issues(raw, path: Path) -> pd.DataFrame:
         seen.add(issue)
         label = item.get("label") or issue
         rows.append({"id": issue, "label": str(label),
-                     "terms": _terms(item.get("terms"), path, f"{where} ({issue})")})
-    return pd.DataFrame(rows, columns=["id", "label", "terms"])
+                     "terms": _terms(item.get("terms"), path, f"{where} ({issue})"),
+                     "contrary": _terms(item.get("contrary"), path, f"{where} ({issue}) contrary",
+                                        required=False)})
+    return IssueBook(pd.DataFrame(rows, columns=["id", "label", "terms", "contrary"]),
+                     tuple(_terms(raw.get("ignore"), path, "ignore", required=False)),
+                     tuple(_terms(raw.get("references"), path, "references", required=False)))
 
 
 def load_issues(path: str | Path | None = None) -> pd.DataFrame:
-    """The negotiation issues: DataFrame id, label, terms (list), in file order."""
-    return lexicon.load(lexicon.resolve(path, "issues.yml"), _parse_issues).copy()
+    """The negotiation issues: DataFrame id, label, terms (list), contrary (list), in file
+    order."""
+    return lexicon.load(lexicon.resolve(path, "issues.yml"), _parse_issues).issues.copy()
 
 
 def _parse_markers(raw, path: Path) -> dict[str, list[str]]:
@@ -113,45 +182,125 @@ def load_markers(path: str | Path | None = None) -> dict[str, list[str]]:
     return dict(lexicon.load(lexicon.resolve(path, "stance_markers.yml"), _parse_markers))
 
 
+class Occurrence(NamedTuple):
+    """An issue term in a statement's text."""
+
+    start: int
+    term: str
+    issue: str
+    contrary: bool
+
+
 class _Lexicons:
     """Compiled issue and marker regexes: one alternation per lexicon."""
 
-    def __init__(self, issues: pd.DataFrame, markers: dict[str, list[str]]):
+    def __init__(self, book: IssueBook, markers: dict[str, list[str]]):
+        issues = book.issues
         self.labels = dict(zip(issues["id"], issues["label"]))
         self.order = list(issues["id"])
         self.rank = {issue: n for n, issue in enumerate(self.order)}
-        self.exact: dict[str, list[str]] = {}
-        self.prefix: list[tuple[str, str]] = []
-        for issue, terms in zip(issues["id"], issues["terms"]):
-            for term in terms:
+        self.exact: dict[str, list[tuple[str, bool]]] = {}
+        self.prefix: list[tuple[str, str, bool]] = []
+        for issue, terms, contrary in zip(issues["id"], issues["terms"], issues["contrary"]):
+            for term, against in [(t, False) for t in terms] + [(t, True) for t in contrary]:
                 key = term.lower()
                 if key.endswith("*"):
-                    self.prefix.append((key[:-1], issue))
+                    self.prefix.append((key[:-1], issue, against))
                 else:
-                    self.exact.setdefault(key, []).append(issue)
+                    self.exact.setdefault(key, []).append((issue, against))
+        for phrase in book.ignore:
+            self.exact.setdefault(phrase.lower(), [])
         self.prefix.sort(key=lambda p: -len(p[0]))
-        self.issue_re = lexicon_regex([t for ts in issues["terms"] for t in ts])
+        self._seen: dict[str, list] = {}
+        self.issue_re = lexicon_regex([*self.exact, *(p + "*" for p, _, _ in self.prefix)])
+        self.reference_re = re.compile(r"(?<![\w’'])(?:the|this|these|that)\s+(?:" +
+                                       lexicon.alternation(book.references or ("deal",)) +
+                                       r")(?![\w’'])", re.IGNORECASE)
         self.markers = {cls: lexicon_regex(terms) for cls, terms in markers.items()
                         if cls != "temporal"}
         # "until" followed by a time expression (or a number) is a time preposition
         self.temporal = re.compile(r"\s+(?:\d|(?:" + lexicon.alternation(markers["temporal"])
                                    + r")(?![\w’'-]))", re.IGNORECASE)
+        self.predicates = lexicon_regex(
+            markers["opposition"] + markers["support"] + markers["skeptical"])
+        self.predicate_stance = {}
+        for cls, stance in (("skeptical", "skeptical"), ("support", "supports"),
+                            ("opposition", "opposes")):
+            for term in markers[cls]:
+                self.predicate_stance[term.lower().rstrip("*")] = stance
+        self.reported_nouns = markers["reports"]
+        self.role_terms: dict[str, str] = {}
+        self.role_prefixes: list[tuple[str, str]] = []
+        for kind in ("condition", "requirement", "purpose", "harm"):
+            for term in markers[kind]:
+                key = " ".join(term.lower().split())
+                if key.endswith("*"):
+                    self.role_prefixes.append((key[:-1], kind))
+                else:
+                    self.role_terms.setdefault(key, kind)
+        self.role_prefixes.sort(key=lambda p: -len(p[0]))
+        chain = ("condition", "demand", "skeptical", "dismissive", "supportive", "opposition",
+                 "support")
+        self.chain_terms: dict[str, tuple] = {}
+        prefixes: dict[str, tuple] = {}
+        for kind in chain:
+            for term in markers[kind]:
+                key = " ".join(term.lower().split())
+                table = prefixes if key.endswith("*") else self.chain_terms
+                key = key.rstrip("*")
+                table[key] = (*table.get(key, ()), kind)
+        self.chain_prefixes = sorted(prefixes.items(), key=lambda p: -len(p[0]))
+        self.chain_re = lexicon_regex([t for k in chain for t in markers[k]])
+        self.role_re = lexicon_regex([t for k in ("condition", "requirement", "purpose", "harm")
+                                      for t in markers[k]])
 
-    def issues_of(self, match: str) -> list[str]:
-        key = " ".join(match.lower().split())
-        if key in self.exact:
-            return self.exact[key]
-        for prefix, _ in self.prefix:
-            if key.startswith(prefix):
-                return [i for p, i in self.prefix if p == prefix]
-        return []
+    def hits(self, text: str) -> dict[str, list]:
+        """The rule-chain markers of `text` by class (condition, demand, skeptical,
+        dismissive, supportive, opposition, support), found in one pass."""
+        out: dict[str, list] = {}
+        for m in self.chain_re.finditer(text):
+            key = " ".join(m.group(0).lower().split())
+            kinds = self.chain_terms.get(key) or next(
+                (k for p, k in self.chain_prefixes if key.startswith(p)), ())
+            for kind in kinds:
+                out.setdefault(kind, []).append(m)
+        return out
+
+    def role_kind(self, term: str) -> str:
+        """The role class of a matched role marker (condition, requirement, purpose, harm)."""
+        kind = self.role_terms.get(term)
+        return kind or next((k for p, k in self.role_prefixes if term.startswith(p)), "harm")
+
+    def stance_of_predicate(self, word: str) -> str:
+        if word in self.predicate_stance:
+            return self.predicate_stance[word]
+        return next((s for t, s in self.predicate_stance.items() if word.startswith(t)),
+                    "opposes")
+
+    def issues_of(self, match: str) -> list[tuple[str, bool]]:
+        """(issue, contrary) pairs a matched term raises (memoised per spelling)."""
+        found = self._seen.get(match)
+        if found is None:
+            key = " ".join(match.lower().split())
+            found = self.exact.get(key)
+            if found is None:
+                prefix = next((p for p, _, _ in self.prefix if key.startswith(p)), None)
+                found = [(i, c) for p, i, c in self.prefix if p == prefix] if prefix else []
+            if len(self._seen) < 100_000:
+                self._seen[match] = found
+        return found
+
+    def occurrences(self, text: str) -> list[Occurrence]:
+        """Every issue term in `text`, in order (ignored phrases raise nothing)."""
+        return [Occurrence(m.start(), m.group(0), issue, against)
+                for m in self.issue_re.finditer(text)
+                for issue, against in self.issues_of(m.group(0))]
 
     def find_issues(self, text: str) -> dict[str, str]:
         """issue -> first matching term in `text`."""
         found: dict[str, str] = {}
-        for m in self.issue_re.finditer(text):
-            for issue in self.issues_of(m.group(0)):
-                found.setdefault(issue, m.group(0))
+        for occ in self.occurrences(text):
+            found.setdefault(occ.issue, occ.term)
         return found
 
 
@@ -160,13 +309,13 @@ _COMPILED: list = []  # [(issues, markers, compiled)] for the current file conte
 
 def _lexicons(issues_path=None, markers_path=None) -> _Lexicons:
     """Compiled issue and marker lexicons (rebuilt when either file's content changes)."""
-    issues = lexicon.load(lexicon.resolve(issues_path, "issues.yml"), _parse_issues)
+    book = lexicon.load(lexicon.resolve(issues_path, "issues.yml"), _parse_issues)
     markers = lexicon.load(lexicon.resolve(markers_path, "stance_markers.yml"), _parse_markers)
-    for known_issues, known_markers, compiled in _COMPILED:
-        if known_issues is issues and known_markers is markers:
+    for known_book, known_markers, compiled in _COMPILED:
+        if known_book is book and known_markers is markers:
             return compiled
-    compiled = _Lexicons(issues, markers)
-    _COMPILED[:] = [(issues, markers, compiled)]
+    compiled = _Lexicons(book, markers)
+    _COMPILED[:] = [(book, markers, compiled)]
     return compiled
 
 
@@ -185,43 +334,71 @@ def _polarity(content: str) -> float:
 
 
 def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule chain
-             parent: tuple | None = None) -> tuple[str, str, float]:
-    """(stance, rule, confidence) of one statement (a row of the statements table).
+             parent: tuple | None = None, text: str | None = None,
+             fallback: bool = True) -> tuple[str, str, float]:
+    """(stance, rule, confidence) of one statement (a row of the statements table), read on
+    `text` (a clause of it, quotation marks blanked; default: its content).
 
     One flat chain on purpose: the rules fire in the documented order and the first wins, so
-    the order is the logic (README, "Stance labels and rules")."""
-    content = str(statement["content"])
+    the order is the logic (module doc). Without `fallback` the parent and sentiment rules are
+    skipped (a clause read alone)."""
+    content = roles.normalise(str(statement["content"])) if text is None else text
     cls, lemma, negated = statement["cue_class"], statement["cue_lemma"], bool(statement["negated"])
-    mk = lex.markers
+    hits = lex.hits(content)
+    low = content.lower()
 
     def found(name):
-        m = mk[name].search(content)
-        return m.group(0).lower() if m else None
+        ms = hits.get(name)
+        return " ".join(ms[0].group(0).lower().split()) if ms else None
 
-    if term := _condition(content, lex):
+    if term := next((" ".join(m.group(0).lower().split()) for m in hits.get("condition", ())
+                     if not (m.group(0).lower() == "until"
+                             and _temporal_until(content, m.start(), m.end(), lex))), None):
         result = ("demands", f"condition:{term}", 0.8)
-    elif m := _ONLY_IF.search(content):
+    elif "only" in low and (m := _ONLY_IF.search(content)):
         result = ("demands", f"condition:only … {m.group(0).split()[-1].lower()}", 0.8)
     elif cls == "demand" and not negated:
         result = ("demands", "cue:demand", 0.8)
-    elif (term := found("demand")) and cls in ("neutral", "emphatic"):
-        result = ("demands", f"content:demand:{term}", 0.6)
+    elif cls in ("neutral", "emphatic") and "want" in low and (
+            m := _WANT_OBJECT.search(content)):
+        result = ("demands", "content:demand:wants … to", 0.6)
+    elif cls in ("neutral", "emphatic") and (m := next(iter(hits.get("demand", ())), None)):
+        term = " ".join(m.group(0).lower().split())
+        if _NEGATED_BEFORE.search(content, max(0, m.start() - 25), m.start()):
+            result = ("opposes", f"content:demand+negation:{term}", 0.5)  # "no need for"
+        elif _own_camp(content, m, statement.get("reader_side")):
+            result = ("supports", f"content:commitment:{term}", 0.55)
+        else:
+            result = ("demands", f"content:demand:{term}", 0.6)
     elif lemma in SKEPTICAL_CUES:
         result = ("skeptical", f"cue:skeptical:{lemma}", 0.7)
     elif term := found("skeptical"):
         result = ("skeptical", f"content:skeptical:{term}", 0.5)
-    elif m := _ACCEPT.search(content):
+    elif cls == "negative" and lemma in DENIAL_CUES and (
+            term := _denied_report(statement.get("gap", "") + " " + content, lex)):
+        return "neutral", f"denial:{term}", 0.5
+    elif _MAY_NEGATE.search(low) and (m := _ACCEPT.search(content)):
         result = ("opposes", f"negation:{' '.join(m.group(0).lower().split())}", 0.6)
+    elif _MAY_REJECT.search(low) and (m := _REJECTING_IS_BAD.search(content)):
+        result = ("supports", f"warns-against:{m.group(0).split()[0].lower()}", 0.6)
     elif cls == "negative":
         result = ("supports", "cue:negative+negation", 0.4) if negated else (
             "opposes", "cue:negative", 0.75)
     elif cls == "positive":
         result = ("opposes", "cue:positive+negation", 0.6) if negated else (
             "supports", "cue:positive", 0.75)
+    elif term := _own_predicate(content, hits, "opposition"):
+        result = ("supports", f"content:against+negation:{term[4:]}", 0.5) if term.startswith(
+            "not ") else ("opposes", f"content:against:{term}", 0.6)
     elif term := found("dismissive"):
         result = ("opposes", f"content:dismissive:{term}", 0.7)
+    elif term := _own_predicate(content, hits, "support"):
+        result = ("opposes", f"content:for+negation:{term[4:]}", 0.5) if term.startswith(
+            "not ") else ("supports", f"content:for:{term}", 0.6)
     elif term := found("supportive"):
         result = ("supports", f"content:supportive:{term}", 0.55)
+    elif not fallback:
+        return "neutral", "default", 0.3
     elif parent is not None and parent[0] != "neutral":
         result = (parent[0], f"parent:{parent[1]}", round(parent[2] * 0.8, 3))
     else:
@@ -239,21 +416,88 @@ def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule c
 
 
 def _condition(content: str, lex: _Lexicons) -> str | None:
-    """The first condition marker of the content, skipping "until" as a time preposition
+    """The first condition marker of the content (see `_conditions`)."""
+    for _start, _end, term in _conditions(content, lex):
+        return term
+    return None
+
+
+def _conditions(content: str, lex: _Lexicons):
+    """(start, end, term) of each condition marker, skipping "until" as a time preposition
     ("until November 26", "from then until the spring"): "until Ukraine withdraws" is a
     condition."""
     for m in lex.markers["condition"].finditer(content):
         term = m.group(0).lower()
-        if term == "until":
-            before = content[max(0, m.start() - 40):m.start()]
-            starts = [f.end() for f in re.finditer(r"\bfrom\b", before, re.IGNORECASE)]
-            if lex.temporal.match(content, m.end()) or any(
-                    lex.temporal.match(before, k) for k in starts):
-                continue
-        return " ".join(term.split())
+        if term == "until" and _temporal_until(content, m.start(), m.end(), lex):
+            continue
+        yield m.start(), m.end(), " ".join(term.split())
+
+
+def _temporal_until(content: str, start: int, end: int, lex: _Lexicons) -> bool:
+    """Is "until" at [start, end) a time preposition ("until November 26", "from then until
+    the spring")?"""
+    before = content[max(0, start - 40):start]
+    starts = [f.end() for f in re.finditer(r"\bfrom\b", before, re.IGNORECASE)]
+    return lex.temporal.match(content, end) is not None or any(
+        lex.temporal.match(before, k) for k in starts)
+
+
+_OWN_CAMP = re.compile(r"(?:\b(?:we|you|it\s+is|it[’']s|it\s+was|partners|allies|the\s+west)"
+                       r"\s+(?:[\w’'-]+\s+){0,2})$", re.IGNORECASE)
+
+
+def _own_camp(content: str, m: re.Match, side: str | None) -> bool:
+    """An obligation a mediator or ally lays on its own camp or on no one ("we must …", "it is
+    necessary to have proposals", "the need to draw Russia in"): backing, not a demand on a
+    party to the war. Parties to the war (and unknown sides) demand."""
+    if side is None or side in roles.SIDES_AT_WAR:
+        return False
+    head = content[max(0, m.start() - 40):m.start()]
+    return bool(_OWN_CAMP.search(head)) or (
+        m.group(0).lower().startswith("need") and head.lower().endswith("the "))
+
+
+def _denied_report(content: str, lex: _Lexicons) -> str | None:
+    """The report noun a denial is about ("rejected claims that …"), when what follows the cue
+    opens with one."""
+    m = re.match(r"\s*(?:the\s+|these\s+|such\s+|those\s+|any\s+)?(?:[\w’'-]+\s+)?([\w’'-]+)",
+                 content, re.IGNORECASE)
+    if m is None:
+        return None
+    head = m.group(0).lower().split()
+    return next((w for w in head if lex.markers["reports"].fullmatch(w)), None)
+
+
+
+
+_PREDICATE_SUBJECT = re.compile(
+    r"(?:(?<![\w’'])(?:I|we|it|he|she|they)|[A-Z][\w’'-]*(?<![’']s))\s+(?:(?:[a-z]+ly|also|"
+    r"still|has|have|had|is|are|was|were|will|would|do|does|did|not|always)\s+){0,2}$")
+
+
+def _own_predicate(content: str, hits: dict, cls: str) -> str | None:
+    """A stance predicate of the speaker's own: a verb after a subject pronoun or name ("it
+    opposes …", "we truly want to join …"; a name of another actor was taken as a reported
+    stance before), a copula before an adjective or preposition ("is against"), or the noun
+    with "for" ("voiced support for"). "not " in front when negated ("does not want to")."""
+    for m in hits.get(cls, ()):
+        word = " ".join(m.group(0).lower().split())
+        if word in roles.ADJECTIVE_PREDICATES:
+            found = _COPULA.search(content, 0, m.start()) is not None
+        else:
+            found = _PREDICATE_SUBJECT.search(content, max(0, m.start() - 60), m.start()) \
+                is not None or re.match(r"\s+for\b", content[m.end():]) is not None
+        if found:
+            negated = _NEGATED_BEFORE.search(content, max(0, m.start() - 25), m.start())
+            return f"not {word}" if negated else word
     return None
 
 
+_NEGATED_BEFORE = re.compile(r"(?<![\w’'])(?:not|no|never|n[’']t)\s+(?:[\w’'-]+\s+)?$",
+                             re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- reading a statement
 def _own_span(st: dict) -> tuple[int, int]:
     return (min(st["cue_start"], st["content_start"]), max(st["cue_end"], st["content_end"]))
 
@@ -263,100 +507,382 @@ _TARGET_MODAL = re.compile(
     r"will\s+have\s+to|to\s+\w+)\b", re.IGNORECASE)
 
 
-def _mention_index(mentions: pd.DataFrame | None) -> tuple[dict, dict]:
-    """((article, sentence) -> [(start, end, actor_id)], actor_id -> affiliation)."""
-    by_sentence: dict = {}
-    sides: dict = {}
-    if mentions is None or len(mentions) == 0:
-        return by_sentence, sides
-    cols = [mentions[c].tolist() for c in ("article_id", "sentence", "start", "end", "actor_id")]
-    aff = mentions["affiliation"].tolist() if "affiliation" in mentions else [None] * len(mentions)
-    for aid, sn, a, b, actor, side in zip(*cols, aff):
-        by_sentence.setdefault((aid, sn), []).append((int(a), int(b), actor))
-        if isinstance(side, str) and side:
-            sides.setdefault(actor, side)
-    return by_sentence, sides
+class _Document:
+    """The article fields as text, the sentences' places, and the actor mentions by field."""
+
+    def __init__(self, sentences: pd.DataFrame, mentions: pd.DataFrame | None):
+        fields = sentences["field"].tolist() if "field" in sentences else ["text"] * len(
+            sentences)
+        self.sentence: dict[tuple, tuple] = {}
+        parts: dict[tuple, list] = {}
+        for aid, sn, start, text, fld in zip(
+                *(sentences[c].tolist() for c in ("article_id", "sentence", "start", "text")),
+                fields):
+            self.sentence[(aid, int(sn))] = (fld, int(start), str(text))
+            parts.setdefault((aid, fld), []).append((int(start), str(text)))
+        self.fields = {}
+        for key, pieces in parts.items():
+            out, pos = [], 0
+            for s, t in sorted(pieces):
+                out.append(" " * (s - pos) + t[max(0, pos - s):])
+                pos = max(pos, s + len(t))
+            self.fields[key] = roles.normalise("".join(out))  # quotation marks blanked
+        self.mentions: dict[tuple, list] = {}
+        self.sides: dict = {}
+        if mentions is None or len(mentions) == 0:
+            return
+        mfields = mentions["field"].tolist() if "field" in mentions else ["text"] * len(mentions)
+        aff = mentions["affiliation"].tolist() if "affiliation" in mentions else [None] * len(
+            mentions)
+        for aid, fld, a, b, actor, side in zip(mentions["article_id"].tolist(), mfields,
+                                               mentions["start"].tolist(),
+                                               mentions["end"].tolist(),
+                                               mentions["actor_id"].tolist(), aff):
+            if not isinstance(actor, str):
+                continue
+            self.mentions.setdefault((aid, fld), []).append((int(a), int(b), actor))
+            if isinstance(side, str) and side:
+                self.sides.setdefault(actor, side)
+        for ms in self.mentions.values():
+            ms.sort()
+        self.starts = {key: [m[0] for m in ms] for key, ms in self.mentions.items()}
+
+    def sentence_text(self, aid, number: int) -> str:
+        """A sentence's text from its field (quotation marks blanked); "" when unknown."""
+        fld, start, text = self.sentence.get((aid, number), (None, 0, ""))
+        return self.fields.get((aid, fld), "")[start:start + len(text)]
+
+    def side(self, actor) -> str | None:
+        return self.sides.get(actor, actor if actor in roles.SIDES_AT_WAR else None)
+
+    def mentions_in(self, aid, fld, a: int, b: int, shift: int) -> list[tuple]:
+        """(start, end, actor, side) of the mentions in [a, b), moved by `shift`."""
+        ms = self.mentions.get((aid, fld), ())
+        if not ms:
+            return []
+        i, j = bisect_left(self.starts[(aid, fld)], a), bisect_left(self.starts[(aid, fld)], b)
+        return [(s + shift, e + shift, actor, self.side(actor))
+                for s, e, actor in ms[i:j] if e <= b]
 
 
-def _target(st: dict, acts: list, sides: dict, text: str, s0: int) -> str | None:
+def _speaker_side(st: dict, doc: _Document) -> str | None:
+    """The speaker's side; for a collective or unnamed speaker ("Russian officials", "reports
+    from Moscow") the side of an actor named in its description."""
+    side = st.get("speaker_side")
+    if isinstance(side, str) and side:
+        return side
+    side = doc.side(st["speaker"])
+    if side is not None:
+        return side
+    named = doc.mentions_in(st["article_id"], st["field"], int(st["speaker_start"]),
+                            int(st["speaker_end"]), 0)
+    return next((s for *_, s in named if s), None)
+
+
+class _Read:
+    """A statement's own text as the rules read it: cue and content (a headline topic such as
+    "X on land swap:" in front), quotation marks blanked (`text`); `reading` keeps only the
+    content (and topic). Clauses, role markers, mentions and the stances the statement reports
+    for others are worked out on first use: most statements raise no issue."""
+
+    def __init__(self, st: dict, doc: _Document, lex: _Lexicons):
+        self._st, self._doc, self._lex = st, doc, lex
+        field_text = doc.fields.get((st["article_id"], st["field"]), "")
+        a, b = _own_span(st)
+        prefix = _topic(st, field_text)
+        self.text = (roles.normalise(prefix) if prefix else "") + field_text[a:b]
+        self.shift = len(prefix) - a  # text position = field position + shift
+        self._span = (a, b)
+        self.raises = False  # issue terms in `text` (set by _issue_tags)
+        c0, c1 = int(st["content_start"]) + self.shift, int(st["content_end"]) + self.shift
+        self.reading = (prefix + " " * (c0 - len(prefix)) + self.text[c0:c1]
+                        + " " * (len(self.text) - c1))
+
+    @cached_property
+    def side(self) -> str | None:
+        return _speaker_side(self._st, self._doc)
+
+    @cached_property
+    def speaker(self) -> roles.Speaker:
+        st, (a, b) = self._st, self._span
+        return roles.Speaker(st["speaker"], self.side,
+                             self._doc.mentions_in(st["article_id"], st["field"], a, b,
+                                                   self.shift))
+
+    @cached_property
+    def spans(self) -> list:
+        return roles.clauses(self.text)
+
+    @cached_property
+    def roles(self) -> list:
+        return _roles(self.reading, self._lex)
+
+    @cached_property
+    def _reports(self) -> tuple[list, set]:
+        if self._lex.predicates.search(self.reading) is None:  # no stance predicate at all
+            return [], set()
+        return roles.reported(self.reading, self.spans, self._lex.predicates,
+                              self._lex.stance_of_predicate, self.speaker)
+
+    @property
+    def reported(self) -> list:
+        return self._reports[0]
+
+    @property
+    def excluded(self) -> set:
+        return self._reports[1]
+
+
+def _topic(st: dict, field_text: str) -> str:
+    """The topic between speaker and mark of a headline or label ("Trump on land swap: …")."""
+    if st["form"] not in ("headline", "label"):
+        return ""
+    gap = field_text[int(st["speaker_end"]):int(st["cue_start"])]
+    m = _TOPIC.match(gap) if int(st["speaker_end"]) <= int(st["cue_start"]) else None
+    return m.group(1) + " ; " if m else ""
+
+
+def _roles(text: str, lex: _Lexicons) -> list:
+    """Condition, requirement, purpose and negated-harm markers of `text`, in order
+    (stance_roles.Role), found in one pass."""
+    found = []
+    for m in lex.role_re.finditer(text):
+        term = " ".join(m.group(0).lower().split())
+        kind = lex.role_kind(term)
+        if kind == "condition":
+            if term == "until" and _temporal_until(text, m.start(), m.end(), lex):
+                continue
+            backward = (term.startswith(("as the condition", "as a condition",
+                                         "as a key condition", "precondition"))
+                        and re.match(r"\s+(?:for|of|to)\b", text[m.end():]) is not None)
+            found.append(roles.Role(m.start(), m.end(), "condition", term, backward))
+        elif kind == "requirement":
+            if not (re.match(r"\s+(?:to|for)\b", text[m.end():]) or re.search(
+                    r"(?:\bthe|\ba|\bno|\bany)\s+$", text[max(0, m.start() - 5):m.start()])):
+                found.append(roles.Role(m.start(), m.end(), "requirement", term))
+        elif kind == "purpose":
+            found.append(roles.Role(m.start(), m.end(), "purpose", term))
+        elif neg := _NEGATED_HARM.search(text, max(0, m.start() - 40), m.start()):
+            passive = re.search(r"(?<![\w’'])(?:be|been|being)\s+$", text[neg.start():m.start()])
+            found.append(roles.Role(m.start(), m.end(), "harm", term, passive is not None))
+    if "only" in text.lower():
+        for m in _ONLY_IF.finditer(text):
+            last = m.group(0).split()[-1]
+            found.append(roles.Role(m.end() - len(last), m.end(), "condition",
+                                    f"only … {last.lower()}"))
+    return sorted(found, key=lambda r: r.start)
+
+
+def _blank(text: str, spans) -> str:
+    """`text` with the given clauses blanked (the stances reported for others)."""
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def _issue_stance(st: dict, lex: _Lexicons, r: _Read, occs: list, base: tuple) -> tuple:
+    """(stance, rule, confidence, deciding occurrence) of one issue raised in the statement:
+    the role of its first term that has one, else the chain on the first clause naming it that
+    gives a stance, else the statement's stance (module doc)."""
+    cls, lemma = st["cue_class"], st["cue_lemma"]
+    markers, spans = r.roles, r.spans
+    if lemma not in SKEPTICAL_CUES and markers:
+        for occ in occs:
+            got = roles.role_of(r.reading, occ.start, markers, roles.clause_at(spans, occ.start),
+                                r.speaker)
+            if got is None or (got[1].startswith(("conditioned", "need")) and cls in
+                               ("demand", "negative")) or (got[1].startswith("purpose")
+                                                           and cls == "negative"):
+                continue
+            return (*_emphatic(got, cls), occ)
+    seen = set()
+    for occ in occs if len(spans) > 1 else ():
+        clause = roles.clause_at(spans, occ.start)
+        if clause in seen:
+            continue
+        seen.add(clause)
+        got = classify(st, lex, None, r.reading[clause[0]:clause[1]], fallback=False)
+        if got[0] != "neutral":
+            return (*got, occ)
+    return (*base, occs[0])
+
+
+def _emphatic(result: tuple, cls: str) -> tuple:
+    stance, rule, conf = result
+    if cls == "emphatic" and stance != "neutral":
+        return stance, rule + "+emphatic", round(min(0.95, conf + 0.1), 3)
+    return result
+
+
+def _issue_tags(st: dict, r: _Read, doc: _Document, lex: _Lexicons, context: str) -> dict:
+    """issue -> (source, term, occurrences): terms of the statement's own text (outside the
+    stances it reports for others); else the question it answers; else, when it refers back
+    ("the deal"), the nearest of the three sentences before; plus (weight 0.6) its `context`
+    (main clause of a participial statement, the sentence introducing a group holder)."""
+    tags: dict = {}
+    occurrences = lex.occurrences(r.text)
+    r.raises = bool(occurrences)
+    excluded = r.excluded if occurrences else ()
+    for occ in occurrences:
+        if not excluded or roles.clause_at(r.spans, occ.start) not in excluded:
+            tags.setdefault(occ.issue, ("statement", occ.term, []))[2].append(occ)
+    if not tags:
+        for issue, term in _question_issues(st, r, doc, lex).items():
+            tags[issue] = ("question", term, [])
+    if not tags and lex.reference_re.search(r.text):
+        for k in range(int(st["sentence"]) - 1, int(st["sentence"]) - 4, -1):
+            before = doc.sentence.get((st["article_id"], k))
+            found = lex.occurrences(doc.sentence_text(st["article_id"], k)) if before else []
+            if found:  # the first issue the sentence raises: what "the deal" refers to
+                tags[found[0].issue] = ("context", found[0].term, [])
+                break
+    for issue, term in (lex.find_issues(context).items() if context else ()):
+        tags.setdefault(issue, ("context", term, []))
+    return tags
+
+
+def _question_issues(st: dict, r: _Read, doc: _Document, lex: _Lexicons) -> dict:
+    """Issues of the question a statement answers, earlier in its sentence ("Asked whether a
+    truce was agreed, Peskov said …")."""
+    fld, s0, _text = doc.sentence.get((st["article_id"], int(st["sentence"])), (None, 0, ""))
+    field_text = doc.fields.get((st["article_id"], st["field"]), "")
+    a = _own_span(st)[0]
+    before = field_text[s0:min(a, int(st["speaker_start"]))] if fld == st["field"] else ""
+    m = _ASKED.search(before)
+    return lex.find_issues(before[m.start():]) if m else {}
+
+
+def _target(st: dict, r: _Read) -> str | None:
     """Who the statement's demand, support or criticism is aimed at: the addressee between cue
     and content ("urged Europe to ..."), else the actor the content makes act ("Ukraine must
     withdraw"), else the first other actor the content names. Never the speaker or its side."""
-    speaker = st["speaker"]
-    own = {speaker, sides.get(speaker)}
-    others = [(a, b, actor) for a, b, actor in sorted(acts)
-              if actor not in own and sides.get(actor, actor) not in own]
-    c0, c1 = int(st["content_start"]), int(st["content_end"])
-    cue_end = int(st["cue_end"])
+    own = {st["speaker"], r.speaker.side}
+    others = [(a, b, actor) for a, b, actor, side in r.speaker.mentions
+              if actor not in own and (side or actor) not in own]
+    c0, c1 = int(st["content_start"]) + r.shift, int(st["content_end"]) + r.shift
+    cue_end = int(st["cue_end"]) + r.shift
     addressee = [x for x in others if cue_end <= x[0] < c0]
     if addressee:
         return addressee[0][2]
     inside = [x for x in others if c0 <= x[0] < c1]
-    for a, b, actor in inside:
-        if _TARGET_MODAL.match(text[b - s0:b - s0 + 30]):
+    for _a, b, actor in inside:
+        if _TARGET_MODAL.match(r.text[b:b + 30]):
             return actor
     return inside[0][2] if inside else None
 
 
-def _issue_tags(st: dict, own: str, parent_text: str, antecedent: str, lex: _Lexicons) -> dict:
-    """issue -> (source, term): terms in the statement's own cue and content, else (weight 0.6)
-    in its main clause (participial statements) or the sentence that introduced a group
-    holder. The narration around a statement is not read: "Amid fighting in Donbas, X said the
-    talks ..." raises talks only."""
-    tags = {i: ("statement", t) for i, t in lex.find_issues(own).items()}
-    context = " ".join(t for t in (parent_text, antecedent) if t)
-    for issue, term in (lex.find_issues(context).items() if context else ()):
-        tags.setdefault(issue, ("context", term))
-    return tags
+def _decision(decided: dict, statement) -> tuple | None:
+    """A statement's own stance, worked out when first asked for (None: no such statement)."""
+    value = decided.get(statement)
+    if callable(value):
+        value = decided[statement] = value()
+    return value
+
+
+def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
+                    context: str) -> list[tuple]:
+    """The stance rows of one statement (its own issues, then the stances it reports)."""
+    r = _Read(st, doc, lex)
+    cue_end, c0 = int(st["cue_end"]) + r.shift, int(st["content_start"]) + r.shift
+    parent = None if pd.isna(st["parent"]) else int(st["parent"])
+    gap = r.text[cue_end:c0] if cue_end < c0 else ""
+
+    def decide() -> tuple:  # the statement's own stance (for its issues and its children)
+        full = {**st, "reader_side": r.side, "gap": gap}
+        return classify(full, lex, _decision(decided, parent), _blank(r.reading, r.excluded))
+
+    decided[st["statement"]] = decide
+    tags = _issue_tags(st, r, doc, lex, context)
+    if not tags and not r.raises:  # nothing raised, nothing reported
+        return []
+    base = _decision(decided, st["statement"])
+    st = {**st, "reader_side": r.side, "gap": gap}
+    title = TITLE_WEIGHT if st["field"] == "title" else 1.0
+    rows = []
+    for issue in sorted(tags, key=lex.rank.__getitem__):
+        source, term, occs = tags[issue]
+        stance, rule, conf, occ = _issue_stance(st, lex, r, occs, base) if occs else (
+            *base, None)
+        if issue == "territory" and occs:
+            stance, rule, conf = _on_territory(st, lex, r, occs, (stance, rule, conf))
+        if occ is not None and occ.contrary and stance in CONTRARY:
+            stance, rule = CONTRARY[stance], f"{rule}+contrary:{occ.term.lower()}"
+        target = None if stance == "neutral" else _target(st, r)
+        weight = conf * (1.0 if source == "statement" else CONTEXT_WEIGHT) * title
+        rows.append((st["article_id"], st["statement"], st["sentence"], st["speaker"], issue,
+                     lex.labels[issue], source, term, stance, target, rule, conf,
+                     round(weight, 3), st["cue"], st["cue_class"], st["content"]))
+    return rows + _reported_rows(st, lex, r, title)
+
+
+def _on_territory(st: dict, lex: _Lexicons, r: _Read, occs: list, found: tuple) -> tuple:
+    """The territory stance read as concessions by side (stance_roles.concession), unless a
+    condition of the speaker's demands it; a mere tone or approval is no stance on concessions
+    (neutral, rule `territory:no-concession(...)`)."""
+    stance, rule, _ = found
+    t = roles.concession(r.reading, r.spans, lex.markers["concession"], [o.start for o in occs],
+                         lex.markers["dismissive"], r.speaker, st["cue_class"],
+                         bool(st["negated"]), r.excluded, int(st["content_start"]) + r.shift)
+    if t is not None and not (stance == "demands" and rule.startswith("condition")):
+        return _emphatic((*t, 0.7), st["cue_class"])
+    if t is None and re.sub(r"^(?:parent:)+", "", rule).startswith(_WEAK_ON_TERRITORY):
+        return "neutral", f"territory:no-concession({rule})", 0.3
+    return found
+
+
+def _reported_rows(st: dict, lex: _Lexicons, r: _Read, title: float) -> list[tuple]:
+    """One row per stance the statement reports for another actor and issue of its object
+    (confidence 0.5, weight 0.5)."""
+    rows = []
+    for rep in r.reported:
+        found = lex.find_issues(r.reading[rep.object_start:rep.clause[1]])
+        for issue in sorted(found, key=lex.rank.__getitem__):
+            rows.append((st["article_id"], st["statement"], st["sentence"], rep.actor, issue,
+                         lex.labels[issue], "statement", found[issue], rep.stance, None,
+                         f"reported:{rep.predicate} (by {st['speaker']})", 0.5,
+                         round(REPORTED_WEIGHT * title, 3), st["cue"], st["cue_class"],
+                         st["content"]))
+    return rows
 
 
 def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
             issues: str | Path | None = None, markers: str | Path | None = None,
             mentions: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per statement × issue with stance, target, rule, confidence and weight (module
-    doc). `mentions` (actor mentions) give the stance's target.
+    doc), plus one per stance a statement reports for another actor. `mentions` (actor
+    mentions) give targets, sides and reported holders.
 
     Statements that raise no issue get no row. `weight` = confidence, times 0.6 when the issue
-    comes from the context rather than the statement itself.
+    comes from the context or a question rather than the statement itself.
     """
     lex = _lexicons(issues, markers)
     if statements is None or len(statements) == 0:
         return schema.empty("stances")
-    keys = list(zip(sentences["article_id"], sentences["sentence"]))
-    texts = dict(zip(keys, sentences["text"]))
-    starts = dict(zip(keys, sentences["start"]))
-    acts_at, sides = _mention_index(mentions)
+    doc = _Document(sentences, mentions)
     by_sentence: dict[tuple, list[dict]] = {}
-    for st in statements.to_dict("records"):
-        by_sentence.setdefault((st["article_id"], st["sentence"]), []).append(st)
+    columns = list(statements.columns)
+    for values in zip(*(statements[c].tolist() for c in columns)):  # faster than to_dict
+        st = dict(zip(columns, values))
+        by_sentence.setdefault((st["article_id"], int(st["sentence"])), []).append(st)
     rows = []
-    for (aid, sn), group in sorted(by_sentence.items()):
-        text, s0 = texts[(aid, sn)], int(starts[(aid, sn)])
+    for (aid, _sn), group in sorted(by_sentence.items(), key=lambda kv: kv[0]):
         group.sort(key=lambda st: st["statement"])
-        spans = {st["statement"]: _own_span(st) for st in group}
+        texts = {st["statement"]: _own_text(st, doc) for st in group}
         decided: dict[int, tuple] = {}
         for st in group:
-            a, b = spans[st["statement"]]
             parent = None if pd.isna(st["parent"]) else int(st["parent"])
-            parent_text = text[spans[parent][0] - s0:spans[parent][1] - s0] if parent in spans \
-                else ""
-            antecedent = "" if pd.isna(st["antecedent_sentence"]) else texts.get(
-                (aid, int(st["antecedent_sentence"])), "")
-            tags = _issue_tags(st, text[a - s0:b - s0], parent_text, antecedent, lex)
-            stance, rule, conf = classify(st, lex, decided.get(parent))
-            decided[st["statement"]] = (stance, rule, conf)
-            target = None if stance == "neutral" or not tags else _target(
-                st, acts_at.get((aid, sn), []), sides, text, s0)
-            for issue in sorted(tags, key=lex.rank.__getitem__):
-                source, term = tags[issue]
-                weight = conf * (1.0 if source == "statement" else CONTEXT_WEIGHT) * (
-                    TITLE_WEIGHT if st["field"] == "title" else 1.0)
-                rows.append((aid, st["statement"], sn, st["speaker"], issue, lex.labels[issue],
-                             source, term, stance, target, rule, conf, round(weight, 3),
-                             st["cue"], st["cue_class"], st["content"]))
-    out = pd.DataFrame(rows, columns=STANCE_COLUMNS)
-    return schema.conform("stances", out).sort_values(["article_id", "statement", "issue"],
-                                                      kind="stable").reset_index(drop=True)
+            antecedent = "" if pd.isna(st["antecedent_sentence"]) else doc.sentence_text(
+                aid, int(st["antecedent_sentence"]))
+            context = " ".join(t for t in (texts.get(parent, ""), antecedent) if t)
+            rows.extend(_statement_rows(st, doc, lex, decided, context))
+    rows.sort(key=lambda row: (row[0], row[1], row[4], row[3]))  # article, statement, issue,
+    # holder: sorted here, cheaper than a DataFrame sort on every chunk
+    return schema.conform("stances", pd.DataFrame(rows, columns=STANCE_COLUMNS))
+
+
+def _own_text(st: dict, doc: _Document) -> str:
+    a, b = _own_span(st)
+    return doc.fields.get((st["article_id"], st["field"]), "")[a:b]
 
 
 # ---------------------------------------------------------------- aggregation

@@ -40,6 +40,13 @@ _PARTICIPLE_IRREGULAR = {"told", "said", "written", "shown", "spoken", "thought"
                          "asked"}
 _CLOSERS = "”»\""
 # A participle followed only by circumstances up to a comma: "…, writing on Telegram, said".
+# After a postposed cue: circumstances, then a participial clause ("…, X stated, noting that",
+# "…, X declared in an interview, while discussing …").
+TRAILING_PARTICIPLE = re.compile(
+    r"\s*(?:(?:in|on|at|during|after|before|to|from|with|via|late|early|last|this)\b"
+    r"[^,;:“\"]*)?,\s*(?:(?:while|when|as)\s+)?[a-z]+ing\b", re.IGNORECASE)
+# A quotation that goes on after the cue ("“…,” X said, “but …”").
+QUOTE_GOES_ON = re.compile(r"\s*,\s*(?=[“\"«])")
 _APPOSITIVE_PARTICIPLE = re.compile(
     r"(?:\s+(?:in|on|at|to|from|with|via|during|after|before|late|early|last|this)\b"
     r"[^,;:“\"]{0,60})?\s*,", re.IGNORECASE)
@@ -86,13 +93,30 @@ def _reported_after(s: Sentence, hit: CueHit, st: Statement) -> Statement:
 
 
 def _reported_before(s: Sentence, end: int, st: Statement) -> Statement:
-    """Set the content to the quotation closing before `end`, else the text before it."""
+    """Set the content to the quotation closing before `end`, else the text before it. A
+    quoted fragment inside a paraphrase ("Guarantees … have been “largely finalised”, said X")
+    takes the paraphrase too: the content starts where the clause does."""
     region = quote_before(s, end)
-    if region is not None:
+    fragment = _fragment_start(s.text, region[0] - 1) if region is not None else None
+    if region is not None and fragment is None:
         st.content_start, st.content_end, st.direct = region[0], region[1], True
+    elif region is not None:
+        st.content_start, st.content_end, st.direct = fragment, region[1] + 1, False
     else:
         st.content_start, st.content_end, st.direct = spans.content_before(s.text, end)
     return st
+
+
+def _fragment_start(text: str, open_at: int) -> int | None:
+    """Start of the paraphrase a quotation opening at `open_at` is part of (after the last
+    colon or semicolon before it), or None when the quotation opens its clause (or began in an
+    earlier sentence)."""
+    if open_at <= 0:
+        return None
+    head = text[:open_at]
+    cut = max(head.rfind(": "), head.rfind("; "))
+    start = cut + 2 if cut >= 0 else 0
+    return start if re.search(r"\w", head[start:]) else None
 
 
 # ---------------------------------------------------------------- the subject of a cue
@@ -246,11 +270,27 @@ def passive(s: Sentence, hit: CueHit) -> Statement | None:
 
 
 def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | None:
-    """"“…,” Putin said." / "…, UNN reports.": the content comes before the speaker."""
-    if not (TAIL.fullmatch(s.text, hit.end) and s.text[:start].strip()
-            and s.left(POSTPOSED_LEFT, start, 8)):
+    """"“…,” Putin said." / "…, UNN reports.": the content comes before the speaker. Also
+    "…, X stated, noting that …" and "…, X declared in an interview, while discussing …" (a
+    participial clause after the cue is a statement of its own), and a quotation the cue
+    interrupts ("“…,” X said, “but …”": one content over both parts)."""
+    if not (s.text[:start].strip() and s.left(POSTPOSED_LEFT, start, 8)):
         return None
-    return _reported_before(s, start, Statement(hit, "postposed", sp, clause=start))
+    st = Statement(hit, "postposed", sp, clause=start)
+    if TAIL.fullmatch(s.text, hit.end):
+        return _reported_before(s, start, st)
+    first = quote_before(s, start)
+    goes_on = QUOTE_GOES_ON.match(s.text, hit.end)
+    if goes_on is not None and first is not None:
+        rest = quote_at(s, goes_on.end())
+        if rest is None or not TAIL.fullmatch(s.text, min(len(s.text), rest[1] + 1)):
+            return None
+        st.content_start, st.content_end, st.direct = first[0], rest[1], True
+        return st
+    if TRAILING_PARTICIPLE.match(s.text, hit.end) and (
+            first is not None or len(s.text[:start].split()) >= 4):
+        return _reported_before(s, start, st)
+    return None
 
 
 def subject(s: Sentence, hit: CueHit, sp: Speaker, start: int, pronoun: bool) -> Statement:
@@ -362,8 +402,8 @@ def group(s: Sentence, hit: CueHit) -> Statement | None:
 
 
 _LIGHT = re.compile(r"\b(?:" + "|".join(lexicon.words("statement_light_verbs")) +
-                    r")\s+(?:a|an|the|his|her|its|their|several|some|a\s+number\s+of|"
-                    r"further|new)\s+(?:[a-z-]+\s+){0,2}$", re.IGNORECASE)
+                    r")\s+(?:(?:a|an|the|his|her|its|their|several|some|a\s+number\s+of|"
+                    r"further|new)\s+(?:[a-z-]+\s+){0,2})?$", re.IGNORECASE)
 _NOUN_VERBS = lexicon.word_set("statement_nouns_also_verbs")
 
 
