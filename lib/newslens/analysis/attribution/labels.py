@@ -65,7 +65,7 @@ def headline_colon(s: Sentence) -> Statement | None:
     tail = _PREPOSITION_TAIL.search(s.text, 0, head_end)
     end = tail.start() if tail else head_end
     span = phrase_before(s, end)
-    if span is None or s.tokens[span[0]].start != 0:
+    if span is None or s.tokens_to(0)[span[0]].start != 0:
         return None
     sp = resolve(s, span)
     if not _speaks(s, sp):

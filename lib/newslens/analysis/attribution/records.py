@@ -11,6 +11,9 @@ from typing import NamedTuple
 from newslens.analysis.attribution.cues import Cue
 
 PERSON = "person"
+# A word (initials, a bracketed abbreviation such as "(AFP)", a name with apostrophes and
+# hyphens, a number) or any other single character; never spans a space.
+TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\([A-Z][A-Za-z.]{1,9}\)|[^\W\d_][\w’'-]*|\d[\d,.]*\d|\S")
 SPEAKER_KINDS = ("actor", "outlet", "person", "organisation", "anonymous", "group")
 
 
@@ -79,8 +82,7 @@ class Speaker:
         return self.actor is not None
 
 
-@dataclass(frozen=True)
-class CueHit:
+class CueHit(NamedTuple):
     """One reporting cue matched in a sentence (a label or headline mark has cue kind `mark`)."""
 
     start: int
@@ -109,16 +111,32 @@ class Sentence:
     paragraph_start: bool = False
     discourse: object = None
     found: list[Statement] = field(default_factory=list)
-    _tokens: list[Token] | None = None
+    _tokens: list[Token] = field(default_factory=list)
+    _scanned: int = 0  # tokens are made left to right, up to here (-1: all of them)
 
     @property
     def tokens(self) -> list[Token]:
         """The sentence's tokens, made on first use."""
-        if self._tokens is None:
-            from newslens.analysis.attribution.speakers import tokens
-
-            self._tokens = tokens(self.text)
+        if self._scanned >= 0:
+            self._tokens.extend(_tokens_from(self.text, self._scanned))
+            self._scanned = -1
         return self._tokens
+
+    def tokens_to(self, pos: int) -> list[Token]:
+        """The first tokens of the sentence: at least every token that starts before `pos`
+        (a prefix of `tokens`, so indices agree; a subject phrase before a cue needs no more
+        of the sentence to be tokenised)."""
+        scanned = self._scanned
+        if scanned < 0 or scanned >= pos:  # every token starting before `scanned` is made
+            return self._tokens
+        toks, new = self._tokens, tuple.__new__
+        for m in TOKEN.finditer(self.text, scanned):
+            toks.append(new(Token, (m.start(), m.end(), m.group())))
+            if m.start() >= pos:
+                self._scanned = m.end()
+                return toks
+        self._scanned = -1
+        return toks
 
     def left(self, pattern: re.Pattern, end: int, window: int = 160):
         """`pattern` (anchored with $) searched in the `window` characters before `end`."""
@@ -148,3 +166,8 @@ class Statement:
     @property
     def mode(self) -> str:
         return "direct" if self.direct else "indirect"
+
+
+def _tokens_from(text: str, pos: int) -> list[Token]:
+    new = tuple.__new__  # Token(...) without the named tuple's Python-level __new__
+    return [new(Token, (m.start(), m.end(), m.group())) for m in TOKEN.finditer(text, pos)]

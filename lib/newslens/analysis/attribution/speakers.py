@@ -14,9 +14,8 @@ import re
 
 from newslens import lexicon
 from newslens.analysis.attribution.discourse import head_noun
-from newslens.analysis.attribution.records import Mention, Sentence, Speaker, Token
+from newslens.analysis.attribution.records import Mention, Sentence, Speaker, Token, _tokens_from
 
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\([A-Z][A-Za-z.]{1,9}\)|[^\W\d_][\w’'-]*|\d[\d,.]*\d|\S")
 ROLES = lexicon.word_set("speaker_roles")
 ROLE_PLURALS = lexicon.word_set("speaker_role_plurals")
 BODIES = lexicon.word_set("speaker_bodies")
@@ -38,16 +37,16 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(*m.span(), m.group()) for m in _TOKEN.finditer(text)]
+    return _tokens_from(text, 0)
 
 
 def _word_class(tok: Token) -> str:
     """name | word (role/body/modifier) | det | of | and | dot | other."""
-    return _text_class(tok.text)
+    return text_class(tok.text)
 
 
 @functools.lru_cache(maxsize=65536)
-def _text_class(text: str) -> str:
+def text_class(text: str) -> str:
     low = text.lower().replace("’", "'").removesuffix("'s")
     if low in ("the", *ANONYMOUS_DET) or low in _POSSESSIVE_DET:
         return "det"
@@ -65,7 +64,7 @@ def _text_class(text: str) -> str:
     return "other"
 
 
-def _first_index(toks: list[Token], pos: int) -> int:
+def first_index(toks: list[Token], pos: int) -> int:
     """Index of the first token starting at or after `pos`."""
     lo, hi = 0, len(toks)
     while lo < hi:
@@ -93,8 +92,8 @@ def _joins_left(toks: list[Token], j: int, first: int, stop: int) -> bool:
 
 def phrase_before(s: Sentence, end: int) -> tuple[int, int] | None:
     """(start, end) token indices of the speaker phrase ending just before offset `end`."""
-    toks = s.tokens
-    stop = _first_index(toks, end)
+    toks = s.tokens_to(end)
+    stop = first_index(toks, end)
     first, j = stop, stop - 1
     while j >= 0:
         if _word_class(toks[j]) == "det":
@@ -127,8 +126,8 @@ def _joins_right(toks: list[Token], j: int, first: int, end: int) -> bool:
 def phrase_after(s: Sentence, pos: int, limit: int | None = None) -> tuple[int, int] | None:
     """(start, end) token indices of the speaker phrase starting at offset `pos`."""
     toks = s.tokens
-    i = _first_index(toks, pos)
-    end = len(toks) if limit is None else min(len(toks), _first_index(toks, limit))
+    i = first_index(toks, pos)
+    end = len(toks) if limit is None else min(len(toks), first_index(toks, limit))
     first, j = i, i
     if j < end and toks[j].low in PRONOUNS and toks[j].low not in ("her", "it"):
         return (j, j + 1)
@@ -169,7 +168,8 @@ def slug(text: str) -> str:
 
 def resolve(s: Sentence, span: tuple[int, int], cue_lemma: str = "") -> Speaker | None:
     """The speaker a phrase (token indices) names, or None when it names no speaker."""
-    toks = s.tokens[span[0]:span[1]]
+    toks = s.tokens_to(0)
+    toks = (toks if len(toks) >= span[1] else s.tokens)[span[0]:span[1]]
     start, end = toks[0].start, toks[-1].end
     text = s.text[start:end]
     d = s.discourse
