@@ -427,13 +427,17 @@ def group(s: Sentence, hit: CueHit) -> Statement | None:
     g = s.left(GROUP_SUBJECT, hit.start, 60)
     if g is None:
         return None
-    ref = next((sp for sn, sp in reversed(s.discourse.entities)
-                if sn == s.number - 1 and not s.discourse.is_person(sp)
-                and sp.antecedent is not None), None)
+    ref = ante = None
+    for sn, sp, antecedent in reversed(s.discourse.entities):
+        if sn < s.number - 1:
+            break
+        if sn == s.number - 1 and antecedent is not None and not s.discourse.is_person(sp):
+            ref, ante = sp, antecedent
+            break
     if ref is None:
         return None
     holder = Speaker(g.start(1), g.end(1), g.group(1), ref.key, ref.kind, ref.actor, ref.side,
-                     antecedent=ref.antecedent)
+                     antecedent=ante)
     return _reported_after(s, hit, Statement(hit, "group", holder, clause=g.start(1)))
 
 

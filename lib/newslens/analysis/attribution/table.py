@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from pathlib import Path
@@ -189,9 +190,7 @@ def _remember(d: Discourse, ms: list[Mention], sn: int, s0: int) -> None:
     for m in ms:
         if m.actor is None or m.possessive or m.mtype == "pronoun":
             continue
-        sp = d.actor_speaker(m.actor, m.start, m.end, m.text)
-        sp.antecedent = (sn, m.start + s0, m.end + s0)
-        d.add_entity(sn, sp)
+        d.add_mention(sn, m.actor, (sn, m.start + s0, m.end + s0))
 
 
 class _Article:
@@ -205,14 +204,15 @@ class _Article:
                 if actor is not None and mtype != "pronoun":
                     mentioned.setdefault(actor, []).append(sn)
         self.discourse = Discourse(gaz, mentioned)
-        self.fields: dict[str, tuple[str, list]] = {}
+        self.fields: dict[str, tuple[str, list, list]] = {}  # text, quotations, their ends
         for field in {r[5] for r in rows}:
             parts = [(r[3], r[3] + len(r[4]), r[4], r[6]) for r in rows if r[5] == field]
             text = field_text(parts)
-            self.fields[field] = (text, quote_regions(text))
-        self.discourse.text = self.fields.get("text", ("", []))[0]
+            regions = quote_regions(text)
+            self.fields[field] = (text, regions, [q1 for _, q1 in regions])
+        self.discourse.text = self.fields.get("text", ("",))[0]
         self.title_letters: str | None = None
-        self.title_len = len(self.fields.get("title", ("", []))[0])
+        self.title_len = len(self.fields.get("title", ("",))[0])
         sizes: dict = {}
         for r in rows:
             sizes[(r[5], r[6])] = sizes.get((r[5], r[6]), 0) + 1
@@ -221,14 +221,18 @@ class _Article:
     def repeats_title(self, text: str) -> bool:
         """A body line that repeats the headline (scraped pages often do): counted once."""
         if self.title_letters is None:
-            self.title_letters = _letters(self.fields.get("title", ("", []))[0])
+            self.title_letters = _letters(self.fields.get("title", ("",))[0])
         return bool(self.title_letters) and abs(len(text) - self.title_len) < 8 and \
             _letters(text) == self.title_letters
 
     def sentence(self, sn, s0, text, field, paragraph, first: bool, ms) -> Sentence:
-        ftext, regions = self.fields[field]
-        quotes = [(q0 - s0, q1 - s0) for q0, q1 in regions
-                  if q0 < s0 + len(text) and q1 >= s0]
+        ftext, regions, closes = self.fields[field]
+        quotes = []  # the quotations that overlap the sentence (regions are in order)
+        for i in range(bisect.bisect_left(closes, s0), len(regions)):
+            q0, q1 = regions[i]
+            if q0 >= s0 + len(text):
+                break
+            quotes.append((q0 - s0, q1 - s0))
         one = self.sizes[(field, paragraph)] == 1
         headline = field == "title" or (one and not text.rstrip().endswith(_HEADLINE_END))
         return Sentence(text, ms, quotes, sn, s0, ftext, headline, first, self.discourse)
