@@ -17,8 +17,7 @@ TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\([A-Z][A-Za-z.]{1,9}\)|[^\W\d_][\w’'-
 SPEAKER_KINDS = ("actor", "outlet", "person", "organisation", "anonymous", "group")
 
 
-@dataclass
-class Mention:
+class Mention(NamedTuple):
     """An actor mention with offsets relative to its sentence."""
 
     start: int
