@@ -8,6 +8,7 @@ else the last matching mention; a subject before an object)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,6 +22,7 @@ _SYNONYMS = {word.replace("-", " "): group.split()[0]
              for group in lexicon.words("role_synonyms") for word in group.split()}
 
 
+@functools.lru_cache(maxsize=65536)
 def head_noun(phrase: str) -> str:
     """The role noun that ends a title, normalised ("Kremlin spokeswoman" -> "spokesman")."""
     words = phrase.lower().replace("’", "'").split()
@@ -64,6 +66,7 @@ class Gazetteer:
                 self.defaults.setdefault(_title_key(form), row.id)
 
 
+@functools.lru_cache(maxsize=65536)
 def _title_key(text: str) -> str:
     words = text.lower().replace("’", "'").split()
     if words and words[0] == "the":

@@ -162,6 +162,7 @@ def _trim(toks: list[Token], first: int, stop: int) -> tuple[int, int] | None:
 
 
 # ---------------------------------------------------------------- resolving a phrase
+@functools.lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     return _SLUG.sub("-", text.lower().replace("’", "'").replace("'s ", " ")).strip("-")
 
@@ -227,7 +228,13 @@ def _side(d, inside: list[Mention]) -> str | None:
 
 
 def _words(toks: list[Token]) -> list[str]:
-    return [t.low.replace("’", "'").removesuffix("'s") for t in toks]
+    return [_base_word(t.text) for t in toks]
+
+
+@functools.lru_cache(maxsize=65536)
+def _base_word(text: str) -> str:
+    """A token lower-cased, without a possessive ending."""
+    return text.lower().replace("’", "'").removesuffix("'s")
 
 
 def _anonymous(d, toks: list[Token], inside: list[Mention], text: str) -> Speaker | None:
