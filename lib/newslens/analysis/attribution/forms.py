@@ -9,7 +9,15 @@ import re
 
 from newslens import lexicon
 from newslens.analysis.attribution import spans
-from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
+from newslens.analysis.attribution.records import (
+    TOKEN,
+    CueHit,
+    Sentence,
+    Span,
+    Speaker,
+    Statement,
+    Token,
+)
 from newslens.analysis.attribution.spans import (
     AGENT,
     CLAUSE_AFTER,
@@ -32,7 +40,6 @@ from newslens.analysis.attribution.speakers import (
     PREPOSITIONS,
     PRONOUNS,
     ROLE_PLURALS,
-    first_index,
     phrase_after,
     phrase_before,
     resolve,
@@ -99,17 +106,18 @@ def _reported_before(s: Sentence, end: int, st: Statement) -> Statement:
 
 
 # ---------------------------------------------------------------- the subject of a cue
-def _pronoun_at(s: Sentence, end: int) -> tuple[int, int] | None:
-    """Token span of a subject pronoun ending at `end` at the start of a clause."""
+def _pronoun_at(s: Sentence, end: int) -> Span | None:
+    """The subject pronoun ending at `end` at the start of a clause (its token)."""
     m = _PRONOUN_END.search(s.text, max(0, end - 12), end)
     if m is None:
         return None
     start = m.start(1)
     if not s.left(PRONOUN_BOUNDARY, start, 40):
         return None
-    toks = s.tokens_to(start + 1)
-    i = first_index(toks, start)
-    return (i, i + 1) if i < len(toks) and toks[i].start == start else None
+    if start and s.text[start - 1] in "’'-":
+        return None  # inside a word ("anti-he"): no token of the sentence starts there
+    tok = TOKEN.match(s.text, start)
+    return Span([Token(tok.start(), tok.end(), tok.group())], 0, 1)
 
 
 _PRONOUN_END = re.compile(r"\b(he|she|they|it)\s*$", re.IGNORECASE)
@@ -127,17 +135,17 @@ def _subject_span(s: Sentence, pos: int, participle: bool):
     span = phrase_before(s, pos)
     if span is None:
         return None
-    toks = s.tokens_to(pos)  # the phrase and everything before it
-    i = span[0] - 1
+    toks = span.toks  # the phrase and the tokens before it back to a punctuation mark
+    i = span.first - 1
     if i >= 0 and toks[i].low in PREPOSITIONS and not (participle and toks[i].low == "with"):
         if i >= 1 and (toks[i - 1].low in ANONYMOUS_NOUNS or toks[i - 1].low in ROLE_PLURALS):
-            return (i - 1, span[1]), False
+            return Span(toks, i - 1, span.stop), False
         # "flying to Moscow Witkoff said": the subject is the name after the place
         later = [m for m in s.mentions if m.actor is not None and m.is_person
-                 and toks[span[0]].start < m.start and m.end <= toks[span[1] - 1].end]
+                 and span.start < m.start and m.end <= span.end]
         if later:
             k = next(k for k, t in enumerate(toks) if t.start >= later[0].start)
-            return (k, span[1]), False
+            return Span(toks, k, span.stop), False
         return None
     return span, False
 
@@ -237,7 +245,7 @@ def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
         (span, is_pronoun) = span
         sp = resolve(s, span, hit.cue.lemma)
         if sp is not None:
-            found.append((sp, s.tokens_to(0)[span[0]].start, is_pronoun))
+            found.append((sp, span.start, is_pronoun))
     if not found:
         return None
     return min(found, key=lambda f: (not f[0].linked, not s.discourse.is_person(f[0])))
@@ -258,7 +266,7 @@ _BE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s", re.IGNORECASE)
 # ---------------------------------------------------------------- detectors
 def according_to(s: Sentence, hit: CueHit) -> Statement | None:
     """"According to ISW, …" / "…, according to ISW." / "As reported by Ukrinform, …"."""
-    span = phrase_after(s, hit.end)
+    span = phrase_after(s, hit.end, boundary=True)
     if span is None:
         return None
     sp = resolve(s, span, hit.cue.lemma)
@@ -385,10 +393,9 @@ def _latest_subject(s: Sentence, after: int, pos: int) -> Speaker | None:
                                        s.text[after:pos]))):
         start = after + m.end()
         span = phrase_after(s, start, pos)
-        if span is not None and span[0] < len(s.tokens):
-            nxt = span[1]
-            if nxt < len(s.tokens) and s.tokens[nxt].text[0].islower() \
-                    and s.tokens[nxt].start < pos:
+        if span is not None:  # its tokens run to the end of the sentence
+            toks, nxt = span.toks, span.stop
+            if nxt < len(toks) and toks[nxt].text[0].islower() and toks[nxt].start < pos:
                 sp = resolve(s, span)
                 if sp is not None:
                     return sp
@@ -401,19 +408,19 @@ def _clause_subject(s: Sentence, pos: int) -> Speaker | None:
     """The subject phrase at the start of the sentence, when it comes before `pos`."""
     span = phrase_after(s, 0, pos)
     if span is None:
-        first = s.tokens[0] if s.tokens else None
-        if first is not None and first.low in PRONOUNS and first.end <= pos:
-            span = (0, 1)
+        toks = s.tokens
+        if toks and toks[0].low in PRONOUNS and toks[0].end <= pos:
+            span = Span(toks, 0, 1)
     return resolve(s, span) if span else None
 
 
 def inverted(s: Sentence, hit: CueHit) -> Statement | None:
     """"“…,” said Putin.": the speaker follows the cue and ends the sentence."""
     inv = s.left(POSTPOSED_LEFT, hit.start, 8) if s.text[:hit.start].strip() else None
-    span = phrase_after(s, hit.end) if inv else None
+    span = phrase_after(s, hit.end, boundary=True) if inv else None
     if span is None:
         return None
-    after = s.tokens[span[1] - 1].end
+    after = span.end
     if not (TAIL.fullmatch(s.text, after) or re.match(r"\s*[,;(]", s.text[after:])):
         return None
     sp = resolve(s, span, hit.cue.lemma)

@@ -57,6 +57,27 @@ class Token(NamedTuple):
         return self.text
 
 
+class Span(NamedTuple):
+    """A phrase: `toks[first:stop]`, where `toks` are the sentence's tokens from some offset
+    on (a token list of `Sentence.tokens_from`)."""
+
+    toks: list
+    first: int
+    stop: int
+
+    @property
+    def tokens(self) -> list[Token]:
+        return self.toks[self.first:self.stop]
+
+    @property
+    def start(self) -> int:
+        return self.toks[self.first].start
+
+    @property
+    def end(self) -> int:
+        return self.toks[self.stop - 1].end
+
+
 @dataclass
 class Speaker:
     """Who a statement is credited to: the span as written and what it resolves to.
@@ -110,31 +131,41 @@ class Sentence:
     paragraph_start: bool = False
     discourse: object = None
     found: list[Statement] = field(default_factory=list)
-    _tokens: list[Token] = field(default_factory=list)
-    _scanned: int = 0  # tokens are made left to right, up to here (-1: all of them)
+    # token lists by the offset they start from: [tokens, scanned up to (-1: to the end)]
+    _segments: dict = field(default_factory=dict)
 
     @property
     def tokens(self) -> list[Token]:
         """The sentence's tokens, made on first use."""
-        if self._scanned >= 0:
-            self._tokens.extend(_tokens_from(self.text, self._scanned))
-            self._scanned = -1
-        return self._tokens
+        return self.tokens_from(0)
 
     def tokens_to(self, pos: int) -> list[Token]:
         """The first tokens of the sentence: at least every token that starts before `pos`
-        (a prefix of `tokens`, so indices agree; a subject phrase before a cue needs no more
-        of the sentence to be tokenised)."""
-        scanned = self._scanned
-        if scanned < 0 or scanned >= pos:  # every token starting before `scanned` is made
-            return self._tokens
-        toks, new = self._tokens, tuple.__new__
+        (a prefix of `tokens`, so indices agree)."""
+        return self.tokens_from(0, pos)
+
+    def tokens_from(self, start: int, pos: int | None = None) -> list[Token]:
+        """The tokens from offset `start` on (`start` must be a token boundary: 0, after a
+        space, or where a token of the sentence starts or ends): at least every token that
+        starts before `pos`, or all of them. Made left to right on demand and kept, so a
+        phrase near a cue needs no tokens of the rest of the sentence."""
+        seg = self._segments.get(start)
+        if seg is None:
+            seg = self._segments[start] = [[], start]
+        toks, scanned = seg
+        if scanned < 0 or pos is not None and scanned >= pos:
+            return toks  # every token starting before `scanned` is made
+        if pos is None:
+            toks.extend(_tokens_from(self.text, scanned))
+            seg[1] = -1
+            return toks
+        new = tuple.__new__
         for m in TOKEN.finditer(self.text, scanned):
             toks.append(new(Token, (m.start(), m.end(), m.group())))
             if m.start() >= pos:
-                self._scanned = m.end()
+                seg[1] = m.end()
                 return toks
-        self._scanned = -1
+        seg[1] = -1
         return toks
 
     def left(self, pattern: re.Pattern, end: int, window: int = 160):
