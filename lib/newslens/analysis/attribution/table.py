@@ -17,6 +17,7 @@ from newslens.analysis.attribution.forms import detect, inside_quote
 from newslens.analysis.attribution.labels import mark_statements
 from newslens.analysis.attribution.quotes import field_text, quote_regions
 from newslens.analysis.attribution.records import CueHit, Mention, Sentence, Statement
+from newslens.text.actors import linked_only
 
 STATEMENT_COLUMNS = schema.table("statements").names
 _POSSESSIVE_PRONOUNS = {"his", "her", "its", "their", "hers", "theirs"}
@@ -285,7 +286,7 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
         return schema.empty("statements")
     sents = sentences[sentences["article_id"].isin(hit_articles)].sort_values(
         ["article_id", "sentence"], kind="stable")
-    by_sentence = _mentions_by_sentence(mentions, hit_articles)
+    by_sentence = _mentions_by_sentence(linked_only(mentions), hit_articles)
     paragraphs = sents["paragraph"] if "paragraph" in sents else pd.Series(0, index=sents.index)
     rows: list[tuple] = []
     position = pd.Series(range(len(sentences)), index=sentences.index)
