@@ -317,21 +317,7 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
         if index is None:
             continue
         last_person: dict[int, list] = {}  # sentence -> [(pos, actor_row, gender)], in order
-        found = []
-        for field, text in (("title", title), ("text", body)):
-            if not isinstance(text, str) or field not in index:
-                continue
-            starts, numbers = index[field]
-            for start, end, actor, mtype in gaz.scan(text):
-                i = bisect_right(starts, start) - 1
-                if i < 0:
-                    continue
-                found.append((numbers[i], start, end, actor, mtype, field, text[start:end]))
-            for m in _PRONOUN_RE.finditer(text):
-                i = bisect_right(starts, m.start()) - 1
-                if i >= 0:
-                    found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field,
-                                  m.group()))
+        found = _gazetteer_found(gaz, index, title, body)
         found += _unlinked_found(unknown, places, index, found, title, body, source)
         found.sort(key=lambda f: (f[0], f[1]))
         _resolve_descriptions(found)
@@ -352,6 +338,26 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame | None = None
             last_person.setdefault(sent, []).append((actor, gaz.info[actor][4]))
             _append(cols, aid, sent, start, end, actor, mtype, field, text)
     return _mention_frame(cols, gaz)
+
+
+def _gazetteer_found(gaz: _Gazetteer, index: dict, title, body) -> list:
+    """Gazetteer matches and he/she pronouns of one article as (sentence, start, end, actor
+    row, mention type, field, text) entries."""
+    found = []
+    for field, text in (("title", title), ("text", body)):
+        if not isinstance(text, str) or field not in index:
+            continue
+        starts, numbers = index[field]
+        for start, end, actor, mtype in gaz.scan(text):
+            i = bisect_right(starts, start) - 1
+            if i < 0:
+                continue
+            found.append((numbers[i], start, end, actor, mtype, field, text[start:end]))
+        for m in _PRONOUN_RE.finditer(text):
+            i = bisect_right(starts, m.start()) - 1
+            if i >= 0:
+                found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field, m.group()))
+    return found
 
 
 def _unlinked_found(unknown, places, index: dict, found: list, title, body, source) -> list:

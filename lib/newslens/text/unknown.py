@@ -1,8 +1,11 @@
-"""Unknown-entity discovery: names in the corpus the actor gazetteer does not know, sorted into
-people, organisations and places, with counts, an example sentence and, for people and
-organisations, a suggested `data/actors.yml` entry.
+"""Names the actor gazetteer does not know.
 
-A candidate is a capitalised name sequence no mention covers. It is a place when it is a known
+`find_unlinked` finds, in one article field, the people and organisations the gazetteer does not
+know (the mention table keeps them as unlinked mentions); `unknown_entities` lists them over a
+corpus as gazetteer candidates, with the unknown places, counts, an example sentence and, for
+people and organisations, a suggested `data/actors.yml` entry.
+
+A place candidate is a capitalised name sequence no mention covers. It is a place when it is a known
 place (data/places.yml, the names of data/regions.yml, the capitals in data/actors.yml), ends
 in a place word ("Oblast", "Sea") or mostly follows a locative word ("in", "the village of"); an
 organisation when it has an organisation word ("Forces", "News") or is an acronym or CamelCase
@@ -94,10 +97,12 @@ def _norm(name: str) -> str:
 
 def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
                      mentions: pd.DataFrame | None = None, actors=None) -> pd.DataFrame:
-    """Capitalised name sequences not covered by a gazetteer mention (see UNKNOWN_COLUMNS):
-    category person | organisation | place, count, n_articles, example (a sentence) and a
-    suggested gazetteer entry for people and organisations. Sorted by count desc, then entity.
-    Title-case headlines (and body lines like them) are skipped."""
+    """Candidates for the gazetteer (see UNKNOWN_COLUMNS): the unlinked people and
+    organisations of the mention table (`linked` False: named with a title, a role, an
+    organisation word, ...) and the capitalised names no mention covers that are places;
+    count, n_articles, an example sentence and, for people and organisations, a suggested
+    `data/actors.yml` entry. Sorted by count desc, then entity. Title-case headlines (and body
+    lines like them) are skipped."""
     if sentences is None:
         from newslens.text.sentences import sentences as split
 
@@ -113,7 +118,33 @@ def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = No
         if isinstance(text, str) and not (headline and _title_case(text)):
             seen.scan(aid, int(sent), int(s_start), text)
     lower = set(re.findall(r"\b[a-z][a-z'’-]+\b", " ".join(order["text"].dropna())))
-    return seen.table(places, lower)
+    found = seen.table(places, lower)
+    found = found[found["category"] == "place"]
+    out = pd.concat([_unlinked_table(mentions, sentences), found], ignore_index=True)
+    out["count"] = out["count"].astype("int64")
+    out["n_articles"] = out["n_articles"].astype("int64")
+    return out.sort_values(["count", "entity"], ascending=[False, True],
+                           kind="stable").reset_index(drop=True)[UNKNOWN_COLUMNS]
+
+
+def _unlinked_table(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """One row per unlinked person or organisation of the mention table."""
+    if "linked" not in mentions.columns:
+        return pd.DataFrame(columns=UNKNOWN_COLUMNS)
+    unl = mentions[~mentions["linked"].to_numpy(dtype=bool)]
+    if unl.empty:
+        return pd.DataFrame(columns=UNKNOWN_COLUMNS)
+    texts = dict(zip(zip(sentences["article_id"], sentences["sentence"]), sentences["text"]))
+    rows = []
+    for key, g in unl.groupby("actor_id", sort=True):
+        category = "person" if g["kind"].iloc[0] == "person" else "organisation"
+        first = g.sort_values(["article_id", "sentence", "start"]).iloc[0]
+        entity = str(g["actor"].value_counts().index[0])
+        rows.append({"entity": entity, "category": category, "count": len(g),
+                     "n_articles": g["article_id"].nunique(),
+                     "example": texts.get((first["article_id"], first["sentence"]), ""),
+                     "suggestion": suggestion(entity, category)})
+    return pd.DataFrame(rows, columns=UNKNOWN_COLUMNS)
 
 
 def _covered(mentions: pd.DataFrame) -> dict[tuple, list[tuple[int, int]]]:

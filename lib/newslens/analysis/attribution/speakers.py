@@ -22,6 +22,7 @@ from newslens.analysis.attribution.records import (
     Token,
     _tokens_from,
 )
+from newslens.text.unknown import name_key
 
 ROLES = lexicon.word_set("speaker_roles")
 ROLE_PLURALS = lexicon.word_set("speaker_role_plurals")
@@ -190,7 +191,9 @@ def _trim(toks: list[Token], first: int, stop: int) -> Span | None:
 # ---------------------------------------------------------------- resolving a phrase
 @functools.lru_cache(maxsize=65536)
 def slug(text: str) -> str:
-    return _SLUG.sub("-", text.lower().replace("’", "'").replace("'s ", " ")).strip("-")
+    """The key form of a name (`newslens.text.unknown.name_key`, shared with the unlinked
+    actors of the mention table: accents folded, words joined by hyphens)."""
+    return name_key(text)
 
 
 def resolve(s: Sentence, span: Span, cue_lemma: str = "") -> Speaker | None:
