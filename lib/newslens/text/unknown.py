@@ -293,12 +293,13 @@ _PLACE_LOWER = {w.lower() for w in _PLACE_WORDS}
 # A capitalised word (initials, CamelCase and acronyms too); names run over single spaces and
 # name particles or "of (the)" inside organisation names, never over a line break.
 _UWORD = r"(?:[A-Z]\.){2,}|[A-Z][\w’'-]*(?<![’'-])"
-_RUN = re.compile(rf"(?<![\w’'.-])(?:{_UWORD})(?:[ \t]+(?:(?:{_PARTICLES}|of|of[ \t]+the|for"
-                  rf"|for[ \t]+the)[ \t]+)?(?:{_UWORD}))*")
+_RUN = re.compile(rf"(?<![\w’'.-])(?:{_UWORD})(?:[ \t]+(?:(?:{_PARTICLES}|of|for|the)[ \t]+)"
+                  rf"{{0,3}}(?:{_UWORD}))*")
 _NAME_WORD = re.compile(r"[A-Z][a-zß-ɏ]+(?:['’-][A-Z]?[a-zß-ɏ]+)*")
+_CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")  # "DeepState", "BrightWatch"
 _BEFORE = re.compile(r"([\w.’'-]+)[ \t]*$")
-_APPOSITION = re.compile(r",[ \t]+(?:the[ \t]+|a[ \t]+|an[ \t]+)?(?:[\w’'-]+[ \t]+){0,3}?"
-                         r"([a-z][\w-]*)\b")
+_APPOSITION = re.compile(r",[ \t]+[^,.;:()“”\"]{1,50}")  # ", the agency's director"
+_LOWER_WORD = re.compile(r"\b[a-z][a-z-]*\b")
 _AFTER_WORD = re.compile(r"[”\"'’\]]?[ \t]+(?:\[[^\]]{1,40}\][ \t]+)?([a-z][\w-]*)")
 _ALSO_SAID = re.compile(r"[ \t]+(?:(?:has|had|also|later|then)[ \t]+)?([a-z]+)\b")
 
@@ -366,6 +367,10 @@ def _split(m: re.Match, covered: list[tuple[int, int]]) -> list[list[tuple[int, 
     pieces, current = [], []
     for t in re.finditer(r"\S+", m.group()):
         a, b, word = t.start() + m.start(), t.end() + m.start(), t.group()
+        if word in ("of", "for") and current and current[-1][2].lower() not in _ORG_LOWER:
+            pieces.append(current)  # "of" joins an organisation word to its object only
+            current = []
+            continue
         if any(s < b and a < e for s, e in covered) or (
                 word in _SKIP_WORDS or word.rstrip(".") in _SKIP_WORDS) and word not in _TITLE_CAPS:
             if current:
@@ -416,7 +421,8 @@ def _organisation(text: str, words: list, places: frozenset[str]) -> Unlinked | 
         end = words[-1][1]
     else:  # "the Zapad force"; not "the Ukrainian command" (a side)
         if len(words) > 3 or not all(_NAME_WORD.fullmatch(w[2]) or w[2].isupper()
-                                     for w in words) or any(w in demonyms() for w in lows):
+                                     or _CAMEL.fullmatch(w[2]) for w in words) \
+                or any(w in demonyms() for w in lows):
             return None
         if _norm(text[words[0][0]:words[-1][1]]) in places or lows[-1] in _PLACE_LOWER:
             return None
@@ -461,7 +467,7 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
     if not titled and len(name) >= 2:
         app = _APPOSITION.match(text, end)
         said = _ALSO_SAID.match(text, end)
-        titled = bool(app and app.group(1) in _TITLE_WORDS
+        titled = bool(app and any(w in _TITLE_WORDS for w in _LOWER_WORD.findall(app.group()))
                       or said and said.group(1) in _SPEECH_VERBS)
     if not titled:
         return None
