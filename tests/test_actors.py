@@ -249,13 +249,15 @@ def test_custom_gazetteer_path_and_frame(tmp_path):
 
 def test_unknown_entities():
     a = arts("Kremlin aide Foo Barovich said Putin would meet Steve Witkoff in Geneva. "
-             "Foo Barovich added that Ursula von der Leyen and Johann van den Berg disagreed.",
+             "Foo Barovich added that Ursula von der Leyen and EU envoy Johann van den Berg "
+             "disagreed.",
              "On Monday, Foo Barovich met Zelensky in Kyiv.")
     s = sentences(a)
     u = unknown_entities(a, s, actor_mentions(a, s))
     assert list(u.columns) == UNKNOWN_COLUMNS
     rows = dict(zip(u.entity, zip(u["count"], u.n_articles)))
-    assert rows["Foo Barovich"] == (3, 2)
+    # names are linked within an article: the second one names him without a title
+    assert rows["Foo Barovich"] == (2, 1)
     assert "Geneva" in rows and "Johann van den Berg" in rows
     for known in ["Putin", "Steve Witkoff", "Ursula von der Leyen", "Zelensky", "Kremlin",
                   "Kyiv", "On", "Monday", "On Monday", "Talks"]:
@@ -277,7 +279,7 @@ def test_unknown_entities_categories_and_suggestions():
     a = arts("Kremlin aide Foo Barovich said troops entered Zelenivka and Geneva hosted talks.",
              "Fighting continued near Novoselivka, the Sunrise Defense Forces said.",
              "Foo Barovich spoke to the Daily Courier News from Florida.",
-             "The ZXQ agency and analysts at BrightWatch agreed.")
+             "The ZXQ agency and analysts of the BrightWatch project agreed.")
     u = unknown_entities(a).set_index("entity")
     assert u.loc["Foo Barovich", "category"] == "person"
     assert u.loc["Foo Barovich", "suggestion"].startswith(
@@ -287,7 +289,80 @@ def test_unknown_entities_categories_and_suggestions():
     for place in ["Geneva", "Florida", "Novoselivka", "Zelenivka"]:
         assert u.loc[place, "category"] == "place", place
         assert u.loc[place, "suggestion"] == ""
-    # organisations: an organisation word, an acronym, a CamelCase name; outlets by their words
-    for org in ["Sunrise Defense Forces", "ZXQ", "BrightWatch"]:
+    # organisations: an organisation word, or a name before an organisation noun (acronyms
+    # and CamelCase names too); outlets by their words
+    for org in ["Sunrise Defense Forces", "ZXQ agency", "BrightWatch project"]:
         assert u.loc[org, "category"] == "organisation", org
     assert "kind: outlet" in u.loc["Daily Courier News", "suggestion"]
+
+
+# --- unlinked actors in the mention table ------------------------------------------------------
+
+def unlinked(*texts: str, title: str = "Talks resume", **kw) -> list[tuple[str, str, str, str]]:
+    """(text, actor_id, actor, kind) of the unlinked mentions of the articles."""
+    a = arts(*texts, title=title)
+    m = actor_mentions(a, sentences(a), **kw)
+    assert m["linked"].dtype == bool
+    m = m[~m["linked"]]
+    return list(zip(m.text, m.actor_id, m.actor, m.kind))
+
+
+def test_unlinked_people_by_title_role_apposition_and_speech():
+    got = unlinked("Croatian Prime Minister Andrej Horvatić met Zelensky on Friday. "
+                   "Horvatić said the talks were useful.",
+                   "A spokesperson, Ivana Marek, spoke first; army spokesman Oleh Tkachuk "
+                   "replied. Gen. Tom Brandt arrived later.",
+                   "Lena Dahlberg, the agency's director, disagreed. Piet Kramer said no.",
+                   "President Alvarez visited Kyiv.")
+    keys = [(text, key) for text, key, _, kind in got if kind == "person"]
+    assert ("Andrej Horvatić", "person:andrej-horvatic") in keys  # accents folded in keys
+    assert ("Horvatić", "person:andrej-horvatic") in keys  # the surname links to the full name
+    for name in ["Oleh Tkachuk", "Tom Brandt", "Lena Dahlberg", "Piet Kramer", "Alvarez"]:
+        assert any(text == name for text, _ in keys), name
+    # the display name is the full name for every mention of a person
+    assert {actor for text, key, actor, _ in got if key == "person:andrej-horvatic"} == {
+        "Andrej Horvatić"}
+
+
+def test_unlinked_organisations_and_outlets():
+    got = unlinked("Units of the Coastal Guard and the Sever force held the line, "
+                   "the Kestrel Institute said, citing Lviv Zorya TV.")
+    kinds = {text: (key, kind) for text, key, _, kind in got}
+    assert kinds["Coastal Guard"] == ("organisation:coastal-guard", "organization")
+    assert kinds["Sever"] == ("organisation:sever-force", "organization")
+    assert kinds["Kestrel Institute"] == ("organisation:kestrel-institute", "organization")
+    assert kinds["Zorya TV"] == ("outlet:zorya-tv", "outlet")  # the city is left out
+
+
+@pytest.mark.parametrize("text", [
+    "Crowds marked Victory Day in the capital on Monday.",
+    "Read More",
+    "Shelling hit Zelenodolsk and Novoivanivka overnight.",
+    "The Armed Forces and the Defence Staff reported calm, Member States said.",
+    "Officials in Brussels discussed the Security Policy on Tuesday.",
+    "The Ukrainian command and the Russian group of forces traded fire.",
+    "President Vladimir Vladimirovich Putin spoke.",  # a known name's middle part
+])
+def test_not_actors(text):
+    assert unlinked(text) == []
+
+
+def test_title_case_headlines_and_the_publisher_give_no_actors():
+    assert unlinked("Talks went on.", title="Leaders Gather For Victory Day Parade Friday") == []
+    a = arts("Ministers met, the Borealis News reported.").assign(source="borealisnews.example")
+    m = actor_mentions(a, sentences(a))
+    assert m["linked"].all()
+    a = arts("Ministers met, the Borealis News reported.")
+    m = actor_mentions(a, sentences(a))
+    assert "outlet:borealis-news" in set(m.actor_id)
+
+
+def test_linked_rows_and_gazetteer_unchanged():
+    text = "Kremlin spokesman Dmitry Peskov said aide Ivan Sorokin would travel to Geneva."
+    a = arts(text)
+    m = actor_mentions(a, sentences(a))
+    linked = m[m["linked"]]
+    assert set(linked.actor_id) >= {"peskov"}
+    assert list(m.columns) == MENTION_COLUMNS
+    assert m.loc[~m["linked"], "actor_id"].tolist() == ["person:ivan-sorokin"]
+    assert m.loc[~m["linked"], "affiliation"].isna().all()

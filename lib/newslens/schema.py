@@ -115,10 +115,13 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("text", "str", "the mention as written"),
         ("actor_id", "str", "gazetteer id (`data/actors.yml`)"),
         ("actor", "str", "actor name"),
-        ("kind", "str", "person, state, organization or group"),
+        ("kind", "str", "person, state, organization, group or outlet"),
         ("affiliation", "str", "actor id the actor belongs to (a person's state)"),
         ("mention_type", "str", "name, alias, demonym or pronoun"),
         _FIELD,
+        ("linked", "bool", ("the actor is in the gazetteer; False for a person or organisation "
+                            "found by its title, role or name (`actor_id` is then a key such "
+                            "as `person:…`, `organisation:…`, `outlet:…`)")),
     ], ("article_id", "sentence", "start", "end", "actor_id")),
     _t("region_mentions", "region mention", [
         _ARTICLE, _SENTENCE, *_span("", "the region name"),
@@ -197,11 +200,12 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     ], ("article_id", "sentence")),
     _t("mention_sentiment", "actor mention", [
         _ARTICLE, _SENTENCE, *_span("", "the mention"),
-        ("actor_id", "str", "gazetteer id"),
+        ("actor_id", "str", "gazetteer id, or the key of an unlinked actor (`person:…`)"),
         ("actor", "str", "actor name"),
         ("text", "str", "the mention as written"),
         ("mention_type", "str", "name, alias, demonym or pronoun"),
         _FIELD,
+        ("linked", "bool", "the actor is in the gazetteer (`mentions.linked`)"),
         ("role", "str", "speaker (of a statement) or target (spoken about)"),
         ("target_polarity", "float64",
          "tone aimed at the mention (-1 … +1; learned: P(positive) − P(negative))"),
@@ -275,6 +279,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("share_positive", "float64", "share of positive mentions"),
         ("mean_subjectivity", "float64", "mean window subjectivity"),
         ("low_sample", "bool", "fewer mentions than the minimum (shown, not hidden)"),
+        ("linked", "bool", "the actor is in the gazetteer (False: found by title or role)"),
         ("scorer", "str", "scorer that produced the numbers"),
     ], ("actor_id", "voice"), level="corpus"),
     _t("region_rollup", "region", [

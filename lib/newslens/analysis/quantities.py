@@ -24,6 +24,7 @@ import re
 import pandas as pd
 
 from newslens import lexicon, schema
+from newslens.text.actors import linked_only
 
 COLUMNS = schema.table("quantities").names
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -319,7 +320,8 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame | None,
     claims_at = _by_sentence(c for c in crecs if c.get("via") != "hierarchy")
     regions_at = _by_sentence(_records(regions, ["article_id", "sentence", "start", "end",
                                                  "region_id"])) if regions is not None else {}
-    about_war = set(claims_at) | set(regions_at) | _keys(mentions, ["article_id", "sentence"])
+    about_war = set(claims_at) | set(regions_at) | _keys(linked_only(mentions),
+                                                         ["article_id", "sentence"])
     subjects = _subjects()
     rows = []
     for rec in _records(sentences, ["article_id", "sentence", "start", "text", "field"]):

@@ -159,6 +159,7 @@ def mention_sentiment(
             "text": mentions["text"].to_numpy(),
             "mention_type": mentions.get("mention_type", pd.Series("", index=mentions.index)),
             "field": mentions.get("field", pd.Series("text", index=mentions.index)),
+            "linked": mentions["linked"].to_numpy(dtype=bool) if "linked" in mentions else True,
             "role": _roles(mentions, statements),
             "target_polarity": np.asarray(r["polarity"], dtype=float),
             "target_subjectivity": np.asarray(r["subjectivity"], dtype=float),
@@ -277,6 +278,7 @@ def actor_sentiment(
                 "share_positive": float((lab == "positive").mean()),
                 "mean_subjectivity": float(g["target_subjectivity"].mean()),
                 "low_sample": len(g) < min_mentions,
+                "linked": bool(g["linked"].iloc[0]) if "linked" in g else True,
                 "scorer": scorer,
             }
         )

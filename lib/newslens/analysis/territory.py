@@ -44,6 +44,7 @@ from newslens.analysis.claim_roles import (
     roles,
 )
 from newslens.io.syndication import story_rows
+from newslens.text.actors import linked_only
 from newslens.text.regions import generic_defaults, region_info, region_mentions
 
 __all__ = ["CLAIM_COLUMNS", "CLAIM_TYPES", "control_changes", "load_claim_cues",
@@ -599,6 +600,7 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
 def _actor_index(mentions, wanted: set) -> tuple[dict, dict]:
     """(actor id -> (kind, affiliation), (article, sentence) -> mention records)."""
     kinds, by_sentence = {}, {}
+    mentions = linked_only(mentions)  # an unlinked name is no claimant side
     if mentions is not None and len(mentions):
         for m in _records(mentions, ["article_id", "sentence", "start", "end", "actor_id", "kind",
                                      "affiliation"]):

@@ -226,7 +226,8 @@ class _Gazetteer:
             if mtype == "capital":
                 if self.place_re.match(low, end):
                     continue
-                if self.locative_re and self.locative_re.search(low, max(0, start - 25), start):
+                if self.locative_re and self.locative_re.search(low, max(0, start - 25), start) \
+                        and low[end:end + 2] != "'s":  # "from Kyiv's forces": the government
                     continue
                 mtype = "alias"
             out.append((start, end, entry.actor, mtype))
@@ -300,33 +301,28 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
     None (data/actors.yml), a path to a gazetteer file, or a load_actors() frame.
     """
     gaz = _gazetteer(actors)
+    from newslens.text import unknown
+
+    places = unknown.default_places()
     by_article = _sentence_index(sentences)
     cols: dict[str, list] = {c: [] for c in ("article_id", "sentence", "start", "end", "actor",
                                               "mention_type", "field", "text")}
-    for aid, title, body in zip(articles["article_id"], articles["title"], articles["text"]):
+    sources = articles["source"] if "source" in articles else [None] * len(articles)
+    for aid, title, body, source in zip(articles["article_id"], articles["title"],
+                                        articles["text"], sources):
         index = by_article.get(aid)
         if index is None:
             continue
         last_person: dict[int, list] = {}  # sentence -> [(pos, actor_row, gender)], in order
-        found = []
-        for field, text in (("title", title), ("text", body)):
-            if not isinstance(text, str) or field not in index:
-                continue
-            starts, numbers = index[field]
-            for start, end, actor, mtype in gaz.scan(text):
-                i = bisect_right(starts, start) - 1
-                if i < 0:
-                    continue
-                found.append((numbers[i], start, end, actor, mtype, field, text[start:end]))
-            for m in _PRONOUN_RE.finditer(text):
-                i = bisect_right(starts, m.start()) - 1
-                if i >= 0:
-                    found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field,
-                                  m.group()))
+        found = _gazetteer_found(gaz, index, title, body)
+        found += _unlinked_found(unknown, places, index, found, title, body, source)
         found.sort(key=lambda f: (f[0], f[1]))
         _resolve_descriptions(found)
         for sent, start, end, actor, mtype, field, text in found:
             if actor is None:
+                continue
+            if isinstance(actor, tuple):  # an unlinked actor: (key, name, kind)
+                _append(cols, aid, sent, start, end, actor, mtype, field, text)
                 continue
             if mtype == "pronoun":
                 gender = PRONOUNS[text.lower()]
@@ -339,6 +335,70 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
             last_person.setdefault(sent, []).append((actor, gaz.info[actor][4]))
             _append(cols, aid, sent, start, end, actor, mtype, field, text)
     return _mention_frame(cols, gaz)
+
+
+def _gazetteer_found(gaz: _Gazetteer, index: dict, title, body) -> list:
+    """Gazetteer matches and he/she pronouns of one article as (sentence, start, end, actor
+    row, mention type, field, text) entries."""
+    found = []
+    for field, text in (("title", title), ("text", body)):
+        if not isinstance(text, str) or field not in index:
+            continue
+        starts, numbers = index[field]
+        for start, end, actor, mtype in gaz.scan(text):
+            i = bisect_right(starts, start) - 1
+            if i < 0:
+                continue
+            found.append((numbers[i], start, end, actor, mtype, field, text[start:end]))
+        for m in _PRONOUN_RE.finditer(text):
+            i = bisect_right(starts, m.start()) - 1
+            if i >= 0:
+                found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field, m.group()))
+    return found
+
+
+def _unlinked_found(unknown, places, index: dict, found: list, title, body, source) -> list:
+    """Mentions of people and organisations the gazetteer does not know (see
+    `newslens.text.unknown.find_unlinked`), later mentions of their names (a person's surname
+    alone too) included, as `found` entries whose actor is (key, name, kind). The outlet that
+    published the article (its `source`) is no actor of it."""
+    fields = [(f, t) for f, t in (("title", title), ("text", body))
+              if isinstance(t, str) and f in index]
+    covered = {f: [(e[1], e[2]) for e in found if e[5] == f and e[4] != "pronoun"]
+               for f, _ in fields}
+    first = {f: unknown.find_unlinked(t, covered[f], places, unknown.headline_spans(t, f))
+             for f, t in fields}
+    publisher = re.sub(r"\W+", "", source.lower()) if isinstance(source, str) else ""
+    if publisher:
+        first = {f: [u for u in us if u.kind == "person"
+                     or re.sub(r"\W+", "", u.name.lower()) not in publisher]
+                 for f, us in first.items()}
+    every = [u for f, _ in fields for u in first[f]]
+    if not every:
+        return []
+    best: dict[str, str] = {}
+    for u in every:  # the longest form of a name stands for it
+        if len(u.name) > len(best.get(u.key, "")):
+            best[u.key] = u.name
+    out = []
+    for f, t in fields:
+        taken = covered[f] + [(u.start, u.end) for u in first[f]]
+        starts, numbers = index[f]
+        for u in first[f] + unknown.same_names(t, every, taken):
+            i = bisect_right(starts, u.start) - 1
+            if i >= 0:
+                out.append((numbers[i], u.start, u.end, (u.key, best[u.key], u.kind), "name",
+                            f, t[u.start:u.end]))
+    return out
+
+
+def linked_only(mentions: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The mentions of gazetteer actors (rows with `linked` True; all rows of a table without
+    the column). Statements, claims and quantities read these: an unlinked name is no claimant
+    side and speaks through the statement rules, not through its mention."""
+    if mentions is None or "linked" not in mentions.columns or mentions["linked"].all():
+        return mentions
+    return mentions[mentions["linked"].to_numpy(dtype=bool)]
 
 
 def _resolve_descriptions(found: list) -> None:
@@ -391,7 +451,9 @@ def _sentence_index(sentences: pd.DataFrame) -> dict:
 
 def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
     rows = cols.pop("actor")
-    info = gaz.info
+    info = [gaz.info[r] if isinstance(r, int) else (*r, None) for r in rows]
+    linked = [isinstance(r, int) for r in rows]
+    rows = range(len(rows))
     out = pd.DataFrame({
         "article_id": cols["article_id"],
         "sentence": pd.array(cols["sentence"], dtype="int64"),
@@ -404,6 +466,7 @@ def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
         "affiliation": [info[r][3] for r in rows],
         "mention_type": cols["mention_type"],
         "field": cols["field"],
+        "linked": pd.array(linked, dtype="bool"),
     }, columns=MENTION_COLUMNS)
     return out.sort_values(["article_id", "sentence", "start", "end", "actor_id"],
                            kind="stable").reset_index(drop=True)
@@ -412,5 +475,5 @@ def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
 # Unknown-entity discovery lives in newslens.text.unknown (it reads this module's gazetteer).
 from newslens.text.unknown import UNKNOWN_COLUMNS, unknown_entities
 
-__all__ = ["ACTOR_COLUMNS", "MENTION_COLUMNS", "UNKNOWN_COLUMNS", "actor_mentions", "load_actors",
-           "unknown_entities"]
+__all__ = ["ACTOR_COLUMNS", "MENTION_COLUMNS", "UNKNOWN_COLUMNS", "actor_mentions", "linked_only",
+           "load_actors", "unknown_entities"]

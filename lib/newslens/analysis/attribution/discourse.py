@@ -8,6 +8,7 @@ else the last matching mention; a subject before an object)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -21,6 +22,7 @@ _SYNONYMS = {word.replace("-", " "): group.split()[0]
              for group in lexicon.words("role_synonyms") for word in group.split()}
 
 
+@functools.lru_cache(maxsize=65536)
 def head_noun(phrase: str) -> str:
     """The role noun that ends a title, normalised ("Kremlin spokeswoman" -> "spokesman")."""
     words = phrase.lower().replace("’", "'").split()
@@ -64,6 +66,7 @@ class Gazetteer:
                 self.defaults.setdefault(_title_key(form), row.id)
 
 
+@functools.lru_cache(maxsize=65536)
 def _title_key(text: str) -> str:
     words = text.lower().replace("’", "'").split()
     if words and words[0] == "the":
@@ -93,18 +96,26 @@ class Discourse:
     def __init__(self, gaz: Gazetteer, mentioned: dict[str, list[int]]):
         self.gaz = gaz
         self.mentioned = mentioned  # actor id -> sentences where the article names it
-        self.entities: list[tuple[int, Speaker]] = []  # (sentence, speaker-like), in order
+        # (sentence, speaker-like, antecedent) in order of appearance: the speakers of
+        # statements and the actors mentioned (one shared speaker record per actor; the
+        # mention's (sentence, start, end) is its antecedent)
+        self.entities: list[tuple[int, Speaker, tuple | None]] = []
         self.speakers: list[tuple[int, Speaker]] = []  # (sentence, speaker) of statements
         self.unlinked: dict[str, Speaker] = {}  # lower-case name or surname -> speaker
         self.text = ""  # the article body
+        self._actor_records: dict[str, Speaker] = {}
 
     # -- recording
-    def add_entity(self, sentence: int, speaker: Speaker) -> None:
-        self.entities.append((sentence, speaker))
+    def add_mention(self, sentence: int, actor: str, antecedent: tuple) -> None:
+        """An actor named in `sentence` at `antecedent` (sentence, start, end)."""
+        sp = self._actor_records.get(actor)
+        if sp is None:
+            sp = self._actor_records[actor] = self.actor_speaker(actor, 0, 0, "")
+        self.entities.append((sentence, sp, antecedent))
 
     def add_speaker(self, sentence: int, speaker: Speaker) -> None:
         self.speakers.append((sentence, speaker))
-        self.entities.append((sentence, speaker))
+        self.entities.append((sentence, speaker, speaker.antecedent))
         if speaker.kind == "person" and not speaker.linked:
             name = speaker.key.split(":", 1)[1]
             self.unlinked.setdefault(name, speaker)
@@ -141,10 +152,15 @@ class Discourse:
                 break  # the last speaker is the topic: a mismatch ends the search
         if word == "it":
             return None
+        first: dict[int, Speaker] = {}  # sentence -> its first fitting entity
+        for sn, sp, _ in reversed(self.entities):
+            if sn < sentence - 4:
+                break
+            if sn <= sentence and fits(sp):
+                first[sn] = sp
         for back in range(5):
-            cands = [sp for sn, sp in self.entities if sn == sentence - back and fits(sp)]
-            if cands:
-                return cands[0]
+            if sentence - back in first:
+                return first[sentence - back]
         return None
 
     def _fits(self, word: str):
@@ -177,7 +193,7 @@ class Discourse:
 
     def last_of_kind(self, kind: str, sentence: int) -> Speaker | None:
         """The last outlet (or other gazetteer kind) named in the last six sentences."""
-        for sn, sp in reversed(self.entities):
+        for sn, sp, _ in reversed(self.entities):
             if sn < sentence - 6:
                 break
             if self._kind(sp) == kind:
@@ -195,7 +211,7 @@ class Discourse:
     def role(self, head: str, sentence: int) -> Speaker | None:
         """The person a bare role noun means ("the spokesman", "the minister"): the last
         speaker or mentioned person described by it in the last five sentences."""
-        for sn, sp in reversed(self.entities):
+        for sn, sp, _ in reversed(self.entities):
             if sn < sentence - 5:
                 break
             if head in sp.heads and self.is_person(sp):

@@ -9,7 +9,15 @@ import re
 
 from newslens import lexicon
 from newslens.analysis.attribution import spans
-from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
+from newslens.analysis.attribution.records import (
+    TOKEN,
+    CueHit,
+    Sentence,
+    Span,
+    Speaker,
+    Statement,
+    Token,
+)
 from newslens.analysis.attribution.spans import (
     AGENT,
     CLAUSE_AFTER,
@@ -25,6 +33,7 @@ from newslens.analysis.attribution.spans import (
     QUOTE_NEAR,
     TAIL,
     WITH_LEFT,
+    word_start,
 )
 from newslens.analysis.attribution.speakers import (
     ANONYMOUS_NOUNS,
@@ -34,6 +43,7 @@ from newslens.analysis.attribution.speakers import (
     phrase_after,
     phrase_before,
     resolve,
+    text_class,
 )
 
 _PARTICIPLE_IRREGULAR = {"told", "said", "written", "shown", "spoken", "thought", "found",
@@ -120,49 +130,85 @@ def _fragment_start(text: str, open_at: int) -> int | None:
 
 
 # ---------------------------------------------------------------- the subject of a cue
-def _pronoun_at(s: Sentence, end: int) -> tuple[int, int] | None:
-    """Token span of a subject pronoun ending at `end` at the start of a clause."""
-    m = re.search(r"\b(he|she|they|it)\s*$", s.text[max(0, end - 12):end], re.IGNORECASE)
+def _pronoun_at(s: Sentence, end: int) -> Span | None:
+    """The subject pronoun ending at `end` at the start of a clause (its token)."""
+    m = _PRONOUN_END.search(s.text, max(0, end - 12), end)
     if m is None:
         return None
-    start = end - len(s.text[max(0, end - 12):end]) + m.start(1)
+    start = m.start(1)
     if not s.left(PRONOUN_BOUNDARY, start, 40):
         return None
-    i = next((k for k, t in enumerate(s.tokens) if t.start == start), None)
-    return (i, i + 1) if i is not None else None
+    if start and s.text[start - 1] in "’'-":
+        return None  # inside a word ("anti-he"): no token of the sentence starts there
+    tok = TOKEN.match(s.text, start)
+    return Span([Token(tok.start(), tok.end(), tok.group())], 0, 1)
+
+
+_PRONOUN_END = re.compile(r"\b(he|she|they|it)\s*$", re.IGNORECASE)
 
 
 def _subject_span(s: Sentence, pos: int, participle: bool):
     """(token span, is_pronoun) of the subject phrase ending at `pos`, or None. A phrase after a
     preposition is no subject ("talks with Russia, …") unless a source noun comes first
     ("Reports from Moscow indicate") or it follows "with" before a participle."""
+    if _after_hard_punctuation(s.text, pos) or _after_plain_word(s.text, pos):
+        return None
     pro = _pronoun_at(s, pos)
     if pro is not None:
         return pro, True
     span = phrase_before(s, pos)
     if span is None:
         return None
-    i = span[0] - 1
-    if i >= 0 and s.tokens[i].low in PREPOSITIONS and not (participle
-                                                            and s.tokens[i].low == "with"):
-        if i >= 1 and (s.tokens[i - 1].low in ANONYMOUS_NOUNS
-                       or s.tokens[i - 1].low in ROLE_PLURALS):
-            return (i - 1, span[1]), False
+    toks = span.toks  # the phrase and the tokens before it back to a punctuation mark
+    i = span.first - 1
+    if i >= 0 and toks[i].low in PREPOSITIONS and not (participle and toks[i].low == "with"):
+        if i >= 1 and (toks[i - 1].low in ANONYMOUS_NOUNS or toks[i - 1].low in ROLE_PLURALS):
+            return Span(toks, i - 1, span.stop), False
         # "flying to Moscow Witkoff said": the subject is the name after the place
         later = [m for m in s.mentions if m.actor is not None and m.is_person
-                 and s.tokens[span[0]].start < m.start and m.end <= s.tokens[span[1] - 1].end]
+                 and span.start < m.start and m.end <= span.end]
         if later:
-            k = next(k for k, t in enumerate(s.tokens) if t.start >= later[0].start)
-            return (k, span[1]), False
+            k = next(k for k, t in enumerate(toks) if t.start >= later[0].start)
+            return Span(toks, k, span.stop), False
         return None
     return span, False
 
 
-def _gap_ends(s: Sentence, hit: CueHit) -> list[int]:
-    """Where the subject phrase may end: before the auxiliaries, and before an appositive
-    (", the Kremlin spokesman,") unless the commas enclose a quotation or another cue."""
+_HARD_PUNCTUATION = frozenset(",;:“”\"«»!?—–[]")
+
+
+def _after_hard_punctuation(text: str, pos: int) -> bool:
+    """The last character before `pos` (spaces skipped) is a punctuation mark that is a token
+    of its own and joins no phrase: no subject phrase or pronoun can end there (checked
+    before tokenising the sentence)."""
+    j = pos
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    return j > 0 and text[j - 1] in _HARD_PUNCTUATION
+
+
+def _after_plain_word(text: str, pos: int) -> bool:
+    """The word just before `pos` is a lowercase word that starts no speaker phrase (not a
+    role, body, modifier, determiner or pronoun: "for", "unacceptable"): no subject ends at
+    `pos` (checked before tokenising the sentence)."""
+    j = pos
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    if j == pos < len(text):
+        return False  # no space before `pos`: a token may run over it, leave it to the tokens
+    word = text[word_start(text, j):j]
+    return word.isalpha() and word.lower() not in _SUBJECT_PRONOUNS and \
+        text_class(word) in ("other", "of", "and")
+
+
+_SUBJECT_PRONOUNS = frozenset(("he", "she", "they", "it"))
+
+
+def _gap_ends(s: Sentence, hit: CueHit, direct: int) -> list[int]:
+    """Where the subject phrase may end: before the auxiliaries (at `direct`), and before an
+    appositive (", the Kremlin spokesman,") unless the commas enclose a quotation or another
+    cue."""
     text = s.text
-    direct = spans.aux_gap_start(text, hit.start)
     ends = [direct]
     who = _WHO.search(text[max(0, direct - 12):direct])
     if who is not None:
@@ -188,10 +234,11 @@ _QUOTE_COMMA = re.compile(r"[”\"»]\s*,\s*$")
 _COMMA_END = re.compile(r",\s*$")
 
 
-def _mention_subject(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
-    """Fast path: a gazetteer mention that ends right before the auxiliaries and starts a
-    phrase of its own (the common "Putin said"); None sends the cue to the phrase parser."""
-    end = spans.aux_gap_start(s.text, hit.start)
+def _mention_subject(s: Sentence, direct: int) -> tuple[Speaker, int, bool] | None:
+    """Fast path: a gazetteer mention that ends right before the auxiliaries (at `direct`) and
+    starts a phrase of its own (the common "Putin said"); None sends the cue to the phrase
+    parser."""
+    end = direct
     while end > 0 and s.text[end - 1].isspace():
         end -= 1
     m = next((m for m in s.mentions if m.end == end and m.actor is not None
@@ -210,18 +257,19 @@ def _mention_subject(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | No
 def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
     """(speaker, phrase start, is_pronoun) of the cue's subject: the phrase just before the
     auxiliaries, or before an appositive; a named actor wins over a description."""
-    fast = _mention_subject(s, hit)
+    direct = spans.aux_gap_start(s.text, hit.start)
+    fast = _mention_subject(s, direct)
     if fast is not None:
         return fast
     found = []
-    for pos in _gap_ends(s, hit):
+    for pos in _gap_ends(s, hit, direct):
         span = _subject_span(s, pos, hit.is_participle)
         if span is None:
             continue
         (span, is_pronoun) = span
         sp = resolve(s, span, hit.cue.lemma)
         if sp is not None:
-            found.append((sp, s.tokens[span[0]].start, is_pronoun))
+            found.append((sp, span.start, is_pronoun))
     if not found:
         return None
     return min(found, key=lambda f: (not f[0].linked, not s.discourse.is_person(f[0])))
@@ -231,13 +279,18 @@ def _passive(s: Sentence, hit: CueHit) -> bool:
     word = hit.text.lower().split()[0]
     participle = word.endswith("ed") or word in _PARTICIPLE_IRREGULAR
     return participle and "as saying" not in hit.text.lower() and \
+        _BE.search(s.text, max(0, hit.start - 40), hit.start) is not None and \
         s.left(PASSIVE, hit.start, 40) is not None
+
+
+# A form of "be" in the window: the right-anchored PASSIVE pattern can match only then.
+_BE = re.compile(r"\b(?:was|were|is|are|been|being|be)\s", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- detectors
 def according_to(s: Sentence, hit: CueHit) -> Statement | None:
     """"According to ISW, …" / "…, according to ISW." / "As reported by Ukrinform, …"."""
-    span = phrase_after(s, hit.end)
+    span = phrase_after(s, hit.end, boundary=True)
     if span is None:
         return None
     sp = resolve(s, span, hit.cue.lemma)
@@ -298,10 +351,41 @@ def subject(s: Sentence, hit: CueHit, sp: Speaker, start: int, pronoun: bool) ->
     with_ = s.left(WITH_LEFT, start, 70) if hit.is_participle else None
     form = "with" if with_ else "pronoun" if pronoun else "subject"
     clause = with_.start() if with_ else start
-    back = re.search(r"(?:,\s*)?(?:\b(?:but|and|while|whereas|as)\s+)?$", s.text[:start])
-    if back and not with_:
-        clause = min(clause, back.start())
+    if not with_:
+        clause = min(clause, _clause_back(s.text, start))
     return _reported_after(s, hit, Statement(hit, form, sp, clause=clause))
+
+
+_CLAUSE_CONJUNCTIONS = frozenset(("but", "and", "while", "whereas", "as"))
+
+
+def _clause_back(text: str, start: int) -> int:
+    r"""Start of ", but " / " and " / ", " just before `start` (else `start`): what the regex
+    `(?:,\s*)?(?:\b(?:but|and|while|whereas|as)\s+)?$` finds in `text[:start]`, read
+    right to left instead of searched over the whole prefix (`$` also matches before a final
+    newline)."""
+    at = _back_from(text, start)
+    if start > 0 and text[start - 1] == "\n":
+        at = min(at, _back_from(text, start - 1))
+    return at
+
+
+def _back_from(text: str, start: int) -> int:
+    k = start
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    cand = start
+    if k < start:
+        w = k
+        while w > 0 and text[w - 1].isalpha() and k - w < 8:
+            w -= 1
+        if text[w:k] in _CLAUSE_CONJUNCTIONS and (w == 0 or not (text[w - 1].isalnum()
+                                                                 or text[w - 1] == "_")):
+            cand = w
+    c = cand
+    while c > 0 and text[c - 1].isspace():
+        c -= 1
+    return c - 1 if c > 0 and text[c - 1] == "," else cand
 
 
 def participial(s: Sentence, hit: CueHit) -> Statement | None:
@@ -349,10 +433,9 @@ def _latest_subject(s: Sentence, after: int, pos: int) -> Speaker | None:
                                        s.text[after:pos]))):
         start = after + m.end()
         span = phrase_after(s, start, pos)
-        if span is not None and span[0] < len(s.tokens):
-            nxt = span[1]
-            if nxt < len(s.tokens) and s.tokens[nxt].text[0].islower() \
-                    and s.tokens[nxt].start < pos:
+        if span is not None:  # its tokens run to the end of the sentence
+            toks, nxt = span.toks, span.stop
+            if nxt < len(toks) and toks[nxt].text[0].islower() and toks[nxt].start < pos:
                 sp = resolve(s, span)
                 if sp is not None:
                     return sp
@@ -365,19 +448,19 @@ def _clause_subject(s: Sentence, pos: int) -> Speaker | None:
     """The subject phrase at the start of the sentence, when it comes before `pos`."""
     span = phrase_after(s, 0, pos)
     if span is None:
-        first = s.tokens[0] if s.tokens else None
-        if first is not None and first.low in PRONOUNS and first.end <= pos:
-            span = (0, 1)
+        toks = s.tokens
+        if toks and toks[0].low in PRONOUNS and toks[0].end <= pos:
+            span = Span(toks, 0, 1)
     return resolve(s, span) if span else None
 
 
 def inverted(s: Sentence, hit: CueHit) -> Statement | None:
     """"“…,” said Putin.": the speaker follows the cue and ends the sentence."""
     inv = s.left(POSTPOSED_LEFT, hit.start, 8) if s.text[:hit.start].strip() else None
-    span = phrase_after(s, hit.end) if inv else None
+    span = phrase_after(s, hit.end, boundary=True) if inv else None
     if span is None:
         return None
-    after = s.tokens[span[1] - 1].end
+    after = span.end
     if not (TAIL.fullmatch(s.text, after) or re.match(r"\s*[,;(]", s.text[after:])):
         return None
     sp = resolve(s, span, hit.cue.lemma)
@@ -391,13 +474,17 @@ def group(s: Sentence, hit: CueHit) -> Statement | None:
     g = s.left(GROUP_SUBJECT, hit.start, 60)
     if g is None:
         return None
-    ref = next((sp for sn, sp in reversed(s.discourse.entities)
-                if sn == s.number - 1 and not s.discourse.is_person(sp)
-                and sp.antecedent is not None), None)
+    ref = ante = None
+    for sn, sp, antecedent in reversed(s.discourse.entities):
+        if sn < s.number - 1:
+            break
+        if sn == s.number - 1 and antecedent is not None and not s.discourse.is_person(sp):
+            ref, ante = sp, antecedent
+            break
     if ref is None:
         return None
     holder = Speaker(g.start(1), g.end(1), g.group(1), ref.key, ref.kind, ref.actor, ref.side,
-                     antecedent=ref.antecedent)
+                     antecedent=ante)
     return _reported_after(s, hit, Statement(hit, "group", holder, clause=g.start(1)))
 
 

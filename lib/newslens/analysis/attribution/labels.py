@@ -65,7 +65,7 @@ def headline_colon(s: Sentence) -> Statement | None:
     tail = _PREPOSITION_TAIL.search(s.text, 0, head_end)
     end = tail.start() if tail else head_end
     span = phrase_before(s, end)
-    if span is None or s.tokens[span[0]].start != 0:
+    if span is None or span.start != 0:
         return None
     sp = resolve(s, span)
     if not _speaks(s, sp):
@@ -86,7 +86,7 @@ def headline_dash(s: Sentence) -> Statement | None:
     if m is None:
         return None
     span = phrase_after(s, m.end())
-    rest = s.text[s.tokens[span[1] - 1].end:].strip(" .!?”\"").lower() if span else "?"
+    rest = s.text[span.end:].strip(" .!?”\"").lower() if span else "?"
     if span is None or rest and rest not in DOCUMENTS:
         return None
     sp = resolve(s, span)

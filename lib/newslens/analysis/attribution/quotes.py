@@ -13,8 +13,19 @@ _CLOSE = {"”", "»"}
 def field_text(sentences: list[tuple[int, int, str, int]]) -> str:
     """The field rebuilt from its sentences (start, end, text, paragraph): sentences at their
     offsets, a newline between paragraphs, spaces elsewhere."""
-    if not sentences:
-        return ""
+    pieces, pos, last_par = [], 0, None
+    for start, end, text, par in sentences:
+        newline = last_par is not None and par != last_par and start > 0
+        if start < pos or end != start + len(text) or newline and start == pos:
+            return _field_buffer(sentences)  # out of order or touching: write them over
+        gap = start - pos
+        pieces.append(" " * (gap - 1) + "\n" if newline else " " * gap)
+        pieces.append(text)
+        pos, last_par = end, par
+    return "".join(pieces)
+
+
+def _field_buffer(sentences: list[tuple[int, int, str, int]]) -> str:
     size = max(end for _, end, _, _ in sentences)
     buf = [" "] * size
     last_par = None

@@ -11,11 +11,13 @@ from typing import NamedTuple
 from newslens.analysis.attribution.cues import Cue
 
 PERSON = "person"
+# A word (initials, a bracketed abbreviation such as "(AFP)", a name with apostrophes and
+# hyphens, a number) or any other single character; never spans a space.
+TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\([A-Z][A-Za-z.]{1,9}\)|[^\W\d_][\w’'-]*|\d[\d,.]*\d|\S")
 SPEAKER_KINDS = ("actor", "outlet", "person", "organisation", "anonymous", "group")
 
 
-@dataclass
-class Mention:
+class Mention(NamedTuple):
     """An actor mention with offsets relative to its sentence."""
 
     start: int
@@ -55,6 +57,27 @@ class Token(NamedTuple):
         return self.text
 
 
+class Span(NamedTuple):
+    """A phrase: `toks[first:stop]`, where `toks` are the sentence's tokens from some offset
+    on (a token list of `Sentence.tokens_from`)."""
+
+    toks: list
+    first: int
+    stop: int
+
+    @property
+    def tokens(self) -> list[Token]:
+        return self.toks[self.first:self.stop]
+
+    @property
+    def start(self) -> int:
+        return self.toks[self.first].start
+
+    @property
+    def end(self) -> int:
+        return self.toks[self.stop - 1].end
+
+
 @dataclass
 class Speaker:
     """Who a statement is credited to: the span as written and what it resolves to.
@@ -79,8 +102,7 @@ class Speaker:
         return self.actor is not None
 
 
-@dataclass(frozen=True)
-class CueHit:
+class CueHit(NamedTuple):
     """One reporting cue matched in a sentence (a label or headline mark has cue kind `mark`)."""
 
     start: int
@@ -109,16 +131,42 @@ class Sentence:
     paragraph_start: bool = False
     discourse: object = None
     found: list[Statement] = field(default_factory=list)
-    _tokens: list[Token] | None = None
+    # token lists by the offset they start from: [tokens, scanned up to (-1: to the end)]
+    _segments: dict = field(default_factory=dict)
 
     @property
     def tokens(self) -> list[Token]:
         """The sentence's tokens, made on first use."""
-        if self._tokens is None:
-            from newslens.analysis.attribution.speakers import tokens
+        return self.tokens_from(0)
 
-            self._tokens = tokens(self.text)
-        return self._tokens
+    def tokens_to(self, pos: int) -> list[Token]:
+        """The first tokens of the sentence: at least every token that starts before `pos`
+        (a prefix of `tokens`, so indices agree)."""
+        return self.tokens_from(0, pos)
+
+    def tokens_from(self, start: int, pos: int | None = None) -> list[Token]:
+        """The tokens from offset `start` on (`start` must be a token boundary: 0, after a
+        space, or where a token of the sentence starts or ends): at least every token that
+        starts before `pos`, or all of them. Made left to right on demand and kept, so a
+        phrase near a cue needs no tokens of the rest of the sentence."""
+        seg = self._segments.get(start)
+        if seg is None:
+            seg = self._segments[start] = [[], start]
+        toks, scanned = seg
+        if scanned < 0 or pos is not None and scanned >= pos:
+            return toks  # every token starting before `scanned` is made
+        if pos is None:
+            toks.extend(_tokens_from(self.text, scanned))
+            seg[1] = -1
+            return toks
+        new = tuple.__new__
+        for m in TOKEN.finditer(self.text, scanned):
+            toks.append(new(Token, (m.start(), m.end(), m.group())))
+            if m.start() >= pos:
+                seg[1] = m.end()
+                return toks
+        seg[1] = -1
+        return toks
 
     def left(self, pattern: re.Pattern, end: int, window: int = 160):
         """`pattern` (anchored with $) searched in the `window` characters before `end`."""
@@ -148,3 +196,8 @@ class Statement:
     @property
     def mode(self) -> str:
         return "direct" if self.direct else "indirect"
+
+
+def _tokens_from(text: str, pos: int) -> list[Token]:
+    new = tuple.__new__  # Token(...) without the named tuple's Python-level __new__
+    return [new(Token, (m.start(), m.end(), m.group())) for m in TOKEN.finditer(text, pos)]

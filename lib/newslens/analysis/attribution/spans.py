@@ -17,6 +17,21 @@ GAP = re.compile(r"(?:,[^,;]{1,80},\s*)?(?:" + AUX + r"\s+){0,3}$", re.IGNORECAS
 AUX_GAP = re.compile(r"(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE)
 _AUX_WORDS = lexicon.word_set("auxiliaries")
 _AUX_PAIRS = {("on", "day"), ("once", "again"), ("in", "turn")}
+_PAIR_SECONDS = {second for _, second in _AUX_PAIRS}
+
+
+_SPACE = re.compile(r"\s")
+
+
+def word_start(text: str, j: int) -> int:
+    """Start of the run of non-space characters that ends at `j`."""
+    k = text.rfind(" ", 0, j) + 1
+    if _SPACE.search(text, k, j) is None:
+        return k
+    k = j
+    while k > 0 and not text[k - 1].isspace():
+        k -= 1
+    return k
 
 
 def aux_gap_start(text: str, end: int) -> int:
@@ -29,20 +44,18 @@ def aux_gap_start(text: str, end: int) -> int:
             j -= 1
         if j == pos:  # no space before: nothing to skip
             break
-        k = j
-        while k > 0 and not text[k - 1].isspace():
-            k -= 1
+        k = word_start(text, j)
         word = text[k:j]
         low = word.lower()
         if low in _AUX_WORDS or (len(word) > 3 and word.islower() and word.endswith("ly")):
             pos, n = k, n + 1
             continue
+        if not (low.endswith("day") or low in _PAIR_SECONDS):
+            break
         m = k
         while m > 0 and text[m - 1].isspace():
             m -= 1
-        h = m
-        while h > 0 and not text[h - 1].isspace():
-            h -= 1
+        h = word_start(text, m)
         prev = text[h:m].lower()
         if (prev, low) in _AUX_PAIRS or prev == "on" and low.endswith("day"):
             pos, n = h, n + 1

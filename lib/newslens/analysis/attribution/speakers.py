@@ -14,9 +14,16 @@ import re
 
 from newslens import lexicon
 from newslens.analysis.attribution.discourse import head_noun
-from newslens.analysis.attribution.records import Mention, Sentence, Speaker, Token
+from newslens.analysis.attribution.records import (
+    Mention,
+    Sentence,
+    Span,
+    Speaker,
+    Token,
+    _tokens_from,
+)
+from newslens.text.unknown import name_key
 
-_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\([A-Z][A-Za-z.]{1,9}\)|[^\W\d_][\w’'-]*|\d[\d,.]*\d|\S")
 ROLES = lexicon.word_set("speaker_roles")
 ROLE_PLURALS = lexicon.word_set("speaker_role_plurals")
 BODIES = lexicon.word_set("speaker_bodies")
@@ -38,16 +45,16 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(*m.span(), m.group()) for m in _TOKEN.finditer(text)]
+    return _tokens_from(text, 0)
 
 
 def _word_class(tok: Token) -> str:
     """name | word (role/body/modifier) | det | of | and | dot | other."""
-    return _text_class(tok.text)
+    return text_class(tok.text)
 
 
 @functools.lru_cache(maxsize=65536)
-def _text_class(text: str) -> str:
+def text_class(text: str) -> str:
     low = text.lower().replace("’", "'").removesuffix("'s")
     if low in ("the", *ANONYMOUS_DET) or low in _POSSESSIVE_DET:
         return "det"
@@ -65,7 +72,7 @@ def _text_class(text: str) -> str:
     return "other"
 
 
-def _first_index(toks: list[Token], pos: int) -> int:
+def first_index(toks: list[Token], pos: int) -> int:
     """Index of the first token starting at or after `pos`."""
     lo, hi = 0, len(toks)
     while lo < hi:
@@ -91,10 +98,26 @@ def _joins_left(toks: list[Token], j: int, first: int, stop: int) -> bool:
             or cls == "and" and started and before == "name" and head == "name")
 
 
-def phrase_before(s: Sentence, end: int) -> tuple[int, int] | None:
-    """(start, end) token indices of the speaker phrase ending just before offset `end`."""
-    toks = s.tokens
-    stop = _first_index(toks, end)
+_HARD = ",;:“”\"«»!?—–[]"  # single-character tokens that join no speaker phrase
+
+
+def window_start(text: str, end: int) -> int:
+    """Offset of the last punctuation mark before `end` that is a token of its own and joins
+    no phrase (0 if none): a phrase ending at `end` starts after it, and tokens made from it
+    are the sentence's tokens (a comma between digits belongs to a number)."""
+    while True:
+        at = max(text.rfind(ch, 0, end) for ch in _HARD)
+        if at <= 0 or text[at] != "," or not (text[at - 1].isdigit() and at + 1 < len(text)
+                                                and text[at + 1].isdigit()):
+            return max(at, 0)
+        end = at
+
+
+def phrase_before(s: Sentence, end: int) -> Span | None:
+    """The speaker phrase ending just before offset `end` (tokens made from the last hard
+    punctuation mark before it on)."""
+    toks = s.tokens_from(window_start(s.text, end), end)
+    stop = first_index(toks, end)
     first, j = stop, stop - 1
     while j >= 0:
         if _word_class(toks[j]) == "det":
@@ -124,14 +147,17 @@ def _joins_right(toks: list[Token], j: int, first: int, end: int) -> bool:
         or cls == "and" and nxt == "name" and _word_class(prev) == "name")
 
 
-def phrase_after(s: Sentence, pos: int, limit: int | None = None) -> tuple[int, int] | None:
-    """(start, end) token indices of the speaker phrase starting at offset `pos`."""
-    toks = s.tokens
-    i = _first_index(toks, pos)
-    end = len(toks) if limit is None else min(len(toks), _first_index(toks, limit))
+def phrase_after(s: Sentence, pos: int, limit: int | None = None,
+                 boundary: bool = False) -> Span | None:
+    """The speaker phrase starting at offset `pos` (`boundary`: a token of the sentence ends
+    or starts at `pos`, as after a cue; tokens are then made from `pos` on)."""
+    local = boundary or pos == 0 or s.text[pos - 1].isspace()
+    toks = s.tokens_from(pos) if local else s.tokens
+    i = first_index(toks, pos)
+    end = len(toks) if limit is None else min(len(toks), first_index(toks, limit))
     first, j = i, i
     if j < end and toks[j].low in PRONOUNS and toks[j].low not in ("her", "it"):
-        return (j, j + 1)
+        return Span(toks, j, j + 1)
     if j < end and _word_class(toks[j]) == "det":
         j += 1
     k = j
@@ -142,7 +168,7 @@ def phrase_after(s: Sentence, pos: int, limit: int | None = None) -> tuple[int, 
         nxt = k + 2
         while nxt < end and toks[nxt].low.endswith("ed") and toks[nxt].text[0].islower():
             nxt += 1  # "a report released by"
-        return phrase_after(s, toks[nxt].start, limit) if nxt < end else None
+        return phrase_after(s, toks[nxt].start, limit, boundary=True) if nxt < end else None
     while j < end and _joins_right(toks, j, first, end):
         j += 1
         if toks[j - 1].possessive and not toks[j - 1].text[0].isupper():
@@ -150,7 +176,7 @@ def phrase_after(s: Sentence, pos: int, limit: int | None = None) -> tuple[int, 
     return _trim(toks, first, j)
 
 
-def _trim(toks: list[Token], first: int, stop: int) -> tuple[int, int] | None:
+def _trim(toks: list[Token], first: int, stop: int) -> Span | None:
     """Drop leading sentence adverbs and capitalised non-names, and trailing glue words."""
     while first < stop and (toks[first].text in _NON_NAMES and toks[first].low != "the"
                             and _word_class(toks[first]) != "det"
@@ -159,17 +185,20 @@ def _trim(toks: list[Token], first: int, stop: int) -> tuple[int, int] | None:
         first += 1
     while stop > first and _word_class(toks[stop - 1]) in ("of", "and", "det"):
         stop -= 1
-    return (first, stop) if stop > first else None
+    return Span(toks, first, stop) if stop > first else None
 
 
 # ---------------------------------------------------------------- resolving a phrase
+@functools.lru_cache(maxsize=65536)
 def slug(text: str) -> str:
-    return _SLUG.sub("-", text.lower().replace("’", "'").replace("'s ", " ")).strip("-")
+    """The key form of a name (`newslens.text.unknown.name_key`, shared with the unlinked
+    actors of the mention table: accents folded, words joined by hyphens)."""
+    return name_key(text)
 
 
-def resolve(s: Sentence, span: tuple[int, int], cue_lemma: str = "") -> Speaker | None:
-    """The speaker a phrase (token indices) names, or None when it names no speaker."""
-    toks = s.tokens[span[0]:span[1]]
+def resolve(s: Sentence, span: Span, cue_lemma: str = "") -> Speaker | None:
+    """The speaker a phrase names, or None when it names no speaker."""
+    toks = span.tokens
     start, end = toks[0].start, toks[-1].end
     text = s.text[start:end]
     d = s.discourse
@@ -180,7 +209,7 @@ def resolve(s: Sentence, span: tuple[int, int], cue_lemma: str = "") -> Speaker 
     split = next((k for k, w in enumerate(words) if k and w in PREPOSITIONS
                   and w not in ("of", "for", "to")), None)
     if split is not None:  # "Reports from Moscow", "officials in Kyiv"
-        sp = resolve(s, (span[0], span[0] + split), cue_lemma)
+        sp = resolve(s, Span(span.toks, span.first, span.first + split), cue_lemma)
         if sp is not None:
             sp.start, sp.end, sp.text = start, end, text
         return sp
@@ -189,7 +218,7 @@ def resolve(s: Sentence, span: tuple[int, int], cue_lemma: str = "") -> Speaker 
             last = d.speakers[-1] if d.speakers and d.speakers[-1][0] >= s.number - 3 else None
             return _holder(last[1], start, end, text) if last else None
         if len(toks) > 1 and words[-2] not in ANONYMOUS_DET and words[-2] != "the":
-            return resolve(s, (span[0], span[1] - 1), cue_lemma)
+            return resolve(s, Span(span.toks, span.first, span.stop - 1), cue_lemma)
         return None
     inside = [m for m in s.mentions if start <= m.start and m.end <= end and m.actor is not None
               and m.mtype != "pronoun"]
@@ -227,7 +256,13 @@ def _side(d, inside: list[Mention]) -> str | None:
 
 
 def _words(toks: list[Token]) -> list[str]:
-    return [t.low.replace("’", "'").removesuffix("'s") for t in toks]
+    return [_base_word(t.text) for t in toks]
+
+
+@functools.lru_cache(maxsize=65536)
+def _base_word(text: str) -> str:
+    """A token lower-cased, without a possessive ending."""
+    return text.lower().replace("’", "'").removesuffix("'s")
 
 
 def _anonymous(d, toks: list[Token], inside: list[Mention], text: str) -> Speaker | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ from newslens.analysis.attribution.forms import detect, inside_quote
 from newslens.analysis.attribution.labels import mark_statements
 from newslens.analysis.attribution.quotes import field_text, quote_regions
 from newslens.analysis.attribution.records import CueHit, Mention, Sentence, Statement
+from newslens.text.actors import linked_only
 
 STATEMENT_COLUMNS = schema.table("statements").names
 _POSSESSIVE_PRONOUNS = {"his", "her", "its", "their", "hers", "theirs"}
@@ -30,35 +32,62 @@ _FUNCTION_WORDS = frozenset(("this", "last", "next", "on", "in", "at", "the", "l
                              "local"))
 
 
-def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern) -> list[Statement]:
-    """The statements of one sentence, offsets relative to it."""
-    for match in regex.finditer(s.text):
-        if inside_quote(s, match.start()) or _part_of_name(s, match):
+def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
+                        spans_found: list[tuple[int, int]] | None = None) -> list[Statement]:
+    """The statements of one sentence, offsets relative to it (`spans_found`: the cue regex's
+    match spans in it, when already known)."""
+    text = s.text
+    for a, b in cue_spans(regex, text) if spans_found is None else spans_found:
+        if inside_quote(s, a) or _part_of_name(s, a, b):
             continue
-        cue = cues.get(" ".join(match.group(0).lower().split()))
+        written = text[a:b]
+        cue = cues.get(" ".join(written.lower().split()))
         if cue is None:
             continue
-        st = detect(s, CueHit(match.start(), match.end(), match.group(0), cue))
+        st = detect(s, CueHit(a, b, written, cue))
         if st is not None:
             s.found.append(st)
     s.found.extend(mark_statements(s))
     return finish(s, s.found)
 
 
-def _part_of_name(s: Sentence, match: re.Match) -> bool:
+_CASE_EXCEPTIONS = ("İ", "ı", "ſ")  # match an ASCII letter case-insensitively, lower() does not
+_CASED: dict[str, re.Pattern] = {}
+
+
+def cue_spans(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
+    """(start, end) of every match of the case-insensitive cue regex in `text`: the same regex
+    without IGNORECASE run on the lower-cased text (faster) when lowering keeps every offset
+    and every case-insensitive match."""
+    low = text.lower()
+    if len(low) != len(text) or any(c in text for c in _CASE_EXCEPTIONS):
+        return [m.span() for m in regex.finditer(text)]
+    cased = _CASED.get(regex.pattern)
+    if cased is None:
+        cased = _CASED[regex.pattern] = re.compile(regex.pattern, regex.flags & ~re.IGNORECASE)
+    return [m.span() for m in cased.finditer(low)]
+
+
+def _part_of_name(s: Sentence, a: int, b: int) -> bool:
     """A capitalised cue inside a name ("the United States"): covered by a mention, or
     capitalised in running text (not first in the sentence, not a headline)."""
-    if any(m.start < match.end() and match.start() < m.end for m in s.mentions):
+    if any(m.start < b and a < m.end for m in s.mentions):
         return True
-    before = s.text[:match.start()]
-    if not match.group(0)[0].isupper() or re.search(r"\w", before) is None:
+    if not s.text[a].isupper():
+        return False
+    before = s.text[:a]
+    if _WORD_CHAR.search(before) is None:
         return False
     if not s.headline:
         return True
     # in a title-case headline a verb follows a name the gazetteer knows, or a lowercase word
-    prev = re.search(r"(\S+)\s*$", before)
+    prev = _LAST_WORD.search(before)
     return prev is not None and prev.group(1)[0].isupper() and not any(
         m.end == prev.end(1) for m in s.mentions)
+
+
+_WORD_CHAR = re.compile(r"\w")
+_LAST_WORD = re.compile(r"(\S+)\s*$")
 
 
 def _only_time(text: str) -> bool:
@@ -88,7 +117,7 @@ def finish(s: Sentence, found: list[Statement]) -> list[Statement]:
                 c1 -= 1
         else:
             c0, c1 = spans.strip(text, c0, c1)
-        if c1 <= c0 or _only_time(text[c0:c1]):
+        if c1 <= c0 or c1 - c0 <= 40 and _only_time(text[c0:c1]):
             continue
         st.content_start, st.content_end, st.content = c0 - s0, c1 - s0, text[c0:c1]
         st.is_quote = st.direct or bool(spans.QUOTE_SPAN.search(st.content) and any(
@@ -130,24 +159,27 @@ def _sentence_mentions(raw: list, text: str, s0: int) -> list[Mention]:
     return out
 
 
-def _row(aid, sn, field, s0, n: int, st: Statement, numbers: dict) -> dict:
+_ROW_FIELDS = (
+    "article_id", "sentence", "statement", "field", "form", "speaker", "speaker_text",
+    "speaker_kind", "linked", "speaker_side", "speaker_start", "speaker_end", "cue", "cue_lemma",
+    "cue_class", "cue_start", "cue_end", "content", "content_start", "content_end", "is_quote",
+    "mode", "negated", "parent", "antecedent_sentence", "antecedent_start", "antecedent_end")
+
+
+def _row(aid, sn, field, s0, n: int, st: Statement, numbers: dict) -> tuple:
+    """One statement as a tuple in the order of _ROW_FIELDS."""
     sp, hit = st.speaker, st.hit
     ante = sp.antecedent if st.form == "group" else None
-    return {
-        "article_id": aid, "sentence": sn, "statement": n, "field": field,
-        "form": st.form, "speaker": sp.key, "speaker_text": sp.text,
-        "speaker_kind": sp.kind, "linked": sp.linked, "speaker_side": sp.side,
-        "speaker_start": sp.start + s0, "speaker_end": sp.end + s0,
-        "cue": hit.text, "cue_lemma": hit.cue.lemma, "cue_class": hit.cue.cls,
-        "cue_start": hit.start + s0, "cue_end": hit.end + s0,
-        "content": st.content, "content_start": st.content_start + s0,
-        "content_end": st.content_end + s0, "is_quote": st.is_quote,
-        "mode": st.mode, "negated": st.negated,
-        "parent": numbers.get(id(st.parent)),
-        "antecedent_sentence": None if ante is None else ante[0],
-        "antecedent_start": None if ante is None else ante[1],
-        "antecedent_end": None if ante is None else ante[2],
-    }
+    return (
+        aid, sn, n, field, st.form, sp.key, sp.text, sp.kind, sp.linked, sp.side,
+        sp.start + s0, sp.end + s0, hit.text, hit.cue.lemma, hit.cue.cls,
+        hit.start + s0, hit.end + s0, st.content, st.content_start + s0,
+        st.content_end + s0, st.is_quote, st.mode, st.negated,
+        numbers.get(id(st.parent)),
+        None if ante is None else ante[0],
+        None if ante is None else ante[1],
+        None if ante is None else ante[2],
+    )
 
 
 def _letters(text: str) -> str:
@@ -159,9 +191,7 @@ def _remember(d: Discourse, ms: list[Mention], sn: int, s0: int) -> None:
     for m in ms:
         if m.actor is None or m.possessive or m.mtype == "pronoun":
             continue
-        sp = d.actor_speaker(m.actor, m.start, m.end, m.text)
-        sp.antecedent = (sn, m.start + s0, m.end + s0)
-        d.add_entity(sn, sp)
+        d.add_mention(sn, m.actor, (sn, m.start + s0, m.end + s0))
 
 
 class _Article:
@@ -175,14 +205,15 @@ class _Article:
                 if actor is not None and mtype != "pronoun":
                     mentioned.setdefault(actor, []).append(sn)
         self.discourse = Discourse(gaz, mentioned)
-        self.fields: dict[str, tuple[str, list]] = {}
+        self.fields: dict[str, tuple[str, list, list]] = {}  # text, quotations, their ends
         for field in {r[5] for r in rows}:
             parts = [(r[3], r[3] + len(r[4]), r[4], r[6]) for r in rows if r[5] == field]
             text = field_text(parts)
-            self.fields[field] = (text, quote_regions(text))
-        self.discourse.text = self.fields.get("text", ("", []))[0]
+            regions = quote_regions(text)
+            self.fields[field] = (text, regions, [q1 for _, q1 in regions])
+        self.discourse.text = self.fields.get("text", ("",))[0]
         self.title_letters: str | None = None
-        self.title_len = len(self.fields.get("title", ("", []))[0])
+        self.title_len = len(self.fields.get("title", ("",))[0])
         sizes: dict = {}
         for r in rows:
             sizes[(r[5], r[6])] = sizes.get((r[5], r[6]), 0) + 1
@@ -191,14 +222,18 @@ class _Article:
     def repeats_title(self, text: str) -> bool:
         """A body line that repeats the headline (scraped pages often do): counted once."""
         if self.title_letters is None:
-            self.title_letters = _letters(self.fields.get("title", ("", []))[0])
+            self.title_letters = _letters(self.fields.get("title", ("",))[0])
         return bool(self.title_letters) and abs(len(text) - self.title_len) < 8 and \
             _letters(text) == self.title_letters
 
     def sentence(self, sn, s0, text, field, paragraph, first: bool, ms) -> Sentence:
-        ftext, regions = self.fields[field]
-        quotes = [(q0 - s0, q1 - s0) for q0, q1 in regions
-                  if q0 < s0 + len(text) and q1 >= s0]
+        ftext, regions, closes = self.fields[field]
+        quotes = []  # the quotations that overlap the sentence (regions are in order)
+        for i in range(bisect.bisect_left(closes, s0), len(regions)):
+            q0, q1 = regions[i]
+            if q0 >= s0 + len(text):
+                break
+            quotes.append((q0 - s0, q1 - s0))
         one = self.sizes[(field, paragraph)] == 1
         headline = field == "title" or (one and not text.rstrip().endswith(_HEADLINE_END))
         return Sentence(text, ms, quotes, sn, s0, ftext, headline, first, self.discourse)
@@ -212,14 +247,14 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list) -> None
     by_sentence = by_sentence.get(aid, {})
     art = _Article(aid, group, by_sentence, gaz)
     n, last_par = 0, None
-    for _aid, _na, sn, s0, text, field, paragraph, hit in group:
+    for _aid, _na, sn, s0, text, field, paragraph, hit, matches in group:
         ms = _sentence_mentions(by_sentence.get(sn, []), text, s0)
         first = (field, paragraph) != last_par
         last_par = (field, paragraph)
         if hit and not (field == "text" and art.repeats_title(text)):
             s = art.sentence(sn, s0, text, field, paragraph, first, ms)
             numbers: dict = {}
-            for st in sentence_statements(s, cues, regex):
+            for st in sentence_statements(s, cues, regex, matches):
                 numbers[id(st)] = n
                 rows.append(_row(aid, sn, field, s0, n, st, numbers))
                 art.discourse.add_speaker(sn, st.speaker)
@@ -241,25 +276,31 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
     if sentences is None or len(sentences) == 0:
         return schema.empty("statements")
     gaz = gazetteer(actors)
-    text = sentences["text"].fillna("")
-    has_cue = text.str.contains(regex, regex=True) | text.str.contains(_MARKS, regex=True)
+    texts = sentences["text"].fillna("").tolist()
+    # one pass of the cue regex over every sentence; its matches are kept for the detectors
+    found = [cue_spans(regex, t) for t in texts]
+    has_cue = pd.Series([bool(f) or _MARKS.search(t) is not None for f, t in zip(found, texts)],
+                        index=sentences.index)
     hit_articles = set(sentences.loc[has_cue, "article_id"])
     if not hit_articles:
         return schema.empty("statements")
     sents = sentences[sentences["article_id"].isin(hit_articles)].sort_values(
         ["article_id", "sentence"], kind="stable")
-    by_sentence = _mentions_by_sentence(mentions, hit_articles)
+    by_sentence = _mentions_by_sentence(linked_only(mentions), hit_articles)
     paragraphs = sents["paragraph"] if "paragraph" in sents else pd.Series(0, index=sents.index)
-    rows: list[dict] = []
+    rows: list[tuple] = []
+    position = pd.Series(range(len(sentences)), index=sentences.index)
+    matches = [found[i] for i in position.loc[sents.index].tolist()]
     columns = zip(sents["article_id"].tolist(), sents["article_id"].isna().tolist(),
                   sents["sentence"].tolist(), sents["start"].tolist(),
                   sents["text"].fillna("").tolist(), sents["field"].tolist(),
-                  paragraphs.tolist(), has_cue.loc[sents.index].tolist())
+                  paragraphs.tolist(), has_cue.loc[sents.index].tolist(), matches)
     for aid, group in itertools.groupby(columns, key=lambda row: row[0]):
         _article_rows(aid, list(group), by_sentence, cues, regex, gaz, rows)
     if not rows:
         return schema.empty("statements")
-    out = schema.conform("statements", pd.DataFrame(rows, columns=STATEMENT_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(_ROW_FIELDS))[STATEMENT_COLUMNS]
+    out = schema.conform("statements", frame)
     return out.sort_values(["article_id", "statement"], kind="stable").reset_index(drop=True)
 
 
