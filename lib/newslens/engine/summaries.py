@@ -22,6 +22,7 @@ import sys
 import time
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 from newslens import schema
@@ -61,59 +62,129 @@ def _conform(name: str, table: pd.DataFrame) -> pd.DataFrame:
     return schema.conform(name, table) if name in schema.TABLES else table
 
 
+def _dtype_head(frame: pd.DataFrame) -> bytes:
+    return repr([(c, str(t)) for c, t in frame.dtypes.items()]).encode()
+
+
+def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+class _Rows:
+    """Another input of a partitioned stage, indexed to give the rows that concern a group's
+    articles: by article_id, widened to whole stories where the table has a story_id (a
+    syndicated story counts once, through its first article: the choice must see every article
+    of the story). Row hashes are computed once, so a group's key costs no frame copy."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame, self.head = frame, _dtype_head(frame)
+        self.keyed = "article_id" in frame.columns
+        if self.keyed:
+            self.hashes = _row_hashes(frame)
+            self.by_article = frame.groupby("article_id", sort=False).indices
+            self.story = frame["story_id"] if "story_id" in frame.columns else None
+            self.by_story = (frame.groupby("story_id", sort=False).indices
+                             if self.story is not None else {})
+
+    def positions(self, article_ids) -> np.ndarray:
+        found = [self.by_article[a] for a in article_ids if a in self.by_article]
+        pos = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.intp)
+        if self.story is not None and len(pos):
+            stories = self.story.iloc[pos].dropna().unique()
+            more = [self.by_story[x] for x in stories if x in self.by_story]
+            if more:
+                pos = np.union1d(pos, np.concatenate(more))
+        return pos
+
+    def digest(self, pos) -> bytes:
+        """sha256 of the rows at `pos` (as a table of those rows would hash)."""
+        if not self.keyed:
+            return _digest(self.frame)
+        return hashlib.sha256(self.head + self.hashes[pos].tobytes()).digest()
+
+    def rows(self, pos) -> pd.DataFrame:
+        return self.frame.iloc[pos].reset_index(drop=True) if self.keyed else self.frame
+
+
 def _digest(frame: pd.DataFrame) -> bytes:
-    h = hashlib.sha256(repr([(c, str(t)) for c, t in frame.dtypes.items()]).encode())
-    h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return h.digest()
-
-
-def _related(other: pd.DataFrame, group: pd.DataFrame) -> pd.DataFrame:
-    """The rows of another input that concern the group's articles: by article_id, widened to
-    whole stories where the table has a story_id (a syndicated story counts once, through its
-    first article: the choice must see every article of the story)."""
-    if "article_id" not in other.columns or "article_id" not in group.columns:
-        return other
-    keep = other["article_id"].isin(group["article_id"].unique())
-    if "story_id" in other.columns:
-        keep |= other["story_id"].isin(other.loc[keep.to_numpy(), "story_id"].dropna().unique())
-    return other[keep.to_numpy()].reset_index(drop=True)
+    return hashlib.sha256(_dtype_head(frame) + _row_hashes(frame).tobytes()).digest()
 
 
 def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
-    """The stage run per group of `stage.partition` (see the module docstring). The stage's
-    other tables are joined by article: each group gets (and is keyed by) their rows of the
-    group's articles only."""
+    """The stage per group of `stage.partition` (see the module docstring). Without a cache it
+    is one call over all groups (the same rows); with one, each group is keyed by its rows and
+    its articles' rows of the other tables, found groups are read back and the missing ones are
+    computed in one call whose output is split by group for the cache."""
+    if store is None:
+        return stage.run(inputs)
     first = stage.reads[0]
-    parts: dict[str, list[pd.DataFrame]] = {name: [] for name in stage.writes}
-    by = list(stage.partition) if isinstance(stage.partition, tuple) else stage.partition
-    for value, group in inputs[first].groupby(by, sort=True, dropna=False):
-        group = group.reset_index(drop=True)
-        given = {**inputs, first: group}
-        for name in given:
-            if name != first:
-                given[name] = _related(inputs[name], group)
-        key = None
-        if store is not None:
-            h = hashlib.sha256(f"{stage.name} {stage.ref} {value!r}".encode())
-            for name in sorted(given):
-                h.update(name.encode() + _digest(given[name]))
-            key = f"part-{stage.name}-{h.hexdigest()[:40]}"
-            found = store.read_tables(key)
-            if found is not None and list(found) == list(stage.writes):
-                for name, table in found.items():
-                    parts[name].append(table)
-                continue
+    by = list(stage.partition) if isinstance(stage.partition, tuple) else [stage.partition]
+    table = inputs[first]
+    head, hashes = _dtype_head(table), _row_hashes(table)
+    others = {name: _Rows(frame) for name, frame in inputs.items() if name != first}
+    found: dict[tuple, dict[str, pd.DataFrame]] = {}
+    missing: dict[tuple, tuple[str, np.ndarray]] = {}
+    for value, idx in table.groupby(by, sort=True, dropna=False).indices.items():
+        value = value if isinstance(value, tuple) else (value,)
+        h = hashlib.sha256(f"{stage.name} {stage.ref} {_shown(value)!r}".encode())
+        articles = table["article_id"].iloc[idx].unique() if "article_id" in table else ()
+        for name in sorted([first, *others]):
+            h.update(name.encode() + (
+                hashlib.sha256(head + hashes[idx].tobytes()).digest() if name == first
+                else others[name].digest(others[name].positions(articles))))
+        key = f"part-{stage.name}-{h.hexdigest()[:40]}"
+        tables = store.read_tables(key)
+        if tables is not None and list(tables) == list(stage.writes):
+            found[value] = tables
+        else:
+            missing[value] = (key, idx)
+    if missing:
+        idx = np.sort(np.concatenate([i for _, i in missing.values()]))
+        given = {first: table.iloc[idx].reset_index(drop=True)}
+        articles = given[first]["article_id"].unique() if "article_id" in table else ()
+        for name, rows in others.items():
+            given[name] = rows.rows(rows.positions(articles))
         produced = stage.run(given)
-        if key is not None:
+        for value, tables in _split(produced, by, list(missing)).items():
+            found[value] = tables
             try:
-                store.write_tables(key, produced)
+                store.write_tables(missing[value][0], tables)
             except OSError as err:
                 print(f"newslens: cache not written ({err})", file=sys.stderr)
-        for name, table in produced.items():
-            parts[name].append(table)
     out = {}
-    for name, tables in parts.items():
-        full = [t for t in tables if len(t)]
-        out[name] = (pd.concat(full, ignore_index=True) if full else tables[0]) \
+    for name in stage.writes:
+        parts = [found[v][name] for v in sorted(found, key=_order)]
+        full = [t for t in parts if len(t)]
+        out[name] = (pd.concat(full, ignore_index=True) if full else parts[0]) \
             .reset_index(drop=True)
+    return out
+
+
+def _shown(value: tuple):
+    """The group value as the per-group keys of earlier versions wrote it (a scalar alone)."""
+    return value[0] if len(value) == 1 else value
+
+
+def _order(value: tuple) -> tuple:
+    """Group order of a sorted groupby (missing values last)."""
+    return tuple((pd.isna(v), "" if pd.isna(v) else v) for v in value)
+
+
+def _plain(value: tuple) -> tuple:
+    """A group value with missing values as None (NaN never equals itself as a dict key)."""
+    return tuple(None if pd.isna(v) else v for v in value)
+
+
+def _split(produced: dict, by: list, values: list) -> dict[tuple, dict[str, pd.DataFrame]]:
+    """Each group's rows of every output table (empty tables for a group without rows)."""
+    out = {v: {} for v in values}
+    for name, frame in produced.items():
+        groups = {}
+        if len(frame):
+            for key, idx in frame.groupby(by, sort=False, dropna=False).indices.items():
+                groups[_plain(key if isinstance(key, tuple) else (key,))] = idx
+        for v in values:
+            idx = groups.get(_plain(v))
+            out[v][name] = (frame.iloc[idx].reset_index(drop=True) if idx is not None
+                            else frame.iloc[:0].reset_index(drop=True))
     return out
