@@ -211,3 +211,12 @@ def test_workers_replaced_after_a_few_chunks_give_the_same_tables(monkeypatch, a
     out = engine.run(articles, workers=2, chunk_size=4, cache=False)
     assert_same(reference, out.tables)
     assert out.stats.chunks == 4
+
+
+def test_analyze_needs_only_id_title_and_text():
+    import newslens
+    import pytest
+
+    with pytest.raises(ValueError, match="article_id, title and text"):
+        newslens.analyze(pd.DataFrame({"article_id": ["a1"], "text": ["Putin spoke."]}),
+                         cache=False)

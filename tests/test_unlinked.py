@@ -61,7 +61,8 @@ def test_an_unlinked_person_is_no_claimant():
     assert len(claims)
     assert not claims["claimant"].fillna("").str.contains(":").any()
     linked = mentions[mentions["linked"]]
-    assert claims.equals(territorial_claims(sents, linked, statements(sents, linked), articles=arts))
+    again = territorial_claims(sents, linked, statements(sents, linked), articles=arts)
+    assert claims.equals(again)
 
 
 def test_pipeline_tables_have_linked():
@@ -102,3 +103,13 @@ def test_tokens_from_a_window_are_the_sentence_tokens():
     for start in (0, 17, 18, 27, 28):
         window = Sentence(s.text, [], []).tokens_from(start)
         assert window == [t for t in full if t.start >= start], start
+
+
+def test_corpus_summary_keeps_linked():
+    import newslens
+
+    arts = pd.DataFrame({"article_id": ["a1"], "title": ["Fighting goes on"], "text": [TEXT]})
+    agg = newslens.analyze(arts, cache=False)["actor_sentiment"].set_index(["actor_id", "voice"])
+    assert not agg.loc[("person:marta-koval", "all"), "linked"]
+    assert agg.loc[("putin", "all"), "linked"]
+

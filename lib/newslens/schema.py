@@ -170,8 +170,10 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         _ARTICLE,
         ("statement", "int64", "the statement (`statements.statement`)"),
         _SENTENCE,
-        ("speaker", "str", ("actor id of the stance holder: the speaker, or an actor whose "
-                            "stance the statement reports (rule `reported:...`)")),
+        ("speaker", "str", ("stance holder: the speaker's key (actor id, or `person:…`, "
+                            "`outlet:…`, `anonymous:…`... for speakers outside the gazetteer), "
+                            "or an actor whose stance the statement reports (rule "
+                            "`reported:...`)")),
         ("issue", "str", "issue id (`data/issues.yml`)"),
         ("issue_label", "str", "issue name"),
         ("issue_source", "str", ("statement (issue term in the statement), context (main "
@@ -303,7 +305,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("latest_evidence", "str", "sentence of the latest claim"),
     ], ("region_id",), level="corpus"),
     _t("stance_matrix", "speaker × issue", [
-        ("speaker", "str", "actor id"),
+        ("speaker", "str", "speaker key (`stances.speaker`)"),
         ("issue", "str", "issue id"),
         ("issue_label", "str", "issue name"),
         ("stance", "str", ("majority stance (held by more than half of the non-neutral "
@@ -339,7 +341,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("split_b", "str", "the second actor's split"),
     ], ("actor_a", "actor_b", "issue"), level="corpus"),
     _t("stance_sources", "speaker × issue × source", [
-        ("speaker", "str", "actor id"),
+        ("speaker", "str", "speaker key (`stances.speaker`)"),
         ("issue", "str", "issue id"),
         ("issue_label", "str", "issue name"),
         ("source", "str", "outlet"),

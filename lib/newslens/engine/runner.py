@@ -457,6 +457,19 @@ def _loader(tables: dict[str, pd.DataFrame]):
     return load
 
 
+def _with_metadata(articles: pd.DataFrame) -> pd.DataFrame:
+    """`articles` with the metadata columns load_corpus gives (source, url: "", published: NaT)
+    added where a hand-made frame lacks them; ValueError when article_id, title or text lack."""
+    missing = [c for c in ("article_id", "title", "text") if c not in articles.columns]
+    if missing:
+        raise ValueError(f"articles lack column(s) {', '.join(missing)}: a corpus needs "
+                         "article_id, title and text (newslens.load_corpus gives them)")
+    extra = {c: "" for c in ("source", "url") if c not in articles.columns}
+    if "published" not in articles.columns:
+        extra["published"] = pd.Series(pd.NaT, index=articles.index, dtype="datetime64[us]")
+    return articles.assign(**extra) if extra else articles
+
+
 def analyze_corpus(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
                    engine: str = "local", scheduler: str | None = None,
                    progress: bool | None = None, profile: bool = False,
@@ -465,7 +478,8 @@ def analyze_corpus(articles: pd.DataFrame, *, workers: int | None = None, cache=
     """Per-article tables and their summaries, with the run's statistics (see `analyze`)."""
     from newslens.io.language import analysed
 
-    articles = analysed(articles, languages)  # other languages: kept, reported, not analysed
+    # other languages: kept, reported, not analysed
+    articles = analysed(_with_metadata(articles), languages)
     t0 = time.perf_counter()
     result = run(articles, stages, workers=workers, cache=cache, engine=engine,
                  scheduler=scheduler, progress=progress, profile=profile)
