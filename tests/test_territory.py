@@ -321,3 +321,12 @@ def test_control_changes_name_the_gaining_side():
     assert facts(changes, "region_id", "gained_by", "lost_by") == [
         ("toretsk", "russia", "ukraine"), ("vuhledar", "russia", "ukraine")]
     assert list(changes.columns) == CHANGE_COLUMNS
+
+
+def test_a_passive_demand_names_who_wants_it_not_who_must_act():
+    # the region is the participle's subject: the side before it wants the act done
+    rows = facts(claims_of("The Kremlin wants Zaporizhzhia recognised as Russian.",
+                           "Moscow demands that Kyiv recognise Kherson as Russian."),
+                 "article_id", "region_id", "claim_type", "claimant", "counterpart")
+    assert ("c00", "zaporizhzhia", "recognition_demand", "russia", "ukraine") in rows
+    assert ("c01", "kherson", "recognition_demand", "russia", "ukraine") in rows

@@ -22,6 +22,9 @@ _CLOSE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}$")  # at most two words, no pun
 _MODIFIER = re.compile(r"^(?:[’']s)?\s+(?:[\w.-]+\s+){0,2}$")  # "the US plan", "Russia's draft"
 _LAST_WORD = re.compile(r"([A-Za-z]+)\W*(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
 _KEY = re.compile(r"[^a-z0-9]+")
+_PARTICIPLE = re.compile(r"\w+(?:ed|en|ized|ised)\b|handed\s+over|given\s+up", re.IGNORECASE)
+_PASSIVE_GAP = re.compile(r"^\s*(?:(?:to\s+)?be\s+|being\s+|is\s+|are\s+|was\s+|were\s+)?$",
+                          re.IGNORECASE)
 
 
 @dataclass
@@ -172,6 +175,8 @@ class RoleFinder:
         """The nearest ungoverned side before the cue, in its clause first; its opponent when a
         defending verb stands between ("our forces repelled assaults on X")."""
         anchor_a, _ = self._anchor()
+        if self._passive():
+            return None  # "Moscow wants Crimea recognised": Moscow wants it, others must act
         before = [c for c in self._sides(exclude)
                   if c.b <= anchor_a and not self._governed(c, anchor_a)]
         in_clause = [c for c in before if c.a >= self.ctx.clause[0]]
@@ -184,6 +189,16 @@ class RoleFinder:
             other = self.cues.sides.get(found.side)  # "we repelled ten assaults near X"
             return other if other != exclude else None
         return found.side
+
+    def _passive(self) -> bool:
+        """A participle cue right after its region ("Crimea recognised", "Donbas be ceded",
+        "the region to be handed over"): the region is the cue's subject, and the side before
+        it is who wants the act, not who is to perform it."""
+        if self.cue is None or self.region.b > self.cue[0]:
+            return False
+        cue = self.ctx.text[self.cue[0]:self.cue[1]]
+        return bool(_PARTICIPLE.match(cue)) and bool(
+            _PASSIVE_GAP.match(self.ctx.text[self.region.b:self.cue[0]]))
 
     def after(self, exclude) -> str | None:
         _, anchor_b = self._anchor()
