@@ -113,8 +113,9 @@ def _digest(frame: pd.DataFrame) -> bytes:
 def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
     """The stage per group of `stage.partition` (see the module docstring). Without a cache it
     is one call over all groups (the same rows); with one, each group is keyed by its rows and
-    its articles' rows of the other tables, found groups are read back and the missing ones are
-    computed in one call whose output is split by group for the cache."""
+    its articles' rows of the other tables, groups whose key the stage's part file holds are
+    taken from it, and the missing ones are computed in one call. The part file (one per stage:
+    every group's rows with their key) is rewritten when anything changed."""
     if store is None:
         return stage.run(inputs)
     first = stage.reads[0]
@@ -122,8 +123,7 @@ def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
     table = inputs[first]
     head, hashes = _dtype_head(table), _row_hashes(table)
     others = {name: _Rows(frame) for name, frame in inputs.items() if name != first}
-    found: dict[tuple, dict[str, pd.DataFrame]] = {}
-    missing: dict[tuple, tuple[str, np.ndarray]] = {}
+    keys: dict[str, np.ndarray] = {}  # group key -> the group's rows of `first`, group order
     for value, idx in table.groupby(by, sort=True, dropna=False).indices.items():
         value = value if isinstance(value, tuple) else (value,)
         h = hashlib.sha256(f"{stage.name} {stage.ref} {_shown(value)!r}".encode())
@@ -132,32 +132,69 @@ def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
             h.update(name.encode() + (
                 hashlib.sha256(head + hashes[idx].tobytes()).digest() if name == first
                 else others[name].digest(others[name].positions(articles))))
-        key = f"part-{stage.name}-{h.hexdigest()[:40]}"
-        tables = store.read_tables(key)
-        if tables is not None and list(tables) == list(stage.writes):
-            found[value] = tables
-        else:
-            missing[value] = (key, idx)
+        keys[h.hexdigest()[:40]] = idx
+    previous = _read_parts(store, stage)
+    kept = {name: previous[name][previous[name][_PART].isin(keys).to_numpy()]
+            for name in stage.writes if name in previous}
+    missing = [k for k in keys if not previous or k not in previous["__keys__"]]
+    pieces = {name: [kept[name]] if name in kept else [] for name in stage.writes}
     if missing:
-        idx = np.sort(np.concatenate([i for _, i in missing.values()]))
+        idx = np.sort(np.concatenate([keys[k] for k in missing]))
         given = {first: table.iloc[idx].reset_index(drop=True)}
         articles = given[first]["article_id"].unique() if "article_id" in table else ()
         for name, rows in others.items():
             given[name] = rows.rows(rows.positions(articles))
-        produced = stage.run(given)
-        for value, tables in _split(produced, by, list(missing)).items():
-            found[value] = tables
-            try:
-                store.write_tables(missing[value][0], tables)
-            except OSError as err:
-                print(f"newslens: cache not written ({err})", file=sys.stderr)
+        value_key = {_plain(_value(table, keys[k][0], by)): k for k in missing}
+        for name, frame in stage.run(given).items():
+            pieces[name].append(frame.assign(**{_PART: _part_keys(frame, by, value_key)}))
+    rank = {k: i for i, k in enumerate(keys)}
     out = {}
     for name in stage.writes:
-        parts = [found[v][name] for v in sorted(found, key=_order)]
-        full = [t for t in parts if len(t)]
-        out[name] = (pd.concat(full, ignore_index=True) if full else parts[0]) \
-            .reset_index(drop=True)
+        full = pd.concat(pieces[name], ignore_index=True)
+        order = np.argsort(full[_PART].map(rank).to_numpy(), kind="stable")
+        out[name] = full.iloc[order].reset_index(drop=True)
+    if missing or len(previous.get("__keys__", ())) != len(keys):
+        _write_parts(store, stage, out, list(keys))
+    return {name: frame.drop(columns=_PART) for name, frame in out.items()}
+
+
+_PART = "__part__"
+
+
+def _value(table: pd.DataFrame, row: int, by: list) -> tuple:
+    return tuple(table[c].iloc[row] for c in by)
+
+
+def _part_keys(frame: pd.DataFrame, by: list, value_key: dict) -> np.ndarray:
+    """The group key of each output row (by its partition columns)."""
+    if not len(frame):
+        return np.zeros(0, dtype=object)
+    values = zip(*(frame[c].tolist() for c in by))
+    return np.array([value_key[_plain(v)] for v in values], dtype=object)
+
+
+def _read_parts(store, stage: Stage) -> dict:
+    """{table: rows with their group key, "__keys__": set of keys} of the stage's part file,
+    or {} when there is none (or it is not this stage's)."""
+    found = store.read_tables(f"parts-{stage.name}")
+    if not found or "__keys__" not in found or any(f"{n}@parts" not in found
+                                                  or _PART not in found[f"{n}@parts"]
+                                                  for n in stage.writes):
+        return {}
+    out = {name: found[f"{name}@parts"] for name in stage.writes}
+    out["__keys__"] = set(found["__keys__"]["key"].tolist())
     return out
+
+
+def _write_parts(store, stage: Stage, tables: dict, keys: list) -> None:
+    """Named `<table>@parts`: not conformed to the table's schema on reading (the key column
+    stays)."""
+    try:
+        store.write_tables(f"parts-{stage.name}",
+                           {**{f"{name}@parts": t for name, t in tables.items()},
+                            "__keys__": pd.DataFrame({"key": keys})})
+    except OSError as err:
+        print(f"newslens: cache not written ({err})", file=sys.stderr)
 
 
 def _shown(value: tuple):
@@ -165,26 +202,6 @@ def _shown(value: tuple):
     return value[0] if len(value) == 1 else value
 
 
-def _order(value: tuple) -> tuple:
-    """Group order of a sorted groupby (missing values last)."""
-    return tuple((pd.isna(v), "" if pd.isna(v) else v) for v in value)
-
-
 def _plain(value: tuple) -> tuple:
     """A group value with missing values as None (NaN never equals itself as a dict key)."""
     return tuple(None if pd.isna(v) else v for v in value)
-
-
-def _split(produced: dict, by: list, values: list) -> dict[tuple, dict[str, pd.DataFrame]]:
-    """Each group's rows of every output table (empty tables for a group without rows)."""
-    out = {v: {} for v in values}
-    for name, frame in produced.items():
-        groups = {}
-        if len(frame):
-            for key, idx in frame.groupby(by, sort=False, dropna=False).indices.items():
-                groups[_plain(key if isinstance(key, tuple) else (key,))] = idx
-        for v in values:
-            idx = groups.get(_plain(v))
-            out[v][name] = (frame.iloc[idx].reset_index(drop=True) if idx is not None
-                            else frame.iloc[:0].reset_index(drop=True))
-    return out
