@@ -61,7 +61,8 @@ def test_an_unlinked_person_is_no_claimant():
     assert len(claims)
     assert not claims["claimant"].fillna("").str.contains(":").any()
     linked = mentions[mentions["linked"]]
-    assert claims.equals(territorial_claims(sents, linked, statements(sents, linked), articles=arts))
+    again = territorial_claims(sents, linked, statements(sents, linked), articles=arts)
+    assert claims.equals(again)
 
 
 def test_pipeline_tables_have_linked():

@@ -205,10 +205,14 @@ class _Gazetteer:
                 last_end = start - neg
         out: list[tuple[int, int, int, str]] = []
         next_demonym_ok = None  # (start) of the following qualified demonym, for coordination
+        following = n  # start of the next kept match: a group noun must end before it
         for start, end, entry in reversed(chosen):
             mtype = entry.mtype
             if mtype == "demonym":
-                ok = bool(self.noun_re and self.noun_re.match(low, end))
+                noun = self.noun_re.match(low, end) if self.noun_re else None
+                ok = noun is not None
+                if ok and noun.end() <= following:  # the group is the mention: "Russian
+                    end = noun.end()  # officials", "the U.S. delegation"
                 if not ok and next_demonym_ok is not None:
                     m = self.coord_re.match(low, end)
                     ok = bool(m and m.end() == next_demonym_ok)
@@ -231,6 +235,7 @@ class _Gazetteer:
                     continue
                 mtype = "alias"
             out.append((start, end, entry.actor, mtype))
+            following = start
         out.reverse()
         return out
 
