@@ -178,6 +178,31 @@ def test_capitals():
         assert found(text) == [], text
 
 
+def test_capital_as_addressee_is_the_government():
+    """After "to", a capital is a destination unless a word of `addressee_words` makes it
+    the addressee ("a warning to Moscow", "concessions to Kyiv")."""
+    assert found("The vote sends a clear signal to Washington.") == [
+        ("Washington", "united_states", "alias")]
+    assert found("Kyiv will make no concessions to Moscow.") == [
+        ("Kyiv", "ukraine", "alias"), ("Moscow", "russia", "alias")]
+    assert found("Militias loyal to Moscow held the town.") == [("Moscow", "russia", "alias")]
+    for text in ["The envoy flew to Moscow.", "Aid was sent to Kyiv.", "He returned to Moscow.",
+                 "The signal reached Kyiv."]:
+        assert found(text) == [], text
+
+
+def test_alias_spellings_in_another_case_all_match(tmp_path):
+    """Two spellings of one alias that differ only in case (WION, Wion) both match: the
+    looser case rule of the two is kept."""
+    assert found("Wion reported the talks; WION later confirmed it.") == [
+        ("Wion", "wion", "name"), ("WION", "wion", "name")]
+    assert found("Tass quoted the ministry.") == [("Tass", "tass", "name")]
+    path = write(tmp_path, GOOD + "  - {id: zz, name: ZZN, kind: outlet, affiliation: null,\n"
+                                  "     gender: null, aliases: [ZZN, Zzn]}\n")
+    assert found("Zzn and ZZN said; zzn did not.", actors=path) == [
+        ("Zzn", "zz", "name"), ("ZZN", "zz", "name")]
+
+
 def test_pronouns():
     text = ("Putin met von der Leyen. He said she was wrong. Her reply was short. "
             "Nothing happened. It rained. He left.")
