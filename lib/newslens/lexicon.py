@@ -56,15 +56,22 @@ def read_yaml(path: Path, text: str | None = None):
 def load(path: str | Path, parse: Callable[[object, Path], T]) -> T:
     """`parse(document, path)` for the YAML file at `path`, computed once per file content.
 
-    The cache key is the sha256 of the file's bytes (not its name or mtime), so an edited file
-    is re-read and an unchanged one never is. Callers must not mutate what they get back.
+    The cache key is the sha256 of the file's bytes, so an edited file is re-read and an
+    unchanged one never is; a file whose size, mtime and inode are those of its last reading is
+    not even hashed again (one stat per call). Callers must not mutate what they get back.
     """
     path = Path(path)
+    who = (getattr(parse, "__module__", ""), getattr(parse, "__qualname__", repr(parse)))
+    st = path.stat()
+    seen = (*who, str(path), st.st_mtime_ns, st.st_size, st.st_ino)
+    with _LOCK:  # fast path: the same file, untouched since it was last hashed
+        if seen in _CACHE:
+            return _CACHE[seen]
     data = path.read_bytes()
-    key = (getattr(parse, "__module__", ""), getattr(parse, "__qualname__", repr(parse)),
-           str(path), hashlib.sha256(data).hexdigest())
+    key = (*who, str(path), hashlib.sha256(data).hexdigest())
     with _LOCK:
         if key in _CACHE:
+            _CACHE[seen] = _CACHE[key]
             return _CACHE[key]
     try:
         text = data.decode("utf-8")
@@ -74,7 +81,7 @@ def load(path: str | Path, parse: Callable[[object, Path], T]) -> T:
     with _LOCK:
         if len(_CACHE) >= _MAX_ENTRIES:
             _CACHE.clear()
-        _CACHE[key] = result
+        _CACHE[key] = _CACHE[seen] = result
     return result
 
 

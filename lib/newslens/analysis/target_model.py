@@ -414,8 +414,10 @@ class TargetModel:
         sf.prepared = (rows, cum, wid, np.flatnonzero(sf.brk).tolist())
         return sf
 
-    def score(self, sf: SentenceFeatures, start: int, end: int, want_drivers: bool = False):
-        """(probabilities [neg, neu, pos], drivers) of the target at sentence[start:end]."""
+    def score(self, sf: SentenceFeatures, start: int, end: int, want_drivers: bool = False,
+              function_words: frozenset[str] | None = None):
+        """(probabilities [neg, neu, pos], drivers) of the target at sentence[start:end];
+        `function_words` (never drivers) default to data/language.yml's list."""
         _rows, cum, wid, brk = sf.prepared
         n = len(wid)
         if not n:  # nothing to read: the model's prior
@@ -439,9 +441,10 @@ class TargetModel:
         p = np.array([x / t for x in e])
         if not want_drivers:
             return p, []
-        return p, self._drivers(sf, i0, i1, c0, c1, verb, role, int(p.argmax()))
+        fw = _function_words() if function_words is None else function_words
+        return p, self._drivers(sf, i0, i1, c0, c1, verb, role, int(p.argmax()), fw)
 
-    def _drivers(self, sf, i0, i1, c0, c1, verb, role, k: int, top: int = 4):
+    def _drivers(self, sf, i0, i1, c0, c1, verb, role, k: int, fw: frozenset[str], top: int = 4):
         """Features that pushed the predicted class k most: (name, polarity push) pairs.
 
         A context word's contribution sums its slots and its share of the lexicon features;
@@ -469,7 +472,6 @@ class TargetModel:
         push = c[:, k] - 0.5 * (c[:, others[0]] + c[:, others[1]])
         pol = c[:, 2] - c[:, 0]
         # Punctuation and function words count in the score but explain nothing: not shown.
-        fw = _function_words()
         shown = []
         for j in np.flatnonzero(push > 0.05).tolist():
             name = names[j]
@@ -552,12 +554,13 @@ def score_targets(sentences, starts, ends, want_drivers: bool = False, model=Non
     and drivers of many targets (parallel sequences). Each distinct sentence is featurised once."""
     model = model or load_model()
     cache: dict[str, SentenceFeatures] = {}
+    fw = _function_words() if want_drivers else None
     probs, drivers = [], []
     for sent, a, b in zip(sentences, starts, ends):
         sf = cache.get(sent)
         if sf is None:
             sf = cache[sent] = model.sentence(sent)
-        p, d = model.score(sf, int(a), int(b), want_drivers)
+        p, d = model.score(sf, int(a), int(b), want_drivers, fw)
         probs.append(p)
         drivers.append(d)
     P = np.asarray(probs, dtype=float).reshape(-1, len(CLASSES))

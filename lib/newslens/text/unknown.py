@@ -13,6 +13,7 @@ name ("CSIS", "DeepState"); a person otherwise."""
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -341,6 +342,7 @@ def find_unlinked(text: str, covered: list[tuple[int, int]], places: frozenset[s
     ("the Zapad force"). Places, skip-words, generic descriptions and the spans in `skip`
     (title-case headlines) give nothing."""
     out: list[Unlinked] = []
+    covered = _Spans(covered)
     for m in _RUN.finditer(text):
         credit = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"
         if any(a <= m.start() < b for a, b in skip) and not credit:
@@ -354,14 +356,32 @@ def find_unlinked(text: str, covered: list[tuple[int, int]], places: frozenset[s
     return out
 
 
-def _next_to(text: str, words: list, covered: list[tuple[int, int]]) -> bool:
+class _Spans:
+    """Character spans (gazetteer mentions) with overlap and adjacency tests in log time."""
+
+    def __init__(self, spans):
+        spans = sorted(spans)
+        self.starts = [s for s, _ in spans]
+        self.start_set, self.end_set = set(self.starts), {e for _, e in spans}
+        self.max_end, top = [], -1  # max_end[i]: the largest end among spans[:i + 1]
+        for _, e in spans:
+            top = max(top, e)
+            self.max_end.append(top)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        """Some span has s < b and e > a."""
+        i = bisect.bisect_left(self.starts, b)
+        return i > 0 and self.max_end[i - 1] > a
+
+
+def _next_to(text: str, words: list, covered: _Spans) -> bool:
     """A piece that a gazetteer mention continues or precedes across one space."""
     a, b = words[0][0], words[-1][1]
-    return any(s == b + 1 and text[b] == " " or e == a - 1 and text[e] == " "
-               for s, e in covered)
+    return (b + 1 in covered.start_set and text[b] == " "
+            or a - 1 in covered.end_set and text[a - 1] == " ")
 
 
-def _split(m: re.Match, covered: list[tuple[int, int]]) -> list[list[tuple[int, int, str]]]:
+def _split(m: re.Match, covered: _Spans) -> list[list[tuple[int, int, str]]]:
     """The run's words (start, end, word) in pieces between gazetteer mentions and
     skip-words."""
     pieces, current = [], []
@@ -371,7 +391,7 @@ def _split(m: re.Match, covered: list[tuple[int, int]]) -> list[list[tuple[int, 
             pieces.append(current)  # "of" joins an organisation word to its object only
             current = []
             continue
-        if any(s < b and a < e for s, e in covered) or (
+        if covered.overlaps(a, b) or (
                 word in _SKIP_WORDS or word.rstrip(".") in _SKIP_WORDS) and word not in _TITLE_CAPS:
             if current:
                 pieces.append(current)
