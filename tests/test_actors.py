@@ -160,6 +160,8 @@ def test_demonym_span_is_the_text_and_never_overlaps_a_name(tmp_path):
     body = a.text[0]
     assert list(m.text) == ["British officials", "French troops", "German counterparts"]
     assert all(body[s:e] == t for s, e, t in zip(m.start, m.end, m.text))
+    # a span stays within its line (a paragraph break is never part of a mention)
+    assert found("A plan backed by the Russian\nOfficials of the region met.")[0][0] == "Russian"
     # a gazetteer name that begins with the group noun keeps its own span; the demonym stays bare
     club = ("  - {id: club, name: Officials Club, kind: organization, affiliation: null,\n"
             "     gender: null, aliases: [Officials Club]}\n")

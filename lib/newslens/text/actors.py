@@ -216,8 +216,8 @@ class _Gazetteer:
             if mtype == "demonym":
                 noun = self.noun_re.match(low, end) if self.noun_re else None
                 ok = noun is not None
-                if ok and noun.end() <= following:  # the group is the mention: "Russian
-                    end = noun.end()  # officials", "the U.S. delegation"
+                if ok and noun.end() <= following and "\n" not in low[end:noun.end()]:
+                    end = noun.end()  # the group is the mention: "Russian officials"
                 if not ok and next_demonym_ok is not None:
                     m = self.coord_re.match(low, end)
                     ok = bool(m and m.end() == next_demonym_ok)
