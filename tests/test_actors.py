@@ -128,19 +128,46 @@ def test_references_are_aliases():
 
 
 def test_demonyms():
+    # the mention is the group the demonym qualifies: its span takes the group noun
     assert found("Ukrainian forces held while Russian officials met.") == [
-        ("Ukrainian", "ukraine", "demonym"), ("Russian", "russia", "demonym")]
-    assert found("It was a plan by American and Russian officials.") == [
-        ("American", "united_states", "demonym"), ("Russian", "russia", "demonym")]
-    assert found("Both the Ukrainian and U.S. teams agreed.") == [
-        ("Ukrainian", "ukraine", "demonym"), ("U.S.", "united_states", "demonym")]
+        ("Ukrainian forces", "ukraine", "demonym"), ("Russian officials", "russia", "demonym")]
     assert found("The Russian military and European leaders disagree.") == [
-        ("Russian", "russia", "demonym"), ("European", "europe", "demonym")]
+        ("Russian military", "russia", "demonym"), ("European leaders", "europe", "demonym")]
     assert found("The U.S. delegation met Ukrainian negotiators and EU officials.") == [
-        ("U.S.", "united_states", "demonym"), ("Ukrainian", "ukraine", "demonym"),
-        ("EU", "eu", "demonym")]
+        ("U.S. delegation", "united_states", "demonym"),
+        ("Ukrainian negotiators", "ukraine", "demonym"), ("EU officials", "eu", "demonym")]
+    assert found("Senior American government officials arrived.") == [
+        ("American government officials", "united_states", "demonym")]
     # bare adjectives before other nouns are not mentions
     assert found("Russian aggression on Ukrainian territory and American oil.") == []
+
+
+def test_coordinated_demonyms_share_the_noun_without_overlap():
+    """In "the Ukrainian and American delegations" the shared noun goes to the last demonym;
+    the earlier ones stay bare, so no two mention spans overlap."""
+    assert found("It was a plan by American and Russian officials.") == [
+        ("American", "united_states", "demonym"), ("Russian officials", "russia", "demonym")]
+    assert found("Both the Ukrainian and U.S. teams agreed.") == [
+        ("Ukrainian", "ukraine", "demonym"), ("U.S. teams", "united_states", "demonym")]
+    assert found("Talks between the Ukrainian, Polish and German delegations ended.") == [
+        ("Ukrainian", "ukraine", "demonym"), ("Polish", "poland", "demonym"),
+        ("German delegations", "germany", "demonym")]
+
+
+def test_demonym_span_is_the_text_and_never_overlaps_a_name(tmp_path):
+    a = arts("Officials said British officials and French troops met German counterparts.")
+    m = actor_mentions(a, sentences(a))
+    body = a.text[0]
+    assert list(m.text) == ["British officials", "French troops", "German counterparts"]
+    assert all(body[s:e] == t for s, e, t in zip(m.start, m.end, m.text))
+    # a span stays within its line (a paragraph break is never part of a mention)
+    assert found("A plan backed by the Russian\nOfficials of the region met.")[0][0] == "Russian"
+    # a gazetteer name that begins with the group noun keeps its own span; the demonym stays bare
+    club = ("  - {id: club, name: Officials Club, kind: organization, affiliation: null,\n"
+            "     gender: null, aliases: [Officials Club]}\n")
+    path = write(tmp_path, GOOD + club)
+    assert found("The Foovian Officials Club said no.", actors=path) == [
+        ("Foovian", "foo", "demonym"), ("Officials Club", "club", "name")]
 
 
 def test_capitals():
@@ -151,6 +178,31 @@ def test_capitals():
                  "They met at Brussels airport.", "Fighting near Kyiv.", "The Moscow region.",
                  "A Kyiv-based analyst.", "They will arrive in Moscow soon."]:
         assert found(text) == [], text
+
+
+def test_capital_as_addressee_is_the_government():
+    """After "to", a capital is a destination unless a word of `addressee_words` makes it
+    the addressee ("a warning to Moscow", "concessions to Kyiv")."""
+    assert found("The vote sends a clear signal to Washington.") == [
+        ("Washington", "united_states", "alias")]
+    assert found("Kyiv will make no concessions to Moscow.") == [
+        ("Kyiv", "ukraine", "alias"), ("Moscow", "russia", "alias")]
+    assert found("Militias loyal to Moscow held the town.") == [("Moscow", "russia", "alias")]
+    for text in ["The envoy flew to Moscow.", "Aid was sent to Kyiv.", "He returned to Moscow.",
+                 "The signal reached Kyiv."]:
+        assert found(text) == [], text
+
+
+def test_alias_spellings_in_another_case_all_match(tmp_path):
+    """Two spellings of one alias that differ only in case (WION, Wion) both match: the
+    looser case rule of the two is kept."""
+    assert found("Wion reported the talks; WION later confirmed it.") == [
+        ("Wion", "wion", "name"), ("WION", "wion", "name")]
+    assert found("Tass quoted the ministry.") == [("Tass", "tass", "name")]
+    path = write(tmp_path, GOOD + "  - {id: zz, name: ZZN, kind: outlet, affiliation: null,\n"
+                                  "     gender: null, aliases: [ZZN, Zzn]}\n")
+    assert found("Zzn and ZZN said; zzn did not.", actors=path) == [
+        ("Zzn", "zz", "name"), ("ZZN", "zz", "name")]
 
 
 def test_pronouns():
@@ -236,7 +288,7 @@ def test_gazetteer_errors(tmp_path, body, problem):
 def test_custom_gazetteer_path_and_frame(tmp_path):
     path = write(tmp_path, GOOD)
     text = "Foovian officials in Foocity said Foocity agreed. Baz said her view was clear."
-    expected = [("Foovian", "foo", "demonym"), ("Foocity", "foo", "alias"),
+    expected = [("Foovian officials", "foo", "demonym"), ("Foocity", "foo", "alias"),
                 ("Baz", "bar", "name"), ("her", "bar", "pronoun")]
     assert found(text, actors=path) == expected
     assert found(text, actors=load_actors(path)) == expected

@@ -486,3 +486,17 @@ def test_renewed_calls_for_is_a_demand_statement():
     assert calls.content.startswith("an immediate truce")
     # without a determiner only a bare plural noun follows the light verb
     assert "statements" not in set(st["cue"])
+
+
+def test_demonym_groups_speak_for_their_state():
+    """A demonym mention spans its group noun ("the Ukrainian military", "Russian negotiators"),
+    so the phrase ends on the mention and the state is the speaker, also for group nouns that
+    are no role or body word of the attribution lexicon."""
+    st = real("The talks stalled again on Tuesday, the Ukrainian military reported.",
+              "Russian negotiators said the text needed more work.",
+              "Two European diplomats said a deal was close.")
+    mil = pick(st, "reported")
+    assert (mil.speaker, mil.speaker_kind, mil.speaker_text) == (
+        "ukraine", "actor", "the Ukrainian military")
+    assert pick(st, "said", 2).speaker == "russia"
+    assert pick(st, "said", 3).speaker_kind == "anonymous"  # counted diplomats stay unnamed

@@ -253,3 +253,22 @@ def test_sentiment_tables_reuse_pipeline_tables_or_rescore():
     assert len(vader_ms) == len(ms) and set(vader_actors["actor_id"]) == set(actors["actor_id"])
     _, strict = sentiment_tables(tables, min_mentions=50)
     assert strict["low_sample"].all()
+
+
+def test_demonym_group_noun_is_masked_with_the_target():
+    """A demonym mention spans its group noun ("Ukrainian officials"), so the learned scorer
+    masks the noun with the actor: "officials" or "troops" is no context word about them."""
+    from newslens.text.actors import actor_mentions
+
+    text = ("Ukrainian officials later declined to comment on the draft. "
+            "Russian troops focused their attacks on the town. "
+            "The U.S. military sent more equipment to the region.")
+    arts = pd.DataFrame({"article_id": ["a1"], "title": ["Talks resume"], "text": [text]})
+    sents = split_sentences(arts)
+    m = actor_mentions(arts, sents)
+    ms = SS.mention_sentiment(sents, m, find_statements(sents, m))
+    groups = ms[ms["mention_type"] == "demonym"]
+    assert list(groups["text"]) == ["Ukrainian officials", "Russian troops", "U.S. military"]
+    for text, drivers in zip(groups["text"], groups["drivers"]):
+        noun = text.split()[-1].lower()
+        assert f":{noun} " not in f"{drivers} ", (text, drivers)

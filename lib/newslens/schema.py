@@ -112,7 +112,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
     ], ("article_id", "sentence")),
     _t("mentions", "actor mention", [
         _ARTICLE, _SENTENCE, *_span("", "the mention"),
-        ("text", "str", "the mention as written"),
+        ("text", "str", ("the mention as written; a demonym with its group noun "
+                         "(\"Russian officials\", \"U.S. delegation\")")),
         ("actor_id", "str", "gazetteer id (`data/actors.yml`)"),
         ("actor", "str", "actor name"),
         ("kind", "str", "person, state, organization, group or outlet"),

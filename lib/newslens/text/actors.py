@@ -93,7 +93,7 @@ def _parse_gazetteer(doc, path: Path) -> pd.DataFrame:
             raise DataFileError(path, f"affiliation {row['affiliation']!r} is not an actor id "
                                       "of this file", f"actor {row['id']!r}")
     lists = {}
-    for key in ("demonym_nouns", "locative_words", "place_nouns"):
+    for key in ("demonym_nouns", "locative_words", "place_nouns", "addressee_words"):
         values = doc.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise DataFileError(path, f"'{key}' must be a list of strings")
@@ -151,6 +151,9 @@ class _Gazetteer:
             for form, mtype in forms:
                 key = _key(form)
                 if mtype == "name" and key in entries and entries[key].actor == i:
+                    old = entries[key]  # spellings in another case (WION, Wion): loosest rule
+                    if _LOOSENESS[_case_rule(form)] > _LOOSENESS[old.case]:
+                        entries[key] = _Entry(i, form, mtype, _case_rule(form), old.also_name)
                     continue
                 entries[key] = _Entry(i, form, mtype, _case_rule(form),
                                       mtype == "demonym" and key in names)
@@ -168,6 +171,8 @@ class _Gazetteer:
                                    r"(?:the\s+)?")
         loc = sorted({_key(w) for w in attrs.get("locative_words", [])}, key=len, reverse=True)
         self.locative_re = _words_re(r"\b", loc, r"\s+$") if loc else None
+        to = sorted({_key(w) for w in attrs.get("addressee_words", [])}, key=len, reverse=True)
+        self.addressee_re = _words_re(r"\b", to, r"\s+to\s+$") if to else None
         place = sorted({_key(w) for w in attrs.get("place_nouns", [])}, key=len, reverse=True)
         self.place_re = re.compile(r"-|" + _words_re(r"\s+", place, r"\b").pattern) \
             if place else re.compile("-")
@@ -205,10 +210,14 @@ class _Gazetteer:
                 last_end = start - neg
         out: list[tuple[int, int, int, str]] = []
         next_demonym_ok = None  # (start) of the following qualified demonym, for coordination
+        following = n  # start of the next kept match: a group noun must end before it
         for start, end, entry in reversed(chosen):
             mtype = entry.mtype
             if mtype == "demonym":
-                ok = bool(self.noun_re and self.noun_re.match(low, end))
+                noun = self.noun_re.match(low, end) if self.noun_re else None
+                ok = noun is not None
+                if ok and noun.end() <= following and "\n" not in low[end:noun.end()]:
+                    end = noun.end()  # the group is the mention: "Russian officials"
                 if not ok and next_demonym_ok is not None:
                     m = self.coord_re.match(low, end)
                     ok = bool(m and m.end() == next_demonym_ok)
@@ -227,10 +236,13 @@ class _Gazetteer:
                 if self.place_re.match(low, end):
                     continue
                 if self.locative_re and self.locative_re.search(low, max(0, start - 25), start) \
-                        and low[end:end + 2] != "'s":  # "from Kyiv's forces": the government
-                    continue
+                        and low[end:end + 2] != "'s" \
+                        and not (self.addressee_re  # "a message to Moscow": the government
+                                 and self.addressee_re.search(low, max(0, start - 40), start)):
+                    continue  # "talks in Moscow"; but "from Kyiv's forces": the government
                 mtype = "alias"
             out.append((start, end, entry.actor, mtype))
+            following = start
         out.reverse()
         return out
 
@@ -252,6 +264,9 @@ def _descriptions(actors: pd.DataFrame) -> dict[str, tuple[tuple[int, ...], int 
             if form in descriptions:
                 default.setdefault(key, i)
     return {key: (tuple(r), default.get(key)) for key, r in rows.items()}
+
+
+_LOOSENESS = {"exact": 0, "initial": 1, "any": 2}
 
 
 def _case_rule(form: str) -> str:
