@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import sys
 import tempfile
 import time
@@ -110,6 +111,17 @@ def _subset(preds, idx):
             for m, p in preds.items()}  # fmt: skip
 
 
+def raw_offsets(raw: str, clean: str, a: int, b: int) -> tuple[int, int] | None:
+    """The span raw[a:b] of the body as loaded, in the cleaned body (page furniture lines
+    removed), or None when it lies in removed text."""
+    if raw == clean:
+        return a, b
+    for block in difflib.SequenceMatcher(None, raw, clean, autojunk=False).get_matching_blocks():
+        if block.a <= a and b <= block.a + block.size:
+            return block.b + a - block.a, block.b + b - block.a
+    return None
+
+
 def war_check(corpus: Path) -> dict[str, float]:
     """macro-F1 of every scorer on the labelled war-news mentions (printed; returned by name).
 
@@ -129,9 +141,16 @@ def war_check(corpus: Path) -> dict[str, float]:
     have = set(zip(found["article_id"], found["field"], found["start"], found["end"]))
     texts = {(r.article_id, f): getattr(r, f) for r in arts.itertuples() for f in ("title", "text")}
     by_field = {k: g for k, g in sents.groupby(["article_id", "field"], sort=False)}
-    mentions = []
+    raw = {r.article_id: (r.raw_text, r.text) for r in arts.itertuples()}
+    mentions, kept, removed = [], [], 0
     for n, r in enumerate(rows, 2):
         a, b, key = int(r["start"]), int(r["end"]), (r["article_id"], r["field"])
+        if key[1] == "text" and key[0] in raw:  # labels index the body as in the file
+            span = raw_offsets(*raw[key[0]], a, b)
+            if span is None:  # in lines the loader now removes as page furniture
+                removed += 1
+                continue
+            a, b = span
         g = by_field.get(key)
         hit = None if g is None else g[(g["start"] <= a) & (g["end"] >= b)]
         if hit is None or hit.empty or key not in texts:
@@ -140,13 +159,16 @@ def war_check(corpus: Path) -> dict[str, float]:
         mentions.append({"article_id": key[0], "sentence": int(hit["sentence"].iloc[0]),
                          "start": a, "end": b, "text": texts[key][a:b], "field": key[1],
                          "actor_id": r["actor_id"], "actor": r["actor_id"]})  # fmt: skip
+        kept.append(r)
+    rows = kept
     sub = pd.DataFrame(mentions)
     missing = sum((m["article_id"], m["field"], m["start"], m["end"]) not in have
                   for m in mentions)  # fmt: skip
     gold = [r["label"] for r in rows]
     print(f"\nWar-news mentions (n={len(rows)}, {LABELS_CSV.name}; "
           f"{', '.join(f'{c} {gold.count(c)}' for c in LABELS)}; {missing} spans not in today's "
-          "mention table, scored all the same)")
+          "mention table, scored all the same; "
+          f"{removed} labels left out: in lines removed as page furniture)")
     print(f"{'method':32s} {'macro-F1':>8s} {'accuracy':>8s}")
     out = {}
     for scorer in S.SCORERS:

@@ -272,3 +272,19 @@ def test_demonym_group_noun_is_masked_with_the_target():
     for text, drivers in zip(groups["text"], groups["drivers"]):
         noun = text.split()[-1].lower()
         assert f":{noun} " not in f"{drivers} ", (text, drivers)
+
+
+def test_war_labels_follow_the_body_through_furniture_removal():
+    from conftest import load_bench_module
+
+    bench = load_bench_module("sentiment_accuracy")
+    raw = "Share this story\nPutin met Erdogan.\nSubscribe now\nKyiv objected."
+    clean = "Putin met Erdogan.\nKyiv objected."
+    a = raw.index("Erdogan")
+    start, end = bench.raw_offsets(raw, clean, a, a + 7)
+    assert clean[start:end] == "Erdogan"
+    k = raw.index("Kyiv")
+    start, end = bench.raw_offsets(raw, clean, k, k + 4)
+    assert clean[start:end] == "Kyiv"
+    assert bench.raw_offsets(raw, clean, raw.index("Subscribe"), raw.index("Subscribe") + 9) is None
+    assert bench.raw_offsets(clean, clean, 3, 9) == (3, 9)
