@@ -92,3 +92,12 @@ def invented_tables():
     tables = pipeline.analyze_articles(articles)
     tables.update(pipeline.summarize(tables, articles))
     return articles, tables
+
+
+def assert_same(left: dict, right: dict) -> None:
+    """Two runs' tables are equal: the same table names in order, each frame identical."""
+    import pandas as pd
+
+    assert list(left) == list(right)
+    for name, table in left.items():
+        pd.testing.assert_frame_equal(table, right[name], obj=name)

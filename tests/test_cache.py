@@ -10,7 +10,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from conftest import load_bench_corpus
+from conftest import assert_same, load_bench_corpus
 from newslens.engine import cache, columnar, pipeline
 from newslens.engine import runner as engine
 from newslens.paths import PROJECT_DIR
@@ -41,12 +41,6 @@ def calls(monkeypatch) -> list[int]:
     monkeypatch.setattr(pipeline, "PER_ARTICLE",
                         pipeline.PER_ARTICLE.replace("sentences", func=counting))
     return seen
-
-
-def assert_same(left: dict, right: dict) -> None:
-    assert list(left) == list(right)
-    for name, table in left.items():
-        pd.testing.assert_frame_equal(table, right[name], obj=name)
 
 
 def run(articles, folder, **kw):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import toy_stage
-from conftest import load_bench_corpus
+from conftest import assert_same, load_bench_corpus
 from newslens.engine import pipeline
 from newslens.engine import runner as engine
 from newslens.engine.stages import Registry, Stage
@@ -22,12 +22,6 @@ def articles() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def reference(articles) -> dict[str, pd.DataFrame]:
     return pipeline.analyze_articles(articles)
-
-
-def assert_same(left: dict, right: dict) -> None:
-    assert list(left) == list(right)
-    for name, table in left.items():
-        pd.testing.assert_frame_equal(table, right[name], obj=name)
 
 
 def test_generator_is_deterministic_and_prefix_stable():
