@@ -66,6 +66,21 @@ def test_analyze_adds_the_summaries(articles, reference, capsys):
     assert capsys.readouterr().err == ""  # no progress bar off a terminal
 
 
+@pytest.mark.parametrize("block_rows", [1, 40])
+def test_summaries_in_small_blocks_are_the_one_call_tables(monkeypatch, articles, reference,
+                                                           tmp_path, block_rows):
+    """Partitioned summaries run on blocks of groups (one group per block at 1 row): the same
+    tables as one call of each summary stage, with and without a cache."""
+    from newslens.engine import summaries
+
+    expected = pipeline.summarize(reference, articles)
+    monkeypatch.setattr(summaries, "BLOCK_ROWS", block_rows)
+    for cache in (False, tmp_path, tmp_path):  # cold, then every group read back
+        out = engine.summarize(reference, articles, corpus_key=f"k{block_rows}",
+                               cache=cache).tables
+        assert_same(expected, {name: out[name] for name in expected})
+
+
 def test_empty_corpus(articles):
     out = engine.run(articles.iloc[:0], cache=False).tables
     assert list(out) == pipeline.PER_ARTICLE.tables()

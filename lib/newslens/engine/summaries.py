@@ -111,20 +111,23 @@ def _digest(frame: pd.DataFrame) -> bytes:
 
 
 def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
-    """The stage per group of `stage.partition` (see the module docstring). Without a cache it
-    is one call over all groups (the same rows); with one, each group is keyed by its rows and
-    its articles' rows of the other tables, groups whose key the stage's part file holds are
-    taken from it, and the missing ones are computed in one call. The part file (one per stage:
-    every group's rows with their key) is rewritten when anything changed."""
-    if store is None:
-        return stage.run(inputs)
+    """The stage per group of `stage.partition` (see the module docstring), run on blocks of
+    consecutive groups of about BLOCK_ROWS rows (few calls, bounded memory: the same rows as one
+    call). With a cache, each group is keyed by its rows and its articles' rows of the other
+    tables, groups whose key the stage's part file holds are taken from it and only the missing
+    ones are computed. The part file (one per stage: every group's rows with their key) is
+    rewritten when anything changed."""
     first = stage.reads[0]
     by = list(stage.partition) if isinstance(stage.partition, tuple) else [stage.partition]
     table = inputs[first]
-    head, hashes = _dtype_head(table), _row_hashes(table)
     others = {name: _Rows(frame) for name, frame in inputs.items() if name != first}
+    groups = table.groupby(by, sort=True, dropna=False).indices
+    if store is None:
+        parts = list(_in_blocks(stage, first, table, others, list(groups.values())))
+        return {name: _concat([p[name] for p in parts]) for name in stage.writes}
+    head, hashes = _dtype_head(table), _row_hashes(table)
     keys: dict[str, np.ndarray] = {}  # group key -> the group's rows of `first`, group order
-    for value, idx in table.groupby(by, sort=True, dropna=False).indices.items():
+    for value, idx in groups.items():
         value = value if isinstance(value, tuple) else (value,)
         h = hashlib.sha256(f"{stage.name} {stage.ref} {_shown(value)!r}".encode())
         articles = table["article_id"].iloc[idx].unique() if "article_id" in table else ()
@@ -138,14 +141,9 @@ def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
             for name in stage.writes if name in previous}
     missing = [k for k in keys if not previous or k not in previous["__keys__"]]
     pieces = {name: [kept[name]] if name in kept else [] for name in stage.writes}
-    if missing:
-        idx = np.sort(np.concatenate([keys[k] for k in missing]))
-        given = {first: table.iloc[idx].reset_index(drop=True)}
-        articles = given[first]["article_id"].unique() if "article_id" in table else ()
-        for name, rows in others.items():
-            given[name] = rows.rows(rows.positions(articles))
-        value_key = {_plain(_value(table, keys[k][0], by)): k for k in missing}
-        for name, frame in stage.run(given).items():
+    value_key = {_plain(_value(table, keys[k][0], by)): k for k in missing}
+    for produced in _in_blocks(stage, first, table, others, [keys[k] for k in missing]):
+        for name, frame in produced.items():
             pieces[name].append(frame.assign(**{_PART: _part_keys(frame, by, value_key)}))
     rank = {k: i for i, k in enumerate(keys)}
     out = {}
@@ -159,6 +157,31 @@ def _by_partition(stage: Stage, inputs: dict, store) -> dict[str, pd.DataFrame]:
 
 
 _PART = "__part__"
+BLOCK_ROWS = 200_000  # rows of the partitioned table per call of the stage
+
+
+def _in_blocks(stage: Stage, first: str, table: pd.DataFrame, others: dict, groups: list):
+    """The stage's output for each block of consecutive groups (row positions of `table`), a
+    block holding about BLOCK_ROWS rows (a larger group alone); the other tables are given
+    their rows of the block's articles."""
+    block: list[np.ndarray] = []
+    size = 0
+    for i, idx in enumerate(groups):
+        block.append(idx)
+        size += len(idx)
+        if size >= BLOCK_ROWS or i == len(groups) - 1:
+            rows = np.sort(np.concatenate(block))
+            given = {first: table.iloc[rows].reset_index(drop=True)}
+            articles = given[first]["article_id"].unique() if "article_id" in table else ()
+            for name, other in others.items():
+                given[name] = other.rows(other.positions(articles))
+            yield stage.run(given)
+            block, size = [], 0
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    full = [f for f in frames if len(f)]
+    return (pd.concat(full, ignore_index=True) if full else frames[0]).reset_index(drop=True)
 
 
 def _value(table: pd.DataFrame, row: int, by: list) -> tuple:
