@@ -324,9 +324,19 @@ def _results(plan: _Plan, stages: Registry, engine: str, n_workers: int, schedul
     elif n_workers <= 1 or todo < MIN_POOL_ARTICLES or len(plan.tasks) <= 1:
         results = backends.inline_map(backends.compute, tasks)
     else:
+        if backends.forks():
+            _warm_up(frame, stages)  # forked workers inherit the loaded lexicons and model
         results = backends.pool_map(backends.compute, tasks, min(n_workers, len(plan.tasks)))
     for t, (result, times) in results:
         yield t, result, times
+
+
+def _warm_up(articles: pd.DataFrame, stages: Registry) -> None:
+    """Run the stages once in this process on the corpus's shortest article, so that what
+    they load on first use (gazetteers, lexicons, the sentiment model, TextBlob) is loaded
+    once here rather than by every worker process (a pool replaces its workers now and then)."""
+    lengths = articles["text"].fillna("").astype(str).str.len()
+    stages.run({"articles": articles.iloc[[int(lengths.to_numpy().argmin())]]})
 
 
 # ---- the engine --------------------------------------------------------------------------

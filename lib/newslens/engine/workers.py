@@ -59,6 +59,11 @@ def _init_worker(env: dict[str, str]) -> None:
     os.environ.update(env)
 
 
+def forks() -> bool:
+    """Do `pool_map`'s workers start as forks of this process (and inherit its memory)?"""
+    return _mp_context().get_start_method() == "fork"
+
+
 def _mp_context():
     """fork when this process runs one Python thread (workers inherit what it loaded), else a
     fork server (Jupyter kernels, threaded programs), else spawn."""
