@@ -24,7 +24,7 @@ from newslens.analysis.sentiment import (
     sentence_sentiment,
 )
 from newslens.analysis.stance import by_source, pairwise, stance_matrix, stances
-from newslens.analysis.territory import region_rollup, territorial_claims
+from newslens.analysis.territory import ROLLUP_READS, region_rollup, territorial_claims
 from newslens.engine.stages import Registry, Stage
 from newslens.text.actors import actor_mentions
 from newslens.text.regions import region_mentions
@@ -66,7 +66,8 @@ SUMMARIES = Registry((
                                          "label", "scorer"), "articles": _ARTICLE_COLUMNS}),
     Stage("region_rollup", region_rollup, reads=("claims", "quantities"),
           keywords={"articles": "articles"}, writes=("region_rollup",),
-          columns={"quantities": ("claim_id", "text", "kind", "date", "value", "unit",
+          columns={"claims": ROLLUP_READS,
+                   "quantities": ("claim_id", "text", "kind", "date", "value", "unit",
                                   "approximate"), "articles": _ARTICLE_COLUMNS}),
     Stage("stance_matrix", stance_matrix, reads=("stances",), keywords={"articles": "articles"},
           writes=("stance_matrix",), partition=("speaker", "issue"),
