@@ -6,13 +6,14 @@ loaded by `load(name, columns)` (a frame in memory, or a Parquet column read: th
 per-article tables are never needed at once).
 
 A stage with a `partition` (actor_sentiment by actor, stance_matrix and stance_sources by speaker
-and issue) runs per group of those columns: its output is the groups' outputs in group order, the
-same rows as one call (each group's numbers, the seeded bootstrap CIs included, depend only on
-the group's rows; other tables it reads, such as the articles' sources and stories, are joined
-by article and given for the group's articles and their stories only). With a cache, each
-group's output is stored under a hash of the group's rows (and of those other rows), so adding
-an article recomputes only the groups it touches: the actors it mentions, the speakers and
-issues of its statements.
+and issue) runs on blocks of consecutive groups of those columns (about BLOCK_ROWS rows per
+call): its output is the groups' outputs in group order, the same rows as one call (each
+group's numbers, the seeded bootstrap CIs included, depend only on the group's rows; other
+tables it reads, such as the articles' sources and stories, are joined by article and given for
+the block's articles and their stories only). With a cache, each group is keyed by a hash of
+its rows (and of those other rows) and the stage's part file holds every group's output with
+its key, so adding an article recomputes only the groups it touches: the actors it mentions,
+the speakers and issues of its statements.
 """
 
 from __future__ import annotations
