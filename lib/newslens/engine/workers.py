@@ -82,6 +82,21 @@ def inline_map(func, tasks):
         yield (*head, func(*args))
 
 
+def _windowed(tasks, submit, window: int, pending: deque):
+    """(task[:-1], submit(task[-1])) of each task in order, with at most `window` submitted
+    tasks in `pending` (which the caller cleans up when stopped early)."""
+    tasks = iter(tasks)
+    while True:
+        while len(pending) < window:
+            task = next(tasks, None)
+            if task is None:
+                break
+            pending.append((task[:-1], submit(task[-1])))
+        if not pending:
+            return
+        yield pending.popleft()
+
+
 def pool_map(func, tasks, workers: int, window: int | None = None):
     """Yield (*task[:-1], func(*task[-1])) for each task, in order, computed by `workers`
     processes with at most `window` tasks (default 2 per worker) queued or running at once.
@@ -95,17 +110,9 @@ def pool_map(func, tasks, workers: int, window: int | None = None):
     pool = _mp_context().Pool(workers, initializer=_init_worker, initargs=(env,),
                               maxtasksperchild=TASKS_PER_WORKER)
     pending: deque = deque()
-    tasks = iter(tasks)
     try:
-        while True:
-            while len(pending) < window:
-                task = next(tasks, None)
-                if task is None:
-                    break
-                pending.append((task[:-1], pool.apply_async(func, task[-1])))
-            if not pending:
-                break
-            head, result = pending.popleft()
+        for head, result in _windowed(tasks, lambda args: pool.apply_async(func, args),
+                                      window, pending):
             yield (*head, result.get())
         pool.close()
     finally:  # also on Ctrl-C, an error, or a consumer that stops early
@@ -138,17 +145,9 @@ def dask_map(func, tasks, workers: int, scheduler: str | None = None,
                                dashboard_address=None)
     client = Client(cluster if cluster is not None else scheduler, timeout="10s")
     pending: deque = deque()
-    tasks = iter(tasks)
     try:
-        while True:
-            while len(pending) < window:
-                task = next(tasks, None)
-                if task is None:
-                    break
-                pending.append((task[:-1], client.submit(func, *task[-1], pure=False)))
-            if not pending:
-                break
-            head, future = pending.popleft()
+        for head, future in _windowed(tasks, lambda args: client.submit(func, *args, pure=False),
+                                      window, pending):
             result = future.result()
             future.release()
             yield (*head, result)
