@@ -162,7 +162,7 @@ def test_bad_cue_file_gives_clear_error(tmp_path):
 
 def test_cue_prefilter_never_hides_a_match():
     from newslens import compat
-    from newslens.analysis import claim_cues
+    from newslens.analysis.territory import cues as claim_cues
 
     cues = claim_cues.load_claim_cues()
     texts = [

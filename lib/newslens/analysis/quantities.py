@@ -312,7 +312,7 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame | None,
     """
     if sentences is None or len(sentences) == 0:
         return schema.empty("quantities")
-    from newslens.analysis.territory import _records
+    from newslens.analysis.territory.model import _records
 
     crecs = [] if claims is None or len(claims) == 0 else _records(
         claims, ["article_id", "sentence", "claim_id", "claim_type", "region_id", "via",

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from newslens.analysis.claim_cues import FORCE_SIDES, ClaimRule, Cues
+from newslens.analysis.territory.cues import FORCE_SIDES, ClaimRule, Cues
 
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^[’']s?\s+(?:[\w-]+\s+)?$")  # "Russia's annexation", "Moscow's control"
