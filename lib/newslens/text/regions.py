@@ -29,7 +29,8 @@ REGION_COLUMNS = [
 ]
 GENERIC_COLUMNS = ["id", "name", "phrases", "patterns", "claim_type", "claimant", "members"]
 MENTION_COLUMNS = schema.table("region_mentions").names
-KINDS = {"country", "macro_region", "oblast", "city", "town", "site"}
+KINDS = {"country", "macro_region", "oblast", "city", "town", "village", "site"}
+PLACE_KINDS = ("city", "town", "village", "site")  # the compact `places` section
 FORM_WORDS = ["regions", "region", "oblasts", "oblast", "areas", "area", "provinces", "province"]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -47,7 +48,7 @@ def _str_list(path, where, value, key) -> list[str]:
 
 
 _REGION_KEYS = {"id", "name", "kind", "iso", "parent", "members", "names", "names_always",
-                "forms", "context_only"}
+                "forms", "context_only", "patterns"}
 
 
 def _region(entry, i: int, path: Path, seen: set) -> dict:
@@ -73,6 +74,12 @@ def _region(entry, i: int, path: Path, seen: set) -> dict:
     if iso is not None and not re.fullmatch(r"UA(-\d\d)?", str(iso)):
         _fail(path, where, f"'iso' {iso!r} is not a Ukrainian ISO 3166 code (UA or UA-NN)")
     names = _str_list(path, where, entry.get("names"), "names")
+    patterns = _str_list(path, where, entry.get("patterns"), "patterns")
+    for pat in patterns:
+        try:
+            re.compile(pat)
+        except re.error as exc:
+            _fail(path, where, f"bad pattern {pat!r}: {exc}")
     if entry["kind"] != "country" and entry["name"] not in names and not entry.get(
         "context_only"
     ) and "(" not in entry["name"]:
@@ -85,7 +92,36 @@ def _region(entry, i: int, path: Path, seen: set) -> dict:
         "names_always": tuple(_str_list(path, where, entry.get("names_always"), "names_always")),
         "forms": bool(entry.get("forms", False)),
         "context_only": bool(entry.get("context_only", False)),
+        "patterns": tuple(patterns),
     }
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _places(raw, path: Path) -> list[dict]:
+    """Region entries of the compact `places` section: kind -> parent -> [[name, spelling...]]
+    (id = the first name as a slug)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, dict) or set(raw) - set(PLACE_KINDS):
+        _fail(path, "places", f"expected a mapping with keys among {list(PLACE_KINDS)}")
+    out = []
+    for kind, by_parent in raw.items():
+        if not isinstance(by_parent, dict):
+            _fail(path, f"places.{kind}", "expected a mapping parent id -> list of name lists")
+        for parent, entries in by_parent.items():
+            for names in entries or []:
+                where = f"places.{kind}.{parent}"
+                if isinstance(names, str):
+                    names = [names]
+                names = _str_list(path, where, names, "names")
+                if not names:
+                    _fail(path, where, "empty name list")
+                out.append({"id": _slug(names[0]), "name": names[0], "kind": kind,
+                            "parent": parent, "names": names})
+    return out
 
 
 def _check_hierarchy(rows: list[dict], path: Path) -> None:
@@ -141,7 +177,8 @@ def _parse(raw, path: Path) -> dict:
     if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list):
         _fail(path, "top level", "expected a mapping with a 'regions' list")
     seen: set[str] = set()
-    rows = [_region(entry, i, path, seen) for i, entry in enumerate(raw["regions"])]
+    entries = raw["regions"] + _places(raw.get("places"), path)
+    rows = [_region(entry, i, path, seen) for i, entry in enumerate(entries)]
     _check_hierarchy(rows, path)
     ids = set(seen)
     generic = [_generic(entry, i, path, ids) for i, entry in enumerate(raw.get("generic") or [])]
@@ -224,6 +261,7 @@ def _build_matcher(doc, path: Path) -> Matcher:
     for phrase in raw["ignore"]:
         names[_key(phrase)] = (None, "ignore")
     forms = set()
+    region_patterns = [(r["id"], pat) for r in raw["regions"] for pat in r["patterns"]]
     for r in raw["regions"]:
         for n in r["names"]:
             names.setdefault(_key(n), (r["id"], "context" if r["context_only"] else "name"))
@@ -241,12 +279,16 @@ def _build_matcher(doc, path: Path) -> Matcher:
             pattern_ids[f"p{k}"] = g["id"]
             parts.append(f"(?P<p{k}>(?i:{pat}))")
             k += 1
+    for j, (rid, pat) in enumerate(region_patterns):
+        pattern_ids[f"r{j}"] = rid
+        parts.insert(j, f"(?P<r{j}>(?i:{pat}))")
     form_re = "|".join(FORM_WORDS)
     alts = [
+        *parts[:len(region_patterns)],
         rf"(?P<name>{trie_regex(names)})(?:\s(?P<form>(?i:{form_re})))?",
         _ADJECTIVE,
         rf"(?P<generic>(?i:{trie_regex(sorted({p.casefold() for p in generic}))}))",
-        *parts,
+        *parts[len(region_patterns):],
     ]
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
     preps = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in raw["prepositions"])
@@ -310,7 +352,8 @@ def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
         region_id, how = m.generic[_key(hit.group("generic")).casefold()], "generic"
     else:
         group = next(g for g, v in hit.groupdict().items() if v is not None)
-        region_id, how = m.pattern_ids[group], "generic"
+        region_id = m.pattern_ids[group]
+        how = "name" if group.startswith("r") else "generic"
     return {"start": start, "end": end, "text": text[start:end], "region_id": region_id,
             "match": how}
 

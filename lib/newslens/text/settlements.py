@@ -38,7 +38,8 @@ _APOS = "’'ʼ"
 # One capitalised word, optionally hyphenated ("Sviato-Pokrovske", "Gulyai-Pole").
 _WORD = rf"[{_UPPER}][{_LOWER}{_APOS}]+(?:[-‐–][{_UPPER}{_LOWER}][{_LOWER}{_APOS}]+)*"
 _SP = r"[^\S\n]+"
-_LIST_SEP = rf"(?:{_SP}and{_SP}|{_SP}or{_SP}|,{_SP}(?:and{_SP}|or{_SP})?)"
+_LIST_SEP = (rf"(?:{_SP}and{_SP}|{_SP}or{_SP}|,?{_SP}as{_SP}well{_SP}as{_SP}|"
+             rf",{_SP}(?:and{_SP}|or{_SP})?)")
 
 
 @dataclass(frozen=True)
