@@ -265,11 +265,28 @@ def test_a_framing_cue_and_the_cue_it_frames_both_claim():
                              ("crimea", "recognition_demand", "russia", "united_states")]
 
 
-def test_a_plan_is_a_claimant_and_a_possessive_is_the_agent():
+def test_a_plan_stands_for_its_author_and_a_possessive_is_the_agent():
     claims = claims_of("The 28-point plan would have Ukraine give up Donbas.",
-                       "The framework includes recognition of Russia's annexation of Crimea.")
-    assert ("donbas", "cession_proposal", "plan", "ukraine") in facts(claims)
-    assert ("crimea", "annexed_claimed", "russia", "ukraine") in facts(claims)
+                       "The framework includes recognition of Russia's annexation of Crimea.",
+                       "The U.S. plan would have Ukraine give up Donbas.",
+                       "Reports said the draft, written with Moscow, would make Kyiv cede "
+                       "Donbas.")
+    found = facts(claims, "article_id", "region_id", "claim_type", "claimant", "counterpart")
+    # a plan that names no author is no side: the claimant stays empty, never "plan"
+    assert ("c00", "donbas", "cession_proposal", None, "ukraine") in found
+    assert ("c01", "crimea", "annexed_claimed", "russia", "ukraine") in found
+    assert ("c02", "donbas", "cession_proposal", "united_states", "ukraine") in found
+    assert ("c03", "donbas", "cession_proposal", "russia", "ukraine") in found
+
+
+def test_claimants_are_sides_never_outlets_or_nouns():
+    claims = claims_of("Reuters said Russian forces captured Toretsk.",
+                       "The SBU said its forces entered Kupiansk.",
+                       "The draft demands that Kyiv cede Donbas.")
+    sides = {"russia", "ukraine", "united_states"}
+    assert set(claims["claimant"].dropna()) <= sides
+    assert set(claims["counterpart"].dropna()) <= sides
+    assert ("kupiansk", "ukraine") in facts(claims, "region_id", "claimant")
 
 
 def test_an_origin_is_not_a_target_and_a_clause_keeps_its_verb():
@@ -330,3 +347,9 @@ def test_a_passive_demand_names_who_wants_it_not_who_must_act():
                  "article_id", "region_id", "claim_type", "claimant", "counterpart")
     assert ("c00", "zaporizhzhia", "recognition_demand", "russia", "ukraine") in rows
     assert ("c01", "kherson", "recognition_demand", "russia", "ukraine") in rows
+
+
+def test_stated_by_is_the_speaker_else_the_outlet():
+    claims = claims_of("Russian forces captured Toretsk.", "Zelensky said our forces hold Siversk.")
+    assert facts(claims, "region_id", "stated_by") == [("siversk", "zelensky"),
+                                                       ("toretsk", "invented")]

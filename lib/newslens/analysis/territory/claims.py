@@ -177,7 +177,7 @@ def _row(claim: Claim, view: SentenceView, info: dict, meta: dict) -> dict:
         "part_of": claim.part_of, "via": claim.via, "claim_type": claim.claim_type,
         "rule": claim.rule, "control_change": claim.control_change,
         "claimant": claim.claimant, "counterpart": claim.counterpart,
-        "stated_by": claim.stated_by, "context": view.context,
+        "stated_by": claim.stated_by or src, "context": view.context,
         "cue": claim.cue.text if claim.cue else None,
         "region_text": r.text, "start": r.a + view.s0, "end": r.b + view.s0,
         "evidence": view.text, "evidence_start": r.a, "evidence_end": r.b, "field": view.field,

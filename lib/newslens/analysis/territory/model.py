@@ -148,10 +148,17 @@ class _Inputs:
 
 
 def _side(actor_id, kinds):
+    """The side an actor stands for in a claim: a person, body or group its state or bloc
+    (affiliation); a state itself; an outlet none (it reports, it does not claim)."""
     kind, affiliation = kinds.get(actor_id, (None, None))
-    if kind == "person" and isinstance(affiliation, str) and affiliation:
+    if kind == "outlet":
+        return None
+    if kind in _AFFILIATED and isinstance(affiliation, str) and affiliation:
         return affiliation
     return actor_id
+
+
+_AFFILIATED = ("person", "organization", "organisation", "group")
 
 
 def _local_actors(recs, s0: int, kinds) -> list:

@@ -22,9 +22,20 @@ _CLOSE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}$")  # at most two words, no pun
 _MODIFIER = re.compile(r"^(?:[’']s)?\s+(?:[\w.-]+\s+){0,2}$")  # "the US plan", "Russia's draft"
 _LAST_WORD = re.compile(r"([A-Za-z]+)\W*(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
 _KEY = re.compile(r"[^a-z0-9]+")
+# "the draft, written with Moscow", "a plan drafted by the US": the side that wrote it
+_AUTHORED = re.compile(r"^\s*,?\s*(?:\w+\s+){0,2}?(?:written|drafted|prepared|authored|"
+                       r"proposed|put\s+forward|backed|brokered|presented|submitted)\s+"
+                       r"(?:\w+\s+)?(?:by|with)\s+(?:the\s+)?$", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"\w+(?:ed|en|ized|ised)\b|handed\s+over|given\s+up", re.IGNORECASE)
 _PASSIVE_GAP = re.compile(r"^\s*(?:(?:to\s+)?be\s+|being\s+|is\s+|are\s+|was\s+|were\s+)?$",
                           re.IGNORECASE)
+
+
+class _NoSide(str):
+    """A strategy's answer "the claimant is a plan that names no author": no side."""
+
+
+NO_SIDE = _NoSide("")
 
 
 @dataclass
@@ -102,15 +113,17 @@ def candidates(text: str, actors: list, cues: Cues, relative_side) -> list[Candi
     return sorted(found, key=lambda c: (c.a, c.b))
 
 
-def _author(text: str, m: re.Match, sides: list) -> str:
-    """The side a plan belongs to when the phrase names it ("the US plan", "Russia's draft"),
-    else the plan's key ("the 28-point plan" -> "plan")."""
+def _author(text: str, m: re.Match, sides: list) -> str | None:
+    """The side a plan belongs to when the phrase names it ("the US plan", "Russia's draft",
+    "the draft, written with Moscow,"), else None: a plan is no side."""
     for c in sides:
         if m.start() <= c.a and c.b <= m.end():
             return c.side
         if c.b <= m.start() and _MODIFIER.match(text[c.b:m.start()]):
             return c.side
-    return document_key(m.group(0))
+        if m.end() <= c.a and _AUTHORED.match(text[m.end():c.a]):
+            return c.side
+    return None
 
 
 @dataclass
@@ -210,7 +223,9 @@ class RoleFinder:
         return found[0].side if found else None
 
     def document(self, exclude) -> str | None:
-        """A plan/draft before the cue (a generic one stands for the last specific one)."""
+        """The author of a plan/draft before the cue (a generic one stands for the last specific
+        one); NO_SIDE when the plan names no author: the demand is the plan's, and no other
+        side in the sentence is taken for its claimant."""
         anchor_a, _ = self._anchor()
         docs = [c for c in self.ctx.candidates
                 if c.kind.startswith("document") and c.b <= anchor_a]
@@ -218,8 +233,10 @@ class RoleFinder:
             return None
         if docs[-1].kind == "document_generic":
             specific = [c for c in docs if c.kind == "document"]
-            return specific[-1].side if specific else self.recent_document(exclude)
-        return docs[-1].side
+            side = specific[-1].side if specific else self.recent_document(exclude)
+        else:
+            side = docs[-1].side
+        return side or NO_SIDE
 
     def recent_document(self, exclude) -> str | None:
         return next((d for d in self.ctx.recent_documents if d != exclude), None)
@@ -240,12 +257,14 @@ class RoleFinder:
         return method(exclude) if method is not None else None
 
     def resolve(self, strategies, exclude, other) -> str | None:
+        """The first side a strategy finds; NO_SIDE when a plan with no author is the claimant
+        ("the 28-point plan would require ...")."""
         for strategy in strategies:
             if strategy == "other_side":
                 found = self.cues.sides.get(other) if other else None
             else:
                 found = self.pick(strategy, exclude)
-            if found:
+            if found or found is NO_SIDE:
                 return found
         return None
 
@@ -261,9 +280,12 @@ def roles(rule: ClaimRule, finder: RoleFinder) -> tuple[str | None, str | None]:
         claimant = finder.resolve(rule.claimant, counterpart, counterpart)
         if claimant is None and counterpart in sides:
             claimant = sides[counterpart]
-        if counterpart is None or counterpart == claimant:
+        if claimant is NO_SIDE:
+            claimant = None
+        elif counterpart is None or counterpart == claimant:
             counterpart = sides.get(claimant)
     else:
         claimant = finder.resolve(rule.claimant, None, None)
+        claimant = None if claimant is NO_SIDE else claimant
         counterpart = finder.resolve(rule.counterpart, claimant, claimant)
-    return claimant, counterpart
+    return claimant, (None if counterpart is NO_SIDE else counterpart)

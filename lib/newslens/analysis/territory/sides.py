@@ -14,6 +14,7 @@ from newslens.analysis.territory.model import (
     SentenceView,
     _Inputs,
     _local_actors,
+    _side,
     _Statement,
     _statement_at,
 )
@@ -111,7 +112,7 @@ def _history(inp: _Inputs, view: SentenceView) -> tuple[list, list]:
         found = _candidates(inp, view, text, s0, sentence,
                             lambda r=records, p0=s0: _local_actors(r, p0, inp.kinds))
         sides += [c.side for c in found if c.kind in ("actor", "force") and c.side][:1]
-        docs += [c.side for c in reversed(found) if c.kind == "document"]
+        docs += [c.side for c in reversed(found) if c.kind == "document" and c.side]
     return sides[:3], docs
 
 
@@ -124,7 +125,11 @@ def _context_for(inp: _Inputs, view: SentenceView) -> Context:
 def _claim_roles(inp: _Inputs, ctx: Context, rule: ClaimRule, group: list, cue, default,
                  clause, st: _Statement | None, view: SentenceView) -> tuple:
     ctx.clause = clause
-    ctx.speaker = st.speaker if st is not None else None
+    who = st.speaker if st is not None else None
+    if who in inp.kinds or who in inp.cues.sides:
+        ctx.speaker = _side(who, inp.kinds)
+    else:  # an unlinked speaker is no side (an estimate may be anyone's)
+        ctx.speaker = who if rule.claim_type == "estimate" else None
     ctx.speaker_side = _speaker_side(inp, st, view)
     finder = RoleFinder(ctx, RegionSpan(group[0].a, group[-1].b),
                         (cue.start, cue.end) if cue else None, default, inp.cues)
