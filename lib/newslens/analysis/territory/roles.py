@@ -224,8 +224,9 @@ class RoleFinder:
 
     def document(self, exclude) -> str | None:
         """The author of a plan/draft before the cue (a generic one stands for the last specific
-        one); NO_SIDE when the plan names no author: the demand is the plan's, and no other
-        side in the sentence is taken for its claimant."""
+        one; one with no author for the last plan named with its author earlier in the
+        article); NO_SIDE when no author is known: the demand is the plan's, and no other side
+        in the sentence is taken for its claimant."""
         anchor_a, _ = self._anchor()
         docs = [c for c in self.ctx.candidates
                 if c.kind.startswith("document") and c.b <= anchor_a]
@@ -234,8 +235,8 @@ class RoleFinder:
         if docs[-1].kind == "document_generic":
             specific = [c for c in docs if c.kind == "document"]
             side = specific[-1].side if specific else self.recent_document(exclude)
-        else:
-            side = docs[-1].side
+        else:  # "the 28-point plan" after "a U.S.-backed plan": the plan named before
+            side = docs[-1].side or self.recent_document(exclude)
         return side or NO_SIDE
 
     def recent_document(self, exclude) -> str | None:
