@@ -277,9 +277,11 @@ def test_a_plan_stands_for_its_author_and_a_possessive_is_the_agent():
     assert ("c01", "crimea", "annexed_claimed", "russia", "ukraine") in found
     assert ("c02", "donbas", "cession_proposal", "united_states", "ukraine") in found
     assert ("c03", "donbas", "cession_proposal", "russia", "ukraine") in found
+    # the plan named before, with its author
     later = claims_of("Kyiv will study a U.S.-backed plan to end the war. The 28-point plan "
-                      "would have Ukraine give up Donbas.")  # the plan named before, by its author
-    assert facts(later, "region_id", "claimant") == [("donbas", "united_states")]
+                      "would have Ukraine give up Donbas.")
+    assert facts(rows(later, via="mention"), "region_id", "claimant") == [
+        ("donbas", "united_states")]
 
 
 def test_claimants_are_sides_never_outlets_or_nouns():
