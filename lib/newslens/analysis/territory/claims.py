@@ -33,7 +33,13 @@ from newslens.analysis.territory.model import (
     _statement_lookup,
     _with_places,
 )
-from newslens.analysis.territory.sides import _claim_roles, _context_for, _modality
+from newslens.analysis.territory.sides import (
+    _QUOTE,
+    _claim_roles,
+    _context_for,
+    _modality,
+    _nearby_statement,
+)
 from newslens.text.actors import linked_only
 from newslens.text.regions import generic_defaults, region_info, region_mentions
 
@@ -63,6 +69,8 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
         group = groups[gi]
         st = _statement_at(inp.statements, view.article_id, view.field, view.sentence,
                            r.a + view.s0, r.b + view.s0)
+        if st is None and _QUOTE.search(text):  # a quote going on from its attribution
+            st = _nearby_statement(inp, view.article_id, view.field, view.sentence)
         for name, cue in governing[gi]:
             rule = cues.types[name]
             source = owner or r
@@ -73,6 +81,10 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
             modality = _modality(cues, cue, text, clause)
             made = [(name, rule.claim_type, claimant, counterpart,
                      rule.control_change and modality == "real")]
+            if rule.announced and modality == "real" and counterpart is not None \
+                    and ctx.speaker_side == counterpart:
+                # "we withdrew from X", said by the side that left: its statement on X
+                made.append((f"{name}+announced", rule.announced, counterpart, claimant, False))
             if modality == "negated":
                 # "the enemy failed to capture X": X is still held by the other side;
                 # "they do not hold X", "does not demand X": no claim.

@@ -37,6 +37,7 @@ class ClaimRule:
     counterpart_first: bool
     frame: bool = False
     control_change: bool = False
+    announced: str | None = None  # claim type also made when the losing side announces it
 
 
 @dataclass
@@ -99,11 +100,14 @@ def _rule(name, spec, path: Path) -> ClaimRule:
     scope = spec.get("scope", "nearest")
     if scope not in ("nearest", "sentence"):
         _fail(path, where, "'scope' must be 'nearest' or 'sentence'")
+    announced = spec.get("announced")
+    if announced is not None and announced not in CLAIM_TYPES:
+        _fail(path, where, f"'announced' must be a claim type (known: {', '.join(CLAIM_TYPES)})")
     return ClaimRule(name, claim_type, cue_regex(spec.get("cues"), path, f"{where}.cues"), scope,
                      _strategies(spec, "claimant", path, where),
                      _strategies(spec, "counterpart", path, where),
                      spec.get("resolve") == "counterpart_first", bool(spec.get("frame")),
-                     bool(spec.get("control_change")))
+                     bool(spec.get("control_change")), announced)
 
 
 def _forces(raw, path: Path) -> re.Pattern | None:
