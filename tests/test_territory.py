@@ -358,3 +358,43 @@ def test_stated_by_is_the_speaker_else_the_outlet():
     claims = claims_of("Russian forces captured Toretsk.", "Zelensky said our forces hold Siversk.")
     assert facts(claims, "region_id", "stated_by") == [("siversk", "zelensky"),
                                                        ("toretsk", "invented")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a colon before a region list keeps the list in the demand's clause
+    (("Russia's memorandum calls for the withdrawal of Ukrainian forces from territories "
+      "Russia considers part of its federation: Donetsk, Luhansk, Zaporizhzhia and Kherson."),
+     {(r, t, "russia", "ukraine") for t in ("withdrawal_demand", "annexed_claimed")
+      for r in ("donetsk", "luhansk", "zaporizhzhia", "kherson")}),
+    # the side whose sovereignty is to be recognised claims; the other side must recognise
+    ("It also demands recognition of Russia's sovereignty over Crimea.",
+     {("crimea", "recognition_demand", "russia", "ukraine")}),
+    # a conditional threat is a demand, not a capture
+    ("Moscow is threatening to seize the rest of Kherson if the troops stay.",
+     {("kherson", "withdrawal_demand", "russia", "ukraine")}),
+    # a denied capture: the denying side still holds it
+    ("Zelensky denied the Russian claims about the capture of Chasiv Yar.",
+     {("chasiv_yar", "control_status", "ukraine", "russia")}),
+    # a withdrawal announced by the side that left: the other side's gain and its own statement
+    ("Zelensky said our troops have withdrawn from Avdiivka.",
+     {("avdiivka", "capture_advance", "russia", "ukraine"),
+      ("avdiivka", "control_status", "ukraine", "russia")}),
+    # control statements: holds, controls, runs
+    ("Russian troops run the Zaporizhzhia Nuclear Power Plant.",
+     {("zaporizhzhia_npp", "control_status", "russia", "ukraine")}),
+    ("Kyiv still controls about a third of Donetsk.",
+     {("donetsk", "control_status", "ukraine", "russia")}),
+])
+def test_demands_threats_denials_announcements_and_control(text, expected):
+    claims = rows(claims_of(text), via="mention")
+    assert set(facts(claims)) == expected
+
+
+def test_a_control_claim_carries_its_share():
+    articles = pd.DataFrame({"article_id": ["q"], "title": "", "source": "invented",
+                             "text": ["Kyiv still controls about a third of Donetsk."],
+                             "published": pd.to_datetime("2025-12-01")})
+    tables = analyze_articles(articles)
+    claim = rows(tables["claims"], region_id="donetsk").iloc[0]
+    q = tables["quantities"]
+    assert q.loc[q["claim_id"] == claim.claim_id, "value"].round(1).tolist() == [33.3]

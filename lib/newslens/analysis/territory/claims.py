@@ -54,7 +54,7 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
     if _SLUG.match(text):
         return []  # a URL slug used as a title is not prose
     hits = _cue_hits(cues, text)
-    clauses = _clauses(cues, text)
+    clauses = _clauses(cues, text, view.regions)
     part_of = _macro_parts(inp.info, view)
     groups = _groups(cues, inp.info, view, part_of)
     governing = _claim_types(cues, hits, view, groups, inp.generic, clauses)
@@ -81,7 +81,7 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
             modality = _modality(cues, cue, text, clause)
             made = [(name, rule.claim_type, claimant, counterpart,
                      rule.control_change and modality == "real")]
-            if rule.announced and modality == "real" and counterpart is not None \
+            if rule.announced and modality != "negated" and counterpart is not None \
                     and ctx.speaker_side == counterpart:
                 # "we withdrew from X", said by the side that left: its statement on X
                 made.append((f"{name}+announced", rule.announced, counterpart, claimant, False))

@@ -21,7 +21,7 @@ CLAIM_TYPES = [
     "withdrawal_demand", "annexed_claimed", "control_status", "capture_advance", "estimate",
     "cession_proposal", "recognition_demand", "rejects_concession",
 ]
-STRATEGIES = {"agent", "inside", "speaker", "speaker_side", "subject", "after", "first",
+STRATEGIES = {"agent", "inside", "speaker", "speaker_side", "subject", "after", "owner", "first",
               "document", "recent_document", "recent", "default", "other_side"}
 FORCE_SIDES = ("enemy", "own")  # relative to the speaker; other keys are sides
 

@@ -65,13 +65,21 @@ class Clauses:
         return (b - a) - sum(max(0, min(b, e) - max(a, s)) for s, e in self.inner)
 
 
-def _clauses(cues: Cues, text: str) -> Clauses:
-    """The clauses of one sentence (see Clauses)."""
+_LIST_LEAD = re.compile(r"^[:\s]*(?:the\s+)?$", re.IGNORECASE)
+
+
+def _clauses(cues: Cues, text: str, regions: list | None = None) -> Clauses:
+    """The clauses of one sentence (see Clauses). A colon before a region list does not end
+    the clause: the list spells out what the clause is about ("withdrawal from the territories
+    it claims: Donetsk, Luhansk ...")."""
     inner = [m.span() for m in _PARENTHESIS.finditer(text)]
     if cues.clause_breaks is None:
         return Clauses([(0, len(text))], inner)
     blank = _PARENTHESIS.sub(lambda m: " " * len(m.group(0)), text)
-    cuts = [0] + [m.start() for m in cues.clause_breaks.finditer(blank) if m.start() > 0]
+    starts = [r.a for r in regions or ()]
+    cuts = [0] + [m.start() for m in cues.clause_breaks.finditer(blank) if m.start() > 0
+                  and not (text[m.start()] == ":" and any(
+                      a > m.start() and _LIST_LEAD.match(text[m.start():a]) for a in starts))]
     outer = [(a, b) for a, b in zip(cuts, cuts[1:] + [len(text)]) if b > a] or [(0, len(text))]
     return Clauses(outer, inner)
 

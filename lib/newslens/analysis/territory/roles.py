@@ -22,6 +22,8 @@ _CLOSE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}$")  # at most two words, no pun
 _MODIFIER = re.compile(r"^(?:[’']s)?\s+(?:[\w.-]+\s+){0,2}$")  # "the US plan", "Russia's draft"
 _LAST_WORD = re.compile(r"([A-Za-z]+)\W*(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
 _KEY = re.compile(r"[^a-z0-9]+")
+_OWNER = re.compile(r"^(?:[’']s)?\s+(?:full\s+|de\s+(?:facto|jure)\s+)?(?:sovereignty|control|"
+                    r"annexation|rule|ownership|claims?)\b", re.IGNORECASE)
 # "the draft, written with Moscow", "a plan drafted by the US": the side that wrote it
 _AUTHORED = re.compile(r"^\s*,?\s*(?:\w+\s+){0,2}?(?:written|drafted|prepared|authored|"
                        r"proposed|put\s+forward|backed|brokered|presented|submitted)\s+"
@@ -214,9 +216,21 @@ class RoleFinder:
             _PASSIVE_GAP.match(self.ctx.text[self.region.b:self.cue[0]]))
 
     def after(self, exclude) -> str | None:
+        """The first side after the cue that does not own what the cue is about ("recognition
+        of Russia's sovereignty over X": Russia gains, another side must recognise)."""
         _, anchor_b = self._anchor()
-        found = [c for c in self._sides(exclude) if c.a >= anchor_b]
+        found = [c for c in self._sides(exclude) if c.a >= anchor_b
+                 and not _OWNER.match(self.ctx.text[c.b:c.b + 40])]
         return found[0].side if found else None
+
+    def owner(self, exclude) -> str | None:
+        """A side that owns what the cue is about, right after the cue ("recognition of
+        Russia's sovereignty over X", "recognise Russian control of X")."""
+        _, anchor_b = self._anchor()
+        for c in self._sides(exclude):
+            if anchor_b <= c.a <= anchor_b + 20 and _OWNER.match(self.ctx.text[c.b:c.b + 40]):
+                return c.side
+        return None
 
     def first(self, exclude) -> str | None:
         found = self._sides(exclude)
