@@ -667,7 +667,9 @@ def score_claims(claims: pd.DataFrame | None, gold: dict[str, dict], names: dict
         units = _claim_units(rows_by_article.get(aid, []), names, with_type)
         # A merged row with k claim types pairs with up to k gold entries: the gold lists one
         # entry per claim type for a region and side ("annexed" and "controls" Luhansk).
-        slots = [j for j, u in enumerate(units) for _ in range(max(1, len(u["types"])))]
+        # first slots first: a gold entry takes another row's first slot before a second one
+        slots = [j for k in range(max([len(u["types"]) for u in units] + [1]))
+                 for j, u in enumerate(units) if k < max(1, len(u["types"]))]
         adjacency = [[k for k, j in enumerate(slots)
                       if matches(str(g.get("region")), units[j]["regions"])
                       and matches(str(g.get("claimant")), units[j]["claimants"])

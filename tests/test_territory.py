@@ -398,3 +398,11 @@ def test_a_control_claim_carries_its_share():
     claim = rows(tables["claims"], region_id="donetsk").iloc[0]
     q = tables["quantities"]
     assert q.loc[q["claim_id"] == claim.claim_id, "value"].round(1).tolist() == [33.3]
+
+
+def test_venues_and_districts_take_no_claim():
+    claims = claims_of("At a press briefing in Kyiv, Zelensky said Russia must withdraw from "
+                       "Kherson.",
+                       "Zelensky denied the claims about the capture of Chasiv Yar in Bakhmut "
+                       "district of the Donetsk region.")
+    assert set(claims["region_id"]) == {"kherson", "chasiv_yar"}

@@ -55,6 +55,7 @@ class Cues:
     prepositions: frozenset = frozenset()
     locators: re.Pattern | None = None
     scene_setters: re.Pattern | None = None
+    venues: re.Pattern | None = None
     from_words: re.Pattern | None = None
     negated_before: re.Pattern | None = None
     irrealis_before: re.Pattern | None = None
@@ -170,6 +171,7 @@ def parse_cues(raw, path: Path) -> Cues:
         prepositions=frozenset(p.lower() for p in preps),
         locators=_optional_regex(raw.get("locators"), path, "locators"),
         scene_setters=_optional_regex(raw.get("scene_setters"), path, "scene_setters"),
+        venues=_optional_regex(raw.get("venues"), path, "venues"),
         from_words=_optional_regex(raw.get("from_words"), path, "from_words"),
         negated_before=_optional_regex(raw.get("negated_before"), path, "negated_before"),
         irrealis_before=_optional_regex(raw.get("irrealis_before"), path, "irrealis_before"),

@@ -65,6 +65,7 @@ class Clauses:
         return (b - a) - sum(max(0, min(b, e) - max(a, s)) for s, e in self.inner)
 
 
+_DISTRICT = re.compile(r"^\s+(?:district|raion|rayon|hromada|community)\b", re.IGNORECASE)
 _LIST_LEAD = re.compile(r"^[:\s]*(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -123,14 +124,18 @@ def _locates(info: dict, inner: RegionRef, outer: RegionRef) -> bool:
 
 
 def _claimless(cues: Cues, info: dict, view: SentenceView, part_of: dict) -> set[int]:
-    """Mentions that take no claim of their own: locators ("X in Dnipropetrovsk Oblast") and a
-    leading scene-setter ("In the DPR, ...") when another region is in the sentence."""
+    """Mentions that take no claim of their own: locators ("X in Dnipropetrovsk Oblast", "X in
+    Bakhmut district"), venues ("a press briefing in Kyiv") and a leading scene-setter ("In the
+    DPR, ...") when another region is in the sentence."""
     out = set()
     regs = [r for r in view.regions if id(r) not in part_of]
     for prev, r in pairwise(regs):
         gap = view.text[prev.b:r.a]
-        if cues.locators is not None and cues.locators.search(gap) and _locates(info, prev, r):
-            out.add(id(r))
+        if cues.locators is not None and cues.locators.search(gap) and (
+                _locates(info, prev, r) or _DISTRICT.match(view.text[r.b:r.b + 12])):
+            out.add(id(r))  # "Chasiv Yar in Bakhmut district": a raion named after its town
+    if cues.venues is not None:
+        out |= {id(r) for r in regs if cues.venues.search(view.text[max(0, r.a - 60):r.a])}
     if cues.scene_setters is not None and len({r.id for r in regs}) > 1:
         first = regs[0]
         if cues.scene_setters.search(view.text[:first.a]) and "," in view.text[first.b:][:40]:

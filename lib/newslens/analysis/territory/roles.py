@@ -246,9 +246,11 @@ class RoleFinder:
                 if c.kind.startswith("document") and c.b <= anchor_a]
         if not docs:
             return None
-        if docs[-1].kind == "document_generic":
+        if docs[-1].kind == "document_generic":  # "his terms", "the proposals"
             specific = [c for c in docs if c.kind == "document"]
-            side = specific[-1].side if specific else self.recent_document(exclude)
+            if not specific:
+                return docs[-1].side or self.recent_document(exclude)
+            side = specific[-1].side
         else:  # "the 28-point plan" after "a U.S.-backed plan": the plan named before
             side = docs[-1].side or self.recent_document(exclude)
         return side or NO_SIDE
