@@ -82,7 +82,8 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
             made = [(name, rule.claim_type, claimant, counterpart,
                      rule.control_change and modality == "real")]
             if rule.announced and modality != "negated" and counterpart is not None \
-                    and ctx.speaker_side == counterpart:
+                    and (ctx.speaker_side == counterpart
+                         or (st is None and _subject_side(ctx, group, cue) == counterpart)):
                 # "we withdrew from X", said by the side that left: its statement on X
                 made.append((f"{name}+announced", rule.announced, counterpart, claimant, False))
             if modality == "negated":
@@ -95,6 +96,15 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
                     for rule_name, claim_type, who, other, change in made
                     for region_id, via, parent in _targets(inp.info, view, r, owner, part_of)]
     return out
+
+
+def _subject_side(ctx, group: list, cue) -> str | None:
+    """The side named as the subject of the cue's clause ("Ukrainian troops have withdrawn")."""
+    if cue is None:
+        return None
+    before = [c for c in ctx.candidates if c.kind in ("actor", "force") and c.side
+              and ctx.clause[0] <= c.a and c.b <= cue.start]
+    return before[-1].side if before else None
 
 
 # --- inputs and rows ----------------------------------------------------------------------------
