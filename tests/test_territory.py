@@ -161,7 +161,6 @@ def test_bad_cue_file_gives_clear_error(tmp_path):
 
 
 def test_cue_prefilter_never_hides_a_match():
-    from newslens import compat
     from newslens.analysis.territory import cues as claim_cues
 
     cues = claim_cues.load_claim_cues()
@@ -171,15 +170,17 @@ def test_cue_prefilter_never_hides_a_match():
         "Russian forces captured Pokrovsk and now control most of the Luhansk region.",
         "Moscow wants de jure recognition of Crimea as Russian.",
         "Analysts estimate that Russia holds about 19% of Ukraine.",
+        "Kyiv’s troops have withdrawn from the town, the Kremlin’s envoy said.",
+        "The WITHDRAWAL of Russian forces from Kherson was announced.",
+        "Forces ſeized the town and the dıstrict.",  # folding traps: every cue runs
         "The weather in Kherson was mild.",
     ]
-    for ct in cues.types.values():
-        assert compat.required_literals(ct.pattern.pattern), ct.name
-        for text in texts:
+    for text in texts:
+        hits = claim_cues.rule_hits(cues, text)
+        for name, ct in cues.types.items():
             full = [(m.start(), m.end(), m.group(0)) for m in ct.pattern.finditer(text)]
-            assert claim_cues.finditer(ct.pattern, text, text.lower()) == full
-            assert claim_cues.finditer(ct.pattern, text, None) == full
-
+            assert hits[name] == full, (name, text)
+    assert claim_cues.lowered("the dıstrict") is None
 
 
 # ---------------------------------------------------------------- claims on real-shaped sentences

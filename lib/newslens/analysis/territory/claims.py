@@ -54,6 +54,9 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
     if _SLUG.match(text):
         return []  # a URL slug used as a title is not prose
     hits = _cue_hits(cues, text)
+    if not any(hits.values()) and not any(inp.generic.get(r.id, (None,))[0]
+                                          for r in view.regions):
+        return []  # no cue and no generic reference that claims by itself: no claim
     clauses = _clauses(cues, text, view.regions)
     part_of = _macro_parts(inp.info, view)
     groups = _groups(cues, inp.info, view, part_of)
@@ -181,7 +184,7 @@ def _views(cues: Cues, sentences, reg_records, mentions):
         regions = [RegionRef(int(r["start"]) - s0, int(r["end"]) - s0, r["region_id"], r["text"])
                    for r in sorted(by_sentence[(article_id, sno)], key=lambda r: r["start"])]
         views.append(SentenceView(article_id, sno, text, s0, field,
-                                  _context(cues, text, ptext, context_cache),
+                                  partial(_context, cues, text, ptext, context_cache),
                                   _local_actors(acts.get((article_id, sno), []), s0, kinds),
                                   regions, history))
     return kinds, views

@@ -11,7 +11,7 @@ documented at the top of the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newslens import compat, lexicon
@@ -38,6 +38,26 @@ class ClaimRule:
     frame: bool = False
     control_change: bool = False
     announced: str | None = None  # claim type also made when the losing side announces it
+    # (literals one of which a match needs, or None, regex) per cue of the rule, in file order
+    alternatives: tuple = ()
+    _subsets: dict = field(default_factory=dict, repr=False)
+
+    def hits(self, text: str, present: tuple | None) -> list:
+        """(start, end, match) of the rule's cues in `text`. `present`: indexes of the cues
+        whose literals occur in the text (None: run every cue). Only those run, as one
+        alternation in file order: the matches are those of the whole rule, as a cue that
+        cannot match anywhere changes nothing."""
+        if present is not None:
+            if not present:
+                return []
+            if len(present) == len(self.alternatives):
+                present = None
+        pattern = self.pattern if present is None else self._subsets.get(present)
+        if pattern is None:
+            pattern = re.compile("|".join(f"(?:{self.alternatives[i][1]})" for i in present),
+                                 re.IGNORECASE)
+            self._subsets[present] = pattern
+        return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
 
 
 @dataclass
@@ -60,6 +80,7 @@ class Cues:
     negated_before: re.Pattern | None = None
     irrealis_before: re.Pattern | None = None
     defender_verbs: re.Pattern | None = None
+    _prefilter: object = field(default=None, repr=False)
 
 
 def _fail(path: Path, where: str, problem: str):
@@ -104,11 +125,13 @@ def _rule(name, spec, path: Path) -> ClaimRule:
     announced = spec.get("announced")
     if announced is not None and announced not in CLAIM_TYPES:
         _fail(path, where, f"'announced' must be a claim type (known: {', '.join(CLAIM_TYPES)})")
-    return ClaimRule(name, claim_type, cue_regex(spec.get("cues"), path, f"{where}.cues"), scope,
+    pattern = cue_regex(spec.get("cues"), path, f"{where}.cues")
+    alternatives = tuple((compat.required_literals(f"(?:{cue})"), cue) for cue in spec["cues"])
+    return ClaimRule(name, claim_type, pattern, scope,
                      _strategies(spec, "claimant", path, where),
                      _strategies(spec, "counterpart", path, where),
                      spec.get("resolve") == "counterpart_first", bool(spec.get("frame")),
-                     bool(spec.get("control_change")), announced)
+                     bool(spec.get("control_change")), announced, alternatives)
 
 
 def _forces(raw, path: Path) -> re.Pattern | None:
@@ -184,17 +207,53 @@ def load_claim_cues(path=None) -> Cues:
     return lexicon.load(lexicon.resolve(path, "claim_cues.yml"), parse_cues)
 
 
+# Characters that IGNORECASE matching folds onto an ASCII letter but str.lower() does not
+# ("ı" ~ i, "ſ" ~ s): with one of them in a text the literal pre-filter is not sound.
+_FOLD_TRAPS = re.compile("[\u0131\u017f]")
+
+
+def lowered(text: str) -> str | None:
+    """`text` lowercased for the literal pre-filters, or None when that would not be sound."""
+    return None if _FOLD_TRAPS.search(text) else text.lower()
+
+
+@dataclass
+class CuePrefilter:
+    """Every literal a claim cue needs, checked once per sentence: which cues of which rule
+    can match at all (one pass over the literals instead of a regex per cue)."""
+
+    needles: tuple  # every literal, once
+    by_needle: dict  # literal -> ((rule name, cue index), ...)
+    always: dict  # rule name -> cue indexes with no literal (always run)
+
+
+def prefilter(cues: Cues) -> CuePrefilter:
+    """The literal index of a lexicon (built once per lexicon, kept on it)."""
+    if cues._prefilter is None:
+        by_needle: dict = {}
+        always = {name: [] for name in cues.types}
+        for name, rule in cues.types.items():
+            for i, (needles, _) in enumerate(rule.alternatives):
+                if needles is None:
+                    always[name].append(i)
+                for n in needles or ():
+                    by_needle.setdefault(n, []).append((name, i))
+        cues._prefilter = CuePrefilter(tuple(by_needle), {k: tuple(v) for k, v in
+                                                          by_needle.items()},
+                                       {k: tuple(v) for k, v in always.items()})
+    return cues._prefilter
+
+
 def rule_hits(cues: Cues, text: str) -> dict[str, list]:
-    """rule name -> [(start, end, match)] of its cues in `text` (see `finditer`)."""
-    low = text.lower() if text.isascii() else None
-    return {name: finditer(rule.pattern, text, low) for name, rule in cues.types.items()}
-
-
-def finditer(pattern: re.Pattern, text: str, low: str | None) -> list:
-    """(start, end, match) of every match of one cue pattern; `low` is text.lower() for ASCII
-    text, else None. Skips the regex when the sentence lacks every literal it requires."""
-    if low is not None:
-        needles = compat.required_literals(pattern.pattern)
-        if needles is not None and not any(n in low for n in needles):
-            return []
-    return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+    """rule name -> [(start, end, match)] of its cues in `text` (see `ClaimRule.hits`)."""
+    low = lowered(text)
+    if low is None:
+        return {name: rule.hits(text, None) for name, rule in cues.types.items()}
+    pre = prefilter(cues)
+    present = {name: set(idx) for name, idx in pre.always.items()}
+    for n in pre.needles:
+        if n in low:
+            for name, i in pre.by_needle[n]:
+                present[name].add(i)
+    return {name: rule.hits(text, tuple(sorted(present[name])))
+            for name, rule in cues.types.items()}

@@ -3,6 +3,7 @@ sentence views, claims, and the gazetteer info extended with found settlements."
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -62,10 +63,13 @@ def _statement_lookup(statements: pd.DataFrame | None) -> dict:
 
 def _num(value):
     """An int, or None for missing values (None, NaN, pd.NA)."""
-    try:
-        return None if value is None or pd.isna(value) else int(value)
-    except (TypeError, ValueError):
+    if value is None:
         return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):  # pd.NA, text
+        return None
+    return None if math.isnan(number) else int(number)
 
 
 def _statement_at(index, article_id, field, sentence, start, end) -> _Statement | None:
@@ -112,10 +116,18 @@ class SentenceView:
     text: str
     s0: int
     field: str
-    context: str | None
+    find_context: Callable  # () -> the context (topic) of the sentence, else its paragraph
     actors: list  # [(start, end, side)] of actor mentions, local offsets
     regions: list  # [RegionRef], by position
     history: Callable  # () -> [(text, s0, sentence, mention records)] of sentences before
+    _context: tuple = ()
+
+    @property
+    def context(self) -> str | None:
+        """The sentence's context, looked up when a claim first needs it."""
+        if not self._context:
+            self._context = (self.find_context(),)
+        return self._context[0]
 
 
 @dataclass
