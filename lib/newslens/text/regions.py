@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from newslens import lexicon, schema
+from newslens import compat, lexicon, schema
 from newslens.lexicon import DataFileError
 from newslens.text import settlements as found_places
 
@@ -245,6 +245,15 @@ def _key(text: str) -> str:
 
 
 @dataclass
+class Part:
+    """One alternative of the region pattern, scanned on its own (see `_scan`)."""
+
+    pattern: re.Pattern
+    needles: frozenset | None  # literals (lowercase) one of which a match contains; None: any
+    lookbehind: bool  # not compiled in: checked after a match (keeps the regex's fast scan)
+
+
+@dataclass
 class Matcher:
     pattern: re.Pattern
     names: dict  # surface -> (region_id, match) ; region_id None for ignored phrases
@@ -253,6 +262,7 @@ class Matcher:
     pattern_ids: dict  # group name -> generic id
     context: re.Pattern  # territorial preposition right before a context-only name
     settlements: found_places.Rules  # settlements the gazetteer does not list
+    parts: tuple = ()  # the alternatives of `pattern`, in order, as Parts
 
 
 def _build_matcher(doc, path: Path) -> Matcher:
@@ -293,7 +303,24 @@ def _build_matcher(doc, path: Path) -> Matcher:
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
     preps = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in raw["prepositions"])
     context = re.compile(rf"\b(?i:{preps})\s+(?:the\s+)?(?:capital\s+)?$")
-    return Matcher(pattern, names, forms, generic, pattern_ids, context, raw["settlements"])
+    needles = {len(region_patterns) + 1: _ADJECTIVE_WORDS,  # "the Pokrovsky direction"
+               len(region_patterns) + 2: frozenset(_longest_word(p) for p in generic)}
+    return Matcher(pattern, names, forms, generic, pattern_ids, context, raw["settlements"],
+                   tuple(_part(alt, i == len(region_patterns), needles.get(i))
+                         for i, alt in enumerate(alts)))
+
+
+def _longest_word(phrase: str) -> str:
+    return max(re.findall(r"[a-z]+", phrase.casefold()) or [phrase.casefold()], key=len)
+
+
+def _part(alt: str, names: bool, needles: frozenset | None = None) -> Part:
+    """The names alternative (case-sensitive, starting with a capital of the trie) scans fast
+    without the lookbehind in front; the others run only where their literals occur."""
+    if names:
+        return Part(re.compile(rf"(?:{alt})(?![\w])"), None, True)
+    return Part(re.compile(rf"(?<![\w])(?:{alt})(?![\w])"),
+                needles or compat.required_literals(alt), False)
 
 
 def matcher(path=None) -> Matcher:
@@ -313,6 +340,8 @@ def find_regions(text: str, path=None) -> list[dict]:
 
 
 # Russian-style axis names: "the Orekhovsky direction", "Pokrovsky axis" (stem + -sky).
+_ADJECTIVE_WORDS = frozenset(("direction", "axis", "sector", "front", "salient", "bulge",
+                              "bridgehead"))
 _ADJECTIVE = (r"(?P<adj>[A-Z][a-z]{3,}?)(?:skyi|skiy|sky|skaya|skoye|ske)(?=\s+(?i:direction|"
               r"axis|sector|front|salient|bulge|bridgehead)\b)")
 _STEM_ENDINGS = ("sk", "", "ka", "ye", "e", "a")
@@ -329,12 +358,13 @@ def _adjective_region(m: Matcher, stem: str) -> str | None:
 
 def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
     start, end = hit.span()
-    if hit.group("adj") is not None:
+    groups = hit.groupdict()
+    if groups.get("adj") is not None:
         region_id = _adjective_region(m, hit.group("adj"))
         return None if region_id is None else {
             "start": start, "end": end, "text": text[start:end], "region_id": region_id,
             "match": "name"}
-    if hit.group("name") is not None:
+    if groups.get("name") is not None:
         region_id, how = m.names.get(_key(hit.group("name")), (None, "ignore"))
         if region_id is None:
             return None
@@ -348,10 +378,10 @@ def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
             if not m.context.search(window):
                 return None
             how = "name"
-    elif hit.group("generic") is not None:
+    elif groups.get("generic") is not None:
         region_id, how = m.generic[_key(hit.group("generic")).casefold()], "generic"
     else:
-        group = next(g for g, v in hit.groupdict().items() if v is not None)
+        group = next(g for g, v in groups.items() if v is not None)
         region_id = m.pattern_ids[group]
         how = "name" if group.startswith("r") else "generic"
     return {"start": start, "end": end, "text": text[start:end], "region_id": region_id,
@@ -369,9 +399,96 @@ def _joined(sentences: pd.DataFrame):
     return texts, offsets, "\n".join(texts)
 
 
+_FOLD_TRAPS = re.compile("[\u0131\u017f]")  # IGNORECASE folds them onto i, s; lower() does not
+
+
+class _PartScan:
+    """The matches of one Part at or after a position, in order (searched lazily)."""
+
+    def __init__(self, part: Part, text: str, windows: list | None):
+        self.part, self.text, self.windows = part, text, windows
+        self.next: re.Match | None = None
+        self.done = False  # no match at or after the last position searched
+        self.w = 0  # first window that may hold the next match
+
+    def at_or_after(self, pos: int) -> re.Match | None:
+        if self.done or (self.next is not None and self.next.start() >= pos):
+            return self.next
+        self.next = self._search(pos)
+        self.done = self.next is None
+        return self.next
+
+    def _search(self, pos: int) -> re.Match | None:
+        search, text = self.part.pattern.search, self.text
+        if self.windows is None:
+            hit = search(text, pos)
+            while hit is not None and self.part.lookbehind and hit.start() > 0 \
+                    and _is_word(text[hit.start() - 1]):
+                hit = search(text, hit.start() + 1)
+            return hit
+        windows = self.windows
+        while self.w < len(windows) and windows[self.w][1] <= pos:
+            self.w += 1
+        for a, b in windows[self.w:]:
+            hit = search(text, max(a, pos), b)
+            if hit is not None:
+                return hit
+        return None
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _scan(m: Matcher, joined: str, offsets) -> list[re.Match]:
+    """The matches of `m.pattern` over the joined sentence texts, found part by part: each
+    position takes the first part (alternative) matching there, as the one regex would, and
+    the scan goes on after the match. A part with required literals runs only on the
+    sentences that contain one of them (when lowercasing is sound for that test)."""
+    low = joined.lower()
+    sound = len(low) == len(joined) and not _FOLD_TRAPS.search(joined)
+    ends = np.append(offsets[1:] - 1, len(joined)) if len(offsets) else offsets
+    heads = []  # [start, part index, match] of each part's next match
+    for k, part in enumerate(m.parts):
+        windows = _windows(part, low, offsets, ends) if sound else None
+        if windows != []:
+            scan = _PartScan(part, joined, windows)
+            hit = scan.at_or_after(0)
+            if hit is not None:
+                heads.append([hit.start(), k, hit, scan])
+    out = []
+    while heads:
+        best = min(heads, key=lambda h: (h[0], h[1]))[2]
+        out.append(best)
+        pos = best.end() if best.end() > best.start() else best.end() + 1
+        for head in heads:
+            if head[0] < pos:
+                head[2] = head[3].at_or_after(pos)
+                head[0] = head[2].start() if head[2] is not None else -1
+        heads = [h for h in heads if h[2] is not None]
+    return out
+
+
+def _windows(part: Part, low: str, offsets, ends) -> list | None:
+    """(start, end) of the sentences that contain one of the part's literals, else None (the
+    part runs over everything)."""
+    if part.needles is None:
+        return None
+    found = set()
+    for needle in part.needles:
+        at = low.find(needle)
+        while at >= 0:
+            found.add(at)
+            at = low.find(needle, at + 1)
+    if not found:
+        return []
+    idx = np.unique(np.searchsorted(offsets, sorted(found), side="right") - 1)
+    return [(int(offsets[i]), int(ends[i])) for i in idx]
+
+
 def _known_hits(m: Matcher, texts, offsets, joined) -> list[tuple[int, dict]]:
     """(sentence index, resolved hit in joined coordinates) of every gazetteer match."""
-    hits = list(m.pattern.finditer(joined))
+    hits = _scan(m, joined, offsets)
     if not hits:
         return []
     idx = np.searchsorted(offsets, [h.start() for h in hits], side="right") - 1

@@ -179,17 +179,19 @@ def find_settlements(text: str, rules: Rules, known: list[tuple[int, int]] = ()
     modified = [c for c in rules.modified.finditer(text)
                 if c.start() == 0 or not re.match(rf"[\w{_APOS}-]", text[c.start() - 1])]
     shaped = sorted(list(rules.shape.finditer(text)) + modified, key=lambda c: c.start())
+    scanned: set = set()
     for c in shaped:
         start, end = c.span()
         near = spans[max(0, bisect_left(starts, start) - 1):bisect_left(starts, end)]
         if any(a <= start and end <= b for a, b in near):
             continue  # a listed region
         line = text.rfind("\n", 0, start) + 1
-        stop = text.find("\n", end)
-        stop = len(text) if stop < 0 else stop
-        for m in rules.lead.finditer(text, max(line, start - 120), min(stop, end + 60)):
-            for s in _names(rules, m, _rule(m), strong=_rule(m) == "near"):
-                found.setdefault((s.start, s.end), s)
+        if line not in scanned:  # the lead phrases of a line, found once
+            scanned.add(line)
+            stop = text.find("\n", end)
+            for m in rules.lead.finditer(text, line, len(text) if stop < 0 else stop):
+                for s in _names(rules, m, _rule(m), strong=_rule(m) == "near"):
+                    found.setdefault((s.start, s.end), s)
         name = c.group(0)
         if rules.after.match(text, end) and _acceptable(rules, name) \
                 and _looks_like_place(rules, name):
@@ -213,13 +215,17 @@ def _rule(m: re.Match) -> str:
     return next(g for g in ("noun", "before", "near") if m.group(g) is not None)
 
 
+_SEP_ENDS = (",", "and", "or", "as")  # how the text before a list separator's space ends
+
+
 def _list_neighbours(rules: Rules, text: str, known) -> list[Settlement]:
     """Place-shaped names coordinated with a gazetteer region ("X, Orikhiv and Y")."""
     out = []
     left = re.compile(rf"(?<![\w-])(?P<name>{rules.name.pattern}){_LIST_SEP}$")
     right = re.compile(rf"^{_LIST_SEP}(?P<name>{rules.name.pattern})(?!{_SP}[{_UPPER}]|[\w-])")
     for a, b in known:
-        m = left.search(text[max(0, a - 60):a])
+        tail = text[max(0, a - 16):a].rstrip()
+        m = left.search(text[max(0, a - 60):a]) if tail.endswith(_SEP_ENDS) else None
         if m:
             offset = max(0, a - 60)
             name = m.group("name")
