@@ -250,10 +250,14 @@ def rule_hits(cues: Cues, text: str) -> dict[str, list]:
     if low is None:
         return {name: rule.hits(text, None) for name, rule in cues.types.items()}
     pre = prefilter(cues)
-    present = {name: set(idx) for name, idx in pre.always.items()}
-    for n in pre.needles:
-        if n in low:
-            for name, i in pre.by_needle[n]:
-                present[name].add(i)
-    return {name: rule.hits(text, tuple(sorted(present[name])))
-            for name, rule in cues.types.items()}
+    present: dict = {}
+    for n in [n for n in pre.needles if n in low]:
+        for name, i in pre.by_needle[n]:
+            present.setdefault(name, set()).add(i)
+    out = {}
+    for name, rule in cues.types.items():
+        idx = present.get(name)
+        if pre.always[name]:
+            idx = (idx or set()) | set(pre.always[name])
+        out[name] = rule.hits(text, tuple(sorted(idx))) if idx else []
+    return out

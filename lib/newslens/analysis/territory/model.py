@@ -41,9 +41,10 @@ def _statement_lookup(statements: pd.DataFrame | None) -> dict:
     cols = statements.columns
     first = next((c for c in ("sentence", "sentence_start", "first_sentence") if c in cols), None)
     last = next((c for c in ("sentence_end", "last_sentence", "sentence") if c in cols), None)
-    for rec in _records(statements, ["article_id", "field", "speaker", "content_start",
-                                     "content_end", first, last, "speaker_start", "speaker_end",
-                                     "speaker_text"]):
+    keep = statements["speaker"].notna().to_numpy(dtype=bool)
+    for rec in _records(statements[keep] if not keep.all() else statements,
+                        ["article_id", "field", "speaker", "content_start", "content_end", first,
+                         last, "speaker_start", "speaker_end", "speaker_text"]):
         who = rec.get("speaker")
         if who is None or (isinstance(who, float) and pd.isna(who)) or who == "":
             continue
