@@ -407,3 +407,14 @@ def test_venues_and_districts_take_no_claim():
                        "Zelensky denied the claims about the capture of Chasiv Yar in Bakhmut "
                        "district of the Donetsk region.")
     assert set(claims["region_id"]) == {"kherson", "chasiv_yar"}
+
+
+def test_narration_speaks_for_an_outlet_that_takes_a_side():
+    def claimant(source):
+        articles = pd.DataFrame({"article_id": ["o"], "title": "", "source": source,
+                                 "text": ["Voters in Kherson held a referendum last year."],
+                                 "published": pd.to_datetime("2025-12-01")})
+        return facts(analyze_articles(articles)["claims"], "region_id", "claimant")
+
+    assert claimant("tass.com") == [("kherson", "russia")]  # a Russian state agency
+    assert claimant("example.org") == [("kherson", None)]  # an outlet that takes no side

@@ -190,6 +190,37 @@ def _views(cues: Cues, sentences, reg_records, mentions):
     return kinds, views
 
 
+def _outlet_sides(meta: dict, cues: Cues) -> dict:
+    """article id -> the side of its outlet, for outlets of the actor gazetteer that speak for
+    a belligerent (TASS, RIA Novosti, Ukrinform): the article's source domain names the outlet
+    ("tass.com" -> TASS; a name of 4+ letters may prefix the domain's label: "sputnikglobe")."""
+    outlets = _outlet_names()
+    out = {}
+    for article_id, (_, source) in meta.items():
+        if not isinstance(source, str) or not source:
+            continue
+        labels = [label for label in source.lower().split(".") if label]
+        for name, side in outlets:
+            if side in cues.sides and any(label == name or (len(name) >= 4 and label.startswith(
+                    name)) for label in labels):
+                out[article_id] = side
+                break
+    return out
+
+
+def _outlet_names() -> list:
+    """(name key, affiliation) of the gazetteer's outlets: letters only, lowercase."""
+    from newslens.text.actors import load_actors
+
+    actors = load_actors()
+    rows = actors[actors["kind"] == "outlet"]
+    out = []
+    for names, side in zip(rows["aliases"].tolist(), rows["affiliation"].tolist()):
+        if isinstance(side, str) and side:
+            out += [(re.sub(r"[^a-z]", "", n.lower()), side) for n in names]
+    return [(n, s) for n, s in out if n]
+
+
 def _row(claim: Claim, view: SentenceView, info: dict, meta: dict) -> dict:
     r, reg = claim.mention, info[claim.region_id]
     published, src = meta.get(view.article_id, (None, None))
@@ -236,8 +267,9 @@ def territorial_claims(
                                   "region", "kind", "parent"])
     info = _with_places(region_info(), reg_records)
     kinds, views = _views(cues, sentences, reg_records, mentions)
-    inp = _Inputs(cues, info, generic_defaults(), kinds, _statement_lookup(statements))
     meta = _article_meta(articles)
+    inp = _Inputs(cues, info, generic_defaults(), kinds, _statement_lookup(statements),
+                  outlet_sides=_outlet_sides(meta, cues))
     rows = [_row(claim, view, info, meta) for view in views
             for claim in _sentence_claims(inp, view)]
     out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)

@@ -158,6 +158,7 @@ class _Inputs:
     kinds: dict
     statements: dict
     candidates: dict = field(default_factory=dict)  # (article, field, sentence) -> candidates
+    outlet_sides: dict = field(default_factory=dict)  # article id -> side of its outlet
 
 
 def _side(actor_id, kinds):

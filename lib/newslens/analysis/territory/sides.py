@@ -130,7 +130,9 @@ def _claim_roles(inp: _Inputs, ctx: Context, rule: ClaimRule, group: list, cue, 
         ctx.speaker = _side(who, inp.kinds)
     else:  # an unlinked speaker is no side (an estimate may be anyone's)
         ctx.speaker = who if rule.claim_type == "estimate" else None
-    ctx.speaker_side = _speaker_side(inp, st, view)
+    # narration with no statement speaks for its outlet ("TASS": Russia's side)
+    ctx.speaker_side = _speaker_side(inp, st, view) if st is not None else \
+        inp.outlet_sides.get(view.article_id)
     finder = RoleFinder(ctx, RegionSpan(group[0].a, group[-1].b),
                         (cue.start, cue.end) if cue else None, default, inp.cues)
     return roles(rule, finder)
