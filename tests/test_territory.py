@@ -373,9 +373,14 @@ def test_stated_by_is_the_speaker_else_the_outlet():
     # a conditional threat is a demand, not a capture
     ("Moscow is threatening to seize the rest of Kherson if the troops stay.",
      {("kherson", "withdrawal_demand", "russia", "ukraine")}),
-    # a denied capture: the denying side still holds it
+    # a denied capture: the claim as reported (no change of control), and the denying side
+    # still holds it
     ("Zelensky denied the Russian claims about the capture of Chasiv Yar.",
-     {("chasiv_yar", "control_status", "ukraine", "russia")}),
+     {("chasiv_yar", "capture_advance", "russia", "ukraine"),
+      ("chasiv_yar", "control_status", "ukraine", "russia")}),
+    ("The brigade dispelled rumours of an advance by the occupiers on Avdiivka.",
+     {("avdiivka", "capture_advance", "russia", "ukraine"),
+      ("avdiivka", "control_status", "ukraine", "russia")}),
     # a withdrawal announced by the side that left: the other side's gain and its own statement
     ("Zelensky said our troops have withdrawn from Avdiivka.",
      {("avdiivka", "capture_advance", "russia", "ukraine"),

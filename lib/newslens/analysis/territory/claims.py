@@ -89,6 +89,13 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
                          or (st is None and _subject_side(ctx, group, cue) == counterpart)):
                 # "we withdrew from X", said by the side that left: its statement on X
                 made.append((f"{name}+announced", rule.announced, counterpart, claimant, False))
+            if modality == "denied":
+                # "Kyiv denied Moscow's claims to have captured X": the claim reported, and the
+                # denying side's own statement that it still holds X
+                made = [(f"{name}+denied", rule.claim_type, claimant, counterpart, False)]
+                if rule.claim_type == "capture_advance" and counterpart is not None:
+                    made.append((f"{name}+denied", "control_status", counterpart, claimant,
+                                 False))
             if modality == "negated":
                 # "the enemy failed to capture X": X is still held by the other side;
                 # "they do not hold X", "does not demand X": no claim.

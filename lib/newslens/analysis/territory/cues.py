@@ -78,6 +78,7 @@ class Cues:
     venues: re.Pattern | None = None
     from_words: re.Pattern | None = None
     negated_before: re.Pattern | None = None
+    denied_before: re.Pattern | None = None
     irrealis_before: re.Pattern | None = None
     defender_verbs: re.Pattern | None = None
     _prefilter: object = field(default=None, repr=False)
@@ -197,6 +198,7 @@ def parse_cues(raw, path: Path) -> Cues:
         venues=_optional_regex(raw.get("venues"), path, "venues"),
         from_words=_optional_regex(raw.get("from_words"), path, "from_words"),
         negated_before=_optional_regex(raw.get("negated_before"), path, "negated_before"),
+        denied_before=_optional_regex(raw.get("denied_before"), path, "denied_before"),
         irrealis_before=_optional_regex(raw.get("irrealis_before"), path, "irrealis_before"),
         defender_verbs=_optional_regex(raw.get("defender_verbs"), path, "defender_verbs"),
     )

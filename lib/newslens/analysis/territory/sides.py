@@ -139,11 +139,15 @@ def _claim_roles(inp: _Inputs, ctx: Context, rule: ClaimRule, group: list, cue, 
 
 
 def _modality(cues: Cues, cue: CueHit | None, text: str, clause: tuple) -> str:
-    """"negated" ("failed to capture X"), "irrealis" ("trying to capture X", "will take X") or
-    "real", from the words before the cue in its clause."""
+    """"denied" ("rejected Moscow's claims to have captured X"), "negated" ("failed to capture
+    X"), "irrealis" ("trying to capture X", "will take X") or "real", from the words before the
+    cue in its clause."""
     if cue is None:
         return "real"
     before = text[max(clause[0], cue.start - 50):cue.start]
+    if cues.denied_before is not None and cues.denied_before.search(
+            text[max(clause[0], cue.start - 80):cue.start]):
+        return "denied"
     if cues.negated_before is not None and cues.negated_before.search(before):
         return "negated"
     if cues.irrealis_before is not None and cues.irrealis_before.search(before):
