@@ -385,6 +385,12 @@ def test_stated_by_is_the_speaker_else_the_outlet():
     ("Zelensky said our troops have withdrawn from Avdiivka.",
      {("avdiivka", "capture_advance", "russia", "ukraine"),
       ("avdiivka", "control_status", "ukraine", "russia")}),
+    # what is avoided is no claim: the withdrawal is the other side's gain (and, narrated with
+    # the side that left as its subject, that side's statement)
+    (("Ukrainian troops have withdrawn from the frontline city of Avdiivka to avoid being "
+     "encircled."),
+     {("avdiivka", "capture_advance", "russia", "ukraine"),
+      ("avdiivka", "control_status", "ukraine", "russia")}),
     # control statements: holds, controls, runs
     ("Russian troops run the Zaporizhzhia Nuclear Power Plant.",
      {("zaporizhzhia_npp", "control_status", "russia", "ukraine")}),

@@ -79,6 +79,7 @@ class Cues:
     from_words: re.Pattern | None = None
     negated_before: re.Pattern | None = None
     denied_before: re.Pattern | None = None
+    void_before: re.Pattern | None = None
     irrealis_before: re.Pattern | None = None
     defender_verbs: re.Pattern | None = None
     _prefilter: object = field(default=None, repr=False)
@@ -199,6 +200,7 @@ def parse_cues(raw, path: Path) -> Cues:
         from_words=_optional_regex(raw.get("from_words"), path, "from_words"),
         negated_before=_optional_regex(raw.get("negated_before"), path, "negated_before"),
         denied_before=_optional_regex(raw.get("denied_before"), path, "denied_before"),
+        void_before=_optional_regex(raw.get("void_before"), path, "void_before"),
         irrealis_before=_optional_regex(raw.get("irrealis_before"), path, "irrealis_before"),
         defender_verbs=_optional_regex(raw.get("defender_verbs"), path, "defender_verbs"),
     )

@@ -34,8 +34,13 @@ _LIST_GAP = re.compile(
 # --- step 1: cues and clauses ------------------------------------------------------------------
 
 def _cue_hits(cues: Cues, text: str) -> dict[str, list[CueHit]]:
-    """Cue matches per rule, minus those a rejection overlaps ("will not cede")."""
+    """Cue matches per rule, minus those a rejection overlaps ("will not cede") and those that
+    name what is avoided ("to avoid being encircled")."""
     hits = {name: [CueHit(*h) for h in found] for name, found in rule_hits(cues, text).items()}
+    if cues.void_before is not None and any(hits.values()):
+        hits = {name: [h for h in found
+                       if not cues.void_before.search(text[max(0, h.start - 40):h.start])]
+                for name, found in hits.items()}
     for neg, targets in cues.negated_by.items():
         spans = [(h.start, h.end) for h in hits.get(neg, [])]
         for target in targets:
