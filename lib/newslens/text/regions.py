@@ -23,6 +23,7 @@ import pandas as pd
 from newslens import compat, lexicon, schema
 from newslens.lexicon import DataFileError
 from newslens.text import settlements as found_places
+from newslens.text.region_scan import Part, scan
 
 REGION_COLUMNS = [
     "id", "name", "kind", "iso_code", "parent", "members", "names", "forms", "context_only",
@@ -245,15 +246,6 @@ def _key(text: str) -> str:
 
 
 @dataclass
-class Part:
-    """One alternative of the region pattern, scanned on its own (see `_scan`)."""
-
-    pattern: re.Pattern
-    needles: frozenset | None  # literals (lowercase) one of which a match contains; None: any
-    lookbehind: bool  # not compiled in: checked after a match (keeps the regex's fast scan)
-
-
-@dataclass
 class Matcher:
     pattern: re.Pattern
     names: dict  # surface -> (region_id, match) ; region_id None for ignored phrases
@@ -388,9 +380,6 @@ def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
             "match": how}
 
 
-_PARENT_GAP = re.compile(r"^,?\s+(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
-
-
 def _joined(sentences: pd.DataFrame):
     """Sentence texts joined by newlines, with each sentence's offset in the joined text."""
     texts = sentences["text"].astype(str).tolist()
@@ -399,96 +388,9 @@ def _joined(sentences: pd.DataFrame):
     return texts, offsets, "\n".join(texts)
 
 
-_FOLD_TRAPS = re.compile("[\u0131\u017f]")  # IGNORECASE folds them onto i, s; lower() does not
-
-
-class _PartScan:
-    """The matches of one Part at or after a position, in order (searched lazily)."""
-
-    def __init__(self, part: Part, text: str, windows: list | None):
-        self.part, self.text, self.windows = part, text, windows
-        self.next: re.Match | None = None
-        self.done = False  # no match at or after the last position searched
-        self.w = 0  # first window that may hold the next match
-
-    def at_or_after(self, pos: int) -> re.Match | None:
-        if self.done or (self.next is not None and self.next.start() >= pos):
-            return self.next
-        self.next = self._search(pos)
-        self.done = self.next is None
-        return self.next
-
-    def _search(self, pos: int) -> re.Match | None:
-        search, text = self.part.pattern.search, self.text
-        if self.windows is None:
-            hit = search(text, pos)
-            while hit is not None and self.part.lookbehind and hit.start() > 0 \
-                    and _is_word(text[hit.start() - 1]):
-                hit = search(text, hit.start() + 1)
-            return hit
-        windows = self.windows
-        while self.w < len(windows) and windows[self.w][1] <= pos:
-            self.w += 1
-        for a, b in windows[self.w:]:
-            hit = search(text, max(a, pos), b)
-            if hit is not None:
-                return hit
-        return None
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _scan(m: Matcher, joined: str, offsets) -> list[re.Match]:
-    """The matches of `m.pattern` over the joined sentence texts, found part by part: each
-    position takes the first part (alternative) matching there, as the one regex would, and
-    the scan goes on after the match. A part with required literals runs only on the
-    sentences that contain one of them (when lowercasing is sound for that test)."""
-    low = joined.lower()
-    sound = len(low) == len(joined) and not _FOLD_TRAPS.search(joined)
-    ends = np.append(offsets[1:] - 1, len(joined)) if len(offsets) else offsets
-    heads = []  # [start, part index, match] of each part's next match
-    for k, part in enumerate(m.parts):
-        windows = _windows(part, low, offsets, ends) if sound else None
-        if windows != []:
-            scan = _PartScan(part, joined, windows)
-            hit = scan.at_or_after(0)
-            if hit is not None:
-                heads.append([hit.start(), k, hit, scan])
-    out = []
-    while heads:
-        best = min(heads, key=lambda h: (h[0], h[1]))[2]
-        out.append(best)
-        pos = best.end() if best.end() > best.start() else best.end() + 1
-        for head in heads:
-            if head[0] < pos:
-                head[2] = head[3].at_or_after(pos)
-                head[0] = head[2].start() if head[2] is not None else -1
-        heads = [h for h in heads if h[2] is not None]
-    return out
-
-
-def _windows(part: Part, low: str, offsets, ends) -> list | None:
-    """(start, end) of the sentences that contain one of the part's literals, else None (the
-    part runs over everything)."""
-    if part.needles is None:
-        return None
-    found = set()
-    for needle in part.needles:
-        at = low.find(needle)
-        while at >= 0:
-            found.add(at)
-            at = low.find(needle, at + 1)
-    if not found:
-        return []
-    idx = np.unique(np.searchsorted(offsets, sorted(found), side="right") - 1)
-    return [(int(offsets[i]), int(ends[i])) for i in idx]
-
-
 def _known_hits(m: Matcher, texts, offsets, joined) -> list[tuple[int, dict]]:
     """(sentence index, resolved hit in joined coordinates) of every gazetteer match."""
-    hits = _scan(m, joined, offsets)
+    hits = scan(m.parts, joined, offsets)
     if not hits:
         return []
     idx = np.searchsorted(offsets, [h.start() for h in hits], side="right") - 1
@@ -500,60 +402,6 @@ def _known_hits(m: Matcher, texts, offsets, joined) -> list[tuple[int, dict]]:
         found = _resolve(m, hit, joined, lo=base)
         if found is not None:
             out.append((int(i), found))
-    return out
-
-
-def _settlement_hits(m: Matcher, info: dict, texts, offsets, joined, known, articles):
-    """(sentence index, hit) of settlements the gazetteer lacks: found by context, then every
-    other mention of the same name in that article. Drops the gazetteer hits a modified name
-    covers ("Chervony Lyman" is not Lyman)."""
-    spans = [(h["start"], h["end"]) for _, h in known]
-    found = found_places.find_settlements(joined, m.settlements, spans)
-    if not found:
-        return known, []
-    by_article: dict = {}
-    starts = np.searchsorted(offsets, [s.start for s in found], side="right") - 1
-    for s, i in zip(found, starts):
-        parent = _parent_after(info, known, s.end, joined)
-        by_article.setdefault(articles[i], {}).setdefault(s.name, parent)
-    out = [(int(i), _place_hit(s.start, s.end, s.name, by_article[articles[i]][s.name]))
-           for s, i in zip(found, starts)]
-    out += _repeat_mentions(by_article, texts, offsets, articles, spans + [
-        (s.start, s.end) for s in found])
-    covered = [(h["start"], h["end"]) for _, h in out]
-    known = [(i, h) for i, h in known
-             if not any(a <= h["start"] and h["end"] <= b for a, b in covered)]
-    return known, out
-
-
-def _place_hit(start: int, end: int, name: str, parent: str | None) -> dict:
-    return {"start": start, "end": end, "text": name, "region_id": found_places.settlement_id(name),
-            "match": "discovered", "parent": parent, "name": name}
-
-
-def _parent_after(info: dict, known, end: int, joined: str) -> str | None:
-    """The oblast named right after a found settlement ("X in the Sumy region"), if any."""
-    for _, h in known:
-        if end <= h["start"] <= end + 50 and info[h["region_id"]]["kind"] == "oblast" \
-                and _PARENT_GAP.match(joined[end:h["start"]]):
-            return h["region_id"]
-    return None
-
-
-def _repeat_mentions(by_article: dict, texts, offsets, articles, taken) -> list:
-    """Other mentions of the found names in the same article (whole words, same spelling)."""
-    out = []
-    for i, text in enumerate(texts):
-        names = by_article.get(articles[i])
-        if not names or not any(n in text for n in names):
-            continue
-        base = int(offsets[i])
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
-            re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
-        for hit in pattern.finditer(text):
-            a, b = base + hit.start(), base + hit.end()
-            if not any(x < b and a < y for x, y in taken):
-                out.append((i, _place_hit(a, b, hit.group(0), names[hit.group(0)])))
     return out
 
 
@@ -572,7 +420,8 @@ def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
     texts, offsets, joined = _joined(sentences)
     art = sentences["article_id"].to_numpy()
     known = _known_hits(m, texts, offsets, joined)
-    known, places = _settlement_hits(m, info, texts, offsets, joined, known, art)
+    known, places = found_places.settlement_hits(m.settlements, info, texts, offsets, joined,
+                                                 known, art)
     if not known and not places:
         return schema.empty("region_mentions")
     sno = sentences["sentence"].to_numpy()
