@@ -391,6 +391,9 @@ def test_stated_by_is_the_speaker_else_the_outlet():
      "encircled."),
      {("avdiivka", "capture_advance", "russia", "ukraine"),
       ("avdiivka", "control_status", "ukraine", "russia")}),
+    # "after X signed": a conjunction before a clause, not a preposition: X is the subject
+    ("Talks stalled after Vladimir Putin signed a decree on the incorporation of Kherson.",
+     {("kherson", "annexed_claimed", "russia", "ukraine")}),
     # control statements: holds, controls, runs
     ("Russian troops run the Zaporizhzhia Nuclear Power Plant.",
      {("zaporizhzhia_npp", "control_status", "russia", "ukraine")}),

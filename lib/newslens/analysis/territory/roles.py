@@ -22,6 +22,9 @@ _CLOSE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}$")  # at most two words, no pun
 _MODIFIER = re.compile(r"^(?:[’']s)?\s+(?:[\w.-]+\s+){0,2}$")  # "the US plan", "Russia's draft"
 _LAST_WORD = re.compile(r"([A-Za-z]+)\W*(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
 _KEY = re.compile(r"[^a-z0-9]+")
+_CONJUNCTIONS = frozenset(("after", "before", "since", "until"))
+_FINITE = re.compile(r"^\s+(?:has\s+|had\s+|have\s+)?[a-z]+ed\b|^\s+(?:signed|took|said|won|"
+                     r"lost|began|made|seized|held|announced)\b")
 _OWNER = re.compile(r"^(?:[’']s)?\s+(?:full\s+|de\s+(?:facto|jure)\s+)?(?:sovereignty|control|"
                     r"annexation|rule|ownership|claims?)\b", re.IGNORECASE)
 # "the draft, written with Moscow", "a plan drafted by the US": the side that wrote it
@@ -154,7 +157,10 @@ class RoleFinder:
         if _CLOSE.match(self.ctx.text[c.b:anchor]):
             return False
         m = _LAST_WORD.search(self.ctx.text[max(0, c.a - 30):c.a])
-        return bool(m) and m.group(1).lower() in self.cues.prepositions
+        if not m or m.group(1).lower() not in self.cues.prepositions:
+            return False
+        # "after Putin signed ...": a conjunction before a clause, whose subject it is
+        return not (m.group(1).lower() in _CONJUNCTIONS and _FINITE.match(self.ctx.text[c.b:]))
 
     def agent(self, exclude) -> str | None:
         """The side after "by" inside the region phrase or right after the cue, or a possessive
