@@ -73,6 +73,16 @@ class Context:
     # strategy first needs it (most claims resolve without looking back)
     history: Callable[[], tuple[list, list]] = lambda: ([], [])
     _history: tuple | None = field(default=None, repr=False)
+    _sides: list | None = field(default=None, repr=False)
+
+    def sides(self) -> list:
+        """The candidates that stand for a side, outside region mentions (once per sentence)."""
+        if self._sides is None:
+            spans = self.regions
+            self._sides = [c for c in self.candidates
+                           if c.kind in ("actor", "force") and c.side
+                           and not any(r.a <= c.a < r.b for r in spans)]
+        return self._sides
 
     def _looked_back(self) -> tuple[list, list]:
         if self._history is None:
@@ -142,10 +152,7 @@ class RoleFinder:
     cues: Cues
 
     def _sides(self, exclude) -> list[Candidate]:
-        spans = self.ctx.regions
-        return [c for c in self.ctx.candidates
-                if c.kind in ("actor", "force") and c.side and c.side != exclude
-                and not any(r.a <= c.a < r.b for r in spans)]
+        return [c for c in self.ctx.sides() if c.side != exclude]
 
     def _anchor(self) -> tuple[int, int]:
         return self.cue if self.cue else (self.region.a, self.region.b)
