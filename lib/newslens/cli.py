@@ -269,13 +269,14 @@ def _warning_line(message, category, filename, lineno, line=None) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run a command. Ctrl-C is recorded and raised at the engine's next safe point even when
     it lands where Python would drop it (a finaliser): exit status 130."""
-    from newslens.engine import interrupt
+    from newslens import interrupt
 
     args = build_parser().parse_args(argv)
     interrupt.install()
     shown = warnings.formatwarning
     warnings.formatwarning = _warning_line  # one line each, no source line
     try:
+        interrupt.check()  # one recorded while the library was imported
         status = args.func(args)
         interrupt.check()  # an interrupt dropped after the last safe point
         return status

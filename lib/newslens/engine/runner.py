@@ -35,9 +35,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newslens import schema
+from newslens import interrupt, schema
 from newslens.engine import cache as cache_mod
-from newslens.engine import columnar, interrupt, pipeline, storage, summaries
+from newslens.engine import columnar, pipeline, storage, summaries
 from newslens.engine import workers as backends
 from newslens.engine.stages import Registry
 

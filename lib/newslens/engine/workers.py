@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from newslens import interrupt
 from newslens.engine import cache as cache_mod
-from newslens.engine import interrupt, pipeline
+from newslens.engine import pipeline
 from newslens.engine.stages import Registry
 
 LOCAL_SCHEDULERS = {"threads", "processes", "sync", "synchronous", "single-threaded"}

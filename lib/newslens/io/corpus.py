@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from newslens import schema
+from newslens import interrupt, schema
 from newslens.io import html, language, postload
 from newslens.io.decode import decode
 from newslens.io.formats import PARSERS, FileContext
@@ -76,13 +76,16 @@ def load_corpus(path: str | os.PathLike | None = None, *, max_article_chars: int
     report = _Report()
     rows = []
     for entry in _walk(root, report):
+        interrupt.check()  # a safe point per file (`newslens.interrupt`)
         rows += _load_file(entry, limits, report)
+    interrupt.check()
     articles = _assign_ids(rows, report)
     if not articles:
         rows = report.rows()
         problems = "".join(f"\n  {p}: {prob} ({act})" for p, prob, act in rows[:10])
         raise CorpusError(f"No readable articles in {given}. {_formats()}{problems}", rows)
     frame = _frame(articles)
+    interrupt.check()
     # Real-world corpora (newslens.io.postload): furniture, stories, languages; report rows.
     frame, rows = postload.finish(frame, "all" if languages is None else languages)
     for where, n, problem, action in rows:

@@ -19,25 +19,33 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 
-_state = {"flag": False, "raise": True, "installed": False, "previous": None}
+_state = {"flag": False, "raise": True, "installed": False, "previous": None,
+          "startup": False}
+STARTUP_MESSAGE = "interrupted: nothing written\n"
 
 
 def _handler(signum, frame) -> None:
     _state["flag"] = True
+    if _state["startup"]:  # `python -m newslens` still importing: no caller to catch it yet
+        sys.stderr.write(STARTUP_MESSAGE)
+        raise SystemExit(130)
     if _state["raise"]:
         raise KeyboardInterrupt
 
 
-def install() -> bool:
-    """Record SIGINT in the flag (and raise); False when not in the main thread."""
+def install(startup: bool = False) -> bool:
+    """Record SIGINT in the flag (and raise); False when not in the main thread. `startup`:
+    while `python -m newslens` imports the library, an interrupt exits at once with status 130
+    (the CLI's `main` installs the normal handler, keeping an interrupt already recorded)."""
     if threading.current_thread() is not threading.main_thread():
         return False
     previous = signal.signal(signal.SIGINT, _handler)
     if not _state["installed"]:
         _state["previous"] = previous
-    _state.update(flag=False, installed=True)
+    _state.update(installed=True, startup=startup)
     return True
 
 
@@ -45,7 +53,7 @@ def uninstall() -> None:
     """The SIGINT handler in place before `install` again; the flag cleared."""
     if _state["installed"] and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _state["previous"] or signal.default_int_handler)
-    _state.update({"flag": False, "installed": False, "raise": True})
+    _state.update({"flag": False, "installed": False, "raise": True, "startup": False})
 
 
 def installed() -> bool:
