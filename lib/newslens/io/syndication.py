@@ -16,9 +16,10 @@ is dropped. Method, linear in the corpus size (a million articles is a few minut
    exactly: the Jaccard similarity of their shingle sets must be at least `THRESHOLD` (0.5);
 5. verified pairs are joined transitively into stories. The original of a story is its
    earliest-dated article (undated after dated; ties: the first loaded); the others are copies;
-6. outlet boilerplate: shingles of an outlet found in `BOILERPLATE_STORIES` or more of its
-   stories (its footer, "About us" block, standard disclaimer) are left out and the pairs of
-   step 4 verified again, so a long shared footer never joins two short stories of one outlet.
+6. outlet boilerplate: lines (paragraphs) that an outlet has in `BOILERPLATE_STORIES` or more
+   of its stories as first grouped (its footer, "About us" block, standard disclaimer) are left
+   out of both bodies of a pair involving that outlet, and the pair is verified again, so a long
+   shared footer never joins two short stories of one outlet.
 
 Bodies shorter than `MIN_WORDS` words are their own story (too short to call a copy).
 `story_rows` keeps one article per story in any per-article table (`count="story"`), and
@@ -37,7 +38,7 @@ NUM_BINS = 128
 BANDS, ROWS = 32, 4
 MIN_WORDS = 20
 MAX_REACH = 16
-BOILERPLATE_STORIES = 2  # an outlet's shingle in this many of its stories is its boilerplate
+BOILERPLATE_STORIES = 2  # an outlet's line in this many of its stories is its boilerplate
 COUNTS = ("story", "article")
 _MASK32 = np.uint64(0xFFFFFFFF)
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -257,53 +258,53 @@ def _components(n: int, pairs) -> np.ndarray:
     return np.array([find(x) for x in range(n)])
 
 
-def _outlet_boilerplate(pairs, texts: list[str], sources: list[str]) -> dict[str, np.ndarray]:
-    """Per outlet, the shingles of the paired articles that occur in at least
-    BOILERPLATE_STORIES different stories (as first grouped) of that outlet: its footers,
-    "About us" blocks, standard disclaimers. Articles without an outlet have none."""
+def _line_key(line: str) -> str:
+    return " ".join(line.lower().split())
+
+
+def _boilerplate_lines(pairs, texts: list[str], sources: list[str]) -> dict[str, set[str]]:
+    """Per outlet of the paired articles, the lines (paragraphs, case and spacing ignored) of
+    those articles that the outlet has in at least BOILERPLATE_STORIES different stories (as
+    first grouped): its footer, "About us" block, standard disclaimer. Lines too short to make
+    a shingle do not matter; articles without an outlet have none."""
     group = _components(len(texts), pairs)
     paired = sorted({k for i, j, *_ in pairs for k in (i, j) if sources[k]})
-    if not paired:
-        return {}
-    wanted = np.unique(np.concatenate([shingle_hashes(texts[k]) for k in paired]))
-    outlets = sorted({sources[k] for k in paired})
-    code = {name: c for c, name in enumerate(outlets)}
-    members = [k for k, name in enumerate(sources) if name in code]
-    found = []
-    for start, stop in _batches([texts[k] for k in members]):
-        h, doc, _ = _shingles_of([texts[k] for k in members[start:stop]])
-        keep = np.isin(h, wanted)
-        who = np.asarray(members[start:stop], dtype=np.int64)[doc[keep]]
-        outlet = np.array([code[sources[k]] for k in who.tolist()], dtype=np.int64)
-        found.append(np.unique(np.stack([outlet, group[who], h[keep].view(np.int64)], axis=1),
-                               axis=0))
-    rows = np.unique(np.concatenate(found), axis=0) if found else np.empty((0, 3), np.int64)
-    out = {}
-    for c, name in enumerate(outlets):
-        mine = rows[rows[:, 0] == c]
-        hashes, counts = np.unique(mine[:, 2], return_counts=True)
-        common = hashes[counts >= BOILERPLATE_STORIES]
-        if len(common):
-            out[name] = np.sort(common.view(np.uint64))
+    wanted = {key for k in paired for key in map(_line_key, texts[k].split("\n"))
+              if len(key.split()) >= SHINGLE_WORDS}
+    outlets = {sources[k] for k in paired}
+    seen: dict[tuple[str, str], set] = {}
+    for k, source in enumerate(sources):
+        if source in outlets:
+            for key in wanted.intersection(map(_line_key, texts[k].split("\n"))):
+                seen.setdefault((source, key), set()).add(int(group[k]))
+    out: dict[str, set[str]] = {}
+    for (source, key), stories_with in seen.items():
+        if len(stories_with) >= BOILERPLATE_STORIES:
+            out.setdefault(source, set()).add(key)
     return out
 
 
 def _without_boilerplate(pairs, texts: list[str], sources: list[str], threshold: float):
-    """The pairs still near-duplicates once their outlets' boilerplate shingles are left out
-    (two short stories of one outlet sharing a long footer are two stories, not one)."""
-    boiler = _outlet_boilerplate(pairs, texts, sources)
+    """The pairs still near-duplicates once their outlets' boilerplate lines are left out (two
+    short stories of one outlet sharing a long footer are two stories, not one; so are a copy
+    that kept that footer and the outlet's other stories)."""
+    boiler = _boilerplate_lines(pairs, texts, sources) if pairs else {}
     if not boiler:
         return pairs
-    empty = np.empty(0, dtype=np.uint64)
+    empty: set[str] = set()
+
+    def kept(k: int, drop: set[str]) -> str:
+        return "\n".join(line for line in texts[k].split("\n") if _line_key(line) not in drop)
+
     out = []
     for i, j, similarity in pairs:
-        drop = np.union1d(boiler.get(sources[i], empty), boiler.get(sources[j], empty))
-        if len(drop):
-            a = np.setdiff1d(shingle_hashes(texts[i]), drop, assume_unique=True)
-            b = np.setdiff1d(shingle_hashes(texts[j]), drop, assume_unique=True)
-            similarity = jaccard(a, b)
-            if similarity < threshold:
-                continue
+        drop = boiler.get(sources[i], empty) | boiler.get(sources[j], empty)
+        if drop:
+            a, b = kept(i, drop), kept(j, drop)
+            if a != texts[i] or b != texts[j]:
+                similarity = jaccard(shingle_hashes(a), shingle_hashes(b))
+                if similarity < threshold:
+                    continue
         out.append((i, j, similarity))
     return out
 
@@ -311,11 +312,11 @@ def _without_boilerplate(pairs, texts: list[str], sources: list[str], threshold:
 def stories(articles: pd.DataFrame, threshold: float = THRESHOLD, texts=None) -> pd.DataFrame:
     """`story_id`, `is_copy`, `copy_of` for each article (same index as `articles`).
 
-    `texts` (default: the `text` column) are the bodies compared. Text an outlet repeats in
-    different stories (its boilerplate: shingles found in BOILERPLATE_STORIES or more of its
-    stories, as first grouped) does not count when two articles are compared, so that a shared
-    footer never makes one story of two. The original of a story is its earliest-dated article
-    (undated ones after dated ones; ties: table order); `story_id` is the original's
+    `texts` (default: the `text` column) are the bodies compared. Lines an outlet repeats in
+    different stories (its boilerplate: in BOILERPLATE_STORIES or more of its stories, as first
+    grouped) do not count when a pair is verified, so that a shared footer never makes one
+    story of two. The original of a story is its earliest-dated
+    article (undated ones after dated ones; ties: table order); `story_id` is the original's
     `article_id`, `copy_of` the original's id for copies and "" otherwise.
     """
     n = len(articles)
