@@ -282,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         return status
     except KeyboardInterrupt:
         print("interrupted: nothing written (finished articles are cached)", file=sys.stderr)
+        interrupt.quick_exit()
         return 130
     except OutputError as exc:
         print(f"error: {exc}", file=sys.stderr)
