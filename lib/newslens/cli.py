@@ -278,7 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         interrupt.check()  # one recorded while the library was imported
         status = args.func(args)
-        interrupt.check()  # an interrupt dropped after the last safe point
+        if interrupt.requested():  # after the last safe point: the output was complete
+            print("interrupted: the run had finished, its tables are written",
+                  file=sys.stderr)
+            return 130
         return status
     except KeyboardInterrupt:
         print("interrupted: nothing written (finished articles are cached)", file=sys.stderr)

@@ -564,14 +564,14 @@ def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
 
 def _commit(writer: storage.TableWriter, csv: bool, n: int) -> None:
     """Write the CSVs and move the tables into place, after a last interrupt check; the switch
-    itself is not interrupted half-way (an interrupt then is raised once it is done)."""
+    itself is not interrupted half-way (an interrupt then stays recorded: the CLI reports that
+    the run had finished)."""
     interrupt.check()
     if csv:
         writer.write_csvs()
         interrupt.check()
     with interrupt.deferred():
         writer.commit(csv, n)
-    interrupt.check()
 
 
 def analyze_to(articles: pd.DataFrame, out: str | os.PathLike, *,
