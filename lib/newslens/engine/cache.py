@@ -238,23 +238,20 @@ def is_fingerprint_folder(folder: Path) -> bool:
 
 
 def _is_legacy(root: Path) -> bool:
-    """A cache folder written before markers: only fingerprint folders of cache files."""
+    """A cache folder written before markers: only fingerprint folders of cache files (`.nlc`,
+    `.keys`, `.used`, temporary files), at least one pack among them."""
+    packs = 0
     try:
-        subs = list(root.iterdir())
-        if not subs:
-            return False
-        for sub in subs:
+        for sub in root.iterdir():
             if sub.is_symlink() or not sub.is_dir() or not _HEX32.fullmatch(sub.name):
                 return False
-            files = list(sub.iterdir())
-            if not any(f.suffix == ".nlc" for f in files):
-                return False
-            if not all(_LEGACY_FILE.fullmatch(f.name) and not f.is_symlink() and f.is_file()
-                       for f in files):
-                return False
+            for f in sub.iterdir():
+                if not (_LEGACY_FILE.fullmatch(f.name) and not f.is_symlink() and f.is_file()):
+                    return False
+                packs += f.suffix == ".nlc"
     except OSError:
         return False
-    return True
+    return packs > 0
 
 
 def _mark_folder(folder: Path, fp: str) -> None:
