@@ -222,7 +222,8 @@ def pop_core(meta: dict, column: str, note: Note | None = None):
         elif used is None:
             found, used = meta.pop(key), key
         elif note is not None and not _same(value, found):
-            note(f"both {short(used)} and {short(key)} give the {column}",
+            what = "date" if column == "published" else column
+            note(f"both {short(used)} and {short(key)} give the {what}",
                  f"kept, {short(used)} used, {short(key)} kept as an extra column")
     return found
 
