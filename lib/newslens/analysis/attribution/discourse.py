@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from newslens import lexicon
+from newslens.analysis.attribution.nouns import speaker_nouns
 from newslens.analysis.attribution.records import Speaker
 from newslens.text.actors import load_actors
 
-_GENERIC = lexicon.word_set("generic_roles")
+_GENERIC = lexicon.word_set("generic_roles") | speaker_nouns()["epithet"]
 _SYNONYMS = {word.replace("-", " "): group.split()[0]
              for group in lexicon.words("role_synonyms") for word in group.split()}
 
@@ -221,4 +222,21 @@ class Discourse:
                 break
             if self.is_person(sp):
                 return sp
+        return None
+
+    def epithet(self, head: str, sentence: int, side: str | None) -> Speaker | None:
+        """The person an epithet stands for ("the Russian dictator added"): the first person
+        named in the nearest of the two sentences before (the topic), of the epithet's side
+        when a modifier names one."""
+        if head not in _GENERIC:
+            return None
+        first: dict[int, Speaker] = {}
+        for sn, sp, _ in reversed(self.entities):
+            if sn < sentence - 2:
+                break
+            if sn < sentence and self.is_person(sp) and (side is None or sp.side == side):
+                first[sn] = sp
+        for back in (1, 2):
+            if sentence - back in first:
+                return first[sentence - back]
         return None

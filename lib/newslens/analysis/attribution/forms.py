@@ -37,8 +37,10 @@ from newslens.analysis.attribution.spans import (
 )
 from newslens.analysis.attribution.speakers import (
     ANONYMOUS_NOUNS,
+    DOCUMENTS,
     PREPOSITIONS,
     PRONOUNS,
+    QUANTIFIERS,
     ROLE_PLURALS,
     phrase_after,
     phrase_before,
@@ -164,6 +166,11 @@ def _subject_span(s: Sentence, pos: int, participle: bool):
     if i >= 0 and toks[i].low in PREPOSITIONS and not (participle and toks[i].low == "with"):
         if i >= 1 and (toks[i - 1].low in ANONYMOUS_NOUNS or toks[i - 1].low in ROLE_PLURALS):
             return Span(toks, i - 1, span.stop), False
+        if i >= 1 and toks[i].low == "of" and toks[i - 1].low in QUANTIFIERS:
+            k = i - 1  # "28 percent of voters", "most of the residents"
+            if k >= 1 and toks[k - 1].text[0].isdigit():
+                k -= 1
+            return Span(toks, k, span.stop), False
         # "flying to Moscow Witkoff said": the subject is the name after the place
         later = [m for m in s.mentions if m.actor is not None and m.is_person
                  and span.start < m.start and m.end <= span.end]
@@ -210,6 +217,9 @@ def _gap_ends(s: Sentence, hit: CueHit, direct: int) -> list[int]:
     cue."""
     text = s.text
     ends = [direct]
+    paren = _PARENTHESIS.search(text, max(0, direct - 24), direct)
+    if paren is not None:  # "Gov. Phil Bryant (R) said", "Sen. X (R-Fla.) said"
+        ends.append(paren.start())
     who = _WHO.search(text[max(0, direct - 12):direct])
     if who is not None:
         return [direct - 12 + who.start() if direct >= 12 else who.start()]
@@ -230,6 +240,7 @@ def _gap_ends(s: Sentence, hit: CueHit, direct: int) -> list[int]:
 
 _WORD_BEFORE = re.compile(r"([\w’'-]+)\s+$")
 _WHO = re.compile(r",\s*who\s+$")
+_PARENTHESIS = re.compile(r"\s*\([^()\s]{1,12}\)\s*$")
 _QUOTE_COMMA = re.compile(r"[”\"»]\s*,\s*$")
 _COMMA_END = re.compile(r",\s*$")
 
@@ -322,13 +333,20 @@ def passive(s: Sentence, hit: CueHit) -> Statement | None:
     return st
 
 
+_TITLE_BEFORE = re.compile(r"(?:\b(?:" + "|".join(lexicon.words("title_abbreviations")) +
+                           r")\.\s+)+$", re.IGNORECASE)
+
+
 def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | None:
     """"“…,” Putin said." / "…, UNN reports.": the content comes before the speaker. Also
     "…, X stated, noting that …" and "…, X declared in an interview, while discussing …" (a
     participial clause after the cue is a statement of its own), and a quotation the cue
     interrupts ("“…,” X said, “but …”": one content over both parts)."""
-    if not (s.text[:start].strip() and s.left(POSTPOSED_LEFT, start, 8)):
+    title = s.left(_TITLE_BEFORE, start, 24)  # "“…,” Mr. Tribe said": the title is no name
+    lead = title.start() if title is not None else start
+    if not (s.text[:lead].strip() and s.left(POSTPOSED_LEFT, lead, 8)):
         return None
+    start = lead
     st = Statement(hit, "postposed", sp, clause=start)
     if TAIL.fullmatch(s.text, hit.end):
         return _reported_before(s, start, st)
@@ -509,6 +527,29 @@ def noun_cue(s: Sentence, hit: CueHit) -> Statement | None:
     return _reported_after(s, hit, Statement(hit, "noun", sp, clause=start))
 
 
+_ISSUED = re.compile(r"\b(?:" + "|".join(lexicon.words("statement_light_verbs")) +
+                     r")(?:\s+out)?\s+(?:(?:a|an|the|his|her|its|their|another|two|several)\s+)?"
+                     r"(?:[\w’'-]+\s+){0,3}?(?:" + "|".join(sorted(DOCUMENTS)) + r")\s+$",
+                     re.IGNORECASE)
+
+
+def issued_document(s: Sentence, hit: CueHit) -> Statement | None:
+    """"Trump's campaign released a statement saying …": a participle after a document that a
+    light verb governs; the speaker is the light verb's subject (form `noun`)."""
+    issued = s.left(_ISSUED, hit.start, 90)
+    if issued is None:
+        return None
+    if any(st.hit.end <= hit.start and hit.start - st.hit.end < 3 for st in s.found):
+        return None  # "released a statement saying": the statement noun is the cue already
+    word = issued.group(0).split()[0]
+    verb = CueHit(issued.start(), issued.start() + len(word), word, hit.cue)
+    found = subject_of(s, verb)
+    if found is None:
+        return None
+    sp, start, _pronoun = found
+    return _reported_after(s, hit, Statement(hit, "noun", sp, clause=start))
+
+
 def _clause_follows(s: Sentence, hit: CueHit) -> bool:
     return CLAUSE_AFTER.match(s.text, hit.end) is not None
 
@@ -520,9 +561,16 @@ def _nested(s: Sentence, hit: CueHit, subject_start: int) -> bool:
                and st.content_start < hit.start < st.content_end for st in s.found)
 
 
+_NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|this|that|these|those|his|her|its|their|our|my|"
+                          r"your)|\w['’]s|\ws['’])\s+$", re.IGNORECASE)
+
+
 def detect(s: Sentence, hit: CueHit) -> Statement | None:
-    """The statement a cue makes, trying the forms in order (the first that applies decides)."""
+    """The statement a cue makes, trying the forms in order (the first that applies decides).
+    A cue word after a determiner or a possessive is a noun ("the ministry's report said")."""
     kind = hit.cue.kind
+    if kind not in ("phrases", "nouns") and s.left(_NOUN_BEFORE, hit.start, 12):
+        return None
     if kind == "phrases":
         return according_to(s, hit)
     if kind == "nouns" or hit.text.lower() in _NOUN_VERBS and s.left(_LIGHT, hit.start, 60):
@@ -533,6 +581,8 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         return None
     if _passive(s, hit):
         return passive(s, hit)
+    if hit.is_participle and s.left(_ISSUED, hit.start, 90):
+        return issued_document(s, hit)
     found = subject_of(s, hit)
     if found is not None:
         sp, start, pronoun = found

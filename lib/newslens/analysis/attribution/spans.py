@@ -97,8 +97,9 @@ QUOTE_AFTER = re.compile(r"\s*(?:(?:[^\s.;:“\"«,]+\s+){1,4}?[:,]\s*|[:,]?\s*)
 QUOTE_NEAR = re.compile(r"[^.;:“\"«]{0,60}?(?=[“\"«])")
 # Nothing substantive after a postposed cue: "…, Putin said in a video address."
 TAIL = re.compile(
-    r"\s*(?:(?:in|on|at|during|after|before|while|to|from|with|via|late|early|last|this)\b"
-    r"[^,;:“\"]*)?[\s.!?”\"]*$", re.IGNORECASE)
+    r"\s*(?:(?:in|on|at|during|after|before|while|to|from|with|via|late|early|last|this|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
+    r"earlier|later|again|recently|afterwards?)\b[^,;:“\"]*)?[\s.!?”\"]*$", re.IGNORECASE)
 POSTPOSED_LEFT = re.compile(r"(?:,\s*[”\"]?|[”\"]\s*,?|\s[-–—])\s*$")
 PARTICIPIAL_LEFT = re.compile(r",\s*(?:(?:while|before|after|and)\s+)?$", re.IGNORECASE)
 WITH_LEFT = re.compile(r"\bwith\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE)

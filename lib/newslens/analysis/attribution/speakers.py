@@ -13,7 +13,9 @@ import functools
 import re
 
 from newslens import lexicon
+from newslens.analysis.attribution.cues import load_reporting_verbs
 from newslens.analysis.attribution.discourse import head_noun
+from newslens.analysis.attribution.nouns import speaker_nouns
 from newslens.analysis.attribution.records import (
     Mention,
     Sentence,
@@ -24,20 +26,25 @@ from newslens.analysis.attribution.records import (
 )
 from newslens.text.unknown import name_key
 
-ROLES = lexicon.word_set("speaker_roles")
-ROLE_PLURALS = lexicon.word_set("speaker_role_plurals")
-BODIES = lexicon.word_set("speaker_bodies")
-OUTLETS = lexicon.word_set("speaker_outlets")
+NOUNS = speaker_nouns()
+ROLES = lexicon.word_set("speaker_roles") | NOUNS["person"]
+ROLE_PLURALS = lexicon.word_set("speaker_role_plurals") | NOUNS["plural"]
+BODIES = lexicon.word_set("speaker_bodies") | NOUNS["organisation"]
+OUTLETS = lexicon.word_set("speaker_outlets") | NOUNS["outlet"]
 MODIFIERS = lexicon.word_set("speaker_modifiers")
 ANONYMOUS_DET = lexicon.word_set("anonymous_determiners")
 ANONYMOUS_NOUNS = lexicon.word_set("anonymous_nouns")
 LABELS = lexicon.word_set("line_labels")
-DOCUMENTS = lexicon.word_set("speaker_documents")
+DOCUMENTS = lexicon.word_set("speaker_documents") | NOUNS["document"]
+QUANTIFIERS = NOUNS["quantifier"]
+DOCUMENT_SINGULAR = frozenset(w for w in DOCUMENTS if not w.endswith("s"))
 PREPOSITIONS = lexicon.word_set("speaker_prepositions")
 _NON_NAMES = lexicon.word_set("capitalised_non_names")
 _ABBREVIATIONS = lexicon.word_set("title_abbreviations")
 _PARTICLES = lexicon.word_set("name_particles")
-_LOWER_WORDS = ROLES | ROLE_PLURALS | BODIES | OUTLETS | MODIFIERS
+_LOWER_WORDS = ROLES | ROLE_PLURALS | BODIES | OUTLETS | MODIFIERS | DOCUMENTS
+_NOUN_HEADS = ROLES | ROLE_PLURALS | BODIES | OUTLETS | DOCUMENTS
+_CUE_WORDS = frozenset(f for f in load_reporting_verbs() if " " not in f)
 _POSSESSIVE_DET = {"his", "her", "its", "their"}
 PRONOUNS = {"he": "he", "she": "she", "they": "they", "him": "he", "her": "she", "them": "they",
             "it": "it"}
@@ -129,7 +136,48 @@ def phrase_before(s: Sentence, end: int) -> Span | None:
         else:
             break
         j -= 1
+    if first < stop and _word_class(toks[first]) != "det":
+        first = _modified_head(toks, first, stop)
     return _trim(toks, first, stop)
+
+
+_FREE_MAX = 3  # free modifiers between a determiner and a speaker noun ("the billionaire
+# businessman", "a leaked memo", "the 76-year-old founder")
+_FREE_WORD = re.compile(r"[a-z][a-z-]*|\d[\w-]*")
+_NOT_MODIFIERS = (lexicon.word_set("english_function_words") | lexicon.word_set("auxiliaries")
+                  | lexicon.word_set("negators") | lexicon.word_set("contrast_words")
+                  | frozenset(("when", "where", "while", "if", "because", "since", "so", "then",
+                               "what", "how", "why", "whom", "whose", "there", "here", "now",
+                               "could", "should", "must", "can", "did", "do", "does")))
+
+
+def _free_modifier(tok: Token) -> bool:
+    low = tok.low
+    return _FREE_WORD.fullmatch(low) is not None and low not in _NOT_MODIFIERS \
+        and low not in PREPOSITIONS and low not in _CUE_WORDS and not tok.possessive
+
+
+def _modified_head(toks: list[Token], first: int, stop: int) -> int:
+    """Where a speaker phrase starts once the lowercase modifiers before it are taken, when a
+    determiner (or a possessive name) comes before them: "the billionaire businessman". A phrase
+    of a speaker noun (or a name) only; else `first`."""
+    head = toks[stop - 1]
+    if head.low not in _NOUN_HEADS and _word_class(head) != "name":
+        return first
+    j, n = first - 1, 0
+    while j >= 0 and n < _FREE_MAX and _word_class(toks[j]) == "other" \
+            and _free_modifier(toks[j]):
+        j, n = j - 1, n + 1
+    if n == 0 or j < 0:
+        return first
+    if _word_class(toks[j]) == "det":
+        return j
+    if _word_class(toks[j]) == "name" and toks[j].possessive:
+        k = j - 1
+        while k >= 0 and _word_class(toks[k]) == "name" and not toks[k].possessive:
+            k -= 1
+        return k if k >= 0 and _word_class(toks[k]) == "det" else k + 1
+    return first
 
 
 def _joins_right(toks: list[Token], j: int, first: int, end: int) -> bool:
@@ -176,11 +224,19 @@ def phrase_after(s: Sentence, pos: int, limit: int | None = None,
     return _trim(toks, first, j)
 
 
+def _sentence_adverb(toks: list[Token], first: int, stop: int) -> bool:
+    """A capitalised adverb before a name ("Reportedly Putin said"), not a name in -ly
+    ("Kelly said")."""
+    tok = toks[first]
+    return tok.low.endswith("ly") and tok.text[0].isupper() and first + 1 < stop \
+        and toks[first + 1].text[0].isupper()
+
+
 def _trim(toks: list[Token], first: int, stop: int) -> Span | None:
     """Drop leading sentence adverbs and capitalised non-names, and trailing glue words."""
     while first < stop and (toks[first].text in _NON_NAMES and toks[first].low != "the"
                             and _word_class(toks[first]) != "det"
-                            or toks[first].low.endswith("ly") and toks[first].text[0].isupper()
+                            or _sentence_adverb(toks, first, stop)
                             or _word_class(toks[first]) in ("of", "and", "dot")):
         first += 1
     while stop > first and _word_class(toks[stop - 1]) in ("of", "and", "det"):
@@ -206,6 +262,8 @@ def resolve(s: Sentence, span: Span, cue_lemma: str = "") -> Speaker | None:
         ref = d.pronoun(PRONOUNS[toks[0].low], s.number, [st.speaker for st in s.found])
         return _holder(ref, start, end, text) if ref else None
     words = _words(toks)
+    if words[0] in ("no", "none", "neither", "nobody"):
+        return None  # "no official statements claiming …": nobody speaks
     split = next((k for k, w in enumerate(words) if k and w in PREPOSITIONS
                   and w not in ("of", "for", "to")), None)
     if split is not None:  # "Reports from Moscow", "officials in Kyiv"
@@ -213,13 +271,11 @@ def resolve(s: Sentence, span: Span, cue_lemma: str = "") -> Speaker | None:
         if sp is not None:
             sp.start, sp.end, sp.text = start, end, text
         return sp
-    if words[-1] in DOCUMENTS and len(words) > 1:
-        if len(words) <= 2 and words[0] in ("the", "this", "that", "its", "his", "her", "their"):
-            last = d.speakers[-1] if d.speakers and d.speakers[-1][0] >= s.number - 3 else None
-            return _holder(last[1], start, end, text) if last else None
-        if len(toks) > 1 and words[-2] not in ANONYMOUS_DET and words[-2] != "the":
-            return resolve(s, Span(span.toks, span.first, span.stop - 1), cue_lemma)
-        return None
+    if words[-1] in DOCUMENTS and toks[-1].text[0].islower():
+        sp = _document(s, span, words, cue_lemma)
+        if sp is not None:
+            sp.start, sp.end, sp.text = start, end, text
+        return sp
     inside = [m for m in s.mentions if start <= m.start and m.end <= end and m.actor is not None
               and m.mtype != "pronoun"]
     sp = (_person_mention(d, inside, text)
@@ -230,6 +286,35 @@ def resolve(s: Sentence, span: Span, cue_lemma: str = "") -> Speaker | None:
     if sp is not None:
         sp.start, sp.end, sp.text = start, end, text
     return sp
+
+
+_BARE_DOCUMENT = frozenset(("the", "this", "that", "its", "his", "her", "their"))
+
+
+def _document(s: Sentence, span: Span, words: list[str], cue_lemma: str) -> Speaker | None:
+    """A document speaker ("the ministry's report", "a leaked memo", "the lawsuit"): the
+    actor or body that a modifier or possessive names, else the recent speaker a bare "the
+    statement" continues, else an unlinked `document:HEAD`."""
+    d = s.discourse
+    owner = [m for m in s.mentions if span.start <= m.start and m.end <= span.end
+             and m.actor is not None and m.mtype != "pronoun"]
+    if owner:  # "Peskov's statement", "a Kremlin readout"
+        return d.actor_speaker(owner[-1].actor, 0, 0, "")
+    if len(words) == 1 and words[0] not in DOCUMENT_SINGULAR:
+        return None  # "according to reports": no one
+    if len(words) > 1 and words[-2] not in ANONYMOUS_DET and words[-2] not in _BARE_DOCUMENT:
+        sp = resolve(s, Span(span.toks, span.first, span.stop - 1), cue_lemma)
+        if sp is not None:
+            return sp
+    if len(words) == 2 and words[0] in _BARE_DOCUMENT:
+        last = d.speakers[-1] if d.speakers and d.speakers[-1][0] >= s.number - 3 else None
+        if last is not None:
+            return _holder(last[1], 0, 0, "")
+    head = words[-1]
+    if head.endswith("s") and head[:-1] in DOCUMENTS:
+        head = head[:-1]
+    return Speaker(0, 0, "", "document:" + slug(head), "document", side=_side(d, [
+        m for m in s.mentions if span.start <= m.start and m.end <= span.end]))
 
 
 def _holder(ref: Speaker, start: int, end: int, text: str) -> Speaker:
@@ -302,6 +387,8 @@ def _titled(d, s: Sentence, toks, inside, text: str) -> Speaker | None:
     head = head_noun(core[-1])
     if core[-1] in ROLES and (words[0] == "the" or len(words) == 1 or inside):
         ref = d.role(head, s.number)
+        if ref is None and words[0] == "the":
+            ref = d.epithet(head, s.number, _side(d, inside))
         if ref is not None:
             return _holder(ref, 0, 0, text)
     return None
@@ -328,8 +415,9 @@ def _unlinked(d, toks, inside, text: str, cue_lemma: str) -> Speaker | None:
     words = _words(toks)
     name = _trailing_name(toks, inside)
     side = _side(d, inside)
-    if name and words[0] == "the" and len(name) == len(toks) - 1 == 1:
-        return None  # "the Estonian": a name does not take "the"
+    if name and words[0] == "the" and len(name) == len(toks) - 1 == 1 and not (
+            len(name[0].base) > 1 and name[0].base.isupper()):
+        return None  # "the Estonian": a name does not take "the" (an acronym does: "the DNC")
     if name:
         low = " ".join(t.base for t in name)
         known = d.unlinked.get(slug(low)) or d.unlinked.get(slug(name[-1].base))
