@@ -286,9 +286,13 @@ def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
     return min(found, key=lambda f: (not f[0].linked, not s.discourse.is_person(f[0])))
 
 
-def _passive(s: Sentence, hit: CueHit) -> bool:
+def _participle(hit: CueHit) -> bool:
     word = hit.text.lower().split()[0]
-    participle = word.endswith("ed") or word in _PARTICIPLE_IRREGULAR
+    return word.endswith("ed") or word in _PARTICIPLE_IRREGULAR
+
+
+def _passive(s: Sentence, hit: CueHit) -> bool:
+    participle = _participle(hit)
     return participle and "as saying" not in hit.text.lower() and \
         _BE.search(s.text, max(0, hit.start - 40), hit.start) is not None and \
         s.left(PASSIVE, hit.start, 40) is not None
@@ -335,6 +339,25 @@ def passive(s: Sentence, hit: CueHit) -> Statement | None:
 
 _TITLE_BEFORE = re.compile(r"(?:\b(?:" + "|".join(lexicon.words("title_abbreviations")) +
                            r")\.\s+)+$", re.IGNORECASE)
+
+
+_BY = re.compile(r"\s+by\s+", re.IGNORECASE)
+
+
+def reduced_passive(s: Sentence, hit: CueHit) -> Statement | None:
+    """"a plan, rejected by Moscow, …", "an article cited by her campaign": a past participle
+    with its agent and no "be" (form `passive`); the content is the phrase it follows."""
+    agent = _BY.match(s.text, hit.end)
+    span = phrase_after(s, agent.end(), boundary=True) if agent else None
+    sp = resolve(s, span, hit.cue.lemma) if span else None
+    if sp is None:
+        return None
+    head = s.text[:hit.start].rstrip(" ,")
+    cut = max(head.rfind(ch) for ch in ",;:(“\"")
+    c0 = cut + 1 if cut >= 0 else 0
+    st = Statement(hit, "passive", sp, clause=c0)
+    st.content_start, st.content_end = c0, len(head)
+    return st
 
 
 def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | None:
@@ -581,6 +604,8 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         return None
     if _passive(s, hit):
         return passive(s, hit)
+    if _participle(hit) and _BY.match(s.text, hit.end) and not hit.is_participle:
+        return reduced_passive(s, hit)
     if hit.is_participle and s.left(_ISSUED, hit.start, 90):
         return issued_document(s, hit)
     found = subject_of(s, hit)

@@ -14,7 +14,7 @@ from newslens.analysis.attribution import spans
 from newslens.analysis.attribution.cues import Cue, compiled
 from newslens.analysis.attribution.discourse import Discourse, Gazetteer, gazetteer
 from newslens.analysis.attribution.forms import detect, inside_quote
-from newslens.analysis.attribution.labels import mark_statements
+from newslens.analysis.attribution.labels import labelled, mark_statements
 from newslens.analysis.attribution.quotes import field_text, quote_regions
 from newslens.analysis.attribution.records import CueHit, Mention, Sentence, Statement
 from newslens.text.actors import linked_only
@@ -246,15 +246,24 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list) -> None
         return
     by_sentence = by_sentence.get(aid, {})
     art = _Article(aid, group, by_sentence, gaz)
-    n, last_par = 0, None
+    n, last_par, pending = 0, None, None
     for _aid, _na, sn, s0, text, field, paragraph, hit, matches in group:
         ms = _sentence_mentions(by_sentence.get(sn, []), text, s0)
         first = (field, paragraph) != last_par
         last_par = (field, paragraph)
-        if hit and not (field == "text" and art.repeats_title(text)):
+        label, pending = (pending if first and pending and pending[1] == field else None), None
+        if (hit or label) and not (field == "text" and art.repeats_title(text)):
             s = art.sentence(sn, s0, text, field, paragraph, first, ms)
+            found = sentence_statements(s, cues, regex, matches) if hit else []
+            line = next((st for st in found if st.form == "label" and st.hit.cue.lemma
+                         == "label"), None)
+            if line is not None:  # "Defence ministry:" alone: the next paragraph is its
+                found.remove(line)
+                pending = (line, field, s0)
+            if label is not None and not found:
+                found = [labelled(s, label[0], label[2])]
             numbers: dict = {}
-            for st in sentence_statements(s, cues, regex, matches):
+            for st in found:
                 numbers[id(st)] = n
                 rows.append(_row(aid, sn, field, s0, n, st, numbers))
                 art.discourse.add_speaker(sn, st.speaker)
