@@ -138,31 +138,63 @@ class Discourse:
     # -- resolution
     def pronoun(self, word: str, sentence: int, earlier: list[Speaker]) -> Speaker | None:
         """The speaker a subject pronoun (he, she, they, it) of sentence `sentence` refers to:
-        an earlier speaker of the same sentence, the last speaker of the last three sentences,
-        else the first matching mention of the nearest earlier sentence (the subject)."""
+        a scored choice among the speakers and named actors of the sentence so far and the four
+        before it. A candidate must agree (gender from the gazetteer, a title or a pronoun
+        already resolved to it; person or not; group for "they"); it scores for being the
+        speaker of the last statement (the topic; quotations go on with their speaker), for
+        being the first actor named in its sentence (a subject), for having spoken at all, and
+        loses with distance. An earlier speaker of the same sentence wins outright."""
         fits = self._fits(word)
         for sp in reversed(earlier):
             if fits(sp):
-                return sp
-        for sn, sp in reversed(self.speakers):
-            if sn < sentence - 3:
-                break
-            if fits(sp):
-                return sp
-            if word != "they":
-                break  # the last speaker is the topic: a mismatch ends the search
-        if word == "it":
-            return None
-        first: dict[int, Speaker] = {}  # sentence -> its first fitting entity
-        for sn, sp, _ in reversed(self.entities):
+                return self._learn(word, sp)
+        scores: dict[str, tuple] = {}  # key -> (score, order, speaker, best mention value)
+        last = self.speakers[-1] if self.speakers else None
+        if last is not None and last[0] >= sentence - 3 and fits(last[1]):
+            self._score(scores, last[1], 3.0 - 0.5 * (sentence - last[0]), len(self.entities))
+        for i in range(len(self.entities) - 1, -1, -1):
+            sn, sp, _ = self.entities[i]
             if sn < sentence - 4:
                 break
-            if sn <= sentence and fits(sp):
-                first[sn] = sp
-        for back in range(5):
-            if sentence - back in first:
-                return first[sentence - back]
-        return None
+            if sn > sentence or not fits(sp) or word == "it" and sp.kind not in (
+                    "actor", "organisation", "outlet", "document"):
+                continue
+            first = not any(e[0] == sn for e in self.entities[:i])
+            spoke = any(sp.key == k.key for _, k in self.speakers[-6:])
+            value = 1.0 * first + 0.5 * spoke - 0.8 * (sentence - sn)
+            self._score(scores, sp, value, i, best_of=True)
+        if not scores:
+            return None
+        best = max(scores.values(), key=lambda v: (v[0], v[1]))
+        if word == "it" and best[2] is not (last[1] if last else None) and best[0] < 0:
+            return None  # "it" far from any body that spoke: no guess
+        return self._learn(word, best[2])
+
+    @staticmethod
+    def _score(scores: dict, sp: Speaker, value: float, order: int,
+               best_of: bool = False) -> None:
+        """Add `value` to a candidate's score: the last-speaker bonus first, then its best
+        mention (`best_of`: the nearest, most prominent one counts, not their number)."""
+        old = scores.get(sp.key)
+        if old is None:
+            scores[sp.key] = (value, order, sp, value if best_of else None)
+            return
+        total, at, ref, best = old
+        if best_of:
+            if best is not None and value <= best:
+                return
+            total += value - (best or 0.0)
+            best = value
+        else:
+            total += value
+        scores[sp.key] = (total, max(order, at), ref, best)
+
+    def _learn(self, word: str, sp: Speaker) -> Speaker:
+        """A he/she resolved to an unlinked person teaches that person's gender."""
+        gender = {"he": "male", "she": "female"}.get(word)
+        if gender and sp.gender is None and sp.kind == "person" and not sp.linked:
+            sp.gender = gender
+        return sp
 
     def _fits(self, word: str):
         gender = {"he": "male", "she": "female"}.get(word)

@@ -425,7 +425,8 @@ def _unlinked(d, toks, inside, text: str, cue_lemma: str) -> Speaker | None:
             return _holder(known, 0, 0, text)
         kind = _name_kind(words, name, cue_lemma)
         heads = frozenset(head_noun(w) for w in words if w in ROLES)
-        return Speaker(0, 0, text, f"{kind}:{slug(low)}", kind, side=side, heads=heads)
+        return Speaker(0, 0, text, f"{kind}:{slug(low)}", kind, side=side, heads=heads,
+                       gender=_gender(words) if kind == "person" else None)
     head = words[-1]
     if head in BODIES or head in OUTLETS:
         kind = "outlet" if head in OUTLETS else "organisation"
@@ -437,6 +438,16 @@ def _unlinked(d, toks, inside, text: str, cue_lemma: str) -> Speaker | None:
     if head in ROLES and words[0] == "the":
         return Speaker(0, 0, text, "person:" + slug(" ".join(rest)), "person", side=side,
                        heads=frozenset({head_noun(head)}))
+    return None
+
+
+def _gender(words: list[str]) -> str | None:
+    """A person's gender from a title or role in the phrase ("Mrs.", "spokeswoman")."""
+    for w in words:
+        if w in ("mr", "sir", "lord") or w.endswith("man") and w in ROLES:
+            return "male"
+        if w in ("mrs", "ms", "miss", "madam", "dame", "lady") or w.endswith("woman"):
+            return "female"
     return None
 
 
