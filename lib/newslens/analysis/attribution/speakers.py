@@ -285,6 +285,8 @@ def resolve(s: Sentence, span: Span, cue_lemma: str = "") -> Speaker | None:
           or _unlinked(d, toks, inside, text, cue_lemma))
     if sp is not None:
         sp.start, sp.end, sp.text = start, end, text
+        if sp.kind == "person" and sp.gender is None and span.first:
+            sp.gender = _gender([t.low for t in span.toks[max(0, span.first - 2):span.first]])
     return sp
 
 
