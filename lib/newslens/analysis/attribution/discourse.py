@@ -114,6 +114,20 @@ class Discourse:
             sp = self._actor_records[actor] = self.actor_speaker(actor, 0, 0, "")
         self.entities.append((sentence, sp, antecedent))
 
+    def add_person(self, sentence: int, key: str, name: str, antecedent: tuple,
+                   gender: str | None = None) -> None:
+        """An unlinked person the mention table found (key `person:NAME`): a candidate for the
+        pronouns that follow, and the record later statements of that name share."""
+        sp = self.unlinked.get(key.split(":", 1)[1])
+        if sp is None:
+            sp = Speaker(0, 0, name, key, "person", gender=gender)
+            name_key = key.split(":", 1)[1]
+            self.unlinked[name_key] = sp
+            self.unlinked.setdefault(name_key.split("-")[-1], sp)
+        elif sp.gender is None and gender:
+            sp.gender = gender
+        self.entities.append((sentence, sp, antecedent))
+
     def add_speaker(self, sentence: int, speaker: Speaker) -> None:
         self.speakers.append((sentence, speaker))
         self.entities.append((sentence, speaker, speaker.antecedent))

@@ -28,6 +28,8 @@ _TIME_WORDS = frozenset(lexicon.words("months") + lexicon.words("month_abbreviat
     "tonight", "yesterday", "tomorrow", "morning", "afternoon", "evening", "night", "day",
     "week", "weekend", "month", "year", "earlier", "later", "recently", "now", "this", "last",
     "next", "on", "in", "at", "the", "late", "early", "local", "time"))
+_TITLE_GENDER = {"mr.": "male", "mr": "male", "mrs.": "female", "mrs": "female",
+                 "ms.": "female", "ms": "female", "miss": "female"}
 _FUNCTION_WORDS = frozenset(("this", "last", "next", "on", "in", "at", "the", "late", "early",
                              "local"))
 
@@ -148,6 +150,23 @@ def _mentions_by_sentence(mentions: pd.DataFrame | None, articles: set) -> dict:
     return by_sentence
 
 
+def _unlinked_persons(mentions: pd.DataFrame | None, articles: set) -> dict:
+    """article_id -> sentence -> [(start, end, key, text)] of the unlinked person names of the
+    mention table (`linked` False, kind person): people the pronouns may refer to."""
+    out: dict = {}
+    if mentions is None or not len(mentions) or "linked" not in mentions.columns:
+        return out
+    ms = mentions[~mentions["linked"].to_numpy(dtype=bool)]
+    ms = ms[(ms["kind"] == "person") & ms["article_id"].isin(articles)]
+    for aid, sn, start, end, key, text in zip(
+            ms["article_id"].tolist(), ms["sentence"].tolist(), ms["start"].tolist(),
+            ms["end"].tolist(), ms["actor_id"].tolist(), ms["text"].tolist()):
+        if isinstance(key, str) and key:
+            out.setdefault(aid, {}).setdefault(sn, []).append(
+                (int(start), int(end), key, str(text)))
+    return out
+
+
 def _sentence_mentions(raw: list, text: str, s0: int) -> list[Mention]:
     """Mentions of one sentence, relative to it, with their possessive flag."""
     out = []
@@ -239,12 +258,14 @@ class _Article:
         return Sentence(text, ms, quotes, sn, s0, ftext, headline, first, self.discourse)
 
 
-def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list) -> None:
+def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list,
+                  persons: dict | None = None) -> None:
     """Append the statement rows of one article (its sentences in order)."""
     group = [g for g in group if not g[1]]  # groupby drops missing article ids
     if not group:
         return
     by_sentence = by_sentence.get(aid, {})
+    persons = (persons or {}).get(aid, {})
     art = _Article(aid, group, by_sentence, gaz)
     n, last_par, pending = 0, None, None
     for _aid, _na, sn, s0, text, field, paragraph, hit, matches in group:
@@ -269,6 +290,9 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list) -> None
                 art.discourse.add_speaker(sn, st.speaker)
                 n += 1
         _remember(art.discourse, ms, sn, s0)
+        for start, end, key, name in persons.get(sn, ()):
+            gender = _TITLE_GENDER.get(text[max(0, start - s0 - 5):start - s0].strip().lower())
+            art.discourse.add_person(sn, key, name, (sn, start, end), gender)
 
 
 def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
@@ -296,6 +320,7 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
     sents = sentences[sentences["article_id"].isin(hit_articles)].sort_values(
         ["article_id", "sentence"], kind="stable")
     by_sentence = _mentions_by_sentence(linked_only(mentions), hit_articles)
+    persons = _unlinked_persons(mentions, hit_articles)
     paragraphs = sents["paragraph"] if "paragraph" in sents else pd.Series(0, index=sents.index)
     rows: list[tuple] = []
     position = pd.Series(range(len(sentences)), index=sentences.index)
@@ -305,7 +330,7 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
                   sents["text"].fillna("").tolist(), sents["field"].tolist(),
                   paragraphs.tolist(), has_cue.loc[sents.index].tolist(), matches)
     for aid, group in itertools.groupby(columns, key=lambda row: row[0]):
-        _article_rows(aid, list(group), by_sentence, cues, regex, gaz, rows)
+        _article_rows(aid, list(group), by_sentence, cues, regex, gaz, rows, persons)
     if not rows:
         return schema.empty("statements")
     frame = pd.DataFrame(rows, columns=list(_ROW_FIELDS))[STATEMENT_COLUMNS]
