@@ -42,6 +42,7 @@ from newslens.analysis.attribution.speakers import (
     PRONOUNS,
     QUANTIFIERS,
     ROLE_PLURALS,
+    first_index,
     phrase_after,
     phrase_before,
     resolve,
@@ -486,13 +487,49 @@ def _latest_subject(s: Sentence, after: int, pos: int) -> Speaker | None:
 
 
 def _clause_subject(s: Sentence, pos: int) -> Speaker | None:
-    """The subject phrase at the start of the sentence, when it comes before `pos`."""
-    span = phrase_after(s, 0, pos)
-    if span is None:
-        toks = s.tokens
-        if toks and toks[0].low in PRONOUNS and toks[0].end <= pos:
-            span = Span(toks, 0, 1)
-    return resolve(s, span) if span else None
+    """The subject phrase at the start of the sentence (after a leading conjunction or adverb,
+    or after an introductory phrase and its comma), when it comes before `pos`."""
+    for start in _clause_starts(s.text, pos):
+        span = phrase_after(s, start, pos)
+        if span is None:
+            toks = s.tokens_from(start) if start else s.tokens
+            k = first_index(toks, start)
+            if k < len(toks) and toks[k].low in PRONOUNS and toks[k].end <= pos:
+                span = Span(toks, k, k + 1)
+        elif span.stop >= len(span.toks) or not span.toks[span.stop].text[0].islower():
+            continue  # a subject is followed by its (lowercase) verb
+        sp = resolve(s, span) if span else None
+        if sp is not None:
+            return sp
+    return None
+
+
+_LEADING = re.compile(r"(?:(?:and|but|then|so|yet|still|meanwhile|however|instead|later|"
+                      r"earlier|also)\b[\s,]*)+", re.IGNORECASE)
+
+
+def _clause_starts(text: str, pos: int) -> list[int]:
+    """Where the main clause's subject may start: the sentence start, after leading
+    conjunctions and adverbs, and after each comma before `pos` (an introductory phrase)."""
+    out = [0]
+    lead = _LEADING.match(text)
+    if lead is not None and lead.end() < pos:
+        out.append(lead.end())
+    at = text.find(",", 0, pos)
+    while at >= 0 and len(out) < 6:
+        nxt = at + 1
+        while nxt < pos and text[nxt].isspace():
+            nxt += 1
+        if nxt < pos:
+            out.append(nxt)
+        at = text.find(",", at + 1, pos)
+    return out
+
+
+# After an inverted speaker: an appositive, a relative clause or a prepositional phrase
+# ("said a Mexican official who was not authorised …", "said Phil Musser of IMGE").
+_INVERTED_GOES_ON = re.compile(r"\s*(?:[,;(—–]|(?:who|whom|whose|which|of|at|for|from|with)\b)",
+                               re.IGNORECASE)
 
 
 def inverted(s: Sentence, hit: CueHit) -> Statement | None:
@@ -502,7 +539,7 @@ def inverted(s: Sentence, hit: CueHit) -> Statement | None:
     if span is None:
         return None
     after = span.end
-    if not (TAIL.fullmatch(s.text, after) or re.match(r"\s*[,;(]", s.text[after:])):
+    if not (TAIL.fullmatch(s.text, after) or _INVERTED_GOES_ON.match(s.text, after)):
         return None
     sp = resolve(s, span, hit.cue.lemma)
     if sp is None:

@@ -15,7 +15,7 @@ PERSON = "person"
 # hyphens, a number), a middle initial ("S." before a capital) or any other single character;
 # never spans a space.
 TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|\([A-Z][A-Za-z.]{1,9}\)|"
-                   r"[^\W\d_][\w’'-]*|\d[\d,.]*\d|\S")
+                   r"[^\W\d_][\w’'-]*|\d+(?:st|nd|rd|th)\b|\d[\d,.]*\d|\S")
 SPEAKER_KINDS = ("actor", "outlet", "person", "organisation", "anonymous", "group", "document")
 
 

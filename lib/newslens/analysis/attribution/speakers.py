@@ -49,6 +49,7 @@ _POSSESSIVE_DET = {"his", "her", "its", "their"}
 PRONOUNS = {"he": "he", "she": "she", "they": "they", "him": "he", "her": "she", "them": "they",
             "it": "it"}
 _SLUG = re.compile(r"[^a-z0-9]+")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 
 
 def tokens(text: str) -> list[Token]:
@@ -72,7 +73,7 @@ def text_class(text: str) -> str:
     if text == ".":
         return "dot"
     if text[0].isupper() or text[0] == "(" and len(text) > 2 or \
-            text[0].isdigit() and "-" in text:
+            text[0].isdigit() and ("-" in text or _ORDINAL.fullmatch(low)):
         return "name"
     if low in _LOWER_WORDS or low in _PARTICLES:
         return "word"
@@ -217,11 +218,29 @@ def phrase_after(s: Sentence, pos: int, limit: int | None = None,
         while nxt < end and toks[nxt].low.endswith("ed") and toks[nxt].text[0].islower():
             nxt += 1  # "a report released by"
         return phrase_after(s, toks[nxt].start, limit, boundary=True) if nxt < end else None
-    while j < end and _joins_right(toks, j, first, end):
-        j += 1
-        if toks[j - 1].possessive and not toks[j - 1].text[0].isupper():
+    while j < end:
+        if _joins_right(toks, j, first, end):
+            j += 1
+            if toks[j - 1].possessive and not toks[j - 1].text[0].isupper():
+                break
+            continue
+        f = _past_free_modifiers(toks, j, end)  # "one former GOP leadership aide", "retired
+        if f == j:  # neurosurgeon Ben Carson", "his best friend"
             break
+        j = f
     return _trim(toks, first, j)
+
+
+def _past_free_modifiers(toks: list[Token], j: int, end: int) -> int:
+    """The index after the free modifiers at `j` when a name or speaker noun follows them,
+    else `j`."""
+    f, n = j, 0
+    while f < end and n < _FREE_MAX and _word_class(toks[f]) == "other" \
+            and _free_modifier(toks[f]):
+        f, n = f + 1, n + 1
+    if n and f < end and (_word_class(toks[f]) == "name" or toks[f].low in _NOUN_HEADS):
+        return f
+    return j
 
 
 def _sentence_adverb(toks: list[Token], first: int, stop: int) -> bool:
@@ -470,6 +489,10 @@ def _trailing_name(toks: list[Token], inside: list[Mention]) -> list[Token]:
 
 def _name_kind(words: list[str], name: list[Token], cue_lemma: str) -> str:
     """person | organisation | outlet for an unknown name, from its shape and its context."""
+    before = words[:len(words) - len(name)]
+    if before and (before[-1] in _ABBREVIATIONS or before[-1] == "." and len(before) > 1
+                   and before[-2] in _ABBREVIATIONS or before[-1] in ROLES):
+        return "person"  # "Air Force Lt. Tyler Livingston", "party leader Ann Berg"
     if any(w in OUTLETS for w in words):
         return "outlet"
     if any(w in BODIES for w in words) and words[-1] not in ROLES:
