@@ -496,8 +496,9 @@ def _clause_subject(s: Sentence, pos: int) -> Speaker | None:
             k = first_index(toks, start)
             if k < len(toks) and toks[k].low in PRONOUNS and toks[k].end <= pos:
                 span = Span(toks, k, k + 1)
-        elif span.stop >= len(span.toks) or not span.toks[span.stop].text[0].islower():
-            continue  # a subject is followed by its (lowercase) verb
+        elif start and (span.stop >= len(span.toks)
+                        or not span.toks[span.stop].text[0].islower()):
+            continue  # after an introduction, a subject is followed by its (lowercase) verb
         sp = resolve(s, span) if span else None
         if sp is not None:
             return sp
