@@ -55,8 +55,12 @@ _CLOCK_NEXT_OK = re.compile(
 # quote), then a capitalised word.
 _GLUED = re.compile(r"(?<=[a-z]{2})[.!?][”\"’]?(?=[“\"‘]?[A-Z][a-z])")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[.!?]$")
+# A quotation closed after a full stop, then only its attribution: "“… missing.” Trump said."
+_QUOTE_PERIOD_END = re.compile(r"\.[”\"’']$")
 _QUOTE_END = re.compile(r"[?!][”\"’']$")
 _SPEECH_VERBS = "|".join(lexicon.words("quote_attribution_verbs"))
+_BARE_ATTRIBUTION = re.compile(
+    rf"(?:(?:[A-Z][\w’'.-]*\s+){{1,4}}|(?:[Hh]e|[Ss]he|[Tt]hey)\s+)(?:{_SPEECH_VERBS})\s*[.!?]")
 _ATTRIBUTION = re.compile(
     rf"(?:[a-z]|[A-Z][\w’'.-]*\s+(?:[\w’'.-]+\s+){{0,3}}(?:{_SPEECH_VERBS})\b"
     rf"|(?:{_SPEECH_VERBS})\s)"
@@ -91,6 +95,8 @@ def _should_merge(line: str, prev_end: int, next_start: int) -> bool:
             return True
         if (word in MONTHS or word == "no") and _NEXT_DIGIT.match(nxt):
             return True
+    if _QUOTE_PERIOD_END.search(head) and _BARE_ATTRIBUTION.match(line, next_start):
+        return True  # “… missing.” Trump said.
     return bool(_QUOTE_END.search(head) and _ATTRIBUTION.match(line, next_start))
 
 

@@ -170,9 +170,9 @@ class Discourse:
             sn, sp, _ = self.entities[i]
             if sn < sentence - 4:
                 break
-            if sn > sentence or not fits(sp) or word == "it" and sp.kind not in (
-                    "actor", "organisation", "outlet", "document"):
-                continue
+            if sn > sentence or not fits(sp) or word == "it" and (sp.kind not in (
+                    "actor", "organisation", "outlet", "document") or self._kind(sp) == "state"):
+                continue  # "it said" is a body or a document that spoke, not a country
             first = not any(e[0] == sn for e in self.entities[:i])
             spoke = any(sp.key == k.key for _, k in self.speakers[-6:])
             value = 1.0 * first + 0.5 * spoke - 0.8 * (sentence - sn)

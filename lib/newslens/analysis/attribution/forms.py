@@ -150,7 +150,7 @@ def _pronoun_at(s: Sentence, end: int) -> Span | None:
 _PRONOUN_END = re.compile(r"\b(he|she|they|it)\s*$", re.IGNORECASE)
 
 
-def _subject_span(s: Sentence, pos: int, participle: bool):
+def _subject_span(s: Sentence, pos: int, participle: bool, relative: bool = False):
     """(token span, is_pronoun) of the subject phrase ending at `pos`, or None. A phrase after a
     preposition is no subject ("talks with Russia, …") unless a source noun comes first
     ("Reports from Moscow indicate") or it follows "with" before a participle."""
@@ -164,7 +164,8 @@ def _subject_span(s: Sentence, pos: int, participle: bool):
         return None
     toks = span.toks  # the phrase and the tokens before it back to a punctuation mark
     i = span.first - 1
-    if i >= 0 and toks[i].low in PREPOSITIONS and not (participle and toks[i].low == "with"):
+    if i >= 0 and toks[i].low in PREPOSITIONS and not relative \
+            and not (participle and toks[i].low == "with"):
         if i >= 1 and (toks[i - 1].low in ANONYMOUS_NOUNS or toks[i - 1].low in ROLE_PLURALS):
             return Span(toks, i - 1, span.stop), False
         if i >= 1 and toks[i].low == "of" and toks[i - 1].low in QUANTIFIERS:
@@ -241,6 +242,7 @@ def _gap_ends(s: Sentence, hit: CueHit, direct: int) -> list[int]:
 
 _WORD_BEFORE = re.compile(r"([\w’'-]+)\s+$")
 _WHO = re.compile(r",\s*who\s+$")
+_WHO_AT = re.compile(r",\s*who\s")
 _PARENTHESIS = re.compile(r"\s*\([^()\s]{1,12}\)\s*$")
 _QUOTE_COMMA = re.compile(r"[”\"»]\s*,\s*$")
 _COMMA_END = re.compile(r",\s*$")
@@ -275,7 +277,8 @@ def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
         return fast
     found = []
     for pos in _gap_ends(s, hit, direct):
-        span = _subject_span(s, pos, hit.is_participle)
+        relative = _WHO_AT.match(s.text, pos) is not None  # "no mention of Bush, who announced"
+        span = _subject_span(s, pos, hit.is_participle, relative)
         if span is None:
             continue
         (span, is_pronoun) = span

@@ -87,7 +87,7 @@ CLAUSE_AFTER = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,5}?(?:that\b|[:“\"«])
                           re.IGNORECASE)
 PRONOUN_BOUNDARY = re.compile(
     r"(?:^|[,;:“”\"]\s*|\b(?:and|but|while|that|as|so|then|though|although|because|since|"
-    r"when|after|before|if|where|whereas)\s+)$", re.IGNORECASE)
+    r"when|after|before|if|where|whereas|which|who|whom)\s+)$", re.IGNORECASE)
 NEGATION = re.compile(r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|hardly)(?![\w’'])",
                       re.IGNORECASE)
 QUOTES = {"“": "”", '"': '"', "«": "»"}

@@ -50,6 +50,7 @@ PRONOUNS = {"he": "he", "she": "she", "they": "they", "him": "he", "her": "she",
             "it": "it"}
 _SLUG = re.compile(r"[^a-z0-9]+")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_DEMONYM = re.compile(r"(?:an|ese|ish|ch|i|ic)$")
 
 
 def tokens(text: str) -> list[Token]:
@@ -64,7 +65,7 @@ def _word_class(tok: Token) -> str:
 @functools.lru_cache(maxsize=65536)
 def text_class(text: str) -> str:
     low = text.lower().replace("’", "'").removesuffix("'s")
-    if low in ("the", *ANONYMOUS_DET) or low in _POSSESSIVE_DET:
+    if low in ("the", "no", *ANONYMOUS_DET) or low in _POSSESSIVE_DET:
         return "det"
     if low in ("of", "for", "to"):
         return "of"
@@ -166,10 +167,16 @@ def _modified_head(toks: list[Token], first: int, stop: int) -> int:
     if head.low not in _NOUN_HEADS and _word_class(head) != "name":
         return first
     j, n = first - 1, 0
-    while j >= 0 and n < _FREE_MAX and _word_class(toks[j]) == "other" \
-            and _free_modifier(toks[j]):
+    while j >= 0 and n < _FREE_MAX and (_word_class(toks[j]) == "other"
+                                        and _free_modifier(toks[j])
+                                        or toks[j].low in ("and", "or") and j > 0
+                                        and _free_modifier(toks[j - 1])):
         j, n = j - 1, n + 1
-    if n == 0 or j < 0:
+    if n == 0:
+        return first
+    if (j < 0 or toks[j].text in _HARD) and head.low in ROLE_PLURALS:
+        return j + 1  # "…, federal officials said", "…, current and former officials said"
+    if j < 0:
         return first
     if _word_class(toks[j]) == "det":
         return j
@@ -436,9 +443,9 @@ def _unlinked(d, toks, inside, text: str, cue_lemma: str) -> Speaker | None:
     words = _words(toks)
     name = _trailing_name(toks, inside)
     side = _side(d, inside)
-    if name and words[0] == "the" and len(name) == len(toks) - 1 == 1 and not (
-            len(name[0].base) > 1 and name[0].base.isupper()):
-        return None  # "the Estonian": a name does not take "the" (an acronym does: "the DNC")
+    if name and words[0] == "the" and len(name) == len(toks) - 1 == 1 and (
+            _DEMONYM.search(name[0].base) or cue_lemma in ("", "colon")):
+        return None  # "the Estonian": a demonym is no speaker ("the DNC", "The Times" are)
     if name:
         low = " ".join(t.base for t in name)
         known = d.unlinked.get(slug(low)) or d.unlinked.get(slug(name[-1].base))
@@ -501,6 +508,6 @@ def _name_kind(words: list[str], name: list[Token], cue_lemma: str) -> str:
         return "person"
     word = name[0].base
     acronym = len(name) == 1 and (word.isupper() or any(c.isupper() for c in word[1:]))
-    if acronym:
+    if acronym or words[0] == "the" and len(name) == 1:  # "the DNC", "The Times"
         return "outlet" if cue_lemma in ("report", "write") else "organisation"
     return "person"
