@@ -476,6 +476,8 @@ def _latest_subject(s: Sentence, after: int, pos: int) -> Speaker | None:
     and commended"), else the sentence's first subject when nothing was said before."""
     for m in reversed(list(re.finditer(r"(?:^|[,;]\s*|\b(?:while|whereas|but)\s+)",
                                        s.text[after:pos]))):
+        if after and m.end() == 0:
+            continue  # right after the last cue comes its object ("welcomed Khan's election")
         start = after + m.end()
         span = phrase_after(s, start, pos)
         if span is not None:  # its tokens run to the end of the sentence

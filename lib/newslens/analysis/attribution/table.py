@@ -11,7 +11,7 @@ import pandas as pd
 
 from newslens import lexicon, schema
 from newslens.analysis.attribution import spans
-from newslens.analysis.attribution.cues import Cue, compiled
+from newslens.analysis.attribution.cues import Cue, compiled, idioms
 from newslens.analysis.attribution.discourse import Discourse, Gazetteer, gazetteer
 from newslens.analysis.attribution.forms import detect, inside_quote
 from newslens.analysis.attribution.labels import labelled, mark_statements
@@ -39,8 +39,12 @@ def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
     """The statements of one sentence, offsets relative to it (`spans_found`: the cue regex's
     match spans in it, when already known)."""
     text = s.text
-    for a, b in cue_spans(regex, text) if spans_found is None else spans_found:
-        if inside_quote(s, a) or _part_of_name(s, a, b):
+    hits = cue_spans(regex, text) if spans_found is None else spans_found
+    idiom = idioms()
+    fixed = [m.span() for m in idiom.finditer(text)] if idiom is not None and hits else []
+    for a, b in hits:
+        if inside_quote(s, a) or _part_of_name(s, a, b) or any(
+                i0 <= a < i1 for i0, i1 in fixed):
             continue
         written = text[a:b]
         cue = cues.get(" ".join(written.lower().split()))
