@@ -219,7 +219,8 @@ def _gap_ends(s: Sentence, hit: CueHit, direct: int) -> list[int]:
     cue."""
     text = s.text
     ends = [direct]
-    paren = _PARENTHESIS.search(text, max(0, direct - 24), direct)
+    paren = _PARENTHESIS.search(text, max(0, direct - 24), direct) \
+        if ")" in text[max(0, direct - 3):direct] else None
     if paren is not None:  # "Gov. Phil Bryant (R) said", "Sen. X (R-Fla.) said"
         ends.append(paren.start())
     who = _WHO.search(text[max(0, direct - 12):direct])
@@ -369,7 +370,8 @@ def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | 
     "…, X stated, noting that …" and "…, X declared in an interview, while discussing …" (a
     participial clause after the cue is a statement of its own), and a quotation the cue
     interrupts ("“…,” X said, “but …”": one content over both parts)."""
-    title = s.left(_TITLE_BEFORE, start, 24)  # "“…,” Mr. Tribe said": the title is no name
+    title = s.left(_TITLE_BEFORE, start, 24) if "." in s.text[max(0, start - 3):start] \
+        else None  # "“…,” Mr. Tribe said": the title is no name
     lead = title.start() if title is not None else start
     if not (s.text[:lead].strip() and s.left(POSTPOSED_LEFT, lead, 8)):
         return None
@@ -627,15 +629,28 @@ def _nested(s: Sentence, hit: CueHit, subject_start: int) -> bool:
                and st.content_start < hit.start < st.content_end for st in s.found)
 
 
-_NOUN_BEFORE = re.compile(r"(?:\b(?:the|a|an|this|that|these|those|his|her|its|their|our|my|"
-                          r"your)|\w['’]s|\ws['’])\s+$", re.IGNORECASE)
+_DETERMINERS = frozenset(("the", "a", "an", "this", "that", "these", "those", "his", "her",
+                          "its", "their", "our", "my", "your"))
+
+
+def _noun_use(text: str, start: int) -> bool:
+    """The word before `start` is a determiner or a possessive: the cue word is a noun."""
+    j = start
+    while j > 0 and text[j - 1] == " ":
+        j -= 1
+    if j == start or j == 0:
+        return False
+    k = text.rfind(" ", 0, j) + 1
+    word = text[k:j]
+    return word.lower() in _DETERMINERS or len(word) > 2 and (
+        word[-2:] in ("'s", "’s") or word[-2:] in ("s'", "s’"))
 
 
 def detect(s: Sentence, hit: CueHit) -> Statement | None:
     """The statement a cue makes, trying the forms in order (the first that applies decides).
     A cue word after a determiner or a possessive is a noun ("the ministry's report said")."""
     kind = hit.cue.kind
-    if kind not in ("phrases", "nouns") and s.left(_NOUN_BEFORE, hit.start, 12):
+    if kind not in ("phrases", "nouns") and _noun_use(s.text, hit.start):
         return None
     if kind == "phrases":
         return according_to(s, hit)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from pathlib import Path
@@ -35,16 +36,17 @@ _FUNCTION_WORDS = frozenset(("this", "last", "next", "on", "in", "at", "the", "l
 
 
 def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
-                        spans_found: list[tuple[int, int]] | None = None) -> list[Statement]:
+                        spans_found: list[tuple[int, int]] | None = None,
+                        idiom: re.Pattern | None | bool = True) -> list[Statement]:
     """The statements of one sentence, offsets relative to it (`spans_found`: the cue regex's
-    match spans in it, when already known)."""
+    match spans in it, when already known; `idiom`: the idioms regex, True to load it)."""
     text = s.text
     hits = cue_spans(regex, text) if spans_found is None else spans_found
-    idiom = idioms()
-    fixed = [m.span() for m in idiom.finditer(text)] if idiom is not None and hits else []
+    if idiom is True:
+        idiom = idioms()
     for a, b in hits:
-        if inside_quote(s, a) or _part_of_name(s, a, b) or any(
-                i0 <= a < i1 for i0, i1 in fixed):
+        if inside_quote(s, a) or _part_of_name(s, a, b) or idiom is not None and _in_idiom(
+                idiom, text, a, b):
             continue
         written = text[a:b]
         cue = cues.get(" ".join(written.lower().split()))
@@ -55,6 +57,24 @@ def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
             s.found.append(st)
     s.found.extend(mark_statements(s))
     return finish(s, s.found)
+
+
+def _in_idiom(idiom: re.Pattern, text: str, a: int, b: int) -> bool:
+    """The cue at a:b is a word of an idiom ("having said that")."""
+    if text[a:b].lower() not in _idiom_words(idiom.pattern):
+        return False
+    m = idiom.search(text, max(0, a - 24), min(len(text), b + 24))
+    while m is not None:
+        if m.start() <= a < m.end():
+            return True
+        m = idiom.search(text, m.end(), min(len(text), b + 24))
+    return False
+
+
+@functools.lru_cache(maxsize=8)
+def _idiom_words(pattern: str) -> frozenset:
+    """The words of the idioms (a cue that is none of them is in no idiom)."""
+    return frozenset(re.findall(r"[a-z]+", pattern.replace("\\s", " ").lower()))
 
 
 _CASE_EXCEPTIONS = ("İ", "ı", "ſ")  # match an ASCII letter case-insensitively, lower() does not
@@ -263,7 +283,7 @@ class _Article:
 
 
 def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list,
-                  persons: dict | None = None) -> None:
+                  persons: dict | None = None, idiom: re.Pattern | None = None) -> None:
     """Append the statement rows of one article (its sentences in order)."""
     group = [g for g in group if not g[1]]  # groupby drops missing article ids
     if not group:
@@ -279,7 +299,7 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list,
         label, pending = (pending if first and pending and pending[1] == field else None), None
         if (hit or label) and not (field == "text" and art.repeats_title(text)):
             s = art.sentence(sn, s0, text, field, paragraph, first, ms)
-            found = sentence_statements(s, cues, regex, matches) if hit else []
+            found = sentence_statements(s, cues, regex, matches, idiom) if hit else []
             line = next((st for st in found if st.form == "label" and st.hit.cue.lemma
                          == "label"), None)
             if line is not None:  # "Defence ministry:" alone: the next paragraph is its
@@ -310,6 +330,7 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
     refers to. `actors` is the gazetteer (None: data/actors.yml, a path, or a frame).
     """
     cues, regex = compiled(lexicon)
+    idiom = idioms(lexicon)
     if sentences is None or len(sentences) == 0:
         return schema.empty("statements")
     gaz = gazetteer(actors)
@@ -334,7 +355,7 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
                   sents["text"].fillna("").tolist(), sents["field"].tolist(),
                   paragraphs.tolist(), has_cue.loc[sents.index].tolist(), matches)
     for aid, group in itertools.groupby(columns, key=lambda row: row[0]):
-        _article_rows(aid, list(group), by_sentence, cues, regex, gaz, rows, persons)
+        _article_rows(aid, list(group), by_sentence, cues, regex, gaz, rows, persons, idiom)
     if not rows:
         return schema.empty("statements")
     frame = pd.DataFrame(rows, columns=list(_ROW_FIELDS))[STATEMENT_COLUMNS]
