@@ -269,10 +269,18 @@ def _mention_subject(s: Sentence, direct: int) -> tuple[Speaker, int, bool] | No
     return sp, m.start, False
 
 
+_GO_ON = re.compile(r"\b(?:go|goes|went|going|gone)\s+(?:on|so\s+far\s+as)\s+to\s+$",
+                    re.IGNORECASE)
+
+
 def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
     """(speaker, phrase start, is_pronoun) of the cue's subject: the phrase just before the
     auxiliaries, or before an appositive; a named actor wins over a description."""
     direct = spans.aux_gap_start(s.text, hit.start)
+    if direct >= 3 and s.text[direct - 3:direct] == "to ":
+        go_on = s.left(_GO_ON, direct, 40)  # "The email goes on to say", "went so far as to say"
+        if go_on is not None:
+            direct = spans.aux_gap_start(s.text, go_on.start())
     fast = _mention_subject(s, direct)
     if fast is not None:
         return fast

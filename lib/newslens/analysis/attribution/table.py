@@ -106,6 +106,10 @@ def _part_of_name(s: Sentence, a: int, b: int) -> bool:
         return False
     if not s.headline:
         return True
+    word = s.text[a:b].split()[0]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and \
+            s.text[b:].strip(" .!?"):
+        return False  # a title-case headline's present tense: "Pence Announces Plans"
     # in a title-case headline a verb follows a name the gazetteer knows, or a lowercase word
     prev = _LAST_WORD.search(before)
     return prev is not None and prev.group(1)[0].isupper() and not any(
