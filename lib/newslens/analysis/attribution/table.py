@@ -107,8 +107,9 @@ def _part_of_name(s: Sentence, a: int, b: int) -> bool:
     if not s.headline:
         return True
     word = s.text[a:b].split()[0]
+    rest = s.text[b:].lstrip()
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and \
-            s.text[b:].strip(" .!?"):
+            rest[:1].isupper() and word != "States":
         return False  # a title-case headline's present tense: "Pence Announces Plans"
     # in a title-case headline a verb follows a name the gazetteer knows, or a lowercase word
     prev = _LAST_WORD.search(before)
