@@ -62,7 +62,7 @@ TRAILING_PARTICIPLE = re.compile(
 QUOTE_GOES_ON = re.compile(r"\s*,\s*(?=[“\"«])")
 _APPOSITIVE_PARTICIPLE = re.compile(
     r"(?:\s+(?:in|on|at|to|from|with|via|during|after|before|late|early|last|this)\b"
-    r"[^,;:“\"]{0,60})?\s*,", re.IGNORECASE)
+    r"[^,;:“\"]{0,60})?\s*,(?!\s*[“\"«‘']|\s*(?:[\w’'-]+\s+){0,3}[“\"«])", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- content spans

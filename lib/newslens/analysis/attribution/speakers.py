@@ -44,6 +44,7 @@ _ABBREVIATIONS = lexicon.word_set("title_abbreviations")
 _PARTICLES = lexicon.word_set("name_particles")
 _LOWER_WORDS = ROLES | ROLE_PLURALS | BODIES | OUTLETS | MODIFIERS | DOCUMENTS
 _NOUN_HEADS = ROLES | ROLE_PLURALS | BODIES | OUTLETS | DOCUMENTS
+_NAME_BREAK = _LOWER_WORDS - DOCUMENTS  # "Gallup Poll", "Denver Post": a document word in a name
 _CUE_WORDS = frozenset(f for f in load_reporting_verbs() if " " not in f)
 _POSSESSIVE_DET = {"his", "her", "its", "their"}
 PRONOUNS = {"he": "he", "she": "she", "they": "they", "him": "he", "her": "she", "them": "they",
@@ -218,8 +219,13 @@ def phrase_after(s: Sentence, pos: int, limit: int | None = None,
         j += 1
     k = j
     while k < end and (toks[k].low in MODIFIERS or toks[k].low in ("new", "annual", "joint",
-                                                                  "official", "latest")):
+                                                                  "official", "latest")
+                       or _word_class(toks[k]) == "other" and _free_modifier(toks[k])
+                       and k - j < _FREE_MAX):
         k += 1
+    if k + 3 < end and toks[k].low in DOCUMENTS and toks[k + 1].low.endswith("ed") \
+            and toks[k + 2].low == "by":  # "a poll conducted by X": X
+        return phrase_after(s, toks[k + 3].start, limit, boundary=True)
     if k + 1 < end and toks[k].low in DOCUMENTS and toks[k + 1].low in ("of", "by", "from"):
         nxt = k + 2
         while nxt < end and toks[nxt].low.endswith("ed") and toks[nxt].text[0].islower():
@@ -485,7 +491,7 @@ def _trailing_name(toks: list[Token], inside: list[Mention]) -> list[Token]:
     for tok in reversed(toks):
         covered = any(m.start <= tok.start < m.end for m in inside)
         low = tok.low.replace("’", "'").removesuffix("'s")
-        if covered or not (tok.text[0].isupper() or low in _PARTICLES) or low in _LOWER_WORDS \
+        if covered or not (tok.text[0].isupper() or low in _PARTICLES) or low in _NAME_BREAK \
                 or tok.text in _NON_NAMES or tok.text in LABELS:
             break
         out.append(tok)
@@ -502,8 +508,8 @@ def _name_kind(words: list[str], name: list[Token], cue_lemma: str) -> str:
         return "person"  # "Air Force Lt. Tyler Livingston", "party leader Ann Berg"
     if any(w in OUTLETS for w in words):
         return "outlet"
-    if any(w in BODIES for w in words) and words[-1] not in ROLES:
-        return "organisation"
+    if any(w in BODIES for w in words) and words[-1] not in ROLES or words[-1] in DOCUMENTS:
+        return "organisation"  # "Gallup Poll"
     if any(w in ROLES for w in words):
         return "person"
     word = name[0].base
