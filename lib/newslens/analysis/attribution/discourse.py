@@ -178,11 +178,28 @@ class Discourse:
             value = 1.0 * first + 0.5 * spoke - 0.8 * (sentence - sn)
             self._score(scores, sp, value, i, best_of=True)
         if not scores:
-            return None
+            return self._protagonist(word, fits)
         best = max(scores.values(), key=lambda v: (v[0], v[1]))
         if word == "it" and best[2] is not (last[1] if last else None) and best[0] < 0:
             return None  # "it" far from any body that spoke: no guess
         return self._learn(word, best[2])
+
+    def _protagonist(self, word: str, fits) -> Speaker | None:
+        """For he/she with no candidate nearby: the person the article has named or quoted
+        most (three times at least), when they agree: a profile's subject."""
+        if word not in ("he", "she"):
+            return None
+        counts: dict[str, list] = {}
+        for _, sp, _ in self.entities:
+            if self.is_person(sp) and fits(sp):
+                c = counts.setdefault(sp.key, [0, sp])
+                c[0] += 1
+        if not counts:
+            return None
+        ranked = sorted(counts.values(), key=lambda c: -c[0])
+        if ranked[0][0] < 3 or len(ranked) > 1 and ranked[1][0] * 2 > ranked[0][0]:
+            return None  # no clear protagonist
+        return self._learn(word, ranked[0][1])
 
     @staticmethod
     def _score(scores: dict, sp: Speaker, value: float, order: int,

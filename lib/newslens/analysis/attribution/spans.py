@@ -94,7 +94,7 @@ QUOTES = {"“": "”", '"': '"', "«": "»"}
 QUOTE_SPAN = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 THAT = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,4}?that\s+", re.IGNORECASE)
 QUOTE_AFTER = re.compile(r"\s*(?:(?:[^\s.;:“\"«,]+\s+){1,4}?[:,]\s*|[:,]?\s*)(?=[“\"«])")
-QUOTE_NEAR = re.compile(r"[^.;:“\"«]{0,60}?(?=[“\"«])")
+QUOTE_NEAR = re.compile(r"[^.;:“\"«]{0,60}?(?=[“\"«]|'')")
 # Nothing substantive after a postposed cue: "…, Putin said in a video address."
 TAIL = re.compile(
     r"\s*(?:(?:in|on|at|during|after|before|while|to|from|with|via|late|early|last|this|"
