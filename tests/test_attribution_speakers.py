@@ -133,3 +133,41 @@ def test_speaker_nouns_file_and_plurals(tmp_path):
     bad.write_text("people: [judge]\n")
     with pytest.raises(DataFileError, match="unknown section"):
         speaker_nouns(bad)
+
+
+@pytest.mark.parametrize("sentence, speaker_text", [
+    ("''We will win this district,'' Mr. Halvorsen said.", "Halvorsen"),
+    ("'We will win this district,' the organiser said.", "the organiser"),
+    ("“We are ready,” said a regional official who asked not to be named.",
+     "a regional official"),
+    ("“We are ready,” said Anna Lind of the regional council.",
+     "Anna Lind of the regional council"),
+    ("Officers searched the depot overnight, federal officials said.", "federal officials"),
+    ("Voters backed the plan, according to a poll conducted by Norstat.", "Norstat"),
+    ("The memo goes on to say that the bridge is closed.", "The memo"),
+])
+def test_postposed_inverted_and_according_to_shapes(sentence, speaker_text):
+    st = real(sentence)
+    assert st["speaker_text"].tolist() == [speaker_text]
+
+
+def test_an_unlinked_person_named_before_is_the_pronoun_antecedent():
+    st = real("Council member Olena Marchuk toured the shelter on Friday.",
+              "“We need more beds,” she said.")
+    assert st["speaker"].tolist() == ["person:olena-marchuk"]
+
+
+def test_idioms_and_negated_subjects_hold_no_statement():
+    assert real("Having said that, the talks will go on.").empty
+    assert real("No official statements claiming a breakthrough were issued.").empty
+
+
+def test_a_participle_before_a_quotation_takes_the_main_subject():
+    st = real("Later, Kallas endorsed the plan, saying, “It is the only way.”")
+    r = st[st["cue"] == "saying"].iloc[0]
+    assert (r.speaker, r.form, r.content) == ("kallas", "participial", "It is the only way")
+
+
+def test_a_coordinated_cue_after_a_statement_keeps_its_subject():
+    st = real("Zelensky welcomed Kallas's proposal and said it would help.")
+    assert st.loc[st["cue"] == "said", "speaker"].tolist() == ["zelensky"]
