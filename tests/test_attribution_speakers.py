@@ -171,3 +171,13 @@ def test_a_participle_before_a_quotation_takes_the_main_subject():
 def test_a_coordinated_cue_after_a_statement_keeps_its_subject():
     st = real("Zelensky welcomed Kallas's proposal and said it would help.")
     assert st.loc[st["cue"] == "said", "speaker"].tolist() == ["zelensky"]
+
+
+@pytest.mark.parametrize("sentence, speaker_text", [
+    ("The offer was made in May, two people briefed on the talks said.", "two people"),
+    ("A person familiar with the planning says the meeting will focus on trade.", "A person"),
+])
+def test_unnamed_sources_described_by_what_they_know(sentence, speaker_text):
+    st = real(sentence)
+    assert st["speaker_text"].tolist() == [speaker_text]
+    assert st.iloc[0].speaker_kind == "anonymous"

@@ -154,6 +154,9 @@ def _subject_span(s: Sentence, pos: int, participle: bool, relative: bool = Fals
     """(token span, is_pronoun) of the subject phrase ending at `pos`, or None. A phrase after a
     preposition is no subject ("talks with Russia, …") unless a source noun comes first
     ("Reports from Moscow indicate") or it follows "with" before a participle."""
+    familiar = _familiar_source(s, pos)
+    if familiar is not None:
+        return familiar, False
     if _after_hard_punctuation(s.text, pos) or _after_plain_word(s.text, pos):
         return None
     pro = _pronoun_at(s, pos)
@@ -181,6 +184,32 @@ def _subject_span(s: Sentence, pos: int, participle: bool, relative: bool = Fals
             return Span(toks, k, span.stop), False
         return None
     return span, False
+
+
+# An unnamed source described by what it knows: "people familiar with the matter", "two
+# officials briefed on the talks", "a source close to the president".
+_FAMILIAR = re.compile(
+    r"\b(?P<noun>people|persons?|sources?|officials?|diplomats?|insiders?|aides?|someone|"
+    r"individuals?)\s+(?:(?:who\s+(?:is|are|was|were)\s+)?(?:familiar|briefed|close|"
+    r"knowledgeable|involved|acquainted)\s+(?:with|on|to|about|in)|with\s+(?:direct\s+)?"
+    r"knowledge\s+of|aware\s+of)\s+[^,;:“”\"]{1,80}?\s*$", re.IGNORECASE)
+
+
+_FAMILIAR_WORDS = ("familiar", "briefed", "close to", "knowledge", "aware of", "involved",
+                   "acquainted")
+
+
+def _familiar_source(s: Sentence, pos: int) -> Span | None:
+    """The unnamed source whose description ends at `pos`: "two people briefed on the talks",
+    "a person familiar with the planning" (the span is the source's noun phrase)."""
+    window = s.text[max(0, pos - 120):pos]
+    if not any(w in window for w in _FAMILIAR_WORDS):
+        return None
+    familiar = s.left(_FAMILIAR, pos, 120)
+    sub = phrase_before(s, familiar.end("noun")) if familiar is not None else None
+    if sub is None:
+        return None
+    return sub
 
 
 _HARD_PUNCTUATION = frozenset(",;:“”\"«»!?—–[]")
