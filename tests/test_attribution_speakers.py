@@ -181,3 +181,14 @@ def test_unnamed_sources_described_by_what_they_know(sentence, speaker_text):
     st = real(sentence)
     assert st["speaker_text"].tolist() == [speaker_text]
     assert st.iloc[0].speaker_kind == "anonymous"
+
+
+@pytest.mark.parametrize("sentence, speaker", [
+    ("Woodrow Benford, 58, who lives outside Lviv, says he did not vote.",
+     "person:woodrow-benford"),
+    ("Olena Kravets, who on Tuesday met Zelensky, said the plan was fair.",
+     "person:olena-kravets"),
+    ("Ukraine's foreign minister, Andrii Sybiha, said the talks failed.", "sybiha"),
+])
+def test_the_subject_before_an_appositive_speaks(sentence, speaker):
+    assert real(sentence)["speaker"].tolist() == [speaker]

@@ -315,17 +315,55 @@ def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
         return fast
     found = []
     for pos in _gap_ends(s, hit, direct):
-        relative = _WHO_AT.match(s.text, pos) is not None  # "no mention of Bush, who announced"
-        span = _subject_span(s, pos, hit.is_participle, relative)
-        if span is None:
-            continue
-        (span, is_pronoun) = span
-        sp = resolve(s, span, hit.cue.lemma)
-        if sp is not None:
-            found.append((sp, span.start, is_pronoun))
+        sub = _subject_at(s, hit, pos)
+        if sub is not None:
+            found.append(sub)
+    if found and s.text[:direct].rstrip().endswith(",") and not hit.is_participle:
+        chosen = _appositive_subject(s, hit, direct, found)
+        if chosen is not None:
+            return chosen
     if not found:
         return None
     return min(found, key=lambda f: (not f[0].linked, not s.discourse.is_person(f[0])))
+
+
+def _subject_at(s: Sentence, hit: CueHit, pos: int) -> tuple[Speaker, int, bool] | None:
+    """(speaker, start, is_pronoun) of the subject phrase ending at `pos`, or None."""
+    relative = _WHO_AT.match(s.text, pos) is not None  # "no mention of Bush, who announced"
+    span = _subject_span(s, pos, hit.is_participle, relative)
+    if span is None:
+        return None
+    span, is_pronoun = span
+    sp = resolve(s, span, hit.cue.lemma)
+    return (sp, span.start, is_pronoun) if sp is not None else None
+
+
+def _appositive_subject(s: Sentence, hit: CueHit, direct: int, found: list):
+    """"X, <appositive>, said": a name between the commas is the speaker ("Ukraine's foreign
+    minister, Andrii Sybiha, said"); a description, age or relative clause there is not, and
+    the subject is the phrase before it, over up to three such segments ("Woodrow Benford,
+    58, who lives outside Minneapolis, says", "Bernie Sanders, who endorsed Clinton, said")."""
+    text = s.text
+    c = text.rfind(",", 0, direct)
+    prev = text.rfind(",", max(0, c - 160), c)
+    seg = text[prev + 1:c].strip() if prev >= 0 else ""
+    if not seg or seg[0].isupper() and not seg.split()[0].lower() in ("the", "a", "an"):
+        return None  # a name between the commas: the usual choice
+    for _level in range(3):
+        if prev < 0 or not _APPOSITIVE_SEGMENT.match(seg):
+            return None
+        sub = _subject_at(s, hit, prev)
+        if sub is not None and (sub[0].linked or sub[0].kind in ("person", "organisation",
+                                                                 "outlet", "group")):
+            return sub
+        c, prev = prev, text.rfind(",", max(0, prev - 160), prev)
+        seg = text[prev + 1:c].strip() if prev >= 0 else ""
+    return None
+
+
+# What stands between commas after a subject: a relative clause, an age, a description or a
+# participle ("who lives outside the city", "58", "a former aide", "clad in a red cape").
+_APPOSITIVE_SEGMENT = re.compile(r"(?:who|whose|which|\d+|the|a|an|[a-z][\w’'-]*)\b")
 
 
 def _participle(hit: CueHit) -> bool:
