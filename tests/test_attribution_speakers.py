@@ -192,3 +192,13 @@ def test_unnamed_sources_described_by_what_they_know(sentence, speaker_text):
 ])
 def test_the_subject_before_an_appositive_speaks(sentence, speaker):
     assert real(sentence)["speaker"].tolist() == [speaker]
+
+
+def test_a_pronoun_chain_keeps_its_topic_over_a_newly_named_person():
+    # issue 20: a paragraph about the defence minister names the president in its last
+    # sentence; the next "He said" is still the minister's
+    st = real("Defence Minister Rustem Umerov visited the front on Monday.",
+              "He inspected new positions near the city. Later he met President Volodymyr "
+              "Zelensky in Kyiv.",
+              "He said the line was holding.")
+    assert st["speaker"].tolist() == ["umerov"]

@@ -242,6 +242,23 @@ def _remember(d: Discourse, ms: list[Mention], sn: int, s0: int) -> None:
         d.add_mention(sn, m.actor, (sn, m.start + s0, m.end + s0))
 
 
+# A sentence that opens with a subject pronoun ("He inspected …", "Later he met …") goes on
+# about the person it refers to: that person stays the topic for the pronouns after it.
+_TOPIC_PRONOUN = re.compile(r"(?:[A-Z][a-z]+ly,?\s+|(?:Later|Then|Now|Afterwards|Meanwhile|"
+                            r"Earlier|Still|But|And),?\s+)?(He|She|he|she)\s+[a-z]")
+
+
+def _topic(d: Discourse, text: str, sn: int) -> None:
+    """Record the referent of a sentence-opening he/she (without a statement) as the sentence's
+    first entity: the subject chain that pronouns after it continue."""
+    m = _TOPIC_PRONOUN.match(text)
+    if m is None:
+        return
+    ref = d.pronoun(m.group(1).lower(), sn, [])
+    if ref is not None:
+        d.entities.append((sn, ref, None))
+
+
 class _Article:
     """One article's sentences (title and body fields), mentions and discourse."""
 
@@ -318,6 +335,9 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list,
                 rows.append(_row(aid, sn, field, s0, n, st, numbers))
                 art.discourse.add_speaker(sn, st.speaker)
                 n += 1
+        if field == "text" and (not art.discourse.speakers or art.discourse.speakers[-1][0]
+                                != sn):
+            _topic(art.discourse, text, sn)
         _remember(art.discourse, ms, sn, s0)
         for start, end, key, name in persons.get(sn, ()):
             gender = _TITLE_GENDER.get(text[max(0, start - s0 - 5):start - s0].strip().lower())
