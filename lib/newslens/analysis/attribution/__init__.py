@@ -29,10 +29,10 @@ docs/attribution.md). Pronouns resolve by a scored choice (discourse.Discourse.p
 
 Modules: `cues` (the cue lexicon and idioms), `nouns` (speaker head nouns), `records` (typed
 records: Mention, Token, Speaker, CueHit, Sentence, Statement), `spans` (patterns and span
-helpers), `quotes` (quotations over a field), `speakers` (speaker phrases and their resolution), `discourse` (pronouns, titles and roles
-resolved against the article so far), `forms` (one detector per verb form), `labels` (headline
-and label forms), `table` (the statements table and mention roles), `summary` (unlinked
-speakers).
+helpers), `quotes` (quotations over a field), `speakers` (speaker phrases and their
+resolution), `discourse` (pronouns, titles and roles resolved against the article so far),
+`forms` (one detector per verb form), `labels` (headline and label forms), `table` (the
+statements table and mention roles), `summary` (unlinked speakers).
 """
 
 from newslens.analysis.attribution.cues import (
