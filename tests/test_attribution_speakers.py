@@ -202,3 +202,12 @@ def test_a_pronoun_chain_keeps_its_topic_over_a_newly_named_person():
               "Zelensky in Kyiv.",
               "He said the line was holding.")
     assert st["speaker"].tolist() == ["umerov"]
+
+
+def test_a_claim_and_its_denial_and_no_speech_in_a_territorial_claim():
+    st = real("Russian forces have taken the town, Putin said, a claim denied by Kyiv, which "
+              "says its troops still hold it.",
+              "Russia will stop only if Ukraine leaves the regions claimed by Moscow.")
+    rows = {(r.cue, r.speaker, r.form) for r in st.itertuples()}
+    assert rows == {("said", "putin", "postposed"), ("denied", "ukraine", "passive"),
+                    ("says", "ukraine", "subject")}

@@ -271,8 +271,8 @@ def _gap_ends(s: Sentence, hit: CueHit, direct: int) -> list[int]:
 
 
 _WORD_BEFORE = re.compile(r"([\w’'-]+)\s+$")
-_WHO = re.compile(r",\s*who\s+$")
-_WHO_AT = re.compile(r",\s*who\s")
+_WHO = re.compile(r",\s*(?:who|which)\s+$")
+_WHO_AT = re.compile(r",\s*(?:who|which)\s")
 _PARENTHESIS = re.compile(r"\s*\([^()\s]{1,12}\)\s*$")
 _QUOTE_COMMA = re.compile(r"[”\"»]\s*,\s*$")
 _COMMA_END = re.compile(r",\s*$")
@@ -422,6 +422,23 @@ _TITLE_BEFORE = re.compile(r"(?:\b(?:" + "|".join(lexicon.words("title_abbreviat
 
 
 _BY = re.compile(r"\s+by\s+", re.IGNORECASE)
+# What a reduced passive reports on: "a plan rejected by Moscow", "a claim denied by Kyiv" (not
+# "regions claimed by Moscow": a territorial claim, no speech).
+_PROPOSITIONS = DOCUMENTS | frozenset((
+    "claim", "claims", "plan", "plans", "proposal", "proposals", "idea", "ideas", "offer",
+    "offers", "accusation", "accusations", "allegation", "allegations", "charge", "charges",
+    "assertion", "assertions", "deal", "terms", "demand", "demands", "version", "account",
+    "narrative", "ultimatum", "initiative", "framework", "decision", "move", "call", "calls"))
+
+
+def _proposition_before(text: str, start: int) -> bool:
+    """A comma (an appositive: "The plan, rejected by Moscow,") or a proposition noun just
+    before a reduced passive cue."""
+    head = text[:start].rstrip()
+    if head.endswith(","):
+        return True
+    word = head[text.rfind(" ", 0, len(head)) + 1:].lower() if head else ""
+    return word in _PROPOSITIONS
 
 
 def reduced_passive(s: Sentence, hit: CueHit) -> Statement | None:
@@ -435,9 +452,19 @@ def reduced_passive(s: Sentence, hit: CueHit) -> Statement | None:
     head = s.text[:hit.start].rstrip(" ,")
     cut = max(head.rfind(ch) for ch in ",;:(“\"")
     c0 = cut + 1 if cut >= 0 else 0
+    lead = re.match(r"\s*(?:but|and|while|yet|as)\s+", head[c0:], re.IGNORECASE)
+    c0 += lead.end() if lead else 0
     st = Statement(hit, "passive", sp, clause=c0)
     st.content_start, st.content_end = c0, len(head)
     return st
+
+
+# After a postposed cue, an appositive about what was said: "…, Putin said, a claim Kyiv
+# denies."
+_CLAIM_APPOSITIVE = re.compile(
+    r"\s*,\s*(?:a|an|the|in\s+a|in\s+an)\s+(?:[a-z-]+\s+)?(?:claim|assertion|statement|"
+    r"charge|allegation|accusation|view|position|remark|comment|reference|move|sign|signal)s?\b",
+    re.IGNORECASE)
 
 
 def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | None:
@@ -452,7 +479,7 @@ def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | 
         return None
     start = lead
     st = Statement(hit, "postposed", sp, clause=start)
-    if TAIL.fullmatch(s.text, hit.end):
+    if TAIL.fullmatch(s.text, hit.end) or _CLAIM_APPOSITIVE.match(s.text, hit.end):
         return _reported_before(s, start, st)
     first = quote_before(s, start)
     goes_on = QUOTE_GOES_ON.match(s.text, hit.end)
@@ -737,7 +764,8 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         return None
     if _passive(s, hit):
         return passive(s, hit)
-    if _participle(hit) and _BY.match(s.text, hit.end) and not hit.is_participle:
+    if _participle(hit) and _BY.match(s.text, hit.end) and not hit.is_participle \
+            and _proposition_before(s.text, hit.start):
         return reduced_passive(s, hit)
     if hit.is_participle and s.left(_ISSUED, hit.start, 90):
         return issued_document(s, hit)
