@@ -154,10 +154,12 @@ def _subject_span(s: Sentence, pos: int, participle: bool, relative: bool = Fals
     """(token span, is_pronoun) of the subject phrase ending at `pos`, or None. A phrase after a
     preposition is no subject ("talks with Russia, …") unless a source noun comes first
     ("Reports from Moscow indicate") or it follows "with" before a participle."""
+    if _after_hard_punctuation(s.text, pos):
+        return None
     familiar = _familiar_source(s, pos)
     if familiar is not None:
         return familiar, False
-    if _after_hard_punctuation(s.text, pos) or _after_plain_word(s.text, pos):
+    if _after_plain_word(s.text, pos):
         return None
     pro = _pronoun_at(s, pos)
     if pro is not None:
@@ -195,15 +197,14 @@ _FAMILIAR = re.compile(
     r"knowledge\s+of|aware\s+of)\s+[^,;:“”\"]{1,80}?\s*$", re.IGNORECASE)
 
 
-_FAMILIAR_WORDS = ("familiar", "briefed", "close to", "knowledge", "aware of", "involved",
-                   "acquainted")
+_FAMILIAR_HINT = re.compile(r"familiar|briefed|close to|knowledge|aware of|involved|acquainted",
+                            re.IGNORECASE)
 
 
 def _familiar_source(s: Sentence, pos: int) -> Span | None:
     """The unnamed source whose description ends at `pos`: "two people briefed on the talks",
     "a person familiar with the planning" (the span is the source's noun phrase)."""
-    window = s.text[max(0, pos - 120):pos]
-    if not any(w in window for w in _FAMILIAR_WORDS):
+    if _FAMILIAR_HINT.search(s.text, max(0, pos - 120), pos) is None:
         return None
     familiar = s.left(_FAMILIAR, pos, 120)
     sub = phrase_before(s, familiar.end("noun")) if familiar is not None else None

@@ -114,7 +114,9 @@ class CueHit(NamedTuple):
 
     @property
     def is_participle(self) -> bool:
-        return self.text.lower().split()[0].endswith("ing")
+        text = self.text
+        space = text.find(" ")
+        return (text if space < 0 else text[:space]).lower().endswith("ing")
 
 
 @dataclass
