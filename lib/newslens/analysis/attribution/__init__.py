@@ -31,8 +31,9 @@ Modules: `cues` (the cue lexicon and idioms), `nouns` (speaker head nouns), `rec
 records: Mention, Token, Speaker, CueHit, Sentence, Statement), `spans` (patterns and span
 helpers), `quotes` (quotations over a field), `speakers` (speaker phrases and their
 resolution), `discourse` (pronouns, titles and roles resolved against the article so far),
-`subjects` (the subject of a cue), `forms` (one detector per verb form), `labels` (headline and label forms), `table` (the
-statements table and mention roles), `summary` (unlinked speakers).
+`subjects` (the subject of a cue), `forms` (one detector per verb form), `labels` (headline
+and label forms), `table` (the statements table and mention roles), `summary` (unlinked
+speakers).
 """
 
 from newslens.analysis.attribution.cues import (
