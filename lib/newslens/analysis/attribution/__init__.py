@@ -29,8 +29,8 @@ docs/attribution.md). Pronouns resolve by a scored choice (discourse.Discourse.p
 
 Modules: `cues` (the cue lexicon and idioms), `nouns` (speaker head nouns), `records` (typed
 records: Mention, Token, Speaker, CueHit, Sentence, Statement), `spans` (patterns and span
-helpers), `quotes` (quotations over a field), `speakers` (speaker phrases and their
-resolution), `discourse` (pronouns, titles and roles resolved against the article so far),
+helpers), `quotes` (quotations over a field), `phrases` (speaker noun phrases), `speakers`
+(their resolution), `discourse` (pronouns, titles and roles resolved against the article so far),
 `subjects` (the subject of a cue), `forms` (one detector per verb form), `labels` (headline
 and label forms), `table` (the statements table and mention roles), `summary` (unlinked
 speakers).

@@ -9,6 +9,10 @@ import re
 
 from newslens import lexicon
 from newslens.analysis.attribution import spans
+from newslens.analysis.attribution.phrases import (
+    DOCUMENTS,
+    phrase_after,
+)
 from newslens.analysis.attribution.records import (
     CueHit,
     Sentence,
@@ -30,11 +34,7 @@ from newslens.analysis.attribution.spans import (
     TAIL,
     WITH_LEFT,
 )
-from newslens.analysis.attribution.speakers import (
-    DOCUMENTS,
-    phrase_after,
-    resolve,
-)
+from newslens.analysis.attribution.speakers import resolve
 from newslens.analysis.attribution.subjects import clause_subject, latest_subject, subject_of
 
 _PARTICIPLE_IRREGULAR = {"told", "said", "written", "shown", "spoken", "thought", "found",

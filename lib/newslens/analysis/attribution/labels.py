@@ -15,14 +15,14 @@ import re
 
 from newslens.analysis.attribution.cues import Cue
 from newslens.analysis.attribution.forms import quote_at
-from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
-from newslens.analysis.attribution.speakers import (
+from newslens.analysis.attribution.phrases import (
     DOCUMENTS,
     LABELS,
     phrase_after,
     phrase_before,
-    resolve,
 )
+from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
+from newslens.analysis.attribution.speakers import resolve
 
 _MARK = "mark"
 _COLON = re.compile(r"^[^:“\"«]{2,80}?(?<!\s)(:)\s+\S")

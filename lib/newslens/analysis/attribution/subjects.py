@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 
 from newslens.analysis.attribution import spans
-from newslens.analysis.attribution.records import TOKEN, CueHit, Sentence, Span, Speaker, Token
-from newslens.analysis.attribution.spans import PRONOUN_BOUNDARY, word_start
-from newslens.analysis.attribution.speakers import (
+from newslens.analysis.attribution.phrases import (
     ANONYMOUS_NOUNS,
     PREPOSITIONS,
     PRONOUNS,
@@ -19,9 +17,11 @@ from newslens.analysis.attribution.speakers import (
     first_index,
     phrase_after,
     phrase_before,
-    resolve,
     text_class,
 )
+from newslens.analysis.attribution.records import TOKEN, CueHit, Sentence, Span, Speaker, Token
+from newslens.analysis.attribution.spans import PRONOUN_BOUNDARY, word_start
+from newslens.analysis.attribution.speakers import resolve
 
 
 def _pronoun_at(s: Sentence, end: int) -> Span | None:
