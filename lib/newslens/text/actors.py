@@ -23,11 +23,11 @@ from newslens.lexicon import DataFileError
 
 MENTION_COLUMNS = schema.table("mentions").names
 ACTOR_COLUMNS = ["id", "name", "kind", "affiliation", "gender", "aliases", "titles", "references",
-                 "demonyms", "capitals", "plurals", "descriptions"]
+                 "demonyms", "capitals", "plurals", "descriptions", "short_forms", "definite"]
 KINDS = {"person", "state", "organization", "group", "outlet"}
 GENDERS = {"male", "female", None}
 _LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals", "plurals",
-              "descriptions"]
+              "descriptions", "short_forms", "definite"]
 _ALLOWED_KEYS = {"id", "name", "kind", "affiliation", "gender", *_LIST_KEYS}
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
@@ -83,7 +83,7 @@ def _parse_gazetteer(doc, path: Path) -> pd.DataFrame:
     owner: dict[str, str] = {}
     rows = [_actor_row(entry, i, path, seen) for i, entry in enumerate(doc["actors"], start=1)]
     for row in rows:
-        for key in ("aliases", "references", "capitals", "demonyms", "plurals"):
+        for key in ("aliases", "references", "capitals", "demonyms", "plurals", "definite"):
             for form in row[key]:
                 k = _key(form)
                 if owner.setdefault(k, row["id"]) != row["id"]:
@@ -93,7 +93,8 @@ def _parse_gazetteer(doc, path: Path) -> pd.DataFrame:
             raise DataFileError(path, f"affiliation {row['affiliation']!r} is not an actor id "
                                       "of this file", f"actor {row['id']!r}")
     lists = {}
-    for key in ("demonym_nouns", "locative_words", "place_nouns", "addressee_words"):
+    for key in ("demonym_nouns", "locative_words", "place_nouns", "addressee_words",
+                "venue_nouns"):
         values = doc.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise DataFileError(path, f"'{key}' must be a list of strings")
@@ -148,6 +149,7 @@ class _Gazetteer:
             names = {_key(a) for a in row["aliases"]}
             forms += [(d, "demonym") for d in row["demonyms"]]
             forms += [(p, "plural") for p in row["plurals"]]
+            forms += [(d, "definite") for d in row["definite"]]
             for form, mtype in forms:
                 key = _key(form)
                 if mtype == "name" and key in entries and entries[key].actor == i:
@@ -157,6 +159,14 @@ class _Gazetteer:
                     continue
                 entries[key] = _Entry(i, form, mtype, _case_rule(form),
                                       mtype == "demonym" and key in names)
+        for key, (form, rows, titled) in _short_forms(self.actors).items():
+            if key in entries:
+                continue  # a name of one actor ("Putin") is never a short form of another
+            if titled and len(rows) == 1:  # "Defense Secretary Austin": the title says who
+                entries[key] = _Entry(rows[0], form, "name", _case_rule(form), False)
+            else:
+                entries[key] = _Entry((tuple(rows), None), form, "short", _case_rule(form),
+                                      False)
         for key, candidates in _descriptions(self.actors).items():
             if key not in entries:
                 entries[key] = _Entry(candidates, key, "description", "any", False)
@@ -170,12 +180,25 @@ class _Gazetteer:
         self.coord_re = re.compile(r"\s*,\s*(?:and\s+|or\s+)?(?:the\s+)?|\s+(?:and|or|&)\s+"
                                    r"(?:the\s+)?")
         loc = sorted({_key(w) for w in attrs.get("locative_words", [])}, key=len, reverse=True)
-        self.locative_re = _words_re(r"\b", loc, r"\s+$") if loc else None
+        self.locative_re = _words_re(r"\b", loc, r"\s+(?:the\s+)?$") if loc else None
+        venue = sorted({_key(w) for w in attrs.get("venue_nouns", [])}, key=len, reverse=True)
+        self.venue_re = re.compile(
+            _words_re(r"\b", venue, "").pattern + r"\s+(?:[a-z]+\s+){0,4}?(?:in|to|at)\s+"
+            r"(?:the\s+)?(?:(?:north|south|east|west)(?:ern)?\s+)?$") if venue else None
+        self.state = [kind == "state" for kind in self.actors["kind"]]
         to = sorted({_key(w) for w in attrs.get("addressee_words", [])}, key=len, reverse=True)
         self.addressee_re = _words_re(r"\b", to, r"\s+to\s+$") if to else None
         place = sorted({_key(w) for w in attrs.get("place_nouns", [])}, key=len, reverse=True)
         self.place_re = re.compile(r"-|" + _words_re(r"\s+", place, r"\b").pattern) \
             if place else re.compile("-")
+
+    def _venue(self, low: str, start: int, end: int) -> bool:
+        """A state named as the place of an event ("talks in Saudi Arabia", "a visit to
+        India") or in brackets after a place ("Geneva (Switzerland)")."""
+        if self.venue_re is not None and self.venue_re.search(low, max(0, start - 70), start):
+            return True
+        return low[start - 2:start] == " (" and low[end:end + 1] == ")" and start > 2 \
+            and low[start - 3].isalpha()
 
     # -- one text field of one article -> list of (start, end, actor_row, mention_type)
     def scan(self, text: str) -> list[tuple[int, int, int, str]]:  # noqa: C901 - hot loop
@@ -199,6 +222,9 @@ class _Gazetteer:
                 continue
             if entry.mtype == "description" and low[max(0, start - 4):start] != "the ":
                 continue
+            if entry.mtype == "definite" and (low[max(0, start - 4):start] != "the "
+                                              or _CAPITAL_NEXT.match(text, end)):
+                continue  # "the West"; not "West Bank", "the West Bank", "in the west"
             cands.append((start, -length, entry))
         if not cands:
             return []
@@ -232,6 +258,8 @@ class _Gazetteer:
                 next_demonym_ok = None
             if mtype == "plural":
                 mtype = "demonym"
+            elif mtype == "definite":
+                mtype = "name"
             if mtype == "capital":
                 if self.place_re.match(low, end):
                     continue
@@ -241,10 +269,27 @@ class _Gazetteer:
                                  and self.addressee_re.search(low, max(0, start - 40), start)):
                     continue  # "talks in Moscow"; but "from Kyiv's forces": the government
                 mtype = "alias"
+            if mtype == "name" and self.state[entry.actor] and self._venue(low, start, end):
+                mtype = "venue"  # "talks in Saudi Arabia": a place unless named otherwise too
             out.append((start, end, entry.actor, mtype))
             following = start
         out.reverse()
         return out
+
+
+def _short_forms(actors: pd.DataFrame) -> dict[str, tuple[str, list[int], bool]]:
+    """Key -> (form, actor rows) of the `short_forms` (surnames shared with other people or
+    common words: "Austin", "Johnson") and of each title combined with them ("Defense Secretary
+    Austin"). A bare short form stands for an actor the article names in full (resolved in
+    `actor_mentions`); a titled one names its actor when one actor only has it."""
+    out: dict[str, tuple[str, list[int], bool]] = {}
+    for i, (titles, shorts) in enumerate(zip(actors["titles"], actors["short_forms"])):
+        for short in shorts:
+            for form in [short] + [f"{t} {short}" for t in titles]:
+                form_rows = out.setdefault(_key(form), (form, [], form != short))[1]
+                if i not in form_rows:
+                    form_rows.append(i)
+    return out
 
 
 def _descriptions(actors: pd.DataFrame) -> dict[str, tuple[tuple[int, ...], int | None]]:
@@ -267,6 +312,7 @@ def _descriptions(actors: pd.DataFrame) -> dict[str, tuple[tuple[int, ...], int 
 
 
 _LOOSENESS = {"exact": 0, "initial": 1, "any": 2}
+_CAPITAL_NEXT = re.compile(r"[ \t]+[A-Z]")
 
 
 def _case_rule(form: str) -> str:
@@ -329,7 +375,7 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
         if index is None:
             continue
         last_person: dict[int, list] = {}  # sentence -> [(pos, actor_row, gender)], in order
-        found = _gazetteer_found(gaz, index, title, body)
+        found = _resolve_venues(_resolve_short_forms(_gazetteer_found(gaz, index, title, body)))
         found += _unlinked_found(unknown, places, index, found, title, body, source)
         found.sort(key=lambda f: (f[0], f[1]))
         _resolve_descriptions(found)
@@ -414,6 +460,42 @@ def linked_only(mentions: pd.DataFrame | None) -> pd.DataFrame | None:
     if mentions is None or "linked" not in mentions.columns or mentions["linked"].all():
         return mentions
     return mentions[mentions["linked"].to_numpy(dtype=bool)]
+
+
+def _resolve_venues(found: list) -> list:
+    """A state named only as a place in an article ("talks in Saudi Arabia", "flew to the
+    UAE") is no actor of it: its venue mentions are dropped. Named otherwise as well, every
+    mention counts (as a name)."""
+    venues = {f[3] for f in found if f[4] == "venue"}
+    if not venues:
+        return found
+    actors = {f[3] for f in found if f[4] != "venue" and f[4] != "pronoun"}
+    return [(*f[:4], "name", *f[5:]) if f[4] == "venue" else f for f in found
+            if f[4] != "venue" or f[3] in actors]
+
+
+def _resolve_short_forms(found: list) -> list:
+    """Short forms ("Austin") resolved to the candidate the article names by a name (last
+    before, else first after); dropped when it names none of them."""
+    if not any(f[4] == "short" for f in found):
+        return found
+    found.sort(key=lambda f: (f[0], f[1]))
+    named: dict[int, list[int]] = {}
+    for i, f in enumerate(found):
+        if f[4] == "name":
+            named.setdefault(f[3], []).append(i)
+    out = []
+    for i, f in enumerate(found):
+        if f[4] == "short":
+            candidates = f[3][0]
+            before = [(max(p for p in named[c] if p < i), c) for c in candidates
+                      if any(p < i for p in named.get(c, ()))]
+            after = [(min(named[c]), c) for c in candidates if c in named]
+            if not before and not after:
+                continue
+            f = (*f[:3], max(before)[1] if before else min(after)[1], "name", *f[5:])
+        out.append(f)
+    return out
 
 
 def _resolve_descriptions(found: list) -> None:
