@@ -29,16 +29,21 @@ from newslens.text import actors as _actors
 UNKNOWN_COLUMNS = ["entity", "category", "count", "n_articles", "example", "suggestion"]
 CATEGORIES = ("person", "organisation", "place")
 
+_NAMES_FILE = lexicon.resolve(None, "names.yml")
+_NON_NAME_WORDS = lexicon.word_set("non_name_words", _NAMES_FILE)
+_NON_NAME_ADJECTIVES = lexicon.word_set("non_name_adjectives", _NAMES_FILE)
 _PARTICLE_WORDS = lexicon.word_set("name_particles")
 _PARTICLES = "(?:" + "|".join(lexicon.words("name_particles")) + ")"
 _CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z]))*"
 _SEQUENCE = re.compile(rf"(?<![\w'’.])(?:{_CAP})(?:\s+(?:{_PARTICLES}\s+)*(?:{_CAP}))*")
 _SKIP_WORDS = (lexicon.word_set("capitalised_non_names") | lexicon.word_set("line_labels")
-               | lexicon.word_set("platform_names")
+               | lexicon.word_set("platform_names") | _NON_NAME_WORDS
                | {w.capitalize() for w in lexicon.words("month_abbreviations")
                   + lexicon.words("title_abbreviations") + lexicon.words("title_words")
                   + lexicon.words("speaker_roles")})
-_ORG_WORDS = lexicon.word_set("organisation_words")
+_ORG_WORDS = lexicon.word_set("organisation_words") | lexicon.word_set("organisation_words",
+                                                                        _NAMES_FILE)
+_DOCUMENT_WORDS = lexicon.word_set("document_words", _NAMES_FILE)
 _OUTLET_WORDS = {"News", "Times", "Post", "Journal", "Daily", "TV", "Radio", "Gazette", "Herald",
                  "Telegraph", "Media", "Press", "Channel", "Review", "Network"}
 _PLACE_WORDS = lexicon.word_set("place_words")
@@ -94,6 +99,9 @@ def _norm(name: str) -> str:
     name = re.sub(r"['’]s$", "", name.strip())
     name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
     return " ".join(name.lower().replace("’", "'").split())
+
+
+_NON_NAMES = frozenset(_norm(n) for n in lexicon.words("non_names", _NAMES_FILE))
 
 
 def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
@@ -282,6 +290,7 @@ def _title_case(text: str) -> bool:
 
 
 _TITLE_WORDS = (lexicon.word_set("speaker_roles") | lexicon.word_set("title_words")
+                | lexicon.word_set("title_words", _NAMES_FILE)
                 | lexicon.word_set("title_abbreviations") | lexicon.word_set("military_ranks")
                 | {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady"})
 _ORG_NOUNS = lexicon.word_set("organisation_nouns")
@@ -293,10 +302,13 @@ _ORG_LOWER = {w.lower() for w in _ORG_WORDS}
 _PLACE_LOWER = {w.lower() for w in _PLACE_WORDS}
 # A capitalised word (initials, CamelCase and acronyms too); names run over single spaces and
 # name particles or "of (the)" inside organisation names, never over a line break.
-_UWORD = r"(?:[A-Z]\.){2,}|[A-Z][\w’'-]*(?<![’'-])"
+_UWORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ \t]+[A-Z])|[A-Z][\w’'-]*(?<![’'-])"
 _RUN = re.compile(rf"(?<![\w’'.-])(?:{_UWORD})(?:[ \t]+(?:(?:{_PARTICLES}|of|for|the)[ \t]+)"
                   rf"{{0,3}}(?:{_UWORD}))*")
 _NAME_WORD = re.compile(r"[A-Z][a-zß-ɏ]+(?:['’-][A-Z]?[a-zß-ɏ]+)*")
+_INITIAL = re.compile(r"[A-Z]\.")  # a middle initial ("Laurence H. Doe")
+_POSSESSIVE = ("'s", "’s")
+_GAP = frozenset(" []()'\"‘’“”")  # what may stand between a name and a known mention
 _CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")  # "DeepState", "BrightWatch"
 _BEFORE = re.compile(r"([\w.’'-]+)[ \t]*$")
 _APPOSITION = re.compile(r",[ \t]+[^,.;:()“”\"]{1,50}")  # ", the agency's director"
@@ -375,10 +387,14 @@ class _Spans:
 
 
 def _next_to(text: str, words: list, covered: _Spans) -> bool:
-    """A piece that a gazetteer mention continues or precedes across one space."""
+    """A piece that a gazetteer mention continues or precedes across one space (and a bracket
+    or quote: "[President Vladimir] Putin")."""
     a, b = words[0][0], words[-1][1]
-    return (b + 1 in covered.start_set and text[b] == " "
-            or a - 1 in covered.end_set and text[a - 1] == " ")
+    for gap in (1, 2):
+        if b + gap in covered.start_set and _GAP.issuperset(text[b:b + gap]) \
+                or a - gap in covered.end_set and _GAP.issuperset(text[a - gap:a]):
+            return True
+    return False
 
 
 def _split(m: re.Match, covered: _Spans) -> list[list[tuple[int, int, str]]]:
@@ -395,6 +411,11 @@ def _split(m: re.Match, covered: _Spans) -> list[list[tuple[int, int, str]]]:
                 word in _SKIP_WORDS or word.rstrip(".") in _SKIP_WORDS) and word not in _TITLE_CAPS:
             if current:
                 pieces.append(current)
+            current = []
+            continue
+        if word.endswith(_POSSESSIVE) and len(word) > 2:  # "Obama's aide": the name ends here
+            current.append((a, b - 2, word[:-2]))
+            pieces.append(current)
             current = []
             continue
         current.append((a, b, word))
@@ -415,8 +436,9 @@ def _classify(text: str, words: list, places: frozenset[str]) -> Unlinked | None
         words = words[:-1]
     while words and words[0][2].lower() in _PARTICLE_WORDS | {"of", "the", "for"}:
         words = words[1:]
-    if not words:
-        return None
+    if not words or _norm(text[words[0][0]:words[-1][1]]) in _NON_NAMES \
+            or words[-1][2] in _DOCUMENT_WORDS:
+        return None  # "the Oval Office", "Wall Street", "the Foo Memorandum"
     org = _organisation(text, words, places)
     if org is not None:
         return org
@@ -430,8 +452,9 @@ def _organisation(text: str, words: list, places: frozenset[str]) -> Unlinked | 
     head = next((i for i in range(len(lows) - 1, -1, -1) if lows[i] in _ORG_LOWER), None)
     after = _AFTER_WORD.match(text, words[-1][1])
     noun = after.group(1) if after and after.group(1) in _ORG_NOUNS else None
-    if head is None and noun is None:
-        return None
+    if head is None and noun is None or head is not None and head < len(words) - 2 \
+            and not {"of", "for", "the"} & set(lows[head:]):
+        return None  # no organisation word; or a name after it ("the Army Jane Doe")
     if head is not None:  # "National Guard", "Group of Troops", "NTA TV"
         specific = [w for w in lows if w not in _GENERIC_ORG and w not in ("of", "the", "for")
                     and w not in _ORG_LOWER]
@@ -448,7 +471,7 @@ def _organisation(text: str, words: list, places: frozenset[str]) -> Unlinked | 
             return None
         name = f"{text[words[0][0]:words[-1][1]]} {noun}"
         end = words[-1][1]
-    if lows[-1] in _PLACE_LOWER or _norm(name) in places:
+    if lows[-1] in _PLACE_LOWER or _norm(name) in places or _norm(name) in _NON_NAMES:
         return None
     kind = "outlet" if any(w in _OUTLET_WORDS for w in name.split()) else "organization"
     return Unlinked(words[0][0], end, kind, name, unlinked_key(kind, name))
@@ -460,20 +483,28 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
     for w in reversed(words):
         word = w[2]
         low = word.lower()
+        if _INITIAL.fullmatch(word) and name:  # "Laurence H. Doe"
+            name.append(w)
+            continue
         if _is_title(word) or not (_NAME_WORD.fullmatch(word) or low in _PARTICLE_WORDS) \
                 or low in _ORG_LOWER or low in _GENERIC_ORG or word in _PLACE_WORDS \
-                or low in demonyms():
+                or low in demonyms() or word in _NON_NAME_ADJECTIVES:
             break
         name.append(w)
     name.reverse()
-    while name and name[0][2].lower() in _PARTICLE_WORDS:
+    while name and (name[0][2].lower() in _PARTICLE_WORDS or _INITIAL.fullmatch(name[0][2])):
         name = name[1:]
+    if len(name) >= 3 and name[0] == words[0] and text[name[0][0] - 3:name[0][0]] == "of ":
+        name = name[1:]  # "Supervisor of Elections Jane Doe": the first word ends the office
     if not name or len(name) > 4:
         return None
     start, end = name[0][0], name[-1][1]
     written = text[start:end]
     if _norm(written) in places or any(_norm(w[2]) in places for w in name):
         return None
+    after = _AFTER_WORD.match(text, end)
+    if after and after.group(1) in _ROLE_WORDS:
+        return None  # a modifier of a role ("Democratic strategist", "Pentagon spokesman")
     title = words[len(words) - len(name) - 1][2] if len(name) < len(words) else None
     if title is None:
         before = _BEFORE.search(text, max(0, words[0][0] - 40), words[0][0])
@@ -481,21 +512,33 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
             else None
     titled = title is not None and _is_title(title) or any(
         _is_title(w[2]) for w in words[:len(words) - len(name)])
+    if not titled and len(name) >= 2:  # "Sergeant Major of the Army Jane Doe"
+        office = _TITLE_OF.search(text, max(0, words[0][0] - 40), words[0][0])
+        titled = bool(office and _is_title(office.group(1)))
     if titled and len(name) == 1 and (title.lower().rstrip(".") not in _PERSONAL_TITLES
                                       or written.endswith("s")):
         return None  # "Member States", "Special Report": one word needs a personal title
     if not titled and len(name) >= 2:
         app = _APPOSITION.match(text, end)
         said = _ALSO_SAID.match(text, end)
-        titled = bool(app and any(w in _TITLE_WORDS for w in _LOWER_WORD.findall(app.group()))
-                      or said and said.group(1) in _SPEECH_VERBS)
+        role = _ROLE_BEFORE.search(text, max(0, start - 80), start)  # "an adviser to X, Name"
+        titled = bool(app and any(w in _ROLE_WORDS for w in _LOWER_WORD.findall(app.group()))
+                      or said and said.group(1) in _SPEECH_VERBS
+                      or role and any(w in _ROLE_WORDS for w in _LOWER_WORD.findall(role.group())))
     if not titled:
         return None
     return Unlinked(start, end, "person", written, unlinked_key("person", written))
 
 
+_ROLE_WORDS = frozenset(w for w in _TITLE_WORDS if len(w) > 2)
+_TITLE_OF = re.compile(r"([A-Za-z.]+)[ \t]+of(?:[ \t]+the)?[ \t]+$")
+# a role phrase with a comma before a name, in the same clause ("the head of the council, Jane
+# Doe,"): no sentence end, quote or bracket between
+_ROLE_BEFORE = re.compile(r"(?:^|(?<=[.;:!?“”\"()]))[^.;:!?“”\"()]{3,78},[ \t]*$")
+
 _PERSONAL_TITLES = (lexicon.word_set("speaker_roles") | lexicon.word_set("military_ranks")
                     | lexicon.word_set("title_abbreviations")
+                    | lexicon.word_set("title_words", _NAMES_FILE)
                     | {"president", "minister", "senator", "governor", "king", "queen", "pope",
                        "judge", "sir", "lord", "lady"}) - {"member", "source", "official"}
 
