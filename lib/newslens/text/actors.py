@@ -32,7 +32,6 @@ _ALLOWED_KEYS = {"id", "name", "kind", "affiliation", "gender", *_LIST_KEYS}
 _SLUG = re.compile(r"[a-z][a-z0-9_]*")
 PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
             "she": "female", "her": "female", "hers": "female", "herself": "female"}
-_PRONOUN_RE = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
 # Length-preserving normalisation of text before matching: curly quotes, odd spaces.
 _NORMALISE_PAIRS = [("\u2019", "'"), ("\u2018", "'"), ("\u00a0", " "), ("\t", " "),
                     ("\u2009", " "), ("\u202f", " ")]
@@ -170,9 +169,16 @@ class _Gazetteer:
         for key, candidates in _descriptions(self.actors).items():
             if key not in entries:
                 entries[key] = _Entry(candidates, key, "description", "any", False)
-        self.automaton = ahocorasick.Automaton()
+        for pronoun in PRONOUNS:
+            entries.setdefault(pronoun, _Entry(-1, pronoun, "pronoun", "any", False))
+        self.keys = frozenset(entries)
+        options: dict[str, list] = {}  # the form read with spaces for non-word characters
         for key, entry in entries.items():
-            self.automaton.add_word(key, (len(key), entry))
+            options.setdefault(" " + _spaced(key) + " ", []).append(
+                (len(key), entry, key))
+        self.automaton = ahocorasick.Automaton()
+        for padded, found in options.items():
+            self.automaton.add_word(padded, tuple(found))
         self.automaton.make_automaton()
         attrs = actors.attrs
         nouns = sorted({_key(n) for n in attrs.get("demonym_nouns", [])}, key=len, reverse=True)
@@ -201,42 +207,60 @@ class _Gazetteer:
             and low[start - 3].isalpha()
 
     # -- one text field of one article -> list of (start, end, actor_row, mention_type)
-    def scan(self, text: str) -> list[tuple[int, int, int, str]]:  # noqa: C901 - hot loop
-        """Mentions (start, end, actor row, type) in one field: automaton hits filtered by case
-        and word boundaries, longest kept, context rules applied. One loop per pass on purpose
-        (this is the hottest function of the mention stage)."""
+    def scan(self, text: str) -> list[tuple[int, int, int, str]]:
+        """Mentions (start, end, actor row, type) in one field, he/she pronouns included (actor
+        row -1): automaton hits at word boundaries filtered by case, longest kept, context rules
+        applied."""
         low = _normalise(text).lower()
         if len(low) != len(text):  # rare characters whose lower case is longer
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in _normalise(text))
-        n = len(text)
+        chosen = self._longest(self._hits(text, low))
+        return self._in_context(low, chosen) if chosen else []
+
+    def _hits(self, text: str, low: str) -> list[tuple[int, int, _Entry]]:
+        """(start, -length, entry) of the forms found at word boundaries, case rules met. The
+        automaton runs once over the text with every non-word character read as a space and
+        one space around it; its keys are the forms read the same way with a space around
+        them, so every hit starts and ends at a word boundary."""
         cands = []
-        for end1, (length, entry) in self.automaton.iter(low):
-            start, end = end1 - length + 1, end1 + 1
-            if (start > 0 and (low[start - 1].isalnum() or low[start - 1] == "_")) or (
-                    end < n and (low[end].isalnum() or low[end] == "_")):
-                continue
-            if entry.case == "exact":
-                if text[start:end].replace("\u00a0", " ") != entry.form:
+        for end2, options in self.automaton.iter(" " + _spaced(low) + " "):
+            for length, entry, key in options:
+                start = end2 - length - 1
+                end = start + length
+                if low[start:end] != key:
+                    continue  # "u-s" for "u.s.": the same when read with spaces only
+                case = entry.case
+                if case == "exact":
+                    if text[start:end].replace("\u00a0", " ") != entry.form:
+                        continue
+                elif case == "initial" and not text[start].isupper():
                     continue
-            elif entry.case == "initial" and not text[start].isupper():
-                continue
-            if entry.mtype == "description" and low[max(0, start - 4):start] != "the ":
-                continue
-            if entry.mtype == "definite" and (low[max(0, start - 4):start] != "the "
-                                              or _CAPITAL_NEXT.match(text, end)):
-                continue  # "the West"; not "West Bank", "the West Bank", "in the west"
-            cands.append((start, -length, entry))
-        if not cands:
-            return []
+                mtype = entry.mtype
+                if mtype == "description" and low[max(0, start - 4):start] != "the ":
+                    continue
+                if mtype == "definite" and (low[max(0, start - 4):start] != "the "
+                                            or _CAPITAL_NEXT.match(text, end)):
+                    continue  # "the West"; not "West Bank", "the West Bank", "in the west"
+                cands.append((start, -length, entry))
+        return cands
+
+    @staticmethod
+    def _longest(cands: list) -> list[tuple[int, int, _Entry]]:
+        """The longest of overlapping hits, left to right."""
         cands.sort(key=lambda c: (c[0], c[1]))
         chosen, last_end = [], -1
         for start, neg, entry in cands:
             if start >= last_end:
                 chosen.append((start, start - neg, entry))
                 last_end = start - neg
+        return chosen
+
+    def _in_context(self, low: str, chosen: list) -> list[tuple[int, int, int, str]]:
+        """Context rules, right to left: demonyms need a group noun (or a coordinated demonym
+        that has one), capitals no locative word before them, states named as venues."""
         out: list[tuple[int, int, int, str]] = []
         next_demonym_ok = None  # (start) of the following qualified demonym, for coordination
-        following = n  # start of the next kept match: a group noun must end before it
+        following = len(low)  # start of the next kept match: a group noun must end before it
         for start, end, entry in reversed(chosen):
             mtype = entry.mtype
             if mtype == "demonym":
@@ -260,21 +284,27 @@ class _Gazetteer:
                 mtype = "demonym"
             elif mtype == "definite":
                 mtype = "name"
-            if mtype == "capital":
-                if self.place_re.match(low, end):
+            elif mtype == "capital":
+                if not self._acting_capital(low, start, end):
                     continue
-                if self.locative_re and self.locative_re.search(low, max(0, start - 25), start) \
-                        and low[end:end + 2] != "'s" \
-                        and not (self.addressee_re  # "a message to Moscow": the government
-                                 and self.addressee_re.search(low, max(0, start - 40), start)):
-                    continue  # "talks in Moscow"; but "from Kyiv's forces": the government
                 mtype = "alias"
-            if mtype == "name" and self.state[entry.actor] and self._venue(low, start, end):
+            elif mtype == "name" and self.state[entry.actor] and self._venue(low, start, end):
                 mtype = "venue"  # "talks in Saudi Arabia": a place unless named otherwise too
             out.append((start, end, entry.actor, mtype))
             following = start
         out.reverse()
         return out
+
+    def _acting_capital(self, low: str, start: int, end: int) -> bool:
+        """A capital that stands for its government: not before a place noun ("Moscow region")
+        and not after a locative word ("talks in Moscow"), unless possessive ("from Kyiv's
+        forces") or an addressee ("a message to Moscow")."""
+        if self.place_re.match(low, end):
+            return False
+        return not (self.locative_re and self.locative_re.search(low, max(0, start - 25), start)
+                    and low[end:end + 2] != "'s"
+                    and not (self.addressee_re
+                             and self.addressee_re.search(low, max(0, start - 40), start)))
 
 
 def _short_forms(actors: pd.DataFrame) -> dict[str, tuple[str, list[int], bool]]:
@@ -312,6 +342,21 @@ def _descriptions(actors: pd.DataFrame) -> dict[str, tuple[tuple[int, ...], int 
 
 
 _LOOSENESS = {"exact": 0, "initial": 1, "any": 2}
+
+
+_ASCII_WORD = bytes(c if chr(c).isalnum() or c == 95 or c >= 128 else 32 for c in range(256))
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _spaced(text: str) -> str:
+    """The text with every character that is not a letter, a digit or "_" read as a space
+    (same length): ASCII through a byte table, the few other characters one by one."""
+    out = text.encode("utf-8").translate(_ASCII_WORD).decode("utf-8")
+    if not text.isascii():
+        for char in set(_NON_ASCII.findall(text)):
+            if not char.isalnum():
+                out = out.replace(char, " ")
+    return out
 _CAPITAL_NEXT = re.compile(r"[ \t]+[A-Z]")
 
 
@@ -366,36 +411,44 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
 
     places = unknown.default_places()
     by_article = _sentence_index(sentences)
-    cols: dict[str, list] = {c: [] for c in ("article_id", "sentence", "start", "end", "actor",
-                                              "mention_type", "field", "text")}
-    sources = articles["source"] if "source" in articles else [None] * len(articles)
-    for aid, title, body, source in zip(articles["article_id"], articles["title"],
-                                        articles["text"], sources):
+    rows: list[tuple] = []
+    sources = articles["source"].tolist() if "source" in articles else [None] * len(articles)
+    for aid, title, body, source in zip(articles["article_id"].tolist(),
+                                        articles["title"].tolist(), articles["text"].tolist(),
+                                        sources):
         index = by_article.get(aid)
         if index is None:
             continue
-        last_person: dict[int, list] = {}  # sentence -> [(pos, actor_row, gender)], in order
         found = _resolve_venues(_resolve_short_forms(_gazetteer_found(gaz, index, title, body)))
         found += _unlinked_found(unknown, places, index, found, title, body, source)
         found.sort(key=lambda f: (f[0], f[1]))
         _resolve_descriptions(found)
-        for sent, start, end, actor, mtype, field, text in found:
+        _article_rows(rows, aid, found, gaz.info)
+    return _mention_frame(rows, gaz)
+
+
+def _article_rows(rows: list, aid, found: list, info: list) -> None:
+    """Append one article's mention rows: he/she resolved to the most recent person of that
+    gender in the same or the previous sentence."""
+    last_person: dict[int, list] = {}  # sentence -> [(actor_row, gender)], in order
+    for sent, start, end, actor, mtype, field, text in found:
+        if actor is None:
+            continue
+        if type(actor) is tuple:  # an unlinked actor: (key, name, kind)
+            rows.append((aid, sent, start, end, actor, mtype, field, text))
+            continue
+        if mtype == "pronoun":
+            gender = PRONOUNS[text.lower()]
+            actor = _resolve(last_person, sent, gender)
             if actor is None:
                 continue
-            if isinstance(actor, tuple):  # an unlinked actor: (key, name, kind)
-                _append(cols, aid, sent, start, end, actor, mtype, field, text)
+        else:
+            gender = info[actor][4]
+            if gender is None or info[actor][2] != "person":
+                rows.append((aid, sent, start, end, actor, mtype, field, text))
                 continue
-            if mtype == "pronoun":
-                gender = PRONOUNS[text.lower()]
-                actor = _resolve(last_person, sent, gender)
-                if actor is None:
-                    continue
-            elif gaz.info[actor][4] is None or gaz.info[actor][2] != "person":
-                _append(cols, aid, sent, start, end, actor, mtype, field, text)
-                continue
-            last_person.setdefault(sent, []).append((actor, gaz.info[actor][4]))
-            _append(cols, aid, sent, start, end, actor, mtype, field, text)
-    return _mention_frame(cols, gaz)
+        last_person.setdefault(sent, []).append((actor, gender))
+        rows.append((aid, sent, start, end, actor, mtype, field, text))
 
 
 def _gazetteer_found(gaz: _Gazetteer, index: dict, title, body) -> list:
@@ -411,10 +464,6 @@ def _gazetteer_found(gaz: _Gazetteer, index: dict, title, body) -> list:
             if i < 0:
                 continue
             found.append((numbers[i], start, end, actor, mtype, field, text[start:end]))
-        for m in _PRONOUN_RE.finditer(text):
-            i = bisect_right(starts, m.start()) - 1
-            if i >= 0:
-                found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field, m.group()))
     return found
 
 
@@ -524,29 +573,23 @@ def _resolve(last_person: dict, sent: int, gender: str):
     return None
 
 
-def _append(cols, aid, sent, start, end, actor, mtype, field, text):
-    cols["article_id"].append(aid)
-    cols["sentence"].append(sent)
-    cols["start"].append(start)
-    cols["end"].append(end)
-    cols["actor"].append(actor)
-    cols["mention_type"].append(mtype)
-    cols["field"].append(field)
-    cols["text"].append(text)
-
-
 def _sentence_index(sentences: pd.DataFrame) -> dict:
     """article_id -> field -> (sorted sentence starts, sentence numbers)."""
     index: dict = {}
     s = sentences.sort_values(["article_id", "field", "start"], kind="stable")
-    for aid, field, start, num in zip(s["article_id"], s["field"], s["start"], s["sentence"]):
+    for aid, field, start, num in zip(s["article_id"].tolist(), s["field"].tolist(),
+                                      s["start"].astype("int64").tolist(),
+                                      s["sentence"].astype("int64").tolist()):
         starts, numbers = index.setdefault(aid, {}).setdefault(field, ([], []))
-        starts.append(int(start))
-        numbers.append(int(num))
+        starts.append(start)
+        numbers.append(num)
     return index
 
 
-def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
+def _mention_frame(found: list[tuple], gaz: _Gazetteer) -> pd.DataFrame:
+    names = ("article_id", "sentence", "start", "end", "actor", "mention_type", "field", "text")
+    cols = {name: list(values) for name, values in zip(names, zip(*found))} if found \
+        else {name: [] for name in names}
     rows = cols.pop("actor")
     info = [gaz.info[r] if isinstance(r, int) else (*r, None) for r in rows]
     linked = [isinstance(r, int) for r in rows]

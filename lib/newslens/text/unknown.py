@@ -96,9 +96,12 @@ def headline_spans(text: str, field: str) -> list[tuple[int, int]]:
 
 
 def _norm(name: str) -> str:
-    name = re.sub(r"['’]s$", "", name.strip())
-    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-    return " ".join(name.lower().replace("’", "'").split())
+    """Lower case, one space, no final "'s", no leading "the"."""
+    name = name.strip().lower().replace("’", "'")
+    name = name.removesuffix("'s")
+    if name.startswith("the") and name[3:4].isspace():
+        name = name[4:]
+    return " ".join(name.split())
 
 
 _NON_NAMES = frozenset(_norm(n) for n in lexicon.words("non_names", _NAMES_FILE))
@@ -182,7 +185,7 @@ class _Candidates:
         for m in _SEQUENCE.finditer(text):
             at_start = not text[:m.start()].strip(" “\"'‘(•-–—")
             for entity, start in _pieces(m, spans, at_start):
-                if _actors._key(entity) in self.gaz.automaton:
+                if _actors._key(entity) in self.gaz.keys:
                     continue
                 self.counts[entity] = self.counts.get(entity, 0) + 1
                 self.articles.setdefault(entity, set()).add(aid)
@@ -303,7 +306,10 @@ _PLACE_LOWER = {w.lower() for w in _PLACE_WORDS}
 # A capitalised word (initials, CamelCase and acronyms too); names run over single spaces and
 # name particles or "of (the)" inside organisation names, never over a line break.
 _UWORD = r"(?:[A-Z]\.){2,}|[A-Z]\.(?=[ \t]+[A-Z])|[A-Z][\w’'-]*(?<![’'-])"
-_RUN = re.compile(rf"(?<![\w’'.-])(?:{_UWORD})(?:[ \t]+(?:(?:{_PARTICLES}|of|for|the)[ \t]+)"
+# the first word written so that the pattern starts with [A-Z] (the regex engine then skips to
+# capitals; the same runs as (?<![\w’'.-])(?:_UWORD)...)
+_FIRST_UWORD = r"[A-Z](?<![\w’'.-][A-Z])(?:\.(?:[A-Z]\.)+|\.(?=[ \t]+[A-Z])|[\w’'-]*(?<![’'-]))"
+_RUN = re.compile(rf"{_FIRST_UWORD}(?:[ \t]+(?:(?:{_PARTICLES}|of|for|the)[ \t]+)"
                   rf"{{0,3}}(?:{_UWORD}))*")
 _NAME_WORD = re.compile(r"[A-Z][a-zß-ɏ]+(?:['’-][A-Z]?[a-zß-ɏ]+)*")
 _INITIAL = re.compile(r"[A-Z]\.")  # a middle initial ("Laurence H. Doe")
@@ -355,7 +361,11 @@ def find_unlinked(text: str, covered: list[tuple[int, int]], places: frozenset[s
     (title-case headlines) give nothing."""
     out: list[Unlinked] = []
     covered = _Spans(covered)
-    for m in _RUN.finditer(text):
+    for m in _RUN.finditer(_masked(text, covered)):  # runs of capitalised words no mention covers
+        word = m.group()
+        if " " not in word and "\t" not in word and (
+                word in _SKIP_WORDS or not _one_word_candidate(text, m.start(), m.end(), word)):
+            continue  # one word ("The", "Monday", "Smith") without a title or noun to name it
         credit = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"
         if any(a <= m.start() < b for a, b in skip) and not credit:
             continue  # a title-case line, except a credit in brackets ("(Foo Press)")
@@ -368,11 +378,46 @@ def find_unlinked(text: str, covered: list[tuple[int, int]], places: frozenset[s
     return out
 
 
+def _masked(text: str, covered: _Spans) -> str:
+    """The text with the covered spans blanked out (same length): runs of capitalised words
+    then never cross a gazetteer mention."""
+    if not covered.starts:
+        return text
+    parts, pos = [], 0
+    for start, end in covered.spans:
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        parts.append(text[pos:start])
+        parts.append("\x00" * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def _one_word_candidate(text: str, start: int, end: int, word: str) -> bool:
+    """Whether a lone capitalised word may be a name: a title before it ("Gen. Doe", "Mr
+    Doe") or an organisation noun after it ("the Zapad force"). Skip-words never are."""
+    if word in _SKIP_WORDS or word.rstrip(".") in _SKIP_WORDS:
+        return False
+    after = _AFTER_WORD.match(text, end)
+    if after is not None and after.group(1) in _ORG_NOUNS:
+        return True
+    j = start
+    while j > 0 and text[j - 1] in " \t":
+        j -= 1
+    i = j
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in ".’'-_"):
+        i -= 1
+    return i < j and _is_title(text[i:j])
+
+
 class _Spans:
     """Character spans (gazetteer mentions) with overlap and adjacency tests in log time."""
 
     def __init__(self, spans):
         spans = sorted(spans)
+        self.spans = spans
         self.starts = [s for s, _ in spans]
         self.start_set, self.end_set = set(self.starts), {e for _, e in spans}
         self.max_end, top = [], -1  # max_end[i]: the largest end among spans[:i + 1]
