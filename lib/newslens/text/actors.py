@@ -172,6 +172,8 @@ class _Gazetteer:
         for pronoun in PRONOUNS:
             entries.setdefault(pronoun, _Entry(-1, pronoun, "pronoun", "any", False))
         self.keys = frozenset(entries)
+        self.person_names = {key: e.actor for key, e in entries.items() if e.mtype == "name"
+                             and self.actors["kind"].iat[e.actor] == "person"}
         options: dict[str, list] = {}  # the form read with spaces for non-word characters
         for key, entry in entries.items():
             options.setdefault(" " + _spaced(key) + " ", []).append(
@@ -358,6 +360,7 @@ def _spaced(text: str) -> str:
                 out = out.replace(char, " ")
     return out
 _CAPITAL_NEXT = re.compile(r"[ \t]+[A-Z]")
+_INITIAL = re.compile(r"[A-Z]\.")
 
 
 def _case_rule(form: str) -> str:
@@ -421,6 +424,7 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
             continue
         found = _resolve_venues(_resolve_short_forms(_gazetteer_found(gaz, index, title, body)))
         found += _unlinked_found(unknown, places, index, found, title, body, source)
+        found = _relink(found, gaz)
         found.sort(key=lambda f: (f[0], f[1]))
         _resolve_descriptions(found)
         _article_rows(rows, aid, found, gaz.info)
@@ -500,6 +504,22 @@ def _unlinked_found(unknown, places, index: dict, found: list, title, body, sour
                 out.append((numbers[i], u.start, u.end, (u.key, best[u.key], u.kind), "name",
                             f, t[u.start:u.end]))
     return out
+
+
+def _relink(found: list, gaz: _Gazetteer) -> list:
+    """Unlinked people whose name is a gazetteer name once middle initials are left out ("John
+    F. Doe" for "John Doe") are that actor, with every mention of them."""
+    rows = {}
+    for f in found:
+        actor = f[3]
+        if type(actor) is tuple and len(actor) == 3 and actor[2] == "person" and "." in actor[1]:
+            plain = _key(" ".join(w for w in actor[1].split() if not _INITIAL.fullmatch(w)))
+            if plain in gaz.person_names:
+                rows[actor[0]] = gaz.person_names[plain]
+    if not rows:
+        return found
+    return [(*f[:3], rows[f[3][0]], "name", *f[5:])
+            if type(f[3]) is tuple and len(f[3]) == 3 and f[3][0] in rows else f for f in found]
 
 
 def linked_only(mentions: pd.DataFrame | None) -> pd.DataFrame | None:

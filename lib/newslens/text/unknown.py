@@ -539,7 +539,8 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
     name.reverse()
     while name and (name[0][2].lower() in _PARTICLE_WORDS or _INITIAL.fullmatch(name[0][2])):
         name = name[1:]
-    if len(name) >= 3 and name[0] == words[0] and text[name[0][0] - 3:name[0][0]] == "of ":
+    if len(name) >= 3 and name[0] == words[0] and text[max(0, name[0][0] - 7):name[0][0]].endswith(
+            ("of ", "of the ")):
         name = name[1:]  # "Supervisor of Elections Jane Doe": the first word ends the office
     if not name or len(name) > 4:
         return None
@@ -557,8 +558,8 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
             else None
     titled = title is not None and _is_title(title) or any(
         _is_title(w[2]) for w in words[:len(words) - len(name)])
-    if not titled and len(name) >= 2:  # "Sergeant Major of the Army Jane Doe"
-        office = _TITLE_OF.search(text, max(0, words[0][0] - 40), words[0][0])
+    if not titled and len(name) >= 2 and name[0] is not words[0]:  # "Major of the Army Jane
+        office = _TITLE_OF.search(text, max(0, words[0][0] - 40), words[0][0])  # Doe"
         titled = bool(office and _is_title(office.group(1)))
     if titled and len(name) == 1 and (title.lower().rstrip(".") not in _PERSONAL_TITLES
                                       or written.endswith("s")):
