@@ -85,14 +85,34 @@ def default_places() -> frozenset[str]:
 
 def headline_spans(text: str, field: str) -> list[tuple[int, int]]:
     """Spans of title-case headline lines in a field (a title, or a body line without final
-    punctuation): their capitalised words are no names."""
+    punctuation) and of credits (bylines, photo and source credit lines, "(Reporting by ...)"):
+    their capitalised words are no names."""
     out, pos = [], 0
     for line in text.split("\n"):
         headline = field == "title" or not line.rstrip().endswith((".", "!", "?", "”", '"'))
-        if headline and _title_case(line):
+        if headline and _title_case(line) or _credit_line(line):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
+    for credit in _INLINE_CREDITS:
+        at = text.find(credit)
+        while at >= 0:
+            close = [i for i in (text.find(")", at), text.find("\n", at)) if i >= 0]
+            end = min(close + [len(text), at + 200])
+            out.append((at, end))
+            at = text.find(credit, end)
     return out
+
+
+def _credit_line(line: str) -> bool:
+    """A byline or a credit line ("By Jane Roe and John Doe", "Photo: Jane Roe/Foo Images")."""
+    line = line.strip(" \t•*_>-–—(")
+    if len(line) > 120 or not line.startswith(_CREDIT_STARTS):
+        return False
+    if not line.startswith(("By ", "BY ")):
+        return True
+    words = line[3:].split()
+    return bool(words) and words[0][:1].isupper() and len(words) <= 12 and all(
+        w[:1].isupper() or w in ("and", "of", "the", "in", "for", "at", "&") for w in words)
 
 
 def _norm(name: str) -> str:
@@ -105,6 +125,8 @@ def _norm(name: str) -> str:
 
 
 _NON_NAMES = frozenset(_norm(n) for n in lexicon.words("non_names", _NAMES_FILE))
+_CREDIT_STARTS = tuple(lexicon.words("credit_line_starts", _NAMES_FILE))
+_INLINE_CREDITS = tuple(lexicon.words("inline_credits", _NAMES_FILE))
 
 
 def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
@@ -539,8 +561,8 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
     name.reverse()
     while name and (name[0][2].lower() in _PARTICLE_WORDS or _INITIAL.fullmatch(name[0][2])):
         name = name[1:]
-    if len(name) >= 3 and name[0] == words[0] and text[max(0, name[0][0] - 7):name[0][0]].endswith(
-            ("of ", "of the ")):
+    if len(name) >= 3 and name[0] == words[0] \
+            and _OF_BEFORE.search(text, max(0, name[0][0] - 12), name[0][0]):
         name = name[1:]  # "Supervisor of Elections Jane Doe": the first word ends the office
     if not name or len(name) > 4:
         return None
@@ -577,6 +599,7 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
 
 
 _ROLE_WORDS = frozenset(w for w in _TITLE_WORDS if len(w) > 2)
+_OF_BEFORE = re.compile(r"\bof(?:[ \t]+the)?[ \t]+$")
 _TITLE_OF = re.compile(r"([A-Za-z.]+)[ \t]+of(?:[ \t]+the)?[ \t]+$")
 # a role phrase with a comma before a name, in the same clause ("the head of the council, Jane
 # Doe,"): no sentence end, quote or bracket between
