@@ -472,6 +472,9 @@ def test_a_state_named_only_as_a_venue_is_no_actor():
         ("Saudi Arabia", "saudi_arabia", "name"), ("Saudi Arabia", "saudi_arabia", "name")]
     # not a venue: the war's parties and other contexts
     assert found("The war in Ukraine went on.") == [("Ukraine", "ukraine", "name")]
+    # a state name that starts an outlet's name is no mention of the state
+    assert found("The Israel News site and India Today reported; Ukraine today agreed.") == [
+        ("Ukraine", "ukraine", "name")]
 
 
 def test_the_war_since_2014_people_and_bodies():

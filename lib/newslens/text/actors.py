@@ -93,7 +93,7 @@ def _parse_gazetteer(doc, path: Path) -> pd.DataFrame:
                                       "of this file", f"actor {row['id']!r}")
     lists = {}
     for key in ("demonym_nouns", "locative_words", "place_nouns", "addressee_words",
-                "venue_nouns"):
+                "venue_nouns", "outlet_words"):
         values = doc.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise DataFileError(path, f"'{key}' must be a list of strings")
@@ -194,6 +194,8 @@ class _Gazetteer:
             _words_re(r"\b", venue, "").pattern + r"\s+(?:[a-z]+\s+){0,4}?(?:in|to|at)\s+"
             r"(?:the\s+)?(?:(?:north|south|east|west)(?:ern)?\s+)?$") if venue else None
         self.state = [kind == "state" for kind in self.actors["kind"]]
+        outlet = sorted({_key(w) for w in attrs.get("outlet_words", [])}, key=len, reverse=True)
+        self.outlet_re = _words_re(r"[ \t]+", outlet, r"\b") if outlet else None
         to = sorted({_key(w) for w in attrs.get("addressee_words", [])}, key=len, reverse=True)
         self.addressee_re = _words_re(r"\b", to, r"\s+to\s+$") if to else None
         place = sorted({_key(w) for w in attrs.get("place_nouns", [])}, key=len, reverse=True)
@@ -217,7 +219,7 @@ class _Gazetteer:
         if len(low) != len(text):  # rare characters whose lower case is longer
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in _normalise(text))
         chosen = self._longest(self._hits(text, low))
-        return self._in_context(low, chosen) if chosen else []
+        return self._in_context(text, low, chosen) if chosen else []
 
     def _hits(self, text: str, low: str) -> list[tuple[int, int, _Entry]]:
         """(start, -length, entry) of the forms found at word boundaries, case rules met. The
@@ -257,7 +259,7 @@ class _Gazetteer:
                 last_end = start - neg
         return chosen
 
-    def _in_context(self, low: str, chosen: list) -> list[tuple[int, int, int, str]]:
+    def _in_context(self, text: str, low: str, chosen: list) -> list[tuple[int, int, int, str]]:
         """Context rules, right to left: demonyms need a group noun (or a coordinated demonym
         that has one), capitals no locative word before them, states named as venues."""
         out: list[tuple[int, int, int, str]] = []
@@ -290,8 +292,12 @@ class _Gazetteer:
                 if not self._acting_capital(low, start, end):
                     continue
                 mtype = "alias"
-            elif mtype == "name" and self.state[entry.actor] and self._venue(low, start, end):
-                mtype = "venue"  # "talks in Saudi Arabia": a place unless named otherwise too
+            elif mtype == "name" and self.state[entry.actor]:
+                outlet = self.outlet_re.match(low, end) if self.outlet_re else None
+                if outlet and text[outlet.end() - len(outlet.group().lstrip())].isupper():
+                    continue  # part of an outlet's name: "Israel News", "India Today"
+                if self._venue(low, start, end):
+                    mtype = "venue"  # "talks in Saudi Arabia": a place unless named otherwise
             out.append((start, end, entry.actor, mtype))
             following = start
         out.reverse()
