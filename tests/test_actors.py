@@ -520,3 +520,14 @@ def test_gazetteer_short_forms_are_words_of_their_aliases():
         for short in shorts:
             assert any(short in a.split() for a in aliases), (aid, short)
             assert short.lower() not in owned, (aid, short)
+
+
+def test_a_title_that_stands_for_nobody_keeps_the_names_inside_it():
+    """A person's title after "the" stands for the person named in the article; named nowhere,
+    the gazetteer names inside it still count ("the FSB chief" -> the FSB)."""
+    assert found("The FSB chief spoke.") == [("FSB", "russia_fsb", "name")]
+    assert found("The Wagner chief Yevgeny Prigozhin spoke. The Wagner chief said no.") == [
+        ("Wagner chief Yevgeny Prigozhin", "prigozhin", "name"),
+        ("Wagner chief", "prigozhin", "alias")]
+    assert found("Peace needs steps, the NSDC secretary wrote. Umerov agreed.") == [
+        ("NSDC secretary", "umerov", "alias"), ("Umerov", "umerov", "name")]

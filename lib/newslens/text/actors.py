@@ -218,8 +218,12 @@ class _Gazetteer:
         low = _normalise(text).lower()
         if len(low) != len(text):  # rare characters whose lower case is longer
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in _normalise(text))
-        chosen = self._longest(self._hits(text, low))
-        return self._in_context(text, low, chosen) if chosen else []
+        chosen, inner = self._longest(self._hits(text, low))
+        out = self._in_context(text, low, chosen) if chosen else []
+        if inner:  # what a description holds, for when it stands for nobody ("the NSDC
+            out += [(a, b, actor, ("fallback", mtype))  # secretary" with no secretary named)
+                    for a, b, actor, mtype in self._in_context(text, low, inner)]
+        return out
 
     def _hits(self, text: str, low: str) -> list[tuple[int, int, _Entry]]:
         """(start, -length, entry) of the forms found at word boundaries, case rules met. The
@@ -249,15 +253,19 @@ class _Gazetteer:
         return cands
 
     @staticmethod
-    def _longest(cands: list) -> list[tuple[int, int, _Entry]]:
-        """The longest of overlapping hits, left to right."""
+    def _longest(cands: list) -> tuple[list, list]:
+        """The longest of overlapping hits, left to right; and the longest hits inside the
+        chosen descriptions."""
         cands.sort(key=lambda c: (c[0], c[1]))
-        chosen, last_end = [], -1
+        chosen, inside, last_end, last = [], [], -1, None
         for start, neg, entry in cands:
             if start >= last_end:
                 chosen.append((start, start - neg, entry))
-                last_end = start - neg
-        return chosen
+                last_end, last = start - neg, entry
+            elif last.mtype == "description" and start - neg <= last_end \
+                    and (not inside or start >= inside[-1][1]) and entry.mtype != "description":
+                inside.append((start, start - neg, entry))
+        return chosen, inside
 
     def _in_context(self, text: str, low: str, chosen: list) -> list[tuple[int, int, int, str]]:
         """Context rules, right to left: demonyms need a group noun (or a coordinated demonym
@@ -578,8 +586,9 @@ def _resolve_descriptions(found: list) -> None:
     last before it, else first after it, else the description's default (else None)."""
     named: dict[int, list[int]] = {}
     for i, f in enumerate(found):
-        if f[4] not in ("description", "pronoun"):
+        if f[4] not in ("description", "pronoun") and type(f[4]) is str:
             named.setdefault(f[3], []).append(i)
+    nobody = []  # (field, start, end) of the descriptions that stand for nobody
     for i, f in enumerate(found):
         if f[4] != "description":
             continue
@@ -589,6 +598,14 @@ def _resolve_descriptions(found: list) -> None:
         after = [(min(named[c]), c) for c in candidates if c in named]
         actor = max(before)[1] if before else min(after)[1] if after else default
         found[i] = (*f[:3], actor, "alias", *f[5:])
+        if actor is None:
+            nobody.append((f[5], f[1], f[2]))
+    for i, f in enumerate(found):  # what a description holds counts when it stands for nobody
+        if type(f[4]) is tuple:
+            mtype = "name" if f[4][1] == "venue" else f[4][1]
+            kept = mtype not in ("short", "description") and any(
+                field == f[5] and a <= f[1] and f[2] <= b for field, a, b in nobody)
+            found[i] = (*f[:3], f[3] if kept else None, mtype, *f[5:])
 
 
 def _resolve(last_person: dict, sent: int, gender: str):
