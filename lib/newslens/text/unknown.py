@@ -589,7 +589,7 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
     if not titled and len(name) >= 2:
         app = _APPOSITION.match(text, end)
         said = _ALSO_SAID.match(text, end)
-        role = _ROLE_BEFORE.search(text, max(0, start - 80), start)  # "an adviser to X, Name"
+        role = _ROLE_BEFORE.search(text[max(0, start - 130):start])  # "an adviser, Name"
         titled = bool(app and any(w in _ROLE_WORDS for w in _LOWER_WORD.findall(app.group()))
                       or said and said.group(1) in _SPEECH_VERBS
                       or role and any(w in _ROLE_WORDS for w in _LOWER_WORD.findall(role.group())))
@@ -603,7 +603,7 @@ _OF_BEFORE = re.compile(r"\bof(?:[ \t]+the)?[ \t]+$")
 _TITLE_OF = re.compile(r"([A-Za-z.]+)[ \t]+of(?:[ \t]+the)?[ \t]+$")
 # a role phrase with a comma before a name, in the same clause ("the head of the council, Jane
 # Doe,"): no sentence end, quote or bracket between
-_ROLE_BEFORE = re.compile(r"(?:^|(?<=[.;:!?“”\"()]))[^.;:!?“”\"()]{3,78},[ \t]*$")
+_ROLE_BEFORE = re.compile(r"(?:^|(?<=[.;:!?“”\"()]))[^.;:!?“”\"()]{3,128},[ \t]*$")
 
 _PERSONAL_TITLES = (lexicon.word_set("speaker_roles") | lexicon.word_set("military_ranks")
                     | lexicon.word_set("title_abbreviations")
