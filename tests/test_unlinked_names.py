@@ -66,6 +66,14 @@ def test_an_organisation_after_an_office_is_no_person():
     assert not any(key.startswith("person:foo") for _, key in got)
 
 
+def test_numbered_units_are_organisations():
+    assert unlinked("Soldiers of the 47th separate mechanized brigade held the line; the 58th "
+                    "Combined Arms Army attacked.") == [
+        ("47th separate mechanized brigade", "organisation:47th-separate-mechanized-brigade"),
+        ("58th Combined Arms Army", "organisation:58th-combined-arms-army")]
+    assert unlinked("In the 1990s army reform began; 2nd place went to the army team.") == []
+
+
 def test_a_byline_is_told_from_a_sentence():
     assert unlinked("By the end of the day, Ivan Petrenko said, the town held.") == [
         ("Ivan Petrenko", "person:ivan-petrenko")]

@@ -229,14 +229,14 @@ class _Gazetteer:
         """(start, -length, entry) of the forms found at word boundaries, case rules met. The
         automaton runs once over the text with every non-word character read as a space and
         one space around it; its keys are the forms read the same way with a space around
-        them, so every hit starts and ends at a word boundary."""
+        them, so every hit starts and ends at a word boundary, and a hyphen, a full stop or a
+        space between words are the same ("Operational Strategic Group", "Gen Syrsky"); an
+        all-capital form must still match as written ("U.S.")."""
         cands = []
         for end2, options in self.automaton.iter(" " + _spaced(low) + " "):
-            for length, entry, key in options:
+            for length, entry, _key in options:  # "operational strategic" for "-strategic"
                 start = end2 - length - 1
                 end = start + length
-                if low[start:end] != key:
-                    continue  # "u-s" for "u.s.": the same when read with spaces only
                 case = entry.case
                 if case == "exact":
                     if text[start:end].replace("\u00a0", " ") != entry.form:

@@ -381,8 +381,9 @@ def find_unlinked(text: str, covered: list[tuple[int, int]], places: frozenset[s
     ("National Guard", "Foo TV") with a specific word in it, or an organisation noun after it
     ("the Zapad force"). Places, skip-words, generic descriptions and the spans in `skip`
     (title-case headlines) give nothing."""
-    out: list[Unlinked] = []
-    covered = _Spans(covered)
+    spans = _Spans(covered)
+    out = _units(text, spans, skip)
+    covered = _Spans(list(covered) + [(u.start, u.end) for u in out]) if out else spans
     for m in _RUN.finditer(_masked(text, covered)):  # runs of capitalised words no mention covers
         word = m.group()
         if " " not in word and "\t" not in word and (
@@ -397,6 +398,22 @@ def find_unlinked(text: str, covered: list[tuple[int, int]], places: frozenset[s
             found = _classify(text, words, places)
             if found is not None:
                 out.append(found)
+    return out
+
+
+def _units(text: str, covered: _Spans, skip) -> list[Unlinked]:
+    """Numbered military units ("the 47th Separate Mechanized Brigade", "the 3rd army corps"):
+    organisations, in any case."""
+    low = text.lower()
+    if not any(noun in low for noun in _UNIT_NOUNS):
+        return []
+    out = []
+    for m in _UNIT.finditer(text):
+        a, b = m.span()
+        if covered.overlaps(a, b) or any(s <= a < e for s, e in skip):
+            continue
+        out.append(Unlinked(a, b, "organization", m.group(), unlinked_key("organization",
+                                                                          m.group())))
     return out
 
 
@@ -599,6 +616,17 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
 
 
 _ROLE_WORDS = frozenset(w for w in _TITLE_WORDS if len(w) > 2)
+_UNIT_NOUNS = ("brigade", "regiment", "battalion", "division", "corps", "army", "squadron",
+               "detachment", "flotilla")
+# an ordinal, up to four capitalised words or unit words, a unit noun (any case)
+_UNIT_WORD = (r"(?:[A-Z][\w’'-]*|(?i:separate|mechani[sz]ed|motori[sz]ed|motor|rifle|assault|"
+              r"airborne|air|guards?|tank|artillery|infantry|marine|special|operations|combined|"
+              r"arms|territorial|defen[cs]e|mountain|jaeger|naval|national|presidential|heavy|"
+              r"light|missile|engineer|reconnaissance|drone|unmanned|systems|rocket|coastal|"
+              r"operational|tactical))")
+_UNIT = re.compile(rf"\b\d{{1,3}}(?:st|nd|rd|th)[ \t]+(?:{_UNIT_WORD}[ \t]+){{0,4}}?"
+                   r"(?i:brigade|regiment|battalion|division|corps|army|squadron|detachment|"
+                   r"flotilla)\b")
 _OF_BEFORE = re.compile(r"\bof(?:[ \t]+the)?[ \t]+$")
 _TITLE_OF = re.compile(r"([A-Za-z.]+)[ \t]+of(?:[ \t]+the)?[ \t]+$")
 # a role phrase with a comma before a name, in the same clause ("the head of the council, Jane
