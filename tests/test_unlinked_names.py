@@ -10,6 +10,7 @@ import re
 import pandas as pd
 import pytest
 from newslens.text import unknown
+from newslens.text import unlinked as finder
 from newslens.text.actors import _spaced, actor_mentions
 from newslens.text.sentences import sentences
 
@@ -91,14 +92,14 @@ def test_spaced_reads_every_non_word_character_as_a_space():
 
 
 def test_the_run_regex_finds_the_runs_of_the_plain_pattern():
-    plain = re.compile(rf"(?<![\w’'.-])(?:{unknown._UWORD})(?:[ \t]+(?:(?:{unknown._PARTICLES}"
-                       rf"|of|for|the)[ \t]+){{0,3}}(?:{unknown._UWORD}))*")
+    plain = re.compile(rf"(?<![\w’'.-])(?:{finder._UWORD})(?:[ \t]+(?:(?:{finder._PARTICLES}"
+                       rf"|of|for|the)[ \t]+){{0,3}}(?:{finder._UWORD}))*")
     rng = random.Random(5)
     parts = ["Foo", "Bar", "U.S.", "A.", "J.", "of", "the", "von", "x", " ", " ", "\t", "\n", ".",
              "'", "’s", "-", "O'Neil", "2", "_", "Ü", "é"]
     for _ in range(3000):
         text = "".join(rng.choice(parts) for _ in range(rng.randint(0, 10)))
-        assert [m.span() for m in unknown._RUN.finditer(text)] == [
+        assert [m.span() for m in finder._RUN.finditer(text)] == [
             m.span() for m in plain.finditer(text)], text
 
 
@@ -107,10 +108,10 @@ def test_blanking_mentions_gives_the_pieces_of_the_plain_scan():
     as runs over the whole text split at the mentions."""
     text = "Kremlin aide Foo Barovich met Putin Ivan Petrenko and Gen. Tom Brandt in Geneva."
     covered = [(0, 7), (30, 35)]
-    spans = unknown._Spans(covered)
-    masked = unknown._masked(text, spans)
+    spans = finder._Spans(covered)
+    masked = finder._masked(text, spans)
     assert len(masked) == len(text)
     assert masked[30:35] == "\x00" * 5 and masked[:7] == "\x00" * 7
     assert masked[7:30] == text[7:30] and masked[35:] == text[35:]
-    names = [u.name for u in unknown.find_unlinked(text, covered, unknown.default_places())]
+    names = [u.name for u in finder.find_unlinked(text, covered, unknown.default_places())]
     assert names == ["Foo Barovich", "Tom Brandt"]  # "Ivan Petrenko" is next to a mention
