@@ -531,3 +531,11 @@ def test_a_title_that_stands_for_nobody_keeps_the_names_inside_it():
         ("Wagner chief", "prigozhin", "alias")]
     assert found("Peace needs steps, the NSDC secretary wrote. Umerov agreed.") == [
         ("NSDC secretary", "umerov", "alias"), ("Umerov", "umerov", "name")]
+
+
+def test_ordinary_phrases_are_no_actors():
+    """Multi-word forms match in any case, so none may be an ordinary phrase; a place that
+    holds an actor's name is no mention of it."""
+    assert found("At the times when the independent candidate climbed the hill, the economist "
+                 "said ships crossed the Sea of Azov and the national police came; the western "
+                 "states and the investigative committee agreed.") == []
