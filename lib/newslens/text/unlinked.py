@@ -49,6 +49,8 @@ def headline_spans(text: str, field: str) -> list[tuple[int, int]]:
         if headline and _title_case(line) or _credit_line(line):
             out.append((pos, pos + len(line)))
         pos += len(line) + 1
+    if not any(hint in text for hint in _CREDIT_HINTS):
+        return out  # no inline credit: none of their last words ("... by") is in the text
     for credit in _INLINE_CREDITS:
         at = text.find(credit)
         while at >= 0:
@@ -83,6 +85,7 @@ def _norm(name: str) -> str:
 _NON_NAMES = frozenset(_norm(n) for n in lexicon.words("non_names", _NAMES_FILE))
 _CREDIT_STARTS = tuple(lexicon.words("credit_line_starts", _NAMES_FILE))
 _INLINE_CREDITS = tuple(lexicon.words("inline_credits", _NAMES_FILE))
+_CREDIT_HINTS = tuple({" " + credit.split()[-1] for credit in _INLINE_CREDITS})
 
 
 def _title_case(text: str) -> bool:
@@ -184,9 +187,6 @@ def find_unlinked(text: str, covered: list[tuple[int, int]], places: frozenset[s
 def _units(text: str, covered: _Spans, skip) -> list[Unlinked]:
     """Numbered military units ("the 47th Separate Mechanized Brigade", "the 3rd army corps"):
     organisations, in any case."""
-    low = text.lower()
-    if not any(noun in low for noun in _UNIT_NOUNS):
-        return []
     out = []
     for m in _UNIT.finditer(text):
         a, b = m.span()
@@ -396,8 +396,6 @@ def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
 
 
 _ROLE_WORDS = frozenset(w for w in _TITLE_WORDS if len(w) > 2)
-_UNIT_NOUNS = ("brigade", "regiment", "battalion", "division", "corps", "army", "squadron",
-               "detachment", "flotilla")
 # an ordinal, up to four capitalised words or unit words, a unit noun (any case)
 _UNIT_WORD = (r"(?:[A-Z][\w’'-]*|(?i:separate|mechani[sz]ed|motori[sz]ed|motor|rifle|assault|"
               r"airborne|air|guards?|tank|artillery|infantry|marine|special|operations|combined|"
