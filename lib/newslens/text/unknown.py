@@ -44,7 +44,8 @@ from newslens.text.unlinked import (  # noqa: F401 - the unlinked-name finder, i
 
 UNKNOWN_COLUMNS = ["entity", "category", "count", "n_articles", "example", "suggestion"]
 CATEGORIES = ("person", "organisation", "place")
-_CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z]))*"
+# a capitalised word; a possessive inside a name runs on ("Donetsk People's Republic")
+_CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z])|['’]s(?=[ \t]+[A-Z]))*"
 _SEQUENCE = re.compile(rf"(?<![\w'’.])(?:{_CAP})(?:\s+(?:{_PARTICLES}\s+)*(?:{_CAP}))*")
 _PLACE_CONTEXT = lexicon.word_set("place_context")
 _PERSON_CONTEXT = lexicon.word_set("speaker_roles") | lexicon.word_set("title_words")
