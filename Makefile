@@ -59,7 +59,7 @@ bench: $(STAMP)
 
 # Retrain the learned target-sentiment model (fixed seed, one thread: byte-identical output).
 sentiment-model: $(STAMP)
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m newslens.analysis.target_model_train \
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m newslens.analysis.sentiment.train \
 		--data $(NEWSMTSC) --out $(MODEL)
 
 # Every scorer on NewsMTSC (grouped CV) and on the labelled war-news mentions; retrains twice to

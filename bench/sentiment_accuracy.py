@@ -31,9 +31,10 @@ from importlib import resources
 from pathlib import Path
 
 import numpy as np
-from newslens.analysis import sentiment_scope as S
-from newslens.analysis import target_model as T
-from newslens.analysis import target_model_train as TT
+from newslens.analysis import sentiment as SS
+from newslens.analysis.sentiment import lexicons as S
+from newslens.analysis.sentiment import model as T
+from newslens.analysis.sentiment import train as TT
 
 LABELS = T.CLASSES
 LABELS_CSV = Path(__file__).resolve().parent / "war_mentions_labels.csv"
@@ -52,11 +53,11 @@ def _timed_targets(items, scorer):
     One invented sentence is scored first, so loading the model and lexicons (once per process)
     is not counted; the score caches are then cleared. CPU time of this process, so the figure
     holds on a shared machine (wall time is printed to stderr)."""
-    S.score_targets(["The delegation met the envoy on Monday."], [4], [14], scorer)
+    SS.score_targets(["The delegation met the envoy on Monday."], [4], [14], scorer)
     S._MEMO.clear()
     sents, starts, ends = [i[0] for i in items], [i[1] for i in items], [i[2] for i in items]
     t0, w0 = time.process_time(), time.perf_counter()
-    r = S.score_targets(sents, starts, ends, scorer)
+    r = SS.score_targets(sents, starts, ends, scorer)
     cpu, wall = time.process_time() - t0, time.perf_counter() - w0
     print(f"({scorer}: {wall / len(items) * 1e6:.1f} us per target wall time)", file=sys.stderr)
     return r["label"], cpu / len(items) * 1e6

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from newslens.analysis import sentiment as SS
-from newslens.analysis import sentiment_scope as S
 from newslens.analysis.attribution import statements as find_statements
+from newslens.analysis.sentiment import lexicons as S
+from newslens.analysis.sentiment import scope
 from newslens.io.corpus import load_corpus
 from newslens.text.sentences import sentences as split_sentences
 
@@ -67,7 +68,7 @@ def test_negation_flips_sign(scorer):
 def test_window_keeps_negator_and_drops_own_name():
     sent = "Critics say that the talks were not, in the end, useful for President Anna Berg."
     a = sent.index("Anna Berg")
-    w0, w1, text = S.target_window(sent, a, a + len("Anna Berg"), left=6, right=4)
+    w0, w1, text = scope.target_window(sent, a, a + len("Anna Berg"), left=6, right=4)
     assert "not" in text.split()
     assert "Anna" not in text and "President" not in text
     assert "Anna Berg" in sent[w0:w1] and sent[w0:w1].startswith("not")
@@ -76,7 +77,7 @@ def test_window_keeps_negator_and_drops_own_name():
 def test_contrast_splits_scope():
     sent = "Voters love Tom Reyes, but they describe his rival Lena Moss as dishonest and cruel."
     starts = [sent.index("Tom Reyes"), sent.index("Lena Moss")]
-    r = S.score_targets([sent, sent], starts, [s + 9 for s in starts], scorer="blend")
+    r = SS.score_targets([sent, sent], starts, [s + 9 for s in starts], scorer="blend")
     assert r["polarity"][0] > 0.05 > -0.05 > r["polarity"][1]
 
 

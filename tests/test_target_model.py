@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from newslens.analysis import sentiment as SS
-from newslens.analysis import sentiment_scope as S
-from newslens.analysis import target_model as T
+from newslens.analysis.sentiment import lexicons as S
+from newslens.analysis.sentiment import model as T
 
 
 def _score(sentence: str, target: str, drivers: bool = True):
@@ -92,7 +92,7 @@ def test_deterministic_and_sentence_order_free():
 def test_scope_api_and_labels():
     sent = "Critics slammed the minister for a disastrous response."
     a = sent.index("minister")
-    r = S.score_targets([sent], [a], [a + 8], "learned", want_drivers=True)
+    r = SS.score_targets([sent], [a], [a + 8], "learned", want_drivers=True)
     assert r["label"] == ["negative"] and r["window"] == [sent]
     assert (r["window_start"], r["window_end"]) == ([0], [len(sent)])
     with pytest.raises(ValueError, match="learned scores targets"):

@@ -1,10 +1,10 @@
 """Train the learned target-sentiment model on NewsMTSC and write it as JSON (needs the `train`
 extra: scikit-learn). `make sentiment-model` runs:
 
-    python -m newslens.analysis.target_model_train --data ../shared/newsmtsc/train.jsonl \
+    python -m newslens.analysis.sentiment.train --data ../shared/newsmtsc/train.jsonl \
         --out lib/newslens/models/target_sentiment.json
 
-Features come from `newslens.analysis.target_model` (the same code scores at run time). The
+Features come from `newslens.analysis.sentiment.model` (the same code scores at run time). The
 model is a multinomial logistic regression (L2, lbfgs, single thread); word-slot features seen in
 fewer than `MIN_DF` training targets are dropped. Cross-validation is 5-fold, stratified and
 grouped by article (the `primary_gid` prefix before the sentence number), so sentences of one
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newslens.analysis import target_model as T
+from newslens.analysis.sentiment import model as T
 
 GOLD = {2: 0, 4: 1, 6: 2}  # NewsMTSC polarity -> class index (negative, neutral, positive)
 C = 0.15
@@ -103,7 +103,7 @@ def design(items, words: list[str]):
 
 def vocabulary(items) -> list[str]:
     """Every normalised word of the training sentences, sorted."""
-    from newslens.analysis.sentiment_scope import _norm, tokenize
+    from newslens.analysis.sentiment.lexicons import _norm, tokenize
 
     return sorted({_norm(t) for s in {i[0] for i in items} for t, _a, _b in tokenize(s)})
 

@@ -8,7 +8,7 @@ Features of a target (a mention at sentence[start:end]; the mention's own tokens
   ``side:distance-bucket:word`` for tokens
   at most 12 tokens away (buckets 1, 2-3, 4-6, 7-12), and ``side:clause:word`` for tokens in
   the target's clause (clauses end at ; : dashes brackets quotes and contrast words, as in
-  `sentiment_scope`). A token within 4 words after a negator (not, no, never, n't, ...) and
+  `scope`). A token within 4 words after a negator (not, no, never, n't, ...) and
   before punctuation gets the negated variant of each slot.
 - lexicon features: the TextBlob and VADER lexicon values of the context words (negated words
   flipped and halved), summed separately for positive and negative values, per side, per
@@ -21,7 +21,7 @@ Features of a target (a mention at sentence[start:end]; the mention's own tokens
 Per-sentence work (tokens, word ids, lexicon values, negation scope) is done once and shared by
 every mention of the sentence. Scoring is a sum of weight rows (numpy) and a softmax: no
 scikit-learn at run time. The model file (JSON, in this package) is written by
-`newslens.analysis.target_model_train` (`make sentiment-model`).
+`newslens.analysis.sentiment.train` (`make sentiment-model`).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newslens.analysis import sentiment_scope as S
+from newslens.analysis.sentiment import lexicons as S
 
 MODEL_FORMAT = "newslens-target-sentiment/1"
 MODEL_RESOURCE = ("newslens", "models", "target_sentiment.json")
