@@ -196,3 +196,18 @@ def label(polarity: float, scorer: str = "textblob") -> str:
     if polarity < -t:
         return "negative"
     return "neutral"
+
+
+# ---------------------------------------------------------------- opinion lexicon
+
+
+def _parse_opinion(doc, path) -> dict[str, frozenset[str]]:
+    doc = lexicon.mapping(doc, path, "'positive' and 'negative' word lists")
+    return {key: frozenset(w.lower() for w in lexicon.string_list(
+                doc.get(key), path, key, "words", allow_empty=False))
+            for key in ("positive", "negative")}  # fmt: skip
+
+
+def opinion_lexicon(path=None) -> dict[str, frozenset[str]]:
+    """Hu & Liu's opinion words (data/opinion_lexicon.yml): {"positive": ..., "negative": ...}."""
+    return lexicon.load(lexicon.resolve(path, "opinion_lexicon.yml"), _parse_opinion)

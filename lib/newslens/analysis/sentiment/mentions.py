@@ -103,14 +103,18 @@ def mention_sentiment(
     s_start = s_start.astype(int)
     rel_a = mentions["start"].to_numpy(dtype=int) - s_start
     rel_b = mentions["end"].to_numpy(dtype=int) - s_start
-    r = score_targets(s_text, rel_a, rel_b, scorer, want_drivers=True)
-    dcache: dict[int, str] = {}
-    drv = []
-    for d in r["drivers"]:
-        f = dcache.get(id(d))
-        if f is None:
-            f = dcache[id(d)] = _format_drivers(d)
-        drv.append(f)
+    if scorer == "learned":
+        r = _learned(s_text, rel_a, rel_b)
+        drv = r["drivers"]
+    else:
+        r = score_targets(s_text, rel_a, rel_b, scorer, want_drivers=True)
+        dcache: dict[int, str] = {}
+        drv = []
+        for d in r["drivers"]:
+            f = dcache.get(id(d))
+            if f is None:
+                f = dcache[id(d)] = _format_drivers(d)
+            drv.append(f)
     out = pd.DataFrame(
         {
             "article_id": mentions["article_id"].to_numpy(),
@@ -134,6 +138,20 @@ def mention_sentiment(
         }
     )
     return out[MENTION_COLUMNS]
+
+
+def _learned(s_text: list[str], rel_a, rel_b) -> dict:
+    """The learned scorer's columns for mention_sentiment: one batch, drivers as text."""
+    logits, drivers = model.load_model().score(s_text, rel_a, rel_b, want_drivers=True)
+    P = model.probabilities(logits)
+    return {
+        "polarity": P[:, 2] - P[:, 0],
+        "subjectivity": 1.0 - P[:, 1],
+        "label": np.asarray(model.CLASSES)[logits.argmax(1)],
+        "window_start": np.zeros(len(s_text), dtype=int),
+        "window_end": np.fromiter(map(len, s_text), dtype=int, count=len(s_text)),
+        "drivers": drivers.text(),
+    }
 
 
 def score_targets(

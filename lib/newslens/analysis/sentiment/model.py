@@ -1,34 +1,40 @@
-"""The learned target-sentiment scorer ("learned"): features of a mention's context, a shipped
-multinomial logistic-regression model, probabilities and per-mention drivers.
+"""The learned target-sentiment scorer ("learned"): batch features of target mentions, the
+shipped multinomial logistic-regression model, probabilities and per-mention drivers.
 
-Features of a target (a mention at sentence[start:end]; the mention's own tokens are masked):
+A target is a mention at sentence[start:end]; its own tokens are masked. Each context token
+of the sentence (lowercased, "n't" as "not") brings its *token features* — the word itself
+and its prior polarity from three opinion lexicons (VADER valence / 4, TextBlob polarity, Hu &
+Liu's opinion words as +1 / -1), each split by sign (``@vader+``, ``@vader-``, ...) — into the
+*slots* that describe where it stands from the target:
 
-- word slots: every other token of the sentence, lowercased ("n't" as "not"), as
-  ``sentence:word``, ``side:word`` (side = left/right of the target),
-  ``side:distance-bucket:word`` for tokens
-  at most 12 tokens away (buckets 1, 2-3, 4-6, 7-12), and ``side:clause:word`` for tokens in
-  the target's clause (clauses end at ; : dashes brackets quotes and contrast words, as in
-  `scope`). A token within 4 words after a negator (not, no, never, n't, ...) and
-  before punctuation gets the negated variant of each slot.
-- lexicon features: the TextBlob and VADER lexicon values of the context words (negated words
-  flipped and halved), summed separately for positive and negative values, per side, per
-  distance bucket and inside the clause.
-- role features: a reporting verb (data/reporting_verbs.yml) within 3 tokens after the target
-  (the target is the speaker) with the verb's class and the verb itself, a reporting verb just
-  before it, the target at the start of a sentence or clause, the target a pronoun, quotes in
-  the sentence.
+- ``side:any`` (left or right of the target), ``side:d1``, ``side:d2-3``, ``side:d4-6``,
+  ``side:d7-12`` (distance buckets in tokens), ``side:clause`` (the target's own clause:
+  clauses end at ; : dashes brackets quotes and contrast words such as but/however/although),
+  ``sentence`` (anywhere), and ``speaker-verb`` (the reporting verb that makes the target the
+  speaker);
+- a token within 4 words after a negator (not, no, never, n't, ...; up to punctuation) uses
+  the negated variant of every slot (``left:not:clause``, ``sentence:not``): the model learns
+  what negation does to a word or to a lexicon's prior, per position.
 
-Per-sentence work (tokens, word ids, lexicon values, negation scope) is done once and shared by
-every mention of the sentence. Scoring is a sum of weight rows (numpy) and a softmax: no
-scikit-learn at run time. The model file (JSON, in this package) is written by
-`newslens.analysis.sentiment.train` (`make sentiment-model`).
+A feature is (token feature, slot) with value 1 for a word and the lexicon value for a prior.
+Role features: a reporting verb (data/reporting_verbs.yml) within 3 tokens after the target
+(the target is the speaker) with the verb's class, a reporting verb just before it, the target
+at the start of a sentence or clause, a pronoun, quotes in the sentence, and a bias.
+
+Scoring is batch: all targets of a chunk become one sparse matrix X (COO entries built with
+numpy over the tokens of every distinct sentence: one tokenising pass over the joined
+sentences, no per-target Python loop), logits = X @ W, softmax. Drivers come from the same
+entries: each entry's contribution X[i, j] * W[j] summed per context token (and per role
+feature) of the target. No scikit-learn at run time. The model file (JSON, in this package) is
+written by `newslens.analysis.sentiment.train` (`make sentiment-model`); training builds its
+design matrix with the same `batch_features`.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-import math
-from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -37,7 +43,7 @@ import numpy as np
 
 from newslens.analysis.sentiment import lexicons as S
 
-MODEL_FORMAT = "newslens-target-sentiment/1"
+MODEL_FORMAT = "newslens-target-sentiment/2"
 MODEL_RESOURCE = ("newslens", "models", "target_sentiment.json")
 CLASSES = ("negative", "neutral", "positive")
 SIDES = ("left", "right")
@@ -52,12 +58,22 @@ N_SLOTS = SPEAKER_VERB_SLOT + 1
 PRONOUNS = frozenset(
     ["he", "she", "they", "him", "her", "them", "his", "their", "it", "its", "we", "i", "you"]
 )
-LEX_SOURCES = ("vader", "textblob")
+# Prior-polarity token features (pseudo-words no token can spell: ":" is punctuation).
+LEX_FEATURES = ("@vader:+", "@vader:-", "@textblob:+", "@textblob:-", "@opinion:+",
+                "@opinion:-")  # fmt: skip
 CUE_CLASSES = ("neutral", "emphatic", "positive", "negative", "demand")
+ROLE_NAMES = (
+    ["bias", "role:speaker"] + [f"role:speaker:{c}" for c in CUE_CLASSES]
+    + [f"role:cue-before:{c}" for c in CUE_CLASSES]
+    + ["role:subject-position", "role:pronoun", "role:quoted"]
+)  # fmt: skip
+N_ROLES = len(ROLE_NAMES)
+_ROLE_INDEX = {n: i for i, n in enumerate(ROLE_NAMES)}
+CLAUSE_START_PUNCT = frozenset(",.;:")
 
 
 def slot_name(slot: int) -> str:
-    """Readable name of a word slot: ``left:d1``, ``right:not:clause``, ``sentence``,
+    """Readable name of a slot: ``left:d1``, ``right:not:clause``, ``sentence``,
     ``speaker-verb``."""
     if slot == SPEAKER_VERB_SLOT:
         return "speaker-verb"
@@ -68,31 +84,6 @@ def slot_name(slot: int) -> str:
     return f"{SIDES[side]}:{'not:' if neg else ''}{ZONES[zone]}"
 
 
-def _lexicon_names() -> list[str]:
-    """Names of the lexicon features, in the order of `_token_lexicon_matrix` columns."""
-    names = []
-    for src in LEX_SOURCES:
-        for sign in ("pos", "neg"):
-            names.append(f"lex:{src}:{sign}")
-            for side in SIDES:
-                names.append(f"lex:{src}:{sign}:{side}")
-                for zone in ZONES[1:5]:
-                    names.append(f"lex:{src}:{sign}:{side}:{zone}")
-            names.append(f"lex:{src}:{sign}:clause")
-    return names
-
-
-LEX_NAMES = _lexicon_names()
-ROLE_NAMES = (
-    ["bias", "role:speaker"] + [f"role:speaker:{c}" for c in CUE_CLASSES]
-    + [f"role:cue-before:{c}" for c in CUE_CLASSES]
-    + ["role:subject-position", "role:pronoun", "role:quoted"]
-)  # fmt: skip
-DENSE_NAMES = LEX_NAMES + ROLE_NAMES
-_LEX_INDEX = {n: i for i, n in enumerate(LEX_NAMES)}
-_ROLE_INDEX = {n: i for i, n in enumerate(ROLE_NAMES)}
-
-
 class ModelError(ValueError):
     """The model file is missing, unreadable or not a target-sentiment model; names the file."""
 
@@ -101,8 +92,9 @@ class ModelError(ValueError):
 
 
 @lru_cache(maxsize=1)
-def _lexicons() -> tuple[dict[str, float], dict[str, float]]:
-    """word -> VADER valence / 4 and word -> TextBlob polarity (the word's first sense)."""
+def _lexicon_values() -> dict[str, tuple[float, ...]]:
+    """word -> its values of LEX_FEATURES (VADER valence / 4, TextBlob polarity of the word's
+    first sense, Hu & Liu +1 / -1, each in its sign's column)."""
     from newslens import compat
 
     vader = {w: v / 4.0 for w, v in S._vader().lexicon.items()}
@@ -111,7 +103,15 @@ def _lexicons() -> tuple[dict[str, float], dict[str, float]]:
         sense = senses.get(None) or next(iter(senses.values()))
         if sense[0]:
             tb[w] = float(sense[0])
-    return vader, tb
+    hl = S.opinion_lexicon()
+    out = {}
+    for w in sorted(set(vader) | set(tb) | hl["positive"] | hl["negative"]):
+        if w != canonical(w) or not w or any(ch.isspace() for ch in w):
+            continue  # never a token: tokens are lowercased and have no spaces
+        v, t = vader.get(w, 0.0), tb.get(w, 0.0)
+        out[w] = (max(v, 0.0), min(v, 0.0), max(t, 0.0), min(t, 0.0),
+                  1.0 if w in hl["positive"] else 0.0, -1.0 if w in hl["negative"] else 0.0)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -133,258 +133,479 @@ def _function_words() -> frozenset[str]:
     return lexicon.word_set("driver_function_words")
 
 
-# ---------------------------------------------------------------- per-sentence features
+@lru_cache(maxsize=1)
+def _char_tables() -> tuple[np.ndarray, np.ndarray, dict[int, int]]:
+    """(class, lowercase, translate map) of every BMP code point as the tokenizer sees it.
+
+    class: 0 whitespace, 1 word character (regex \\w: alphanumeric or _), 2 other (a token of its
+    own); index 0x10000 stands for every code point beyond the BMP (other). lowercase: the
+    code point of ``chr(c).lower()`` when that is one character (else c), and ’ read as '.
+    The translate map applies the same lowering to a string (`canonical`)."""
+    cls = np.full(0x10001, 2, dtype=np.uint8)
+    low = np.arange(0x10001, dtype=np.uint64)
+    for c in range(0x10000):
+        ch = chr(c)
+        if ch.isspace():
+            cls[c] = 0
+        elif ch.isalnum() or ch == "_":
+            cls[c] = 1
+        lo = ch.lower()
+        if len(lo) == 1:
+            low[c] = ord(lo)
+    low[0x2019] = 39
+    tr = {c: int(low[c]) for c in np.flatnonzero(low[:0x10000] != np.arange(0x10000)).tolist()}
+    return cls, low, tr
 
 
-def _extra_words() -> set[str]:
-    """Words with a fact the features use: lexicon, reporting-cue, contrast, negator, break."""
-    vader, tb = _lexicons()
-    return set(vader) | set(tb) | set(_cue_words()) | S.CONTRAST | S.NEGATORS | S.BREAK_PUNCT
+def canonical(word: str) -> str:
+    """A token's text as the model reads it: lowercased (one character for one), ’ as '."""
+    return word.translate(_char_tables()[2])
+
+
+# Token hashes: polynomial over the lowered code points, mod 2**64 (vectorised over a batch;
+# a token hash is a difference of prefix sums times an inverse power). Tokens longer than
+# MAX_WORD characters are unknown words.
+_P = 0x100000001B3
+_PINV = pow(_P, -1, 2**64)
+MAX_WORD = 40
+_BUCKET_BITS = 16
+_POWERS: list[np.ndarray] = []
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(P**k, P**-k) mod 2**64 for k < n (cached, grown by doubling)."""
+    if not _POWERS or len(_POWERS[0]) < n:
+        m = max(n, 2 * len(_POWERS[0]) if _POWERS else 1 << 16)
+        pw = np.empty(m, dtype=np.uint64)
+        pw[0] = 1
+        pw[1:] = _P
+        pinv = np.empty(m, dtype=np.uint64)
+        pinv[0] = 1
+        pinv[1:] = _PINV
+        _POWERS[:] = [np.cumprod(pw), np.cumprod(pinv)]
+    return _POWERS[0], _POWERS[1]
+
+
+def _hashes(low: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Hash of every token low[start:end] (lowered code points, uint64)."""
+    n = len(low)
+    pw, pinv = _powers(n + 1)
+    g = np.zeros(n + 1, dtype=np.uint64)
+    np.cumsum(low * pw[:n], out=g[1:])
+    h = (g[end] - g[start]) * pinv[start]
+    # splitmix64's finaliser (a bijection): spreads short words over the top bits (buckets).
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    return h
+
+
+def word_hashes(words: list[str]) -> np.ndarray:
+    """Hashes of canonical words (as `tokenize_batch` hashes tokens)."""
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    cp = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    low = _char_tables()[1][np.minimum(cp, 0x10000)]
+    low = np.where(cp < 0x10000, low, cp.astype(np.uint64))
+    lens = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    end = np.cumsum(lens)
+    return _hashes(low, end - lens, end)
+
+
+# ---------------------------------------------------------------- words and their facts
 
 
 class WordTables:
-    """Word ids and per-word facts (lexicon values, reporting-cue class, clause break, negator).
+    """Word ids and per-word facts: model feature index, prior-polarity values, reporting-cue
+    class, clause break, negator, clause-start punctuation, pronoun, shown as a driver.
 
-    Ids below `n_words` are the given words (the model's vocabulary, in its order); lexicon,
-    cue, contrast and negator words the vocabulary lacks follow; `unknown` (the last id) stands
-    for every other word. One dict lookup per token, then array lookups.
+    `features` is the model's feature list (words and LEX_FEATURES pseudo-words, in its order);
+    words with a fact the features use (lexicon, cue, contrast, negator, break punctuation)
+    that the model lacks follow; `unknown` (the last id) stands for every other word. Each id
+    has its token features as CSR arrays (feat_ptr, feat_idx, feat_val): the word's model
+    feature (value 1) and its non-zero priors.
     """
 
-    def __init__(self, words: list[str]):
-        vader, tb = _lexicons()
+    def __init__(self, features: list[str]):
+        lexv = _lexicon_values()
         cues = _cue_words()
-        extra = _extra_words()
-        self.n_words = len(words)
-        known = set(words)
-        allw = list(words) + sorted(extra - known)
+        fw = _function_words()
+        self.features = list(features)
+        fidx = {w: i for i, w in enumerate(self.features)}
+        self.lex_fid = np.array([fidx.get(n, -1) for n in LEX_FEATURES], dtype=np.int64)
+        words = [w for w in self.features if w not in LEX_FEATURES]
+        extra = (set(lexv) | set(cues) | S.CONTRAST | S.NEGATORS | S.BREAK_PUNCT
+                 | CLAUSE_START_PUNCT | PRONOUNS) - set(words)  # fmt: skip
+        extra = {w for w in extra if w == canonical(w)}  # others can never be a token
+        allw = [w for w in words + sorted(extra) if w != "n't"]  # "n't" is read as "not"
         self.index = {w: i for i, w in enumerate(allw)}
+        self.words = allw
         self.unknown = len(allw)
+        h = word_hashes(allw)
+        order = np.argsort(h, kind="stable")
+        self.hash_sorted, self.hash_ids = h[order], order.astype(np.int64)
+        if len(h) and (np.diff(self.hash_sorted) == 0).any():
+            raise ValueError("two model words share a token hash")
+        nt = word_hashes(["n't"])  # "n't" reads as "not"
+        k = int(np.searchsorted(self.hash_sorted, nt[0]))
+        self.hash_sorted = np.insert(self.hash_sorted, k, nt)
+        self.hash_ids = np.insert(self.hash_ids, k, self.index["not"])
+        # Buckets by the hash's top bits: bucket b holds hash_sorted[buckets[b]:buckets[b+1]].
+        self.buckets = np.searchsorted(self.hash_sorted >> np.uint64(64 - _BUCKET_BITS),
+                                       np.arange((1 << _BUCKET_BITS) + 1, dtype=np.uint64))
         n = len(allw) + 1
-        self.lex = np.zeros((n, 2))
         self.cue = np.full(n, -1, dtype=np.int64)
         self.brk = np.zeros(n, dtype=bool)
         self.negator = np.zeros(n, dtype=bool)
-        for w, i in self.index.items():
-            self.lex[i] = vader.get(w, 0.0), tb.get(w, 0.0)
+        self.clause_start = np.zeros(n, dtype=bool)
+        self.pronoun = np.zeros(n, dtype=bool)
+        self.shown = np.zeros(n, dtype=bool)
+        ptr, idx, val = [0], [], []
+        for i, w in enumerate(allw):
             self.cue[i] = cues.get(w, -1)
             self.brk[i] = w in S.BREAK_PUNCT or w in S.CONTRAST
             self.negator[i] = w in S.NEGATORS
+            self.clause_start[i] = w in CLAUSE_START_PUNCT
+            self.pronoun[i] = w in PRONOUNS
+            self.shown[i] = w not in fw and any(ch.isalnum() for ch in w)
+            f = fidx.get(w, -1)
+            if f >= 0:
+                idx.append(f)
+                val.append(1.0)
+            for c, v in enumerate(lexv.get(w, ())):
+                if v and self.lex_fid[c] >= 0:
+                    idx.append(int(self.lex_fid[c]))
+                    val.append(v)
+            ptr.append(len(idx))
+        ptr.append(len(idx))  # unknown: no features
+        self.feat_ptr = np.array(ptr, dtype=np.int64)
+        self.feat_idx = np.array(idx, dtype=np.int64)
+        self.feat_val = np.array(val, dtype=np.float64)
 
 
-class SentenceFeatures:
-    """Everything about a sentence that does not depend on the target, computed once."""
-
-    __slots__ = ("brk", "cue", "ends", "ids", "neg", "prepared", "quoted", "starts", "tables",
-                 "toks", "words")  # fmt: skip
-
-    def __init__(self, sentence: str, tables: WordTables):
-        toks = S.tokenize(sentence)
-        self.toks = toks
-        self.starts = [a for _t, a, _b in toks]
-        self.ends = [b for _t, _a, b in toks]
-        low = sentence.lower()
-        if "’" in low or "n't" in low:
-            words = [S._norm(t) for t, _a, _b in toks]
-        else:  # the usual case: _norm is lower()
-            words = [t.lower() for t, _a, _b in toks]
-        self.words = words
-        n = len(words)
-        get, unk = tables.index.get, tables.unknown
-        ids = np.array([get(w, unk) for w in words], dtype=np.int64)
-        self.ids = ids
-        self.tables = tables
-        neg = np.zeros(n, dtype=bool)
-        if not S.NEGATORS.isdisjoint(words):
-            for i in np.flatnonzero(tables.negator[ids]):
-                for j in range(i + 1, min(n, i + 1 + NEG_SCOPE)):
-                    if not words[j][0].isalnum():
-                        break
-                    neg[j] = True
-        self.neg = neg
-        self.brk = tables.brk[ids]
-        self.cue = tables.cue[ids].tolist()
-        self.quoted = '"' in sentence or "“" in sentence or "”" in sentence
-
-    @property
-    def wid(self) -> np.ndarray:
-        """Model word id of each token, -1 for words outside the model's vocabulary."""
-        return np.where(self.ids < self.tables.n_words, self.ids, -1)
-
-    @property
-    def lex(self) -> np.ndarray:
-        """(VADER valence / 4, TextBlob polarity) of each token; negated ones x -0.5."""
-        lex = self.tables.lex[self.ids]
-        lex[self.neg] *= -0.5
-        return lex
-
-    def target_span(self, start: int, end: int) -> tuple[int, int]:
-        """First and last token index of the mention (nearest token for an empty span)."""
-        n = len(self.toks)
-        if not n:
-            return 0, -1
-        i0 = bisect_right(self.ends, start)  # first token ending after start
-        i1 = bisect_left(self.starts, end) - 1  # last token starting before end
-        if i0 > i1:  # zero-width or whitespace mention: nearest token
-            i0 = i1 = min(range(n), key=lambda i: abs(self.starts[i] - start))
-        return i0, i1
+# ---------------------------------------------------------------- tokens of a batch
 
 
-def target_features(sf: SentenceFeatures, i0: int, i1: int):
-    """Features of the target at tokens i0..i1 of a sentence.
+@dataclass
+class Tokens:
+    """The tokens of a batch of distinct sentences as flat arrays (global token order).
 
-    Returns (tok, slots, lex_tok, dense): tok = indices of the context tokens; slots = a
-    (len(tok), 5) array of word-slot ids (side/any, side/bucket, side/clause, sentence,
-    speaker verb; -1 = none);
-    lex_tok = each context token's share of the lexicon features (len(tok), len(LEX_NAMES));
-    dense = the dense feature vector (lexicon sums then role features, DENSE_NAMES order).
+    start/end: character offsets in the sentences joined by newlines (sent_off[s] is where
+    sentence s starts); sent: sentence of each token; first/last_tok: the token range
+    [first, last) of each sentence; ids: word ids (`WordTables`); neg: inside a negation scope;
+    other: a punctuation/symbol token; quoted: the sentence holds a quotation mark.
     """
-    n = len(sf.words)
-    pos = np.arange(n)
-    tok = pos[(pos < i0) | (pos > i1)]
-    right = tok > i1
-    dist = np.where(right, tok - i1, i0 - tok)
-    bucket = np.searchsorted(BUCKET_EDGES, dist)  # 0..3, 4 = farther than 12
-    brk = sf.brk
-    left_brk = np.flatnonzero(brk[:i0])
-    right_brk = np.flatnonzero(brk[i1 + 1:])
-    c0 = left_brk[-1] + 1 if len(left_brk) else 0
-    c1 = i1 + right_brk[0] if len(right_brk) else n - 1
-    in_clause = (tok >= c0) & (tok <= c1)
-    base = sf.neg[tok] * (2 * N_ZONES) + right * N_ZONES
-    verb = speaker_verb(sf, i1)
-    slots = np.stack(
-        [base, np.where(bucket < 4, base + 1 + bucket, -1), np.where(in_clause, base + 5, -1),
-         SENTENCE_SLOT + sf.neg[tok], np.where(tok == verb, SPEAKER_VERB_SLOT, -1)],
-        axis=1,
-    )
-    lex_tok = _token_lexicon_matrix(sf.lex[tok], right, bucket, in_clause)
-    dense = np.concatenate([lex_tok.sum(0), _role_vector(sf, i0, i1, n)])
-    return tok, slots, lex_tok, dense
+
+    text: str
+    start: np.ndarray
+    end: np.ndarray
+    sent: np.ndarray
+    sent_off: np.ndarray
+    first_tok: np.ndarray
+    last_tok: np.ndarray
+    ids: np.ndarray
+    neg: np.ndarray
+    other: np.ndarray
+    quoted: np.ndarray
 
 
-def _token_lexicon_matrix(lex, right, bucket, in_clause) -> np.ndarray:
-    """Each context token's contribution to every lexicon feature (columns = LEX_NAMES)."""
-    k = len(lex)
-    out = np.zeros((k, len(LEX_NAMES)))
-    rows = np.arange(k)
-    for s, src in enumerate(LEX_SOURCES):
-        signed = (("pos", np.clip(lex[:, s], 0, None)), ("neg", np.clip(lex[:, s], None, 0)))
-        for sign, vals in signed:
-            if not vals.any():
-                continue
-            pre = f"lex:{src}:{sign}"
-            out[:, _LEX_INDEX[pre]] = vals
-            side_col = np.where(right, _LEX_INDEX[pre + ":right"], _LEX_INDEX[pre + ":left"])
-            out[rows, side_col] = vals
-            near = bucket < 4
-            if near.any():
-                first = _LEX_INDEX[pre + ":left:" + ZONES[1]]
-                col = first + right * (1 + 4) + np.minimum(bucket, 3)
-                out[rows[near], col[near]] = vals[near]
-            out[:, _LEX_INDEX[pre + ":clause"]] = np.where(in_clause, vals, 0.0)
-    return out
+def _token_bounds(cp: np.ndarray, low: np.ndarray, cls: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(token start flags, token end flags, other-character flags) of code points `cp`
+    (`low`: lowered, `cls`: character classes).
+
+    Tokens are as in `lexicons.tokenize`: runs of word characters (an apostrophe between two
+    word characters belongs to the word), "n't" split off a word ("didn't" -> did, n't), and
+    every other non-space character on its own.
+    """
+    word = cls == 1
+    n = len(cp)
+    if n >= 3:
+        inner = np.zeros(n, dtype=bool)
+        inner[1:-1] = (low[1:-1] == 39) & word[:-2] & word[2:]
+        word |= inner
+    other = (cls == 2) & ~word
+    prev_w = np.zeros(n, dtype=bool)
+    prev_w[1:] = word[:-1]
+    next_w = np.zeros(n, dtype=bool)
+    next_w[:-1] = word[1:]
+    start = (word & ~prev_w) | other
+    end = (word & ~next_w) | other
+    if n >= 4:  # "n't" after at least one word character, followed by a non-word character
+        p = np.flatnonzero((low[1:-2] == 110) & (low[2:-1] == 39) & (low[3:] == 116)
+                           & word[:-3]) + 1  # fmt: skip
+        p = p[(p + 3 >= n) | ~np.concatenate([word, [False]])[np.minimum(p + 3, n)]]
+        start[p] = True
+        end[p - 1] = True
+    return start, end, other
 
 
-def _role_vector(sf: SentenceFeatures, i0: int, i1: int, n: int) -> np.ndarray:
-    """bias, speaker/cue flags, subject position, pronoun, quotes (ROLE_NAMES order)."""
-    v = np.zeros(len(ROLE_NAMES))
-    v[_role_flags(sf, i0, i1, n)] = 1.0
-    return v
+def tokenize_batch(sentences: list[str], tables: WordTables) -> Tokens:
+    """Tokens of many sentences at once, in numpy over their joined code points: boundaries,
+    a hash of each lowered token, its word id by binary search among the model's hashes."""
+    joined = "\n".join(sentences)
+    lens = np.fromiter(map(len, sentences), dtype=np.int64, count=len(sentences))
+    sent_off = np.zeros(len(sentences), dtype=np.int64)
+    if len(sentences) > 1:
+        sent_off[1:] = np.cumsum(lens + 1)[:-1]
+    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cls, lower, _tr = _char_tables()
+    bmp = np.minimum(cp, 0x10000)
+    low = lower[bmp]
+    if (cp >= 0x10000).any():
+        low = np.where(cp < 0x10000, low, cp.astype(np.uint64))
+    start, end, other = _token_bounds(cp, low, cls[bmp])
+    tstart = np.flatnonzero(start)
+    tend = np.flatnonzero(end) + 1
+    if len(tend) != len(tstart):
+        raise AssertionError("tokenizer: token starts and ends disagree")
+    ids = _lookup(tables, _hashes(low, tstart, tend))
+    ids[tend - tstart > MAX_WORD] = tables.unknown
+    tsent = np.repeat(np.arange(len(sentences)), lens + 1)[tstart]
+    sidx = np.arange(len(sentences))
+    first = np.searchsorted(tsent, sidx, side="left")
+    last = np.searchsorted(tsent, sidx, side="right")
+    tother = other[tstart]
+    q = (cp == 34) | (cp == 0x201C) | (cp == 0x201D)
+    quoted = np.bincount(tsent[q[tstart]], minlength=len(sentences)) > 0
+    neg = _negation_scope(tables.negator[ids], tother, tsent)
+    return Tokens(joined, tstart, tend, tsent, sent_off, first, last, ids, neg, tother, quoted)
 
 
-def _role_flags(sf: SentenceFeatures, i0: int, i1: int, n: int) -> list[int]:
-    """Indices (in ROLE_NAMES) of the role features that are on for this target."""
-    on = [_ROLE_INDEX["bias"]]
-    cue = sf.cue
-    for j in range(i1 + 1, min(n, i1 + 1 + CUE_REACH)):
-        c = cue[j]
-        if c >= 0:
-            on += [_ROLE_INDEX["role:speaker"], _ROLE_INDEX[f"role:speaker:{CUE_CLASSES[c]}"]]
-            break
-    for j in range(max(0, i0 - CUE_REACH), i0):
-        c = cue[j]
-        if c >= 0:
-            name = _ROLE_INDEX[f"role:cue-before:{CUE_CLASSES[c]}"]
-            if name not in on:
-                on.append(name)
-    if n and (i0 == 0 or sf.toks[i0 - 1][0] in ",.;:" or sf.brk[i0 - 1]):
-        on.append(_ROLE_INDEX["role:subject-position"])
-    if n and sf.words[i0] in PRONOUNS:
-        on.append(_ROLE_INDEX["role:pronoun"])
-    if sf.quoted:
-        on.append(_ROLE_INDEX["role:quoted"])
-    return on
+def _lookup(tables: WordTables, h: np.ndarray) -> np.ndarray:
+    """Word id of every hash (`unknown` when no model word has it): the hash's bucket, then
+    its few entries compared in turn."""
+    ids = np.full(len(h), tables.unknown, dtype=np.int64)
+    top = (h >> np.uint64(64 - _BUCKET_BITS)).astype(np.int64)
+    pos = tables.buckets[top]
+    cnt = tables.buckets[top + 1] - pos
+    idx = np.flatnonzero(cnt)
+    k = 0
+    while len(idx):
+        cand = pos[idx] + k
+        hit = tables.hash_sorted[cand] == h[idx]
+        ids[idx[hit]] = tables.hash_ids[cand[hit]]
+        k += 1
+        idx = idx[~hit & (cnt[idx] > k)]
+    return ids
 
 
-def speaker_verb(sf: SentenceFeatures, i1: int) -> int:
-    """Token index of the reporting verb that makes the target the speaker, or -1."""
-    for j in range(i1 + 1, min(len(sf.words), i1 + 1 + CUE_REACH)):
-        if sf.cue[j] >= 0:
-            return j
-    return -1
+def token_words(tk: Tokens, which=None) -> list[str]:
+    """Canonical text of the tokens `which` (all by default), "n't" as "not"."""
+    idx = range(len(tk.start)) if which is None else which
+    out = [canonical(tk.text[tk.start[i]:tk.end[i]]) for i in idx]
+    return ["not" if w == "n't" else w for w in out]
+
+
+def _negation_scope(negator: np.ndarray, other: np.ndarray, tsent: np.ndarray) -> np.ndarray:
+    """Tokens within NEG_SCOPE after a negator of the same sentence, with no punctuation token
+    between (a punctuation token is never negated)."""
+    n = len(negator)
+    neg = np.zeros(n, dtype=bool)
+    if not negator.any():
+        return neg
+    stops = np.cumsum(other)
+    for k in range(1, NEG_SCOPE + 1):
+        j = np.arange(k, n)
+        p = j - k
+        neg[j] |= negator[p] & (tsent[p] == tsent[j]) & (stops[j] - stops[p] == 0)
+    return neg
+
+
+# ---------------------------------------------------------------- features of a batch
+
+
+@dataclass
+class Batch:
+    """Sparse features of a batch of targets: X as COO entries (row, col, val) in an order
+    that depends only on each row's own target, plus the context token of each entry (`tok`,
+    -1 for role features) for the drivers."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    vals: np.ndarray
+    tok: np.ndarray
+    n_targets: int
+    i0: np.ndarray
+    i1: np.ndarray
+    tokens: Tokens
+
+
+def n_columns(n_features: int) -> int:
+    """Columns of X: the role features, then (token feature, slot) pairs."""
+    return N_ROLES + n_features * N_SLOTS
+
+
+def _target_spans(tk: Tokens, sid, starts, ends):
+    """First and last token of each target (the first token ending after start, the last one
+    starting before end; an empty span takes the first token ending after its start)."""
+    ga = tk.sent_off[sid] + starts
+    gb = tk.sent_off[sid] + ends
+    t0, t1 = tk.first_tok[sid], tk.last_tok[sid]
+    hi = np.maximum(t1 - 1, t0)
+    i0 = np.clip(np.searchsorted(tk.end, ga, side="right"), t0, hi)
+    i1 = np.clip(np.searchsorted(tk.start, gb, side="left") - 1, t0, hi)
+    i1 = np.maximum(i1, i0)
+    return i0, i1, t0, t1
+
+
+def _roles(tk: Tokens, tables: WordTables, i0, i1, t0, t1):
+    """(T x N_ROLES flags, speaker-verb token or -1) of every target."""
+    T = len(i0)
+    flags = np.zeros((T, N_ROLES), dtype=bool)
+    flags[:, 0] = True
+    has = t1 > t0
+    cue = tables.cue[tk.ids] if len(tk.ids) else np.zeros(0, dtype=np.int64)
+    verb = np.full(T, -1, dtype=np.int64)
+    for k in range(1, CUE_REACH + 1):
+        j = i1 + k
+        ok = has & (j < t1) & (verb < 0)
+        c = np.where(ok, cue[np.minimum(j, len(cue) - 1)] if len(cue) else -1, -1)
+        hit = c >= 0
+        verb[hit] = j[hit]
+        flags[hit, _ROLE_INDEX["role:speaker"]] = True
+        flags[hit.nonzero()[0], _ROLE_INDEX["role:speaker:neutral"] + c[hit]] = True
+    for k in range(1, CUE_REACH + 1):
+        j = i0 - k
+        ok = has & (j >= t0)
+        c = np.where(ok, cue[np.maximum(j, 0)] if len(cue) else -1, -1)
+        hit = c >= 0
+        flags[hit.nonzero()[0], _ROLE_INDEX["role:cue-before:neutral"] + c[hit]] = True
+    if len(tk.ids):
+        prev = np.maximum(i0 - 1, 0)
+        pid = tk.ids[prev]
+        subj = (i0 == t0) | tables.clause_start[pid] | tables.brk[pid]
+        flags[:, _ROLE_INDEX["role:subject-position"]] = has & subj
+        flags[:, _ROLE_INDEX["role:pronoun"]] = has & tables.pronoun[tk.ids[np.minimum(
+            i0, len(tk.ids) - 1)]]  # fmt: skip
+    return flags, verb
+
+
+@dataclass
+class Pairs:
+    """Every (target, context token) pair of a batch, with the slots the token fills for
+    that target (5 x pairs; -1 = none), plus each target's role flags and span."""
+
+    tokens: Tokens
+    n_targets: int
+    i0: np.ndarray
+    i1: np.ndarray
+    pt: np.ndarray
+    pj: np.ndarray
+    slots: np.ndarray
+    roles: np.ndarray
+
+
+_BUCKET = np.searchsorted(BUCKET_EDGES, np.arange(BUCKET_EDGES[-1] + 2))  # distance -> bucket
+
+
+def pairs(sentences, starts, ends, tables: WordTables) -> Pairs:
+    """Tokens of the distinct sentences, target spans, roles and (target, token) slots."""
+    uniq: dict[str, int] = {}
+    sid = np.fromiter((uniq.setdefault(s, len(uniq)) for s in sentences), dtype=np.int64)
+    tk = tokenize_batch(list(uniq), tables)
+    starts = np.asarray(starts, dtype=np.int64)
+    ends = np.asarray(ends, dtype=np.int64)
+    i0, i1, t0, t1 = _target_spans(tk, sid, starts, ends)
+    T = len(sid)
+    flags, verb = _roles(tk, tables, i0, i1, t0, t1)
+    flags[:, _ROLE_INDEX["role:quoted"]] = tk.quoted[sid] & (t1 > t0)
+    # Pairs (target, context token): every token of the target's sentence but its own.
+    n_t = t1 - t0
+    pt = np.repeat(np.arange(T), n_t)
+    pj = np.arange(len(pt)) - np.repeat(np.cumsum(n_t) - n_t - t0, n_t)
+    a, b = i0[pt], i1[pt]
+    ctx = (pj < a) | (pj > b)
+    pt, pj, a, b = pt[ctx], pj[ctx], a[ctx], b[ctx]
+    right = pj > b
+    dist = np.where(right, pj - b, a - pj)
+    bucket = _BUCKET[np.minimum(dist, len(_BUCKET) - 1)]
+    brk = tables.brk[tk.ids]
+    cb = np.cumsum(brk)
+    in_clause = np.where(right, cb[pj] == cb[b], cb[np.maximum(a - 1, 0)] - cb[pj] + brk[pj]
+                         == 0)  # fmt: skip
+    neg = tk.neg[pj]
+    base = neg * (2 * N_ZONES) + right * N_ZONES
+    slots = np.stack([base, np.where(bucket < 4, base + 1 + bucket, -1),
+                      np.where(in_clause, base + 5, -1), SENTENCE_SLOT + neg,
+                      np.where(pj == verb[pt], SPEAKER_VERB_SLOT, -1)])  # fmt: skip
+    return Pairs(tk, T, i0, i1, pt, pj, slots, flags)
+
+
+def batch_features(sentences, starts, ends, tables: WordTables) -> Batch:
+    """X of many targets (parallel sequences of sentence text and character offsets): COO
+    entries (row, col, val) with col = N_ROLES + feature * N_SLOTS + slot for every token
+    feature of every (target, context token) pair and slot, and the role flags."""
+    pr = pairs(sentences, starts, ends, tables)
+    rr, rc = np.nonzero(pr.roles)
+    wid = pr.tokens.ids[pr.pj]
+    cnt = tables.feat_ptr[wid + 1] - tables.feat_ptr[wid]
+    pair = np.repeat(np.arange(len(pr.pt)), cnt)
+    k = np.arange(len(pair)) - np.repeat(np.cumsum(cnt) - cnt - tables.feat_ptr[wid], cnt)
+    f, v = tables.feat_idx[k], tables.feat_val[k]
+    rows, cols, vals, tok = [rr], [rc], [np.ones(len(rr))], [np.full(len(rr), -1)]
+    for s in pr.slots:
+        sp = s[pair]
+        ok = sp >= 0
+        rows.append(pr.pt[pair[ok]])
+        cols.append(N_ROLES + f[ok] * N_SLOTS + sp[ok])
+        vals.append(v[ok])
+        tok.append(pr.pj[pair[ok]])
+    return Batch(np.concatenate(rows), np.concatenate(cols), np.concatenate(vals),
+                 np.concatenate(tok), pr.n_targets, pr.i0, pr.i1, pr.tokens)
 
 
 # ---------------------------------------------------------------- the model
 
 
 class TargetModel:
-    """A loaded target-sentiment model: vocabulary, word-slot weights, dense weights.
-
-    Scoring does not build the feature vectors of `target_features`: every feature is a sum
-    over a token range (left of the target, right, a distance bucket, the clause), so each
-    sentence gets prefix sums of its tokens' slot weights and lexicon values once, and each
-    target adds up 14 ranges (a test checks both give the same logits).
-    """
+    """A loaded target-sentiment model: its features (words and prior pseudo-words), the
+    weights of every (feature, slot) column and of the role features, as one matrix W."""
 
     def __init__(self, spec: dict, source: str = "<dict>"):
         self.source = source
         try:
             if spec.get("format") != MODEL_FORMAT:
                 raise ModelError(f"format {spec.get('format')!r}, expected {MODEL_FORMAT!r}")
-            if list(spec["classes"]) != list(CLASSES) or spec["dense_names"] != DENSE_NAMES:
-                raise ModelError("classes or dense feature names differ from this code's")
+            if list(spec["classes"]) != list(CLASSES) or spec["role_names"] != ROLE_NAMES:
+                raise ModelError("classes or role feature names differ from this code's")
             if spec["n_slots"] != N_SLOTS:
-                raise ModelError(f"{spec['n_slots']} word slots, this code has {N_SLOTS}")
+                raise ModelError(f"{spec['n_slots']} slots, this code has {N_SLOTS}")
             scale = float(spec["scale"])
-            self.words = [str(w) for w in spec["words"]]
-            n_rows = len(set(self.words) | _extra_words()) + 1
-            # Rows for the table's extra words and for unknown words stay all zero.
-            self.W = np.zeros((n_rows, N_SLOTS, len(CLASSES)), dtype=np.float64)
-            rows = np.asarray(spec["word_weights"], dtype=np.int64).reshape(-1, 2 + len(CLASSES))
-            if len(rows) and not ((rows[:, 0] >= 0).all() and (rows[:, 0] < len(self.words)).all()
+            self.features = [str(w) for w in spec["features"]]
+            nf = len(self.features)
+            self.W = np.zeros((n_columns(nf), len(CLASSES)), dtype=np.float64)
+            rows = np.asarray(spec["weights"], dtype=np.int64).reshape(-1, 2 + len(CLASSES))
+            if len(rows) and not ((rows[:, 0] >= 0).all() and (rows[:, 0] < nf).all()
                                   and (rows[:, 1] >= 0).all() and (rows[:, 1] < N_SLOTS).all()):
-                raise ModelError("word_weights refer to words or slots that do not exist")
-            self.W[rows[:, 0], rows[:, 1]] = rows[:, 2:] / scale
-            self.D = np.asarray(spec["dense_weights"], dtype=float) / scale
-            if self.D.shape != (len(DENSE_NAMES), len(CLASSES)):
-                raise ModelError(f"dense_weights has shape {self.D.shape}")
+                raise ModelError("weights refer to features or slots that do not exist")
+            self.W[N_ROLES + rows[:, 0] * N_SLOTS + rows[:, 1]] = rows[:, 2:] / scale
+            role = np.asarray(spec["role_weights"], dtype=float) / scale
+            if role.shape != (N_ROLES, len(CLASSES)):
+                raise ModelError(f"role_weights has shape {role.shape}")
+            self.W[:N_ROLES] = role
         except ModelError as exc:
             raise ModelError(f"{source}: not a usable target-sentiment model: {exc}") from None
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(f"{source}: not a usable target-sentiment model: {exc!r}") from None
         self.meta = spec.get("training", {})
-        self.tables = WordTables(self.words)  # data-file errors name their own file
-        nl = len(LEX_NAMES)
-        # Lexicon weights as (value column: vader+, vader-, textblob+, textblob-; range; class).
-        self.lex_w = self.D[:nl].reshape(len(LEX_SOURCES) * 2, nl // 4, len(CLASSES))
-        self.role_w = self.D[nl:]
-        # Per word, plain and negated: its weights in the 14 slot kinds (12 side/zone kinds, the
-        # sentence slot, an all-zero kind) and its lexicon values split by sign; a negated
-        # word's lexicon value is flipped and halved (-0.5 * v).
-        zero = np.zeros((len(self.W), 1, len(CLASSES)))
-        plain = list(range(2 * N_ZONES)) + [SENTENCE_SLOT]
-        negated = [k + 2 * N_ZONES for k in range(2 * N_ZONES)] + [SENTENCE_SLOT + 1]
-        v = self.tables.lex
-        pos, neg = np.clip(v, 0, None), np.clip(v, None, 0)
-        lex4 = (np.stack([pos[:, 0], neg[:, 0], pos[:, 1], neg[:, 1]], axis=1),
-                -0.5 * np.stack([neg[:, 0], pos[:, 0], neg[:, 1], pos[:, 1]], axis=1))
-        self._rows = tuple(
-            np.concatenate([np.concatenate([self.W[:, k], zero], axis=1).reshape(len(self.W), -1),
-                            lx], axis=1)
-            for k, lx in zip((plain, negated), lex4)
-        )  # fmt: skip
-        self._Q = _range_matrix(self.lex_w)
-        self._T = _token_matrix(self.lex_w)
+        self.tables = WordTables(self.features)  # data-file errors name their own file
+        self.slot_weights = self._slot_table()
+
+    def _slot_table(self) -> np.ndarray:
+        """(word ids + 1, N_SLOTS + 1, classes): a word id's weights in every slot, its word
+        feature and its priors folded in (sum of value x weight); the last slot (index -1, "no
+        slot") and the unknown word are zero. A (target, token) pair then costs one gather
+        per slot it fills instead of one per token feature."""
+        t = self.tables
+        n_ids = len(t.feat_ptr) - 1
+        out = np.zeros((n_ids, N_SLOTS + 1, len(CLASSES)))
+        ids = np.repeat(np.arange(n_ids), np.diff(t.feat_ptr))
+        ws = self.W[N_ROLES:].reshape(-1, N_SLOTS, len(CLASSES))
+        np.add.at(out[:, :N_SLOTS], ids, ws[t.feat_idx] * t.feat_val[:, None, None])
+        return out
 
     @classmethod
     def from_file(cls, path: str | Path) -> TargetModel:
@@ -401,142 +622,112 @@ class TargetModel:
             raise ModelError(f"{path}: not a usable target-sentiment model: not a JSON object")
         return cls(spec, str(path))
 
-    def sentence(self, sentence: str) -> SentenceFeatures:
-        """Per-sentence features plus prefix sums of slot weights and lexicon values."""
-        sf = SentenceFeatures(sentence, self.tables)
-        wid = sf.ids
-        n = len(wid)
-        rows = self._rows[0][wid]  # (n, 46): slot-kind weights (14 x 3), lexicon values (4)
-        if sf.neg.any():
-            rows[sf.neg] = self._rows[1][wid[sf.neg]]
-        cum = np.zeros((n + 1, rows.shape[1]))
-        np.cumsum(rows, axis=0, out=cum[1:])
-        sf.prepared = (rows, cum, wid, np.flatnonzero(sf.brk).tolist())
-        return sf
+    def features_of(self, sentences, starts, ends) -> Batch:
+        """The explicit sparse features X of many targets (as in training)."""
+        return batch_features(sentences, starts, ends, self.tables)
 
-    def score(self, sf: SentenceFeatures, start: int, end: int, want_drivers: bool = False,
-              function_words: frozenset[str] | None = None):
-        """(probabilities [neg, neu, pos], drivers) of the target at sentence[start:end];
-        `function_words` (never drivers) default to data/language.yml's list."""
-        _rows, cum, wid, brk = sf.prepared
-        n = len(wid)
-        if not n:  # nothing to read: the model's prior
-            p = np.exp(self.role_w[0] - self.role_w[0].max())
-            return p / p.sum(), []
-        i0, i1 = sf.target_span(start, end)
-        k = bisect_left(brk, i0)
-        c0 = brk[k - 1] + 1 if k else 0
-        k = bisect_right(brk, i1)
-        c1 = brk[k] - 1 if k < len(brk) else n - 1
-        lo, hi = _ranges(i0, i1, c0, c1, n)
-        logits = (cum[hi] - cum[lo]).ravel() @ self._Q
-        role = _role_flags(sf, i0, i1, n)
-        logits += self.role_w[role].sum(0)
-        verb = speaker_verb(sf, i1)
-        if verb >= 0:
-            logits += self.W[wid[verb], SPEAKER_VERB_SLOT]
-        m = logits.max()
-        e = [math.exp(x - m) for x in logits.tolist()]
-        t = sum(e)
-        p = np.array([x / t for x in e])
+    def logits_of(self, X: Batch) -> np.ndarray:
+        """X @ W for explicit features (training's view; `score` gives the same logits)."""
+        out = np.empty((X.n_targets, len(CLASSES)))
+        w = self.W[X.cols] * X.vals[:, None]
+        for k in range(len(CLASSES)):
+            out[:, k] = np.bincount(X.rows, weights=w[:, k], minlength=X.n_targets)
+        return out
+
+    def score(self, sentences, starts, ends, want_drivers: bool = False, top: int = 4
+              ) -> tuple[np.ndarray, Drivers | None]:
+        """(logits, drivers) of many targets as one batch.
+
+        The sparse product X @ W with X's (token feature, slot) entries folded per (target,
+        token) pair: each pair adds the slot-table rows of its word for the slots it fills;
+        pairs are summed per target (`np.bincount`, in token order: a target's logits do not
+        depend on the rest of the batch), the role rows are added. Drivers come from the same
+        pair sums (see `_drivers`)."""
+        pr = pairs(sentences, starts, ends, self.tables)
+        wid = pr.tokens.ids[pr.pj]
+        sw = self.slot_weights
+        c = sw[wid, pr.slots[0]]
+        for s in pr.slots[1:]:
+            c += sw[wid, s]
+        T = pr.n_targets
+        logits = np.zeros((T, len(CLASSES)))
+        for r in range(N_ROLES):
+            on = pr.roles[:, r]
+            if on.any():
+                logits[on] += self.W[r]
+        for k in range(len(CLASSES)):
+            logits[:, k] += np.bincount(pr.pt, weights=c[:, k], minlength=T)
         if not want_drivers:
-            return p, []
-        fw = _function_words() if function_words is None else function_words
-        return p, self._drivers(sf, i0, i1, c0, c1, verb, role, int(p.argmax()), fw)
+            return logits, None
+        return logits, self._drivers(pr, wid, c, logits.argmax(1), top)
 
-    def _drivers(self, sf, i0, i1, c0, c1, verb, role, k: int, fw: frozenset[str], top: int = 4):
-        """Features that pushed the predicted class k most: (name, polarity push) pairs.
+    def _drivers(self, pr: Pairs, wid, c, pred, top: int) -> Drivers:
+        """Per target, the context words and role features that pushed its predicted class
+        most: [(name, polarity push), ...], strongest first.
 
-        A context word's contribution sums its slots and its share of the lexicon features;
-        words and role features are ranked by how much they favour class k over the mean of the
-        other classes (shown if > 0.05; punctuation and driver_function_words never) and
-        reported with their polarity push (positive minus negative logit).
-        """
-        rows, _cum, wid, _brk = sf.prepared
-        n = len(wid)
-        tok = np.concatenate([np.arange(0, i0), np.arange(i1 + 1, n)])
-        right = tok > i1
-        dist = np.where(right, tok - i1, i0 - tok)
-        # Token type = (side, distance bucket 0-4, in clause): its row times _token_matrix[type]
-        # is its contribution (word slots plus its share of the lexicon features).
-        types = right * 10 + np.searchsorted(BUCKET_EDGES, dist) * 2 + ((tok >= c0) & (tok <= c1))
-        c = np.einsum("tc,tck->tk", rows[tok], self._T[types])
-        if verb >= 0:
-            c[tok == verb] += self.W[wid[verb], SPEAKER_VERB_SLOT]
-        names = tok.tolist()
-        used = [j for j in role if ROLE_NAMES[j] != "bias"]
-        if used:
-            names += [ROLE_NAMES[j] for j in used]
-            c = np.concatenate([c, self.role_w[used]])
-        others = [x for x in range(len(CLASSES)) if x != k]
-        push = c[:, k] - 0.5 * (c[:, others[0]] + c[:, others[1]])
-        pol = c[:, 2] - c[:, 0]
-        # Punctuation and function words count in the score but explain nothing: not shown.
-        shown = []
-        for j in np.flatnonzero(push > 0.05).tolist():
-            name = names[j]
-            if isinstance(name, int):  # a context token
-                word = sf.words[name]
-                if word in fw or not any(ch.isalnum() for ch in word):
-                    continue
-                name = f"{'right' if name > i1 else 'left'}:{word}"
-            shown.append((-float(push[j]), name, round(float(pol[j]), 3)))
-        shown.sort()
-        return [(name, p) for _push, name, p in shown[:top]]
-
-
-def _ranges(i0: int, i1: int, c0: int, c1: int, n: int):
-    """(lo, hi) token ranges of the 14 feature ranges of a target (see `_RANGE_KIND`)."""
-    L = [0, max(0, i0 - 1), max(0, i0 - 3), max(0, i0 - 6), max(0, i0 - 12), c0]
-    H = [i0, i0, max(0, i0 - 1), max(0, i0 - 3), max(0, i0 - 6), i0]
-    r = i1 + 1
-    L += [r, r, min(n, r + 1), min(n, r + 3), min(n, r + 6), r, 0, r]
-    H += [n, min(n, r + 1), min(n, r + 3), min(n, r + 6), min(n, r + 12), c1 + 1, i0, n]
-    return np.array(L), np.array(H)
+        A context token's contribution is its pair's sum (word and priors in every slot it
+        fills), a role feature's is its row. Ranked by how much they favour the predicted
+        class over the mean of the other two (shown if > 0.05; punctuation and
+        driver_function_words never; ties by position) and reported with their polarity push
+        (positive minus negative logit)."""
+        T = pr.n_targets
+        k = pred[pr.pt]
+        tot = c.sum(1)
+        ck = c[np.arange(len(c)), k]
+        push = ck - 0.5 * (tot - ck)
+        sel = np.flatnonzero(self.tables.shown[wid] & (push > 0.05))
+        rr, rc = np.nonzero(pr.roles[:, 1:])
+        rc = rc + 1
+        rw = self.W[rc]
+        rk = pred[rr]
+        rpk = rw[np.arange(len(rr)), rk]
+        rpush = rpk - 0.5 * (rw.sum(1) - rpk)
+        rsel = np.flatnonzero(rpush > 0.05)
+        ntok = len(pr.tokens.ids)
+        row = np.concatenate([pr.pt[sel], rr[rsel]])
+        key = np.concatenate([pr.pj[sel], ntok + rc[rsel]])
+        pu = np.concatenate([push[sel], rpush[rsel]])
+        pol = np.concatenate([c[sel, 2] - c[sel, 0], rw[rsel, 2] - rw[rsel, 0]])
+        order = np.lexsort((key, -pu, row))
+        r = row[order]
+        keep = order[np.arange(len(order)) - np.searchsorted(r, r, side="left") < top]
+        row, key = row[keep], key[keep]
+        is_tok = key < ntok
+        kt = np.minimum(key, max(ntok - 1, 0))
+        words = np.asarray(token_words(pr.tokens, kt[is_tok].tolist()), dtype=object)
+        side = np.where(key > pr.i1[row], "right:", "left:").astype(object)
+        names = _ROLE_ARRAY[np.clip(key - ntok, 0, N_ROLES - 1)]
+        if len(words):
+            names[is_tok] = side[is_tok] + words
+        return Drivers(T, row, names, np.round(pol[keep], 3))
 
 
-def _range_matrix(lex_w: np.ndarray) -> np.ndarray:
-    """(14 ranges x 46 columns, 3) matrix: range sums of a sentence's prefix-summed rows times
-    this matrix are the logits of the word-slot and lexicon features."""
-    ncol = 14 * len(CLASSES) + 4
-    q = np.zeros((len(_RANGE_KIND), ncol, len(CLASSES)))
-    for r, kind in enumerate(_RANGE_KIND):
-        for c in range(len(CLASSES)):
-            q[r, kind * len(CLASSES) + c, c] = 1.0
-        q[r, 14 * len(CLASSES):] = np.einsum("f,vfk->vk", _RANGE_TO_LEX[:, r], lex_w)
-    return q.reshape(len(_RANGE_KIND) * ncol, len(CLASSES))
+_ROLE_ARRAY = np.asarray(ROLE_NAMES, dtype=object)
 
 
-def _token_matrix(lex_w: np.ndarray) -> np.ndarray:
-    """(20 token types, 46 columns, 3): a context token's row times the matrix of its type
-    (side x distance bucket 0-4 x in clause) is its contribution to the logits."""
-    ncol, nc = 14 * len(CLASSES) + 4, len(CLASSES)
-    t = np.zeros((20, ncol, nc))
-    for side in (0, 1):
-        for bucket in range(5):
-            for clause in (0, 1):
-                m = t[side * 10 + bucket * 2 + clause]
-                kinds = [side * N_ZONES, 12] + ([side * N_ZONES + 1 + bucket] if bucket < 4
-                                                else []) + ([side * N_ZONES + 5] if clause else [])
-                for kind in kinds:
-                    for c in range(nc):
-                        m[kind * nc + c, c] = 1.0
-                ranges = [0, 1 + 5 * side] + ([2 + 5 * side + bucket] if bucket < 4 else []) + (
-                    [11] if clause else [])  # fmt: skip
-                for r in ranges:
-                    m[14 * nc:] += lex_w[:, r]
-    return t
+@dataclass
+class Drivers:
+    """The drivers of a batch: parallel arrays (target row, name, polarity push), each
+    target's drivers strongest first."""
 
+    n_targets: int
+    row: np.ndarray
+    name: np.ndarray
+    push: np.ndarray
 
-# Word-slot kind of each range (index into the 13 slot kinds of `TargetModel.sentence`):
-# left any, left d1..d7-12, left clause, right any, right d1..d7-12, right clause, sentence x2.
-_RANGE_KIND = np.array(list(range(12)) + [12, 12])
-# Lexicon range (0 any, 1 left, 2-5 left buckets, 6 right, 7-10 right buckets, 11 clause) of
-# each range: the any and clause features add up the left and right parts.
-_RANGE_TO_LEX = np.zeros((12, 14))
-for _r, _f in enumerate([1, 2, 3, 4, 5, 11, 6, 7, 8, 9, 10, 11]):
-    _RANGE_TO_LEX[_f, _r] = 1.0
-_RANGE_TO_LEX[0, [0, 6]] = 1.0
+    def lists(self) -> list[list[tuple[str, float]]]:
+        """[(name, push), ...] per target."""
+        out: list[list[tuple[str, float]]] = [[] for _ in range(self.n_targets)]
+        for t, n, p in zip(self.row.tolist(), self.name.tolist(), self.push.tolist()):
+            out[t].append((n, p))
+        return out
+
+    def text(self) -> list[str]:
+        """"name +0.12; name -0.50" per target (the mention table's `drivers` column)."""
+        nums = np.array([f"{p:+.2f}" for p in self.push.tolist()], dtype=object)
+        pieces = (self.name + " " + nums).tolist() if len(nums) else []
+        bounds = np.searchsorted(self.row, np.arange(self.n_targets + 1)).tolist()
+        return ["; ".join(pieces[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 @lru_cache(maxsize=4)
@@ -549,25 +740,27 @@ def load_model(path: str | None = None) -> TargetModel:
         return TargetModel.from_file(p)
 
 
+def probabilities(logits: np.ndarray) -> np.ndarray:
+    """Softmax of each row."""
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def score_targets(sentences, starts, ends, want_drivers: bool = False, model=None) -> dict:
     """Probabilities, polarity (P(pos) - P(neg)), subjectivity (1 - P(neutral)), label index
-    and drivers of many targets (parallel sequences). Each distinct sentence is featurised once."""
+    and drivers of many targets (parallel sequences), all scored as one batch."""
     model = model or load_model()
-    cache: dict[str, SentenceFeatures] = {}
-    fw = _function_words() if want_drivers else None
-    probs, drivers = [], []
-    for sent, a, b in zip(sentences, starts, ends):
-        sf = cache.get(sent)
-        if sf is None:
-            sf = cache[sent] = model.sentence(sent)
-        p, d = model.score(sf, int(a), int(b), want_drivers, fw)
-        probs.append(p)
-        drivers.append(d)
-    P = np.asarray(probs, dtype=float).reshape(-1, len(CLASSES))
+    sentences = list(sentences)
+    if not sentences:
+        P = np.zeros((0, len(CLASSES)))
+        return {"proba": P, "polarity": P[:, 0], "subjectivity": P[:, 0],
+                "label": np.zeros(0, dtype=int), "drivers": []}
+    logits, drivers = model.score(sentences, starts, ends, want_drivers)
+    P = probabilities(logits)
     return {
         "proba": P,
         "polarity": P[:, 2] - P[:, 0],
         "subjectivity": 1.0 - P[:, 1],
-        "label": P.argmax(1) if len(P) else np.zeros(0, dtype=int),
-        "drivers": drivers,
+        "label": logits.argmax(1),
+        "drivers": drivers.lists() if want_drivers else [[] for _ in sentences],
     }
