@@ -289,3 +289,20 @@ def test_war_labels_follow_the_body_through_furniture_removal():
     assert clean[start:end] == "Kyiv"
     assert bench.raw_offsets(raw, clean, raw.index("Subscribe"), raw.index("Subscribe") + 9) is None
     assert bench.raw_offsets(clean, clean, 3, 9) == (3, 9)
+
+
+def test_batch_textblob_scores_equal_one_text_at_a_time():
+    """sentence_sentiment's batch path (one tokenising pass, shortened word lists) gives exactly
+    TextBlob's score of each text as scored alone."""
+    texts = [
+        "The talks were not very good, but the envoy was really not unhappy!",
+        "It isn't a great deal; it's an awful, terrible one.",
+        "Officials said the plan is good.", "Officials said the plan is good.",
+        "No words here move anything at all.", "", "!!", "Very very bad (!) indeed :)",
+        "The mayor’s wonderful, wonderful idea didn’t fail.", "A 5g deal was ok_good, xD.",
+        "Not a single good thing; never great, never bad.",
+    ]
+    pol, subj = S.score_texts(texts, "textblob")
+    S._MEMO.clear()
+    for t, p, q in zip(texts, pol, subj):
+        assert (p, q) == S.score_text(t, "textblob"), t

@@ -13,6 +13,8 @@ import re
 import string
 from functools import lru_cache
 
+import numpy as np
+
 from newslens import compat, lexicon
 
 LEXICON_SCORERS = ("textblob", "vader", "blend")
@@ -163,9 +165,71 @@ def score_text(text: str, scorer: str = "textblob") -> tuple[float, float]:
     return pol, subj
 
 
+@lru_cache(maxsize=1)
+def _textblob_reader():
+    """(vocabulary, word read per id, live flag per id, resetter flag per id) for batch TextBlob
+    scoring: the tokens TextBlob's rules react to (lexicon words, emoticons, negations,
+    punctuation) are read as themselves; any other token acts by its length alone, so it is
+    read as a stand-in "q" / "qq" / "qqq" (as `compat.textblob_lexicon` does). A "qqq" ends a
+    pending negation and modifier and does nothing else, so one after another (or first in a
+    sentence) changes nothing and is dropped."""
+    from textblob._text import PUNCTUATION
+
+    from newslens.analysis.sentiment.tokens import MAX_WORD, Vocabulary, canonical
+
+    lex = compat.textblob_lexicon()
+    keep = set(dict.keys(lex)) | set(lex.negations) | set(PUNCTUATION) | {"!"} | set(
+        compat.textblob_live_words())  # fmt: skip
+    words = sorted(w for w in keep if w and w == canonical(w) and w == _norm(w)
+                   and not any(ch.isspace() for ch in w) and len(w) <= MAX_WORD)  # fmt: skip
+    vocab = Vocabulary(words)
+    live = compat.textblob_live_words()
+    read = np.array(vocab.words + ["q", "qq", "qqq"], dtype=object)
+    is_live = np.array([w in live for w in vocab.words] + [False])
+    return vocab, read, is_live
+
+
+def _textblob_batch(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """TextBlob (polarity, subjectivity) of many distinct texts: one tokenising pass (numpy), no
+    TextBlob call for a text without a live word, shortened word lists for the others. Gives
+    exactly `score_text(t, "textblob")` (a test checks)."""
+    from newslens.analysis.sentiment.tokens import tokenize_batch
+
+    vocab, read, is_live = _textblob_reader()
+    pol = np.zeros(len(texts))
+    subj = np.zeros(len(texts))
+    if not texts:
+        return pol, subj
+    tk = tokenize_batch(texts, vocab)
+    live = np.bincount(tk.sent, weights=is_live[tk.ids], minlength=len(texts)) > 0
+    unknown = tk.ids == vocab.unknown
+    length = tk.end - tk.start
+    # Unknown tokens by length: 1 -> "q", 2 -> "qq", longer -> "qqq" (a resetter).
+    what = np.where(unknown, vocab.unknown + np.minimum(length, 3) - 1, tk.ids)
+    reset = unknown & (length >= 3)
+    first = np.zeros(len(what), dtype=bool)
+    first[tk.first_tok[tk.first_tok < tk.last_tok]] = True
+    after_reset = np.zeros(len(what), dtype=bool)
+    after_reset[1:] = reset[:-1]
+    keep = np.flatnonzero(~(reset & (first | after_reset)) & live[tk.sent])
+    words = read[what[keep]].tolist()
+    bounds = np.searchsorted(tk.sent[keep], np.arange(len(texts) + 1)).tolist()
+    for i in np.flatnonzero(live).tolist():
+        p, q, _d = _score_words(words[bounds[i]:bounds[i + 1]], "textblob")
+        pol[i], subj[i] = p, q
+    return pol, subj
+
+
 def score_texts(texts, scorer: str = "textblob") -> tuple[list[float], list[float]]:
-    """Score many spans, each distinct span once."""
+    """Score many spans, each distinct span once (textblob: all in one batch)."""
     check_scorer(scorer, LEXICON_SCORERS)
+    if scorer == "textblob":
+        texts = list(texts)
+        uniq = list(dict.fromkeys(texts))
+        p, q = _textblob_batch(uniq)
+        at = {t: k for k, t in enumerate(uniq)}
+        idx = [at[t] for t in texts]
+        return p[idx].tolist(), q[idx].tolist()
     cache: dict[str, tuple[float, float]] = {}
     pol, subj = [], []
     for t in texts:

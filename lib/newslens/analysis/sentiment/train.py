@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 
 from newslens.analysis.sentiment import model as T
+from newslens.analysis.sentiment.tokens import MAX_WORD, Vocabulary, token_words, tokenize_batch
 
 GOLD = {2: 0, 4: 1, 6: 2}  # NewsMTSC polarity -> class index (negative, neutral, positive)
 LABEL_INDEX = {c: k for k, c in enumerate(T.CLASSES)}
@@ -171,8 +172,8 @@ def war_items(rows: list[dict], corpora: list[Path]) -> tuple[list, list[dict], 
 def vocabulary(items) -> list[str]:
     """The model's candidate features: the prior pseudo-words, then every normalised word of
     the training sentences, sorted."""
-    tk = T.tokenize_batch(sorted({i[0] for i in items}), T.WordTables([]))
-    words = {w for w in T.token_words(tk) if len(w) <= T.MAX_WORD}
+    tk = tokenize_batch(sorted({i[0] for i in items}), Vocabulary([]))
+    words = {w for w in token_words(tk) if len(w) <= MAX_WORD}
     return list(T.LEX_FEATURES) + sorted(words)
 
 
