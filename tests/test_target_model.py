@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -223,3 +224,41 @@ def test_function_words_and_punctuation_are_never_drivers():
     words = [name.partition(":")[2] for name, _p in r["drivers"][0]]
     assert words and "horrible" in words
     assert not set(words) & (T._function_words() | {",", ".", "that", "the", "said"})
+
+
+def test_training_with_weighted_extra_rows_is_deterministic(tmp_path):
+    from newslens.analysis.sentiment import train as TT
+
+    fixture = Path(__file__).resolve().parent / "fixtures" / "newsmtsc_small.jsonl"
+    items = TT.load_newsmtsc(fixture)
+    extra = [(TT.load_newsmtsc(fixture, group_prefix="other:"), 0.3)]
+    paths = []
+    for k in range(2):
+        spec = TT.train(items, cv=False, extra=extra, min_df=1)
+        paths.append(tmp_path / f"m{k}.json")
+        TT.write_model(spec, paths[-1])
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    assert spec["training"]["extra_weights"] == [0.3]
+    assert spec["training"]["extra_targets"] == [len(items)]
+    model = T.TargetModel.from_file(paths[0])
+    sent, target = items[0][0], items[0][1:3]
+    r = T.score_targets([sent], [target[0]], [target[1]], model=model)
+    assert r["proba"].shape == (1, 3)
+
+
+def test_war_labels_split_and_errors(tmp_path):
+    from newslens.analysis.sentiment import train as TT
+
+    head = "file,article_id,url,field,start,end,actor_id,label"
+    old = tmp_path / "old.csv"
+    old.write_text(head + "\na.md,a,u,text,0,4,x,neutral\n")
+    assert [r["split"] for r in TT.read_war_labels(old)] == ["validation"]
+    assert TT.read_war_labels(old, "train") == []
+    new = tmp_path / "new.csv"
+    new.write_text(head + ",corpus,split\na.md,a,u,text,0,4,x,negative,devcorpus,train\n"
+                   "b.md,b,u,text,0,4,x,positive,devcorpus2,validation\n")
+    assert [r["article_id"] for r in TT.read_war_labels(new, "train")] == ["a"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head + "\na.md,a,u,text,0,4,x,angry\n")
+    with pytest.raises(SystemExit, match="bad.csv:2"):
+        TT.read_war_labels(bad)

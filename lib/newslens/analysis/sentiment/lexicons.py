@@ -275,3 +275,18 @@ def _parse_opinion(doc, path) -> dict[str, frozenset[str]]:
 def opinion_lexicon(path=None) -> dict[str, frozenset[str]]:
     """Hu & Liu's opinion words (data/opinion_lexicon.yml): {"positive": ..., "negative": ...}."""
     return lexicon.load(lexicon.resolve(path, "opinion_lexicon.yml"), _parse_opinion)
+
+
+def _parse_war(doc, path) -> dict[str, frozenset[str]]:
+    doc = lexicon.mapping(doc, path, "'success', 'setback' and 'hostile' word lists")
+    return {key: frozenset(w.lower() for w in lexicon.string_list(
+                doc.get(key), path, key, "words", allow_empty=False))
+            for key in WAR_CLASSES}  # fmt: skip
+
+
+WAR_CLASSES = ("success", "setback", "hostile")
+
+
+def war_events(path=None) -> dict[str, frozenset[str]]:
+    """War-reporting word classes (data/war_events.yml): success, setback, hostile."""
+    return lexicon.load(lexicon.resolve(path, "war_events.yml"), _parse_war)
