@@ -193,6 +193,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("cue", "str", "reporting cue"),
         ("cue_class", "str", "cue class"),
         ("content", "str", "statement content"),
+        ("basis", "str", ("statement (the position is in an attributed statement) or narration "
+                          "(the article itself ascribes it: \"a plan rejected by Moscow\"; "
+                          "`statement` is then negative: -1, -2, ... per article)")),
     ], ("article_id", "statement", "issue")),
     _t("sentence_sentiment", "sentence", [
         _ARTICLE, _SENTENCE,
@@ -312,7 +315,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("stance", "str", ("majority stance (held by more than half of the non-neutral "
                            "statements), mixed when none is, or neutral")),
         ("split", "str", "the counts behind the label: `demands 6/8`, `3 supports / 3 opposes`"),
-        ("n_statements", "int64", "statements behind the cell"),
+        ("n_statements", "int64", "statements behind the cell (narration stances included)"),
+        ("n_narration", "int64", "of these, stances from narration (`stances.basis`)"),
         ("n_nonneutral", "int64", "non-neutral statements (the denominator of the split)"),
         ("n_articles", "int64", "articles behind the cell"),
         ("n_supports", "int64", "supporting statements"),
@@ -325,6 +329,7 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("evidence_article", "str", "article of the evidence statement"),
         ("evidence_statement", "int64", "evidence statement number"),
         ("evidence_rule", "str", "rule that decided the evidence statement"),
+        ("evidence_basis", "str", "statement or narration: what the evidence row is"),
         ("evidence", "str", "content of the evidence statement"),
     ], ("speaker", "issue"), level="corpus"),
     _t("stance_pairs", "actor pair × issue", [

@@ -877,6 +877,7 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
             rows.extend(_statement_rows(st, doc, lex, decided, context))
     rows.sort(key=lambda row: (row[0], row[1], row[4], row[3]))  # article, statement, issue,
     # holder: sorted here, cheaper than a DataFrame sort on every chunk
+    rows = [(*row, "statement") for row in rows]
     return schema.conform("stances", pd.DataFrame(rows, columns=STANCE_COLUMNS))
 
 
@@ -928,12 +929,21 @@ def stance_matrix(stances: pd.DataFrame, articles: pd.DataFrame | None = None,
         best = pool.sort_values(["weight", "article_id", "statement"],
                                 ascending=[False, True, True], kind="stable").iloc[0]
         n_active = sum(int(counts.get(k, 0)) for k in NON_NEUTRAL)
+        behind = g.drop_duplicates(["article_id", "statement"])
+        narration = int((behind["basis"] == "narration").sum()) if "basis" in g else 0
         rows.append([speaker, issue, g["issue_label"].iloc[0], stance, split,
-                     g[["article_id", "statement"]].drop_duplicates().shape[0], n_active,
+                     behind.shape[0], narration, n_active,
                      g["article_id"].nunique(), *(int(counts.get(k, 0)) for k in STANCES),
                      round(float(g["weight"].sum()), 3), round(float(g["confidence"].mean()), 3),
-                     best["article_id"], int(best["statement"]), best["rule"], best["content"]])
+                     best["article_id"], int(best["statement"]), best["rule"],
+                     _basis(best), best["content"]])
     return pd.DataFrame(rows, columns=MATRIX_COLUMNS)
+
+
+def _basis(row) -> str:
+    """A stance row's basis (tables written before the column existed: statement)."""
+    value = row.get("basis", "statement")
+    return value if isinstance(value, str) and value else "statement"
 
 
 def matrix_wide(matrix: pd.DataFrame, value: str = "stance", issues: list[str] | None = None

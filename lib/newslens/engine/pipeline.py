@@ -56,7 +56,7 @@ PER_ARTICLE = Registry((
 # Syndicated stories count once in the summaries: they read the articles' story columns.
 _ARTICLE_COLUMNS = ("article_id", "source", "story_id", "is_copy")
 _STANCE_COLUMNS = ("article_id", "statement", "speaker", "issue", "issue_label", "stance",
-                   "rule", "confidence", "weight", "content")
+                   "rule", "confidence", "weight", "content", "basis")
 
 SUMMARIES = Registry((
     Stage("actor_sentiment", actor_sentiment, reads=("mention_sentiment",),
