@@ -12,6 +12,7 @@ import pytest
 from newslens.analysis import sentiment as SS
 from newslens.analysis.sentiment import lexicons as S
 from newslens.analysis.sentiment import model as T
+from newslens.analysis.sentiment import tokens as TK
 
 
 def _score(sentence: str, target: str, drivers: bool = True):
@@ -195,22 +196,22 @@ def test_a_targets_scores_do_not_depend_on_the_batch():
 def test_batch_tokens_are_the_scope_tokens(sentence):
     """tokenize_batch finds the tokens of lexicons.tokenize (offsets and words)."""
     model = T.load_model()
-    tk = T.tokenize_batch(["First one.", sentence, "Last."], model.tables.vocab)
+    tk = TK.tokenize_batch(["First one.", sentence, "Last."], model.tables.vocab)
     a, b = tk.first_tok[1], tk.last_tok[1]
     off = tk.sent_off[1]
     mine = [(int(tk.start[j] - off), int(tk.end[j] - off)) for j in range(a, b)]
     ref = S.tokenize(sentence)
     assert mine == [(x, y) for _w, x, y in ref]
     # Words are lowercased one character for one ("İ" stays), "n't" read as "not".
-    assert T.token_words(tk, range(a, b)) == [T.canonical(S._norm(w) if not w.startswith("İ")
+    assert TK.token_words(tk, range(a, b)) == [TK.canonical(S._norm(w) if not w.startswith("İ")
                                                           else w) for w, _x, _y in ref]
 
 
 def test_words_are_found_by_hash_and_long_tokens_are_unknown():
     model = T.load_model()
     t = model.tables
-    tk = T.tokenize_batch(["The Envoy DIDN'T praise " + "horrible" * 6 + " horrible."], t.vocab)
-    words = T.token_words(tk)
+    tk = TK.tokenize_batch(["The Envoy DIDN'T praise " + "horrible" * 6 + " horrible."], t.vocab)
+    words = TK.token_words(tk)
     assert words[:5] == ["the", "envoy", "did", "not", "praise"]
     assert [t.words[i] for i in tk.ids[[0, 1, 3, 6]]] == ["the", "envoy", "not", "horrible"]
     assert tk.ids[5] == t.unknown  # 48 characters: longer than MAX_WORD
@@ -262,3 +263,15 @@ def test_war_labels_split_and_errors(tmp_path):
     bad.write_text(head + "\na.md,a,u,text,0,4,x,angry\n")
     with pytest.raises(SystemExit, match="bad.csv:2"):
         TT.read_war_labels(bad)
+
+
+def test_own_lowercase_prior_words_count_but_names_do_not():
+    """Priors of the mention's own lowercase words ("invaders") count (self slot); capitalised
+    name words never do."""
+    p = {}
+    for target in ("invaders", "delegation", "Killer Smith", "Nice Smith"):
+        sent = f"The {target} crossed the river on Monday."
+        a = sent.index(target)
+        p[target] = T.score_targets([sent], [a], [a + len(target)])["polarity"][0]
+    assert p["invaders"] < p["delegation"]
+    assert p["Killer Smith"] == p["Nice Smith"]

@@ -69,7 +69,14 @@ def _roles(mentions, statements) -> list[str]:
     """speaker/target per mention from the statements of newslens.analysis.attribution."""
     from newslens.analysis import attribution
 
-    roles = attribution.mention_roles(mentions, statements)
+    # Plain object columns: iterating Arrow-backed strings costs ~10x more per value.
+    keep = [c for c in ("article_id", "field", "start", "end", "actor_id") if c in mentions]
+    plain = pd.DataFrame(mentions[keep].to_numpy(dtype=object), columns=keep,
+                         index=mentions.index, dtype=object)
+    if statements is not None and len(statements):
+        statements = pd.DataFrame(statements.to_numpy(dtype=object), columns=statements.columns,
+                                  index=statements.index, dtype=object)
+    roles = attribution.mention_roles(plain, statements)
     return [str(r) for r in pd.Series(roles).tolist()]
 
 

@@ -46,7 +46,6 @@ from newslens.analysis.sentiment.tokens import (
     Tokens,
     Vocabulary,
     canonical,
-    token_words,
     tokenize_batch,
 )
 
@@ -61,7 +60,8 @@ CUE_REACH = 3  # a reporting verb this many tokens after the target makes it the
 N_ZONES = len(ZONES)
 SENTENCE_SLOT = 2 * 2 * N_ZONES  # after the (negated?, side, zone) slots; +1 when negated
 SPEAKER_VERB_SLOT = SENTENCE_SLOT + 2
-N_SLOTS = SPEAKER_VERB_SLOT + 1
+SELF_SLOT = SPEAKER_VERB_SLOT + 1  # priors of the mention's own lowercase words
+N_SLOTS = SELF_SLOT + 1
 PRONOUNS = frozenset(
     ["he", "she", "they", "him", "her", "them", "his", "their", "it", "its", "we", "i", "you"]
 )
@@ -87,6 +87,8 @@ def slot_name(slot: int) -> str:
     ``speaker-verb``."""
     if slot == SPEAKER_VERB_SLOT:
         return "speaker-verb"
+    if slot == SELF_SLOT:
+        return "self"
     if slot >= SENTENCE_SLOT:
         return "sentence:not" if slot > SENTENCE_SLOT else "sentence"
     neg, rest = divmod(slot, 2 * N_ZONES)
@@ -177,6 +179,7 @@ class WordTables:
         allw = self.vocab.words
         self.index = self.vocab.index
         self.words = allw
+        self.word_array = np.asarray([*allw, ""], dtype=object)
         self.unknown = self.vocab.unknown
         n = len(allw) + 1
         self.cue = np.full(n, -1, dtype=np.int64)
@@ -340,7 +343,17 @@ def pairs(sentences, starts, ends, tables: WordTables) -> Pairs:
     slots = np.stack([base, np.where(bucket < 4, base + 1 + bucket, -1),
                       np.where(in_clause, base + 5, -1), SENTENCE_SLOT + neg,
                       np.where(pj == verb[pt], SPEAKER_VERB_SLOT, -1)])  # fmt: skip
-    return Pairs(tk, T, i0, i1, pt, pj, slots, flags)
+    # The mention's own lowercase tokens ("Russian [invaders]"; never a capitalised name word)
+    # bring their priors only, in the self slot (appended after the context pairs).
+    n_s = np.where(t1 > t0, i1 - i0 + 1, 0)
+    st = np.repeat(np.arange(T), n_s)
+    sj = np.arange(len(st)) - np.repeat(np.cumsum(n_s) - n_s - i0, n_s)
+    own = ~tk.cap[sj]
+    st, sj = st[own], sj[own]
+    sslots = np.full((len(slots), len(st)), -1, dtype=slots.dtype)
+    sslots[0] = SELF_SLOT
+    return Pairs(tk, T, i0, i1, np.concatenate([pt, st]), np.concatenate([pj, sj]),
+                 np.concatenate([slots, sslots], axis=1), flags)
 
 
 def batch_features(sentences, starts, ends, tables: WordTables) -> Batch:
@@ -354,10 +367,11 @@ def batch_features(sentences, starts, ends, tables: WordTables) -> Batch:
     pair = np.repeat(np.arange(len(pr.pt)), cnt)
     k = np.arange(len(pair)) - np.repeat(np.cumsum(cnt) - cnt - tables.feat_ptr[wid], cnt)
     f, v = tables.feat_idx[k], tables.feat_val[k]
+    prior = np.isin(f, tables.lex_fid)
     rows, cols, vals, tok = [rr], [rc], [np.ones(len(rr))], [np.full(len(rr), -1)]
     for s in pr.slots:
         sp = s[pair]
-        ok = sp >= 0
+        ok = (sp >= 0) & ((sp != SELF_SLOT) | prior)  # the self slot: priors only
         rows.append(pr.pt[pair[ok]])
         cols.append(N_ROLES + f[ok] * N_SLOTS + sp[ok])
         vals.append(v[ok])
@@ -503,8 +517,10 @@ class TargetModel:
         row, key = row[keep], key[keep]
         is_tok = key < ntok
         kt = np.minimum(key, max(ntok - 1, 0))
-        words = np.asarray(token_words(pr.tokens, kt[is_tok].tolist()), dtype=object)
-        side = np.where(key > pr.i1[row], "right:", "left:").astype(object)
+        # A driver has a weight, so it is a known word: its canonical form is the table's.
+        words = self.tables.word_array[pr.tokens.ids[kt[is_tok]]]
+        side = np.where(key > pr.i1[row], "right:", np.where(key >= pr.i0[row], "self:",
+                                                             "left:")).astype(object)
         names = _ROLE_ARRAY[np.clip(key - ntok, 0, N_ROLES - 1)]
         if len(words):
             names[is_tok] = side[is_tok] + words

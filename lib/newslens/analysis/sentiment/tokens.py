@@ -150,7 +150,8 @@ class Tokens:
     start/end: character offsets in the sentences joined by newlines (sent_off[s] is where
     sentence s starts); sent: sentence of each token; first/last_tok: the token range
     [first, last) of each sentence; ids: word ids (`Vocabulary`); other: a punctuation or
-    symbol token; quoted: the sentence holds a quotation mark.
+    symbol token; quoted: the sentence holds a quotation mark; cap: the token starts with a
+    capital letter.
     """
 
     text: str
@@ -163,6 +164,7 @@ class Tokens:
     ids: np.ndarray
     other: np.ndarray
     quoted: np.ndarray
+    cap: np.ndarray
 
 
 def _token_bounds(cp: np.ndarray, low: np.ndarray, cls: np.ndarray
@@ -228,7 +230,8 @@ def tokenize_batch(sentences: list[str], vocab: Vocabulary) -> Tokens:
     tother = other[tstart]
     q = (cp == 34) | (cp == 0x201C) | (cp == 0x201D)
     quoted = np.bincount(tsent[q[tstart]], minlength=len(sentences)) > 0
-    return Tokens(joined, tstart, tend, tsent, sent_off, first, last, ids, tother, quoted)
+    cap = low[tstart] != cp[tstart]  # the first character changes when lowered
+    return Tokens(joined, tstart, tend, tsent, sent_off, first, last, ids, tother, quoted, cap)
 
 
 def token_words(tk: Tokens, which=None) -> list[str]:
