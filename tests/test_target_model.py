@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from newslens.analysis import sentiment as SS
+from newslens.analysis.sentiment import features as F
 from newslens.analysis.sentiment import lexicons as S
 from newslens.analysis.sentiment import model as T
 from newslens.analysis.sentiment import tokens as TK
@@ -29,7 +30,7 @@ def test_shipped_model_is_package_json_under_5_mb():
     assert spec["training"]["cv_macro_f1"] > 0.6  # figure recorded by make sentiment-model
     model = T.load_model()
     assert len(model.features) == len(spec["features"]) > 1000
-    assert spec["features"][:len(T.LEX_FEATURES)] == list(T.LEX_FEATURES)
+    assert spec["features"][:len(F.LEX_FEATURES)] == list(F.LEX_FEATURES)
 
 
 @pytest.mark.parametrize(
@@ -215,7 +216,7 @@ def test_words_are_found_by_hash_and_long_tokens_are_unknown():
     assert words[:5] == ["the", "envoy", "did", "not", "praise"]
     assert [t.words[i] for i in tk.ids[[0, 1, 3, 6]]] == ["the", "envoy", "not", "horrible"]
     assert tk.ids[5] == t.unknown  # 48 characters: longer than MAX_WORD
-    neg = T._negation_scope(t.negator[tk.ids], tk.other, tk.sent)
+    neg = F._negation_scope(t.negator[tk.ids], tk.other, tk.sent)
     assert neg.tolist() == [False, False, False, False, True, True, True, False]
 
 
@@ -224,7 +225,7 @@ def test_function_words_and_punctuation_are_never_drivers():
                "the governor")
     words = [name.partition(":")[2] for name, _p in r["drivers"][0]]
     assert words and "horrible" in words
-    assert not set(words) & (T._function_words() | {",", ".", "that", "the", "said"})
+    assert not set(words) & (F._function_words() | {",", ".", "that", "the", "said"})
 
 
 def test_training_with_weighted_extra_rows_is_deterministic(tmp_path):

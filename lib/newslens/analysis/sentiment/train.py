@@ -35,6 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
+from newslens.analysis.sentiment import features as F
 from newslens.analysis.sentiment import model as T
 from newslens.analysis.sentiment.tokens import MAX_WORD, Vocabulary, token_words, tokenize_batch
 
@@ -174,17 +175,17 @@ def vocabulary(items) -> list[str]:
     the training sentences, sorted."""
     tk = tokenize_batch(sorted({i[0] for i in items}), Vocabulary([]))
     words = {w for w in token_words(tk) if len(w) <= MAX_WORD}
-    return list(T.LEX_FEATURES) + sorted(words)
+    return list(F.LEX_FEATURES) + sorted(words)
 
 
 def design(items, features: list[str]):
     """Sparse design matrix (CSR): role columns, then (feature, slot) columns."""
     from scipy import sparse
 
-    tables = T.WordTables(features)
-    X = T.batch_features([i[0] for i in items], [i[1] for i in items], [i[2] for i in items],
+    tables = F.WordTables(features)
+    X = F.batch_features([i[0] for i in items], [i[1] for i in items], [i[2] for i in items],
                          tables)  # fmt: skip
-    shape = (len(items), T.n_columns(len(features)))
+    shape = (len(items), F.n_columns(len(features)))
     M = sparse.csr_matrix((X.vals, (X.rows, X.cols)), shape=shape, dtype=np.float64)
     M.sum_duplicates()
     M.indices, M.indptr = M.indices.astype(np.int32), M.indptr.astype(np.int32)
@@ -193,7 +194,7 @@ def design(items, features: list[str]):
 
 def _kept_columns(X, rows, min_df: int) -> np.ndarray:
     """Role and prior columns plus the word columns present in at least `min_df` of `rows`."""
-    fixed = T.n_columns(len(T.LEX_FEATURES))
+    fixed = F.n_columns(len(F.LEX_FEATURES))
     df = np.bincount(X[rows].indices, minlength=X.shape[1])
     keep = df >= min_df
     keep[:fixed] = True
@@ -276,11 +277,11 @@ def train(items, c: float = C, min_df: int = MIN_DF, seed: int = SEED, cv: bool 
     m = _fit(X[:, keep], y, c, w)
     coef = np.zeros((X.shape[1], len(T.CLASSES)))
     coef[keep] = m.coef_.T
-    role = coef[:T.N_ROLES]
-    role[T.ROLE_NAMES.index("bias")] += m.intercept_
+    role = coef[:F.N_ROLES]
+    role[F.ROLE_NAMES.index("bias")] += m.intercept_
     f1, acc = macro_f1(y[:len(items)], m.predict(X[:len(items)][:, keep]))
     meta.update(train_macro_f1=round(f1, 4), train_accuracy=round(acc, 4))
-    return _spec(features, coef[T.N_ROLES:], role, meta)
+    return _spec(features, coef[F.N_ROLES:], role, meta)
 
 
 def _spec(features, coef, role, meta) -> dict:
@@ -288,16 +289,16 @@ def _spec(features, coef, role, meta) -> dict:
     one (the prior pseudo-words always, in LEX_FEATURES order first)."""
     q = np.rint(coef * SCALE).astype(np.int64)
     nz = np.flatnonzero(np.abs(q).sum(1))
-    used = sorted({int(c) // T.N_SLOTS for c in nz} | set(range(len(T.LEX_FEATURES))))
+    used = sorted({int(c) // F.N_SLOTS for c in nz} | set(range(len(F.LEX_FEATURES))))
     new_id = {f: i for i, f in enumerate(used)}
-    weights = [[new_id[int(c) // T.N_SLOTS], int(c) % T.N_SLOTS, *map(int, q[c])] for c in nz]
+    weights = [[new_id[int(c) // F.N_SLOTS], int(c) % F.N_SLOTS, *map(int, q[c])] for c in nz]
     return {
         "format": T.MODEL_FORMAT,
         "classes": list(T.CLASSES),
-        "n_slots": T.N_SLOTS,
-        "slots": [T.slot_name(s) for s in range(T.N_SLOTS)],
+        "n_slots": F.N_SLOTS,
+        "slots": [F.slot_name(s) for s in range(F.N_SLOTS)],
         "scale": SCALE,
-        "role_names": T.ROLE_NAMES,
+        "role_names": F.ROLE_NAMES,
         "role_weights": np.rint(role * SCALE).astype(np.int64).tolist(),
         "features": [features[f] for f in used],
         "weights": weights,
