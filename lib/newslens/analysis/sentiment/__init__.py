@@ -2,10 +2,13 @@
 
 Modules (imports point down this list; no circle):
 
-- `lexicons`: tokens and the lexicon scorers (TextBlob pattern, VADER, blend), word lists.
+- `tokens`: the numpy tokenizer of a batch of sentences (hashed words, vocabulary lookup).
+- `lexicons`: `tokenize`, the lexicon scorers (TextBlob pattern, VADER, blend; batch TextBlob),
+  word lists, Hu & Liu's opinion lexicon and the war-event word classes (data/*.yml).
 - `scope`: the target window of the lexicon scorers (clause, negation, own name removed).
-- `model`: the learned target scorer: features of a mention's sentence, the shipped model
-  (JSON), batch scoring of all targets of a chunk as one sparse-matrix product, drivers.
+- `features`: features of target mentions for a whole batch ((target, token) pairs, slots).
+- `model`: the learned target scorer: the shipped model (JSON), batch scoring of all targets
+  of a chunk as one sparse-matrix product, drivers from the same sums.
 - `train`: training the model (`make sentiment-model`; scikit-learn at training time only).
 - `mentions`: the `sentence_sentiment` and `mention_sentiment` stages, `score_targets`.
 - `actors`: `actor_sentiment`, `actor_drivers`, `evidence`, `compare_scorers`.

@@ -1,10 +1,15 @@
 """Tokens and the lexicon scorers (TextBlob pattern, VADER, their blend).
 
 - `tokenize`/`_norm`: word and punctuation tokens with offsets ("n't" split off and read as
-  "not"), shared by the target scope (`scope`) and the learned model (`model`).
+  "not") of the target scope (`scope`); `tokens.tokenize_batch` finds the same tokens for a
+  whole batch (the learned model, batch TextBlob).
 - `score_text`, `score_texts`, `drivers`, `label`: polarity/subjectivity of a span with the
   lexicon scorers; each distinct word list is scored once per process (`_MEMO`).
+- `score_texts(..., "textblob")`: all texts in one batch (`tokens.tokenize_batch`), TextBlob
+  called only for texts with a word it reacts to; the same numbers as one text at a time.
 - Word lists of the scope rule: contrast words, negators, title words (data/language.yml).
+- Prior word knowledge of the learned model: `opinion_lexicon()` (Hu & Liu,
+  data/opinion_lexicon.yml) and `war_events()` (data/war_events.yml).
 """
 
 from __future__ import annotations
