@@ -42,7 +42,7 @@ Matching rules, per article:
   counted as false positives.
 - claims: predicted rows are merged per (region_id, claimant[, claim_type]); a gold {region,
   claimant} pairs with a merged row (a row with k claim types with up to k gold entries, as the
-  gold lists one entry per claim type) when the region regex matches its region columns and the
+  gold lists one entry per claim type; for precision it is one hit) when the region regex matches its region columns and the
   claimant regex matches `claimant` or any `stated_by` (gold allows the speaker), read as the
   actor's id, display name or any gazetteer name (aliases, references, capitals: "moscow" names
   the side `russia`). One-to-one, scored on region + claimant and separately with claim_type
@@ -678,7 +678,8 @@ def score_claims(claims: pd.DataFrame | None, gold: dict[str, dict], names: dict
         pairs = {i: slots[k] for i, k in max_matching(adjacency).items()}
         matched = set(pairs.values())
         counted = [j for j, u in enumerate(units) if j in matched or u["direct"]]
-        res.score.add(Score(len(pairs), len(counted), len(pairs), len(golds)))
+        # precision counts merged rows (a row matched by several gold entries is one hit)
+        res.score.add(Score(len(matched), len(counted), len(pairs), len(golds)))
         for i, g in enumerate(golds):
             _bump(res.breakdowns, "recall by gold claim_type", g.get("claim_type"), True,
                   i in pairs)
