@@ -42,12 +42,12 @@ Matching rules, per article:
   counted as false positives.
 - claims: predicted rows are merged per (region_id, claimant[, claim_type]); a gold {region,
   claimant} pairs with a merged row (a row with k claim types with up to k gold entries, as the
-  gold lists one entry per claim type; for precision it is one hit) when the region regex
-  matches its region columns and the claimant regex matches `claimant` or any `stated_by`
-  (gold allows the speaker), read as the actor's id, display name or any gazetteer name
-  (aliases, references, capitals: "moscow" names the side `russia`). One-to-one, scored on
-  region + claimant and separately with claim_type too. Hierarchy-only rows (as for regions) and generic references (no named place; the gold
-  annotates named regions only) are not counted as false positives.
+  gold lists one entry per claim type; for precision it is one hit) when the region regex matches
+  its region columns and the claimant regex matches `claimant` or any `stated_by` (gold allows the
+  speaker), read as the actor's id, display name or any gazetteer name (aliases, references,
+  capitals: "moscow" names the side `russia`). One-to-one, scored on region + claimant and
+  separately with claim_type too. Hierarchy-only rows (as for regions) and generic references (no
+  named place; the gold annotates named regions only) are not counted as false positives.
 - quantities: a gold {value, unit} pairs with a row whose `value` or `original_value` equals the
   gold value (relative tolerance 0.5%) and whose `unit`, `original_unit` or `text` matches the
   unit regex; one-to-one; the gold region is not required. Precision counts every row (the gold
