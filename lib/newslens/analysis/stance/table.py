@@ -1,0 +1,239 @@
+"""The stances table: issues a statement raises (tagging), the stance each takes, targets,
+reported stances, territory read as concessions; `stances()`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from newslens import schema
+from newslens.analysis.stance import roles
+from newslens.analysis.stance.lexicons import STANCE_COLUMNS, _Lexicons, _lexicons
+from newslens.analysis.stance.reading import (
+    _TARGET_MODAL,
+    _blank,
+    _Document,
+    _own_span,
+    _Read,
+)
+from newslens.analysis.stance.rules import SKEPTICAL_CUES, classify
+
+CONTEXT_WEIGHT = 0.6
+REPORTED_WEIGHT = 0.5
+
+_ASKED = re.compile(r"(?<![\w’'])(?:asked|questioned)\s+(?:by\s+[^,;]{1,60}?\s+)?(?:whether|if|"
+                    r"about|to\s+confirm|to\s+comment|why|what|how|when|on)(?![\w’'])",
+                    re.IGNORECASE)
+
+TITLE_WEIGHT = 0.8
+# On territory the stance is toward concessions: general approval or tone is not one.
+_WEAK_ON_TERRITORY = ("sentiment", "content:supportive", "content:for", "content:commitment")
+CONTRARY = {"supports": "opposes", "demands": "opposes", "opposes": "supports"}
+
+
+def _issue_stance(st: dict, lex: _Lexicons, r: _Read, occs: list, base: tuple) -> tuple:
+    """(stance, rule, confidence, deciding occurrence) of one issue raised in the statement:
+    the role of its first term that has one, else the chain on the first clause naming it that
+    gives a stance, else the statement's stance (module doc)."""
+    cls, lemma = st["cue_class"], st["cue_lemma"]
+    markers, spans = r.roles, r.spans
+    if lemma not in SKEPTICAL_CUES and markers:
+        for occ in occs:
+            got = roles.role_of(r.reading, occ.start, markers, roles.clause_at(spans, occ.start),
+                                r.speaker)
+            if got is None or (got[1].startswith(("conditioned", "need")) and cls in
+                               ("demand", "negative")) or (got[1].startswith("purpose")
+                                                           and cls == "negative"):
+                continue
+            return (*_emphatic(got, cls), occ)
+    seen = set()
+    for occ in occs if len(spans) > 1 else ():
+        clause = roles.clause_at(spans, occ.start)
+        if clause in seen:
+            continue
+        seen.add(clause)
+        got = classify(st, lex, None, r.reading[clause[0]:clause[1]], fallback=False)
+        if got[0] != "neutral":
+            return (*got, occ)
+    return (*base, occs[0])
+
+
+def _emphatic(result: tuple, cls: str) -> tuple:
+    stance, rule, conf = result
+    if cls == "emphatic" and stance != "neutral":
+        return stance, rule + "+emphatic", round(min(0.95, conf + 0.1), 3)
+    return result
+
+
+def _issue_tags(st: dict, r: _Read, doc: _Document, lex: _Lexicons, context: str) -> dict:
+    """issue -> (source, term, occurrences): terms of the statement's own text (outside the
+    stances it reports for others); else the question it answers; else, when it refers back
+    ("the deal"), the nearest of the three sentences before; plus (weight 0.6) its `context`
+    (main clause of a participial statement, the sentence introducing a group holder)."""
+    tags: dict = {}
+    occurrences = lex.occurrences(r.text)
+    r.raises = bool(occurrences)
+    excluded = r.excluded if occurrences else ()
+    for occ in occurrences:
+        if not excluded or roles.clause_at(r.spans, occ.start) not in excluded:
+            tags.setdefault(occ.issue, ("statement", occ.term, []))[2].append(occ)
+    if not tags:
+        for issue, term in _question_issues(st, r, doc, lex).items():
+            tags[issue] = ("question", term, [])
+    if not tags and lex.reference_re.search(r.text):
+        for k in range(int(st["sentence"]) - 1, int(st["sentence"]) - 4, -1):
+            before = doc.sentence.get((st["article_id"], k))
+            found = lex.occurrences(doc.sentence_text(st["article_id"], k)) if before else []
+            if found:  # the first issue the sentence raises: what "the deal" refers to
+                tags[found[0].issue] = ("context", found[0].term, [])
+                break
+    for issue, term in (lex.find_issues(context).items() if context else ()):
+        tags.setdefault(issue, ("context", term, []))
+    return tags
+
+
+def _question_issues(st: dict, r: _Read, doc: _Document, lex: _Lexicons) -> dict:
+    """Issues of the question a statement answers, earlier in its sentence ("Asked whether a
+    truce was agreed, Peskov said …")."""
+    fld, s0, _text = doc.sentence.get((st["article_id"], int(st["sentence"])), (None, 0, ""))
+    field_text = doc.fields.get((st["article_id"], st["field"]), "")
+    a = _own_span(st)[0]
+    before = field_text[s0:min(a, int(st["speaker_start"]))] if fld == st["field"] else ""
+    m = _ASKED.search(before)
+    return lex.find_issues(before[m.start():]) if m else {}
+
+
+def _target(st: dict, r: _Read) -> str | None:
+    """Who the statement's demand, support or criticism is aimed at: the addressee between cue
+    and content ("urged Europe to ..."), else the actor the content makes act ("Ukraine must
+    withdraw"), else the first other actor the content names. Never the speaker or its side."""
+    own = {st["speaker"], r.speaker.side}
+    others = [(a, b, actor) for a, b, actor, side in r.speaker.mentions
+              if actor not in own and (side or actor) not in own]
+    c0, c1 = int(st["content_start"]) + r.shift, int(st["content_end"]) + r.shift
+    cue_end = int(st["cue_end"]) + r.shift
+    addressee = [x for x in others if cue_end <= x[0] < c0]
+    if addressee:
+        return addressee[0][2]
+    inside = [x for x in others if c0 <= x[0] < c1]
+    for _a, b, actor in inside:
+        if _TARGET_MODAL.match(r.text[b:b + 30]):
+            return actor
+    return inside[0][2] if inside else None
+
+
+def _decision(decided: dict, statement) -> tuple | None:
+    """A statement's own stance, worked out when first asked for (None: no such statement)."""
+    value = decided.get(statement)
+    if callable(value):
+        value = decided[statement] = value()
+    return value
+
+
+def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
+                    context: str) -> list[tuple]:
+    """The stance rows of one statement (its own issues, then the stances it reports)."""
+    r = _Read(st, doc, lex)
+    cue_end, c0 = int(st["cue_end"]) + r.shift, int(st["content_start"]) + r.shift
+    parent = None if pd.isna(st["parent"]) else int(st["parent"])
+    gap = r.text[cue_end:c0] if cue_end < c0 else ""
+
+    def decide() -> tuple:  # the statement's own stance (for its issues and its children)
+        full = {**st, "reader_side": r.side, "gap": gap}
+        return classify(full, lex, _decision(decided, parent), _blank(r.reading, r.excluded))
+
+    decided[st["statement"]] = decide
+    tags = _issue_tags(st, r, doc, lex, context)
+    if not tags and not r.raises:  # nothing raised, nothing reported
+        return []
+    base = _decision(decided, st["statement"])
+    st = {**st, "reader_side": r.side, "gap": gap}
+    title = TITLE_WEIGHT if st["field"] == "title" else 1.0
+    rows = []
+    for issue in sorted(tags, key=lex.rank.__getitem__):
+        source, term, occs = tags[issue]
+        stance, rule, conf, occ = _issue_stance(st, lex, r, occs, base) if occs else (
+            *base, None)
+        if issue == "territory" and occs:
+            stance, rule, conf = _on_territory(st, lex, r, occs, (stance, rule, conf))
+        if occ is not None and occ.contrary and stance in CONTRARY:
+            stance, rule = CONTRARY[stance], f"{rule}+contrary:{occ.term.lower()}"
+        target = None if stance == "neutral" else _target(st, r)
+        weight = conf * (1.0 if source == "statement" else CONTEXT_WEIGHT) * title
+        rows.append((st["article_id"], st["statement"], st["sentence"], st["speaker"], issue,
+                     lex.labels[issue], source, term, stance, target, rule, conf,
+                     round(weight, 3), st["cue"], st["cue_class"], st["content"]))
+    return rows + _reported_rows(st, lex, r, title)
+
+
+def _on_territory(st: dict, lex: _Lexicons, r: _Read, occs: list, found: tuple) -> tuple:
+    """The territory stance read as concessions by side (roles.concession), unless a
+    condition of the speaker's demands it; a mere tone or approval is no stance on concessions
+    (neutral, rule `territory:no-concession(...)`)."""
+    stance, rule, _ = found
+    t = roles.concession(r.reading, r.spans, lex.markers["concession"], [o.start for o in occs],
+                         lex.markers["dismissive"], r.speaker, st["cue_class"],
+                         bool(st["negated"]), r.excluded, int(st["content_start"]) + r.shift)
+    if t is not None and not (stance == "demands" and rule.startswith("condition")):
+        return _emphatic((*t, 0.7), st["cue_class"])
+    if t is None and re.sub(r"^(?:parent:)+", "", rule).startswith(_WEAK_ON_TERRITORY):
+        return "neutral", f"territory:no-concession({rule})", 0.3
+    return found
+
+
+def _reported_rows(st: dict, lex: _Lexicons, r: _Read, title: float) -> list[tuple]:
+    """One row per stance the statement reports for another actor and issue of its object
+    (confidence 0.5, weight 0.5)."""
+    rows = []
+    for rep in r.reported:
+        found = lex.find_issues(r.reading[rep.object_start:rep.clause[1]])
+        for issue in sorted(found, key=lex.rank.__getitem__):
+            rows.append((st["article_id"], st["statement"], st["sentence"], rep.actor, issue,
+                         lex.labels[issue], "statement", found[issue], rep.stance, None,
+                         f"reported:{rep.predicate} (by {st['speaker']})", 0.5,
+                         round(REPORTED_WEIGHT * title, 3), st["cue"], st["cue_class"],
+                         st["content"]))
+    return rows
+
+
+def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
+            issues: str | Path | None = None, markers: str | Path | None = None,
+            mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per statement × issue with stance, target, rule, confidence and weight (module
+    doc), plus one per stance a statement reports for another actor. `mentions` (actor
+    mentions) give targets, sides and reported holders.
+
+    Statements that raise no issue get no row. `weight` = confidence, times 0.6 when the issue
+    comes from the context or a question rather than the statement itself.
+    """
+    lex = _lexicons(issues, markers)
+    if statements is None or len(statements) == 0:
+        return schema.empty("stances")
+    doc = _Document(sentences, mentions)
+    by_sentence: dict[tuple, list[dict]] = {}
+    columns = list(statements.columns)
+    for values in zip(*(statements[c].tolist() for c in columns)):  # faster than to_dict
+        st = dict(zip(columns, values))
+        by_sentence.setdefault((st["article_id"], int(st["sentence"])), []).append(st)
+    rows = []
+    for (aid, _sn), group in sorted(by_sentence.items(), key=lambda kv: kv[0]):
+        group.sort(key=lambda st: st["statement"])
+        texts = {st["statement"]: _own_text(st, doc) for st in group}
+        decided: dict[int, tuple] = {}
+        for st in group:
+            parent = None if pd.isna(st["parent"]) else int(st["parent"])
+            antecedent = "" if pd.isna(st["antecedent_sentence"]) else doc.sentence_text(
+                aid, int(st["antecedent_sentence"]))
+            context = " ".join(t for t in (texts.get(parent, ""), antecedent) if t)
+            rows.extend(_statement_rows(st, doc, lex, decided, context))
+    rows.sort(key=lambda row: (row[0], row[1], row[4], row[3]))  # article, statement, issue,
+    # holder: sorted here, cheaper than a DataFrame sort on every chunk
+    rows = [(*row, "statement") for row in rows]
+    return schema.conform("stances", pd.DataFrame(rows, columns=STANCE_COLUMNS))
+
+
+def _own_text(st: dict, doc: _Document) -> str:
+    a, b = _own_span(st)
+    return doc.fields.get((st["article_id"], st["field"]), "")[a:b]
