@@ -16,7 +16,9 @@ from newslens.lexicon import DataFileError, lexicon_regex
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
 MARKER_CLASSES = ("condition", "demand", "skeptical", "dismissive", "supportive", "negation",
                   "temporal", "requirement", "purpose", "concession", "opposition", "support",
-                  "harm", "reports")
+                  "harm", "reports", "narrated_demand", "narrated_support",
+                  "narrated_opposition", "position_nouns")
+NARRATION_CLASSES = ("narrated_demand", "narrated_support", "narrated_opposition")
 
 STANCE_COLUMNS = schema.table("stances").names
 
@@ -164,6 +166,16 @@ class _Lexicons:
         self.chain_re = lexicon_regex([t for k in chain for t in markers[k]])
         self.role_re = lexicon_regex([t for k in ("condition", "requirement", "purpose", "harm")
                                       for t in markers[k]])
+        self.narration_class: dict[str, str] = {}
+        self.narration_prefixes: list[tuple[str, str]] = []
+        for kind in NARRATION_CLASSES:
+            for term in markers[kind]:
+                key = " ".join(term.lower().split())
+                if key.endswith("*"):
+                    self.narration_prefixes.append((key[:-1], kind))
+                else:
+                    self.narration_class.setdefault(key, kind)
+        self.narration_re = lexicon_regex([t for k in NARRATION_CLASSES for t in markers[k]])
 
     def hits(self, text: str) -> dict[str, list]:
         """The rule-chain markers of `text` by class (condition, demand, skeptical,
@@ -176,6 +188,13 @@ class _Lexicons:
             for kind in kinds:
                 out.setdefault(kind, []).append(m)
         return out
+
+    def narration_kind(self, term: str) -> str:
+        """The narration class of a matched narration cue (narrated_demand, ...)."""
+        key = " ".join(term.lower().split())
+        kind = self.narration_class.get(key)
+        return kind or next((k for p, k in self.narration_prefixes if key.startswith(p)),
+                            "narrated_demand")
 
     def role_kind(self, term: str) -> str:
         """The role class of a matched role marker (condition, requirement, purpose, harm)."""

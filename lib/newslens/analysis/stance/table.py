@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from newslens import schema
-from newslens.analysis.stance import roles
+from newslens.analysis.stance import narration, roles
 from newslens.analysis.stance.lexicons import STANCE_COLUMNS, _Lexicons, _lexicons
 from newslens.analysis.stance.reading import (
     _TARGET_MODAL,
@@ -22,6 +22,7 @@ from newslens.analysis.stance.rules import SKEPTICAL_CUES, classify
 
 CONTEXT_WEIGHT = 0.6
 REPORTED_WEIGHT = 0.5
+NARRATION_WEIGHT = 0.8  # the outlet's account of a position, not the holder's own words
 
 _ASKED = re.compile(r"(?<![\w’'])(?:asked|questioned)\s+(?:by\s+[^,;]{1,60}?\s+)?(?:whether|if|"
                     r"about|to\s+confirm|to\s+comment|why|what|how|when|on)(?![\w’'])",
@@ -133,9 +134,11 @@ def _decision(decided: dict, statement) -> tuple | None:
 
 
 def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
-                    context: str) -> list[tuple]:
-    """The stance rows of one statement (its own issues, then the stances it reports)."""
+                    context: str, others_at: tuple = ()) -> list[tuple]:
+    """The stance rows of one statement (its own issues, then the stances it reports).
+    `others_at`: field positions of positions its content ascribes to other actors."""
     r = _Read(st, doc, lex)
+    r.others_at = others_at
     cue_end, c0 = int(st["cue_end"]) + r.shift, int(st["content_start"]) + r.shift
     parent = None if pd.isna(st["parent"]) else int(st["parent"])
     gap = r.text[cue_end:c0] if cue_end < c0 else ""
@@ -202,36 +205,88 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
             issues: str | Path | None = None, markers: str | Path | None = None,
             mentions: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per statement × issue with stance, target, rule, confidence and weight (module
-    doc), plus one per stance a statement reports for another actor. `mentions` (actor
-    mentions) give targets, sides and reported holders.
+    doc), plus one per stance a statement reports for another actor, plus the positions the
+    narration ascribes to actors (`basis` narration, `statement` -1, -2, ... per article; see
+    `stance.narration` and `_narration_rows`). `mentions` (actor mentions) give targets, sides,
+    reported and narrated holders.
 
     Statements that raise no issue get no row. `weight` = confidence, times 0.6 when the issue
     comes from the context or a question rather than the statement itself.
     """
     lex = _lexicons(issues, markers)
-    if statements is None or len(statements) == 0:
+    if sentences is None or len(sentences) == 0:
         return schema.empty("stances")
     doc = _Document(sentences, mentions)
+    narrated = narration.positions(doc, lex)
     by_sentence: dict[tuple, list[dict]] = {}
+    statements = statements if statements is not None else schema.empty("statements")
     columns = list(statements.columns)
     for values in zip(*(statements[c].tolist() for c in columns)):  # faster than to_dict
         st = dict(zip(columns, values))
         by_sentence.setdefault((st["article_id"], int(st["sentence"])), []).append(st)
-    rows = []
-    for (aid, _sn), group in sorted(by_sentence.items(), key=lambda kv: kv[0]):
+    rows, narrated_rows = [], []
+    for (aid, sn), group in sorted(by_sentence.items(), key=lambda kv: kv[0]):
         group.sort(key=lambda st: st["statement"])
         texts = {st["statement"]: _own_text(st, doc) for st in group}
         decided: dict[int, tuple] = {}
+        here = narrated.get((aid, sn), ())
         for st in group:
             parent = None if pd.isna(st["parent"]) else int(st["parent"])
             antecedent = "" if pd.isna(st["antecedent_sentence"]) else doc.sentence_text(
                 aid, int(st["antecedent_sentence"]))
             context = " ".join(t for t in (texts.get(parent, ""), antecedent) if t)
-            rows.extend(_statement_rows(st, doc, lex, decided, context))
+            others = tuple(n.cue_start for n in here if _inside(n, st) and n.form == "subject"
+                           and not _own(n, st, doc))
+            rows.extend(_statement_rows(st, doc, lex, decided, context, others))
+    held = {(row[0], row[2], row[3], row[4]) for row in rows}  # article, sentence, holder, issue
+    numbers: dict = {}
+    for (aid, sn), items in sorted(narrated.items(), key=lambda kv: kv[0]):
+        group = by_sentence.get((aid, sn), ())
+        for n in items:
+            if any((_overlaps_cue(n, st) or _inside(n, st)) and _own(n, st, doc)
+                   for st in group):
+                continue  # the attribution made it the holder's statement, or it is in one
+            number = numbers.get(aid, -1)
+            found = [row for row in _narration_rows(n, number, doc, lex)
+                     if (aid, sn, row[3], row[4]) not in held]
+            if found:  # one position, one row: the first narrated one in a sentence wins
+                numbers[aid] = number - 1
+                narrated_rows.extend(found)
+                held.update((aid, sn, row[3], row[4]) for row in found)
+    rows = [(*row, "statement") for row in rows] + [(*row, "narration") for row in narrated_rows]
     rows.sort(key=lambda row: (row[0], row[1], row[4], row[3]))  # article, statement, issue,
     # holder: sorted here, cheaper than a DataFrame sort on every chunk
-    rows = [(*row, "statement") for row in rows]
     return schema.conform("stances", pd.DataFrame(rows, columns=STANCE_COLUMNS))
+
+
+def _narration_rows(n: narration.Narrated, number: int, doc: _Document, lex: _Lexicons
+                    ) -> list[tuple]:
+    """The stance rows of one narrated position (weight x NARRATION_WEIGHT)."""
+    st = n.statement(number, doc.fields.get((n.article_id, n.field), ""))
+    out = []
+    for row in _statement_rows(st, doc, lex, {}, ""):
+        row = list(row)
+        row[12] = round(row[12] * NARRATION_WEIGHT, 3)
+        out.append(tuple(row))
+    return out
+
+
+def _inside(n: narration.Narrated, st: dict) -> bool:
+    """Is the narrated cue inside the statement's content?"""
+    return n.field == st["field"] and int(st["content_start"]) <= n.cue_start < int(
+        st["content_end"])
+
+
+def _overlaps_cue(n: narration.Narrated, st: dict) -> bool:
+    return n.field == st["field"] and n.cue_start < int(st["cue_end"]) and int(
+        st["cue_start"]) < n.cue_end
+
+
+def _own(n: narration.Narrated, st: dict, doc: _Document) -> bool:
+    """Is the narrated holder the statement's speaker or its side?"""
+    side = st.get("speaker_side")
+    side = side if isinstance(side, str) and side else doc.side(st["speaker"])
+    return n.holder in (st["speaker"], side) or doc.side(n.holder) == st["speaker"]
 
 
 def _own_text(st: dict, doc: _Document) -> str:

@@ -1,0 +1,92 @@
+"""Stances from narration (basis narration): positions the article ascribes to an actor."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from newslens.analysis.attribution import statements
+from newslens.analysis.stance import stance_matrix, stances
+from test_attribution import frames
+
+
+def read(*texts) -> pd.DataFrame:
+    sents, mentions = frames(*texts)
+    return stances(statements(sents, mentions), sents, mentions=mentions)
+
+
+def held(rows: pd.DataFrame, basis: str = "narration") -> set:
+    rows = rows[rows["basis"] == basis]
+    return set(zip(rows["speaker"], rows["issue"], rows["stance"]))
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "X wants Y to ...": a demand on someone else
+    ("Russia wants Ukraine to pull out of Donbas.", {("russia", "territory", "demands")}),
+    # passive: what was rejected stands before the participle; the subject backs it
+    ("Europe backs a peace plan rejected by Russia.",
+     {("europe", "peace_plan", "supports"), ("russia", "peace_plan", "opposes")}),
+    # a possessor's condition, a subject's insistence
+    ("Ukraine's main condition is a full ceasefire.", {("ukraine", "ceasefire", "demands")}),
+    ("Europe's push for security guarantees goes on.",
+     {("europe", "security_guarantees", "demands")}),
+    # readiness, and its negation
+    ("Russia is ready to hold talks.", {("russia", "talks", "supports")}),
+    ("Russia is not ready to hold talks.", {("russia", "talks", "opposes")}),
+    # an offer of a contrary term (neutrality) opposes membership
+    ("The Ukrainian proposal of neutrality was discussed.",
+     {("ukraine", "nato", "opposes"), ("ukraine", "peace_plan", "supports")}),
+    # nominal calls of coordinated possessors (the first is also the attribution's speaker)
+    ("Zelensky and Europe's calls for a ceasefire went unanswered.",
+     {("europe", "ceasefire", "demands")}),
+    # a relative clause: what is insisted on stands before "which"
+    ("Security guarantees, which Ukraine has long insisted on, were discussed.",
+     {("ukraine", "security_guarantees", "demands")}),
+    # a supposed position is nobody's; a cue with no actor before or after is no position
+    ("The war will go on unless Ukraine accepts the peace plan.", set()),
+    ("A ceasefire was proposed last week.", set()),
+])
+def test_narrated_positions(text, expected):
+    assert held(read(text)) == expected
+
+
+def test_narration_rows_are_numbered_per_article_and_weigh_less():
+    rows = read("Russia wants Ukraine to pull out of Donbas.", "Russia is ready to hold talks.")
+    narrated = rows[rows["basis"] == "narration"].sort_values("sentence")
+    assert narrated["statement"].tolist() == [-1, -2]
+    assert narrated["rule"].tolist() == ["territory:cession:pull out", "cue:positive"]
+    assert (narrated["weight"] < narrated["confidence"]).all()
+
+
+def test_a_statement_is_not_counted_again_as_narration():
+    # the speaker's own position (its side, here) is the statement's row only
+    rows = read("Putin said Russia is ready to hold talks.")
+    assert held(rows) == set()
+    assert held(rows, "statement") == {("putin", "talks", "supports")}
+    # a reporting cue taken by the attribution is not narrated again
+    for text, position in (("Zelensky rejected the peace plan.", "opposes"),
+                           ("Ukraine proposed a peace plan.", "supports")):
+        rows = read(text)
+        assert held(rows) == set() and len(held(rows, "statement")) == 1
+        assert next(iter(held(rows, "statement")))[2] == position
+
+
+def test_a_position_inside_a_statement_belongs_to_its_holder():
+    rows = read("Zelensky said Putin wants Ukraine to cede Donbas.")
+    assert held(rows) == {("putin", "territory", "demands")}
+    assert rows[rows["speaker"] == "zelensky"].empty  # not the speaker's own position
+    # a position the speaker rejects stays the speaker's too
+    rows = read("Zelensky rejected Putin's demand that Ukraine withdraw from Donbas.")
+    assert ("putin", "territory", "demands") in held(rows)
+    assert ("zelensky", "territory", "opposes") in held(rows, "statement")
+
+
+def test_matrix_counts_narration_apart():
+    rows = read("Russia wants Ukraine to pull out of Donbas.",
+                "Putin said Ukraine must withdraw from Donbas.",
+                "Europe rejected the Russian demands for Donbas.")
+    matrix = stance_matrix(rows).set_index(["speaker", "issue"])
+    cell = matrix.loc[("russia", "territory")]
+    assert (cell["stance"], cell["n_statements"], cell["n_narration"]) == ("demands", 2, 2)
+    assert cell["evidence_basis"] == "narration"
+    assert matrix.loc[("putin", "territory"), "n_narration"] == 0
+    assert matrix.loc[("europe", "territory"), "stance"] == "opposes"
