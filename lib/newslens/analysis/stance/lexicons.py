@@ -55,8 +55,10 @@ def _parse_issues(raw, path: Path) -> IssueBook:
     rows, seen = [], set()
     for i, item in enumerate(raw["issues"]):
         where = f"issues[{i}]"
-        if not isinstance(item, dict) or set(item) - {"id", "label", "terms", "contrary"}:
-            raise DataFileError(path, f"expected keys id, label, terms, contrary; got {item!r}",
+        if not isinstance(item, dict) or set(item) - {"id", "label", "direction", "terms",
+                                                      "contrary", "reversed_by"}:
+            raise DataFileError(path, "expected keys id, label, direction, terms, contrary, "
+                                      f"reversed_by; got {item!r}",
                                 where)
         issue = item.get("id")
         if not isinstance(issue, str) or not _SLUG.fullmatch(issue):
@@ -67,15 +69,20 @@ def _parse_issues(raw, path: Path) -> IssueBook:
         label = item.get("label") or issue
         rows.append({"id": issue, "label": str(label),
                      "terms": _terms(item.get("terms"), path, f"{where} ({issue})"),
+                     "direction": str(item.get("direction") or ""),
+                     "reversed_by": _terms(item.get("reversed_by"), path,
+                                           f"{where} ({issue}) reversed_by", required=False),
                      "contrary": _terms(item.get("contrary"), path, f"{where} ({issue}) contrary",
                                         required=False)})
-    return IssueBook(pd.DataFrame(rows, columns=["id", "label", "terms", "contrary"]),
+    return IssueBook(pd.DataFrame(rows, columns=["id", "label", "direction", "terms",
+                                                 "contrary", "reversed_by"]),
                      tuple(_terms(raw.get("ignore"), path, "ignore", required=False)),
                      tuple(_terms(raw.get("references"), path, "references", required=False)))
 
 
 def load_issues(path: str | Path | None = None) -> pd.DataFrame:
-    """The negotiation issues: DataFrame id, label, terms (list), contrary (list), in file
+    """The negotiation issues: DataFrame id, label, direction, terms (list), contrary (list),
+    reversed_by (list), in file
     order."""
     return lexicon.load(lexicon.resolve(path, "issues.yml"), _parse_issues).issues.copy()
 
@@ -124,6 +131,10 @@ class _Lexicons:
         for phrase in book.ignore:
             self.exact.setdefault(phrase.lower(), [])
         self.prefix.sort(key=lambda p: -len(p[0]))
+        # words near a term that turn it against its issue ("sanctions relief", "abandon the
+        # bid to join NATO"): the term then counts as contrary
+        self.reversers = {issue: lexicon_regex(words) for issue, words in
+                          zip(issues["id"], issues["reversed_by"]) if words}
         self._seen: dict[str, list] = {}
         self.issue_re = lexicon_regex([*self.exact, *(p + "*" for p, _, _ in self.prefix)])
         self.reference_re = re.compile(r"(?<![\w’'])(?:the|this|these|that)\s+(?:" +
@@ -221,10 +232,24 @@ class _Lexicons:
         return found
 
     def occurrences(self, text: str) -> list[Occurrence]:
-        """Every issue term in `text`, in order (ignored phrases raise nothing)."""
-        return [Occurrence(m.start(), m.group(0), issue, against)
-                for m in self.issue_re.finditer(text)
-                for issue, against in self.issues_of(m.group(0))]
+        """Every issue term in `text`, in order (ignored phrases raise nothing); a term with a
+        reverser of its issue near it (`reversed` below) counts as contrary."""
+        out = []
+        for m in self.issue_re.finditer(text):
+            for issue, against in self.issues_of(m.group(0)):
+                if issue in self.reversers and self.reversed(text, m.start(), m.end(), issue):
+                    against = not against
+                out.append(Occurrence(m.start(), m.group(0), issue, against))
+        return out
+
+    def reversed(self, text: str, start: int, end: int, issue: str) -> bool:
+        """A reverser of `issue` within 40 characters before the term or 60 after it, with no
+        comma or stop between ("lifting of sanctions", "sanctions on banks were lifted")."""
+        a = max(0, start - 40)
+        a = max([a] + [text.rfind(c, a, start) + 1 for c in ",;:.!?"])
+        b = min(len(text), end + 60)
+        stops = [i for i in (text.find(c, end, b) for c in ",;:.!?") if i >= 0]
+        return self.reversers[issue].search(text, a, min(stops, default=b)) is not None
 
     def find_issues(self, text: str) -> dict[str, str]:
         """issue -> first matching term in `text`."""

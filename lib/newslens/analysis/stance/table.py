@@ -163,12 +163,27 @@ def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
             stance, rule, conf = _on_territory(st, lex, r, occs, (stance, rule, conf))
         if occ is not None and occ.contrary and stance in CONTRARY:
             stance, rule = CONTRARY[stance], f"{rule}+contrary:{occ.term.lower()}"
+        if issue == EXCHANGED and stance == "supports" and (swap := _exchange(r, occs, tags)):
+            stance, rule = "demands", f"{rule}+in-exchange-for:{swap}"
         target = None if stance == "neutral" else _target(st, r)
         weight = conf * (1.0 if source == "statement" else CONTEXT_WEIGHT) * title
         rows.append((st["article_id"], st["statement"], st["sentence"], st["speaker"], issue,
                      lex.labels[issue], source, term, stance, target, rule, conf,
                      round(weight, 3), st["cue"], st["cue_class"], st["content"]))
     return rows + _reported_rows(st, lex, r, title)
+
+
+EXCHANGED, GIVEN = "security_guarantees", "nato"
+
+
+def _exchange(r: _Read, occs: list, tags: dict) -> str | None:
+    """Neutrality offered with guarantees in one clause ("neutral status under international
+    guarantees"): the guarantees are what the neutrality is offered for, so backing the offer
+    demands them (data/issues.yml, security_guarantees). The contrary term, else None."""
+    given = [o for o in tags.get(GIVEN, ("", "", []))[2] if o.contrary]
+    clauses = {roles.clause_at(r.spans, o.start) for o in occs}
+    return next((o.term.lower() for o in given if roles.clause_at(r.spans, o.start) in clauses),
+                None)
 
 
 def _on_territory(st: dict, lex: _Lexicons, r: _Read, occs: list, found: tuple) -> tuple:
