@@ -32,6 +32,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from newslens.analysis.attribution import cues as reporting
 from newslens.analysis.stance.lexicons import _Lexicons
 from newslens.analysis.stance.reading import _Document
 from newslens.lexicon import alternation
@@ -58,7 +59,7 @@ _WORDS = re.compile(r"[\w’']+|[^\w\s]")
 _POSSESSIVE = re.compile(r"^(?:[’']s?)\s+(?:(?:[a-z][\w-]*|\d[\w-]*)\s+){0,2}$")
 _AGENT = re.compile(r"^\s*,?\s+(by|of|from)\s+(?:the\s+|its\s+|his\s+|her\s+)?"
                     r"(?:[a-z][\w-]*\s+)?$")
-_AND = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s+)(?:[A-Z][\w.-]*\s+){0,4}$")
+_AND = re.compile(r"^\s*(?:,\s*and\s+|and\s+|&\s+)(?:[A-Z][\w.-]*\s+){0,4}$")
 # a title between a state and its official ("US Defense Secretary Lloyd Austin"): the official
 _TITLE = re.compile(r"^\s+(?:[A-Z][\w.-]*\s+){1,4}$")
 _HYPOTHETICAL = re.compile(r"(?<![\w’'])(?:if|unless|until|whether|should|once)\s+(?:the\s+)?"
@@ -139,6 +140,37 @@ def positions(doc: _Document, lex: _Lexicons) -> dict[tuple, list[Narrated]]:
     return out
 
 
+def nested(doc: _Document, st: dict) -> list[Narrated]:
+    """Speech reported inside a statement's content ("Zelensky said US officials had conveyed
+    the need for concessions"): the inner speaker (an actor mention as subject of a reporting
+    verb, data/reporting_verbs.yml) holds what follows, with the verb's class. The attribution
+    counts such speech once, for the outer speaker; its position is the inner speaker's."""
+    aid, fld = st["article_id"], st["field"]
+    text = doc.fields.get((aid, fld), "")
+    c0, c1 = int(st["content_start"]), int(st["content_end"])
+    mentions = doc.mentions.get((aid, fld), [])
+    if not mentions or c1 - c0 < 12:
+        return []
+    forms, rx = reporting.compiled()
+    out = []
+    for m in rx.finditer(text, c0, c1):
+        cue = forms.get(" ".join(m.group(0).lower().split()))
+        if cue is None or cue.kind not in ("verbs", "clause_only") or m.group(0).endswith(
+                "ing"):
+            continue  # a participle's subject is its main clause's ("Russia saying" is not)
+        holders, negated = _subject(text, m.start(), c0, mentions, noun=False)
+        if not holders or _HYPOTHETICAL.search(text, max(c0, holders[0][0] - 40),
+                                               holders[0][0]):
+            continue
+        start = m.end() + len(re.match(r"\s*(?:that\b)?", text[m.end():c1]).group(0))
+        end = min(_clause_end(text, start, c1), c1)
+        if re.search(r"\w", text[start:end]):
+            out.extend(Narrated(aid, fld, int(st["sentence"]), actor, s, e, m.start(), m.end(),
+                                cue.lemma, cue.cls, negated, start, end, "subject")
+                       for s, e, actor in holders)
+    return out
+
+
 _DEMONYMS: list = []  # [(position-noun regex, compiled demonym regex, demonym -> actor)]
 
 
@@ -172,12 +204,15 @@ def _read(text: str, m: re.Match, sentence: tuple[int, int], mentions: list, lex
             cls = "positive"
         else:
             return []
+    elif term.startswith(("seek", "sought")) and _TO.match(text, ce, b):
+        cls = "positive"  # "sought to position itself": an aim, not a demand
     holders, form, negated, c0 = _possessor(text, cs, a, mentions), "possessor", False, ce
     if not holders:
         holders, c0, form = _agent(text, ce, b, mentions, term)
     if not holders:
-        if term in ("calls", "call", "terms") or (term.startswith("call") and not
-                                                   _FOR_ON.match(text, ce, b)):
+        if term in ("calls", "call", "terms") or (
+                term.startswith("call") and not term.endswith((" for", " on"))
+                and not _FOR_ON.match(text, ce, b)):
             return []
         noun = term in _NOUNS or term.startswith("precondition")
         holders, negated = _subject(text, cs, a, mentions, noun=noun)

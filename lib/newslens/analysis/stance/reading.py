@@ -120,6 +120,7 @@ class _Read:
         # field positions of positions the content ascribes to other actors ("Putin wants
         # Ukraine to cede ..."): their clauses are not the speaker's own (narration)
         self.others_at: tuple[int, ...] = ()
+        self.context_contrary: set = set()  # issues whose context term is contrary
         c0, c1 = int(st["content_start"]) + self.shift, int(st["content_end"]) + self.shift
         self.reading = (prefix + " " * (c0 - len(prefix)) + self.text[c0:c1]
                         + " " * (len(self.text) - c1))

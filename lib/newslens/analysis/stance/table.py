@@ -90,8 +90,11 @@ def _issue_tags(st: dict, r: _Read, doc: _Document, lex: _Lexicons, context: str
             if found:  # the first issue the sentence raises: what "the deal" refers to
                 tags[found[0].issue] = ("context", found[0].term, [])
                 break
-    for issue, term in (lex.find_issues(context).items() if context else ()):
-        tags.setdefault(issue, ("context", term, []))
+    for occ in (lex.occurrences(context) if context else ()):
+        if occ.issue not in tags:
+            tags[occ.issue] = ("context", occ.term, [])
+            if occ.contrary:  # "tied with sanctions relief" in the main clause
+                r.context_contrary.add(occ.issue)
     return tags
 
 
@@ -161,8 +164,10 @@ def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
             *base, None)
         if issue == "territory" and occs:
             stance, rule, conf = _on_territory(st, lex, r, occs, (stance, rule, conf))
-        if occ is not None and occ.contrary and stance in CONTRARY:
-            stance, rule = CONTRARY[stance], f"{rule}+contrary:{occ.term.lower()}"
+        if (occ.contrary if occ is not None else issue in r.context_contrary) and (
+                stance in CONTRARY):
+            which = occ.term if occ is not None else term
+            stance, rule = CONTRARY[stance], f"{rule}+contrary:{which.lower()}"
         if issue == EXCHANGED and stance == "supports" and (swap := _exchange(r, occs, tags)):
             stance, rule = "demands", f"{rule}+in-exchange-for:{swap}"
         target = None if stance == "neutral" else _target(st, r)
@@ -244,7 +249,12 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
         group.sort(key=lambda st: st["statement"])
         texts = {st["statement"]: _own_text(st, doc) for st in group}
         decided: dict[int, tuple] = {}
-        here = narrated.get((aid, sn), ())
+        here = narrated.get((aid, sn), [])
+        starts = {n.cue_start for n in here}
+        inner = [n for st in group for n in narration.nested(doc, st) if n.cue_start not in starts]
+        if inner:
+            here = narrated[(aid, sn)] = sorted(here + inner,
+                                                key=lambda n: (n.cue_start, n.holder_start))
         for st in group:
             parent = None if pd.isna(st["parent"]) else int(st["parent"])
             antecedent = "" if pd.isna(st["antecedent_sentence"]) else doc.sentence_text(
