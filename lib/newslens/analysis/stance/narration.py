@@ -109,11 +109,47 @@ class Narrated:
                 "antecedent_sentence": None}
 
 
-def positions(doc: _Document, lex: _Lexicons) -> dict[tuple, list[Narrated]]:
-    """(article_id, sentence) -> the narrated positions of that sentence, in text order."""
+def sentence_spans(doc: _Document) -> dict[tuple, list[tuple[int, int, int]]]:
+    """(article_id, field) -> (start, end, sentence) of its sentences, in order."""
     spans: dict[tuple, list[tuple[int, int, int]]] = {}
     for (aid, sn), (fld, start, text) in doc.sentence.items():
         spans.setdefault((aid, fld), []).append((start, start + len(text), sn))
+    for sents in spans.values():
+        sents.sort()
+    return spans
+
+
+class Prefilter:
+    """Where an issue term or a reference ("the deal") occurs: one pass of the issue automaton
+    (and the reference pattern) per field. Only where one occurs in a statement's text, its
+    sentence or its context sentence can a stance row arise; the rules run only there."""
+
+    def __init__(self, doc: _Document, lex: _Lexicons, spans: dict):
+        self.sentences: set[tuple] = set()  # (article_id, sentence)
+        self.hits: dict[tuple, list[int]] = {}  # (article_id, field) -> sorted positions
+        for (aid, fld), sents in spans.items():
+            text = doc.fields.get((aid, fld), "")
+            starts = [s for s, _e, _n in sents]
+            hits = sorted(m.start() for rx in (lex.issue_re, lex.reference_re)
+                          for m in rx.finditer(text))
+            self.hits[(aid, fld)] = hits
+            for pos in hits:
+                i = bisect_right(starts, pos) - 1
+                if i >= 0 and pos < sents[i][1]:
+                    self.sentences.add((aid, sents[i][2]))
+
+    def within(self, aid, fld, a: int, b: int) -> bool:
+        """Does an issue term or reference start in [a, b) of the field?"""
+        hits = self.hits.get((aid, fld), ())
+        i = bisect_right(hits, a - 1)
+        return i < len(hits) and hits[i] < b
+
+
+def positions(doc: _Document, lex: _Lexicons, spans: dict | None = None,
+              raised: Prefilter | None = None) -> dict[tuple, list[Narrated]]:
+    """(article_id, sentence) -> the narrated positions of that sentence, in text order (only
+    in the `raised` sentences when given)."""
+    spans = sentence_spans(doc) if spans is None else spans
     out: dict[tuple, list[Narrated]] = {}
     for (aid, fld), sents in spans.items():
         text = doc.fields.get((aid, fld), "")
@@ -124,11 +160,11 @@ def positions(doc: _Document, lex: _Lexicons) -> dict[tuple, list[Narrated]]:
         adjectival = {x[0] for x in adjectives}
         if not mentions:
             continue
-        sents.sort()
         starts = [s for s, _e, _n in sents]
         for m in lex.narration_re.finditer(text):
             i = bisect_right(starts, m.start()) - 1
-            if i < 0 or m.start() >= sents[i][1]:
+            if i < 0 or m.start() >= sents[i][1] or (
+                    raised is not None and (aid, sents[i][2]) not in raised.sentences):
                 continue
             a, b, sn = sents[i]
             found = _read(text, m, (a, b), mentions, lex, adjectival)
@@ -140,7 +176,7 @@ def positions(doc: _Document, lex: _Lexicons) -> dict[tuple, list[Narrated]]:
     return out
 
 
-def nested(doc: _Document, st: dict) -> list[Narrated]:
+def nested(doc: _Document, st: dict, compiled: tuple | None = None) -> list[Narrated]:
     """Speech reported inside a statement's content ("Zelensky said US officials had conveyed
     the need for concessions"): the inner speaker (an actor mention as subject of a reporting
     verb, data/reporting_verbs.yml) holds what follows, with the verb's class. The attribution
@@ -151,7 +187,7 @@ def nested(doc: _Document, st: dict) -> list[Narrated]:
     mentions = doc.mentions.get((aid, fld), [])
     if not mentions or c1 - c0 < 12:
         return []
-    forms, rx = reporting.compiled()
+    forms, rx = compiled or reporting.compiled()
     out = []
     for m in rx.finditer(text, c0, c1):
         cue = forms.get(" ".join(m.group(0).lower().split()))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from newslens import schema
+from newslens.analysis.attribution import cues as reporting
 from newslens.analysis.stance import narration, roles
 from newslens.analysis.stance.lexicons import STANCE_COLUMNS, _Lexicons, _lexicons
 from newslens.analysis.stance.reading import (
@@ -237,7 +238,10 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     if sentences is None or len(sentences) == 0:
         return schema.empty("stances")
     doc = _Document(sentences, mentions)
-    narrated = narration.positions(doc, lex)
+    spans = narration.sentence_spans(doc)
+    raised = narration.Prefilter(doc, lex, spans)
+    narrated = narration.positions(doc, lex, spans, raised)
+    compiled = reporting.compiled()
     by_sentence: dict[tuple, list[dict]] = {}
     statements = statements if statements is not None else schema.empty("statements")
     columns = list(statements.columns)
@@ -246,12 +250,15 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
         by_sentence.setdefault((st["article_id"], int(st["sentence"])), []).append(st)
     rows, narrated_rows = [], []
     for (aid, sn), group in sorted(by_sentence.items(), key=lambda kv: kv[0]):
+        if not _may_raise(raised, aid, sn, group):
+            continue  # no issue term, no reference, no context that has one: no row
         group.sort(key=lambda st: st["statement"])
         texts = {st["statement"]: _own_text(st, doc) for st in group}
         decided: dict[int, tuple] = {}
         here = narrated.get((aid, sn), [])
         starts = {n.cue_start for n in here}
-        inner = [n for st in group for n in narration.nested(doc, st) if n.cue_start not in starts]
+        inner = [n for st in group for n in narration.nested(doc, st, compiled)
+                 if n.cue_start not in starts]
         if inner:
             here = narrated[(aid, sn)] = sorted(here + inner,
                                                 key=lambda n: (n.cue_start, n.holder_start))
@@ -282,6 +289,21 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     rows.sort(key=lambda row: (row[0], row[1], row[4], row[3]))  # article, statement, issue,
     # holder: sorted here, cheaper than a DataFrame sort on every chunk
     return schema.conform("stances", pd.DataFrame(rows, columns=STANCE_COLUMNS))
+
+
+def _may_raise(raised: narration.Prefilter, aid, sn: int, group: list[dict]) -> bool:
+    """Can a statement of this sentence raise an issue: a term or reference in its sentence
+    (the question it answers), its own text (which may run over several sentences) or its
+    context sentence?"""
+    if (aid, sn) in raised.sentences:
+        return True
+    for st in group:
+        a, b = _own_span(st)
+        ante = st["antecedent_sentence"]
+        if raised.within(aid, st["field"], a, b) or (
+                not pd.isna(ante) and (aid, int(ante)) in raised.sentences):
+            return True
+    return False
 
 
 def _narration_rows(n: narration.Narrated, number: int, doc: _Document, lex: _Lexicons
