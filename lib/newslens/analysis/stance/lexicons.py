@@ -17,8 +17,9 @@ STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
 MARKER_CLASSES = ("condition", "demand", "skeptical", "dismissive", "supportive", "negation",
                   "temporal", "requirement", "purpose", "concession", "opposition", "support",
                   "harm", "reports", "narrated_demand", "narrated_support",
-                  "narrated_opposition", "position_nouns")
-NARRATION_CLASSES = ("narrated_demand", "narrated_support", "narrated_opposition")
+                  "narrated_opposition", "narrated_speech", "position_nouns")
+NARRATION_CLASSES = ("narrated_demand", "narrated_support", "narrated_opposition",
+                     "narrated_speech")
 
 STANCE_COLUMNS = schema.table("stances").names
 
@@ -243,11 +244,12 @@ class _Lexicons:
         return out
 
     def reversed(self, text: str, start: int, end: int, issue: str) -> bool:
-        """A reverser of `issue` within 40 characters before the term or 60 after it, with no
-        comma or stop between ("lifting of sanctions", "sanctions on banks were lifted")."""
+        """A reverser of `issue` within 40 characters before the term or 160 after it, with no
+        comma or stop between ("lifting of sanctions", "sanctions on banks and other
+        institutions involved in trade were lifted")."""
         a = max(0, start - 40)
         a = max([a] + [text.rfind(c, a, start) + 1 for c in ",;:.!?"])
-        b = min(len(text), end + 60)
+        b = min(len(text), end + 160)
         stops = [i for i in (text.find(c, end, b) for c in ",;:.!?") if i >= 0]
         return self.reversers[issue].search(text, a, min(stops, default=b)) is not None
 

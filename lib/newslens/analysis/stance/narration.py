@@ -39,7 +39,7 @@ from newslens.lexicon import alternation
 from newslens.text.actors import load_actors
 
 CUE_CLASS = {"narrated_demand": "demand", "narrated_support": "positive",
-             "narrated_opposition": "negative"}
+             "narrated_opposition": "negative", "narrated_speech": "neutral"}
 # nouns: a subject must stand right before them ("the Russian proposal"); else a possessor
 _NOUNS = {"calls", "call", "condition", "conditions", "terms", "proposal", "proposals",
           "initiative", "rejection of", "refusal", "insistence on", "acceptance of",

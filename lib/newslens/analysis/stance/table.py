@@ -138,11 +138,16 @@ def _decision(decided: dict, statement) -> tuple | None:
 
 
 def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
-                    context: str, others_at: tuple = ()) -> list[tuple]:
+                    context: str, others_at: tuple = (), blank: tuple = ()) -> list[tuple]:
     """The stance rows of one statement (its own issues, then the stances it reports).
-    `others_at`: field positions of positions its content ascribes to other actors."""
+    `others_at`: field positions of positions its content ascribes to other actors (their
+    clauses are not the speaker's); `blank`: field spans of cue words that are another
+    actor's ("the Kremlin's list of demands": the demand is not the speaker's)."""
     r = _Read(st, doc, lex)
     r.others_at = others_at
+    for a, b in blank:
+        a, b = max(0, a + r.shift), max(0, b + r.shift)
+        r.reading = r.reading[:a] + " " * (b - a) + r.reading[b:]
     cue_end, c0 = int(st["cue_end"]) + r.shift, int(st["content_start"]) + r.shift
     parent = None if pd.isna(st["parent"]) else int(st["parent"])
     gap = r.text[cue_end:c0] if cue_end < c0 else ""
@@ -169,7 +174,7 @@ def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
                 stance in CONTRARY):
             which = occ.term if occ is not None else term
             stance, rule = CONTRARY[stance], f"{rule}+contrary:{which.lower()}"
-        if issue == EXCHANGED and stance == "supports" and (swap := _exchange(r, occs, tags)):
+        if issue == EXCHANGED and stance == "supports" and (swap := _exchange(occs, tags)):
             stance, rule = "demands", f"{rule}+in-exchange-for:{swap}"
         target = None if stance == "neutral" else _target(st, r)
         weight = conf * (1.0 if source == "statement" else CONTEXT_WEIGHT) * title
@@ -182,14 +187,13 @@ def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
 EXCHANGED, GIVEN = "security_guarantees", "nato"
 
 
-def _exchange(r: _Read, occs: list, tags: dict) -> str | None:
-    """Neutrality offered with guarantees in one clause ("neutral status under international
-    guarantees"): the guarantees are what the neutrality is offered for, so backing the offer
-    demands them (data/issues.yml, security_guarantees). The contrary term, else None."""
+def _exchange(occs: list, tags: dict) -> str | None:
+    """Neutrality offered with guarantees in one statement ("neutral status under international
+    guarantees", "would not join alliances, but would have its security guaranteed"): the
+    guarantees are what the neutrality is offered for, so backing the offer demands them
+    (data/issues.yml, security_guarantees). The contrary term, else None."""
     given = [o for o in tags.get(GIVEN, ("", "", []))[2] if o.contrary]
-    clauses = {roles.clause_at(r.spans, o.start) for o in occs}
-    return next((o.term.lower() for o in given if roles.clause_at(r.spans, o.start) in clauses),
-                None)
+    return given[0].term.lower() if given and occs else None
 
 
 def _on_territory(st: dict, lex: _Lexicons, r: _Read, occs: list, found: tuple) -> tuple:
@@ -267,9 +271,10 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
             antecedent = "" if pd.isna(st["antecedent_sentence"]) else doc.sentence_text(
                 aid, int(st["antecedent_sentence"]))
             context = " ".join(t for t in (texts.get(parent, ""), antecedent) if t)
-            others = tuple(n.cue_start for n in here if _inside(n, st) and n.form == "subject"
-                           and not _own(n, st, doc))
-            rows.extend(_statement_rows(st, doc, lex, decided, context, others))
+            theirs = [n for n in here if _inside(n, st) and not _own(n, st, doc)]
+            others = tuple(n.cue_start for n in theirs if n.form == "subject")
+            blank = tuple((n.cue_start, n.cue_end) for n in theirs if n.form != "subject")
+            rows.extend(_statement_rows(st, doc, lex, decided, context, others, blank))
     held = {(row[0], row[2], row[3], row[4]) for row in rows}  # article, sentence, holder, issue
     numbers: dict = {}
     for (aid, sn), items in sorted(narrated.items(), key=lambda kv: kv[0]):
