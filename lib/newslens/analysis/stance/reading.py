@@ -117,9 +117,9 @@ class _Read:
         self.shift = len(prefix) - a  # text position = field position + shift
         self._span = (a, b)
         self.raises = False  # issue terms in `text` (set by _issue_tags)
-        # field positions of positions the content ascribes to other actors ("Putin wants
-        # Ukraine to cede ..."): their clauses are not the speaker's own (narration)
-        self.others_at: tuple[int, ...] = ()
+        # text spans of positions the content ascribes to other actors ("Putin wants Ukraine
+        # to cede ..."), from their holder to the end of what they hold: not the speaker's own
+        self.others: tuple[tuple[int, int], ...] = ()
         self.context_contrary: set = set()  # issues whose context term is contrary
         c0, c1 = int(st["content_start"]) + self.shift, int(st["content_end"]) + self.shift
         self.reading = (prefix + " " * (c0 - len(prefix)) + self.text[c0:c1]
@@ -157,10 +157,11 @@ class _Read:
 
     @property
     def excluded(self) -> set:
-        if not self.others_at:
-            return self._reports[1]
-        return self._reports[1] | {roles.clause_at(self.spans, p + self.shift)
-                                   for p in self.others_at}
+        return self._reports[1]
+
+    def theirs(self, pos: int) -> bool:
+        """Is text position `pos` inside a position the content ascribes to another actor?"""
+        return any(a <= pos < b for a, b in self.others)
 
 
 def _topic(st: dict, field_text: str) -> str:

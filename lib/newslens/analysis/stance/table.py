@@ -79,11 +79,16 @@ def _issue_tags(st: dict, r: _Read, doc: _Document, lex: _Lexicons, context: str
     r.raises = bool(occurrences)
     excluded = r.excluded if occurrences else ()
     for occ in occurrences:
+        if r.others and r.theirs(occ.start):
+            continue  # another actor's position inside the statement
         if not excluded or roles.clause_at(r.spans, occ.start) not in excluded:
             tags.setdefault(occ.issue, ("statement", occ.term, []))[2].append(occ)
     if not tags:
         for issue, term in _question_issues(st, r, doc, lex).items():
             tags[issue] = ("question", term, [])
+    if not tags and _ANAPHOR.search(r.reading):
+        for issue, term in _antecedent_issues(st, doc, lex).items():
+            tags[issue] = ("context", term, [])
     if not tags and lex.reference_re.search(r.text):
         for k in range(int(st["sentence"]) - 1, int(st["sentence"]) - 4, -1):
             before = doc.sentence.get((st["article_id"], k))
@@ -99,15 +104,34 @@ def _issue_tags(st: dict, r: _Read, doc: _Document, lex: _Lexicons, context: str
     return tags
 
 
-def _question_issues(st: dict, r: _Read, doc: _Document, lex: _Lexicons) -> dict:
-    """Issues of the question a statement answers, earlier in its sentence ("Asked whether a
-    truce was agreed, Peskov said …")."""
+def _before(st: dict, doc: _Document, speaker: bool = False) -> str:
+    """The text of the statement's sentence before its speaker and cue (`speaker`: before its
+    cue and content only, the speaker and what follows it included)."""
     fld, s0, _text = doc.sentence.get((st["article_id"], int(st["sentence"])), (None, 0, ""))
     field_text = doc.fields.get((st["article_id"], st["field"]), "")
     a = _own_span(st)[0]
-    before = field_text[s0:min(a, int(st["speaker_start"]))] if fld == st["field"] else ""
+    end = a if speaker else min(a, int(st["speaker_start"]))
+    return field_text[s0:end] if fld == st["field"] else ""
+
+
+def _question_issues(st: dict, r: _Read, doc: _Document, lex: _Lexicons) -> dict:
+    """Issues of the question a statement answers, earlier in its sentence ("Asked whether a
+    truce was agreed, Peskov said …")."""
+    before = _before(st, doc)
     m = _ASKED.search(before)
     return lex.find_issues(before[m.start():]) if m else {}
+
+
+# a pronoun object or "do so" that points back at what the sentence said before the statement
+_ANAPHOR = re.compile(r"(?<![\w’'])(?:(?:for|on|to|against|of|with|about)\s+it|do(?:ing)?\s+so|"
+                      r"do\s+that)(?![\w’'])", re.IGNORECASE)
+
+
+def _antecedent_issues(st: dict, doc: _Document, lex: _Lexicons) -> dict:
+    """Issues of the sentence before the statement when its content points back with "for it"
+    or "do so" ("reviewed the peace proposal but said now is not the time for it", "with
+    Guterres expressing readiness to do so")."""
+    return lex.find_issues(_before(st, doc, speaker=True))
 
 
 def _target(st: dict, r: _Read) -> str | None:
@@ -138,15 +162,16 @@ def _decision(decided: dict, statement) -> tuple | None:
 
 
 def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
-                    context: str, others_at: tuple = (), blank: tuple = ()) -> list[tuple]:
+                    context: str, others: tuple = (), blank: tuple = ()) -> list[tuple]:
     """The stance rows of one statement (its own issues, then the stances it reports).
-    `others_at`: field positions of positions its content ascribes to other actors (their
-    clauses are not the speaker's); `blank`: field spans of cue words that are another
-    actor's ("the Kremlin's list of demands": the demand is not the speaker's)."""
+    `others`: field spans of positions its content ascribes to other actors, from the holder
+    to the end of what is held (not the speaker's: blanked, their issue terms not its own);
+    `blank`: field spans of cue words that are another actor's ("the Kremlin's list of
+    demands": the demand is not the speaker's)."""
     r = _Read(st, doc, lex)
-    r.others_at = others_at
-    for a, b in blank:
-        a, b = max(0, a + r.shift), max(0, b + r.shift)
+    r.others = tuple((a + r.shift, b + r.shift) for a, b in others)
+    for a, b in (*r.others, *((a + r.shift, b + r.shift) for a, b in blank)):
+        a, b = max(0, a), max(0, b)
         r.reading = r.reading[:a] + " " * (b - a) + r.reading[b:]
     cue_end, c0 = int(st["cue_end"]) + r.shift, int(st["content_start"]) + r.shift
     parent = None if pd.isna(st["parent"]) else int(st["parent"])
@@ -272,7 +297,8 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
                 aid, int(st["antecedent_sentence"]))
             context = " ".join(t for t in (texts.get(parent, ""), antecedent) if t)
             theirs = [n for n in here if _inside(n, st) and not _own(n, st, doc)]
-            others = tuple(n.cue_start for n in theirs if n.form == "subject")
+            others = tuple((n.holder_start, n.content_end) for n in theirs
+                           if n.form == "subject")
             blank = tuple((n.cue_start, n.cue_end) for n in theirs if n.form != "subject")
             rows.extend(_statement_rows(st, doc, lex, decided, context, others, blank))
     held = {(row[0], row[2], row[3], row[4]) for row in rows}  # article, sentence, holder, issue
