@@ -70,6 +70,10 @@ _END = re.compile(r"[;:!?]|\.(?=\s|$)|\s[–—-]\s|,\s*(?=(?:but|while|whereas|
                   r"according)\b)")
 _WANT_OBJECT = re.compile(r"\s+(?!to\b)(?:[\w’'.-]+\s+){1,4}?to\s+\w", re.IGNORECASE)
 _TO = re.compile(r"\s+to\s+\w", re.IGNORECASE)
+_NOUN = re.compile(r"\s*([\w-]+)")
+_THE_NOUN = re.compile(r"(?<![\w’'])[Tt]he\s+([a-z][\w-]*)((?:\s+[\w’']+){0,4}?)\s*$")
+_PHRASAL = re.compile(r"\s+(?:out|down|away|off)\b", re.IGNORECASE)
+_BY = re.compile(r"\s+by\b", re.IGNORECASE)
 _FOR_ON = re.compile(r"\s+(?:for|on)\b", re.IGNORECASE)
 _LEMMA = (("reject", "reject"), ("refus", "refuse"), ("rul", "rule out"),
           ("dismiss", "dismiss"), ("oppos", "oppose"))
@@ -158,6 +162,9 @@ def positions(doc: _Document, lex: _Lexicons, spans: dict | None = None,
         adjectives = _demonyms(text, lex)
         mentions = sorted(doc.mentions.get((aid, fld), []) + adjectives)
         adjectival = {x[0] for x in adjectives}
+        # "a Russian memorandum ... The memorandum calls for": the noun stands for its state
+        documents = [(e, _NOUN.match(text, e).group(1).lower(), actor)
+                     for _s, e, actor in adjectives]
         if not mentions:
             continue
         starts = [s for s, _e, _n in sents]
@@ -167,7 +174,8 @@ def positions(doc: _Document, lex: _Lexicons, spans: dict | None = None,
                     raised is not None and (aid, sents[i][2]) not in raised.sentences):
                 continue
             a, b, sn = sents[i]
-            found = _read(text, m, (a, b), mentions, lex, adjectival)
+            found = _read(text, m, (a, b), mentions, lex, adjectival) or _document(
+                text, m, (a, b), documents, lex)
             for n in found:
                 out.setdefault((aid, sn), []).append(
                     Narrated(aid, fld, sn, *n))
@@ -242,9 +250,13 @@ def _read(text: str, m: re.Match, sentence: tuple[int, int], mentions: list, lex
             return []
     elif term.startswith(("seek", "sought")) and _TO.match(text, ce, b):
         cls = "positive"  # "sought to position itself": an aim, not a demand
+    if _PHRASAL.match(text, ce, b):
+        return []  # "backed out of", "backed down": not backing
     holders, form, negated, c0 = _possessor(text, cs, a, mentions), "possessor", False, ce
     if not holders:
         holders, c0, form = _agent(text, ce, b, mentions, term)
+    if not holders and term.endswith("ed") and _BY.match(text, ce, b):
+        return []  # a passive whose agent is no actor ("a loan backed by frozen assets")
     if not holders:
         if term in ("calls", "call", "terms") or (
                 term.startswith("call") and not term.endswith((" for", " on"))
@@ -268,6 +280,24 @@ def _read(text: str, m: re.Match, sentence: tuple[int, int], mentions: list, lex
     if not re.search(r"\w", text[c0:c1]):
         return []
     return [(actor, s, e, cs, ce, term, cls, negated, c0, c1, form) for s, e, actor in holders]
+
+
+def _document(text: str, m: re.Match, sentence: tuple[int, int], documents: list,
+              lex: _Lexicons) -> list[tuple]:
+    """A cue whose subject is "the <noun>" that an earlier "<demonym> <noun>" gave a state
+    ("A Russian memorandum was presented. The memorandum calls for ..."): that state's."""
+    if not documents:
+        return []
+    d = _THE_NOUN.search(text, sentence[0], m.start())
+    if d is None or any(w not in _GAP_WORDS and not w.endswith("ly")
+                        for w in _WORDS.findall(d.group(2).lower())):
+        return []
+    noun = d.group(1).lower()
+    actor = next((actor for pos, n, actor in reversed(documents)
+                  if n == noun and pos < d.start()), None)
+    if actor is None:
+        return []
+    return _read(text, m, sentence, [(d.start(1) - 4, d.end(1), actor)], lex)
 
 
 def _possessor(text: str, cs: int, a: int, mentions: list) -> list[tuple]:
