@@ -316,10 +316,25 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
                 numbers[aid] = number - 1
                 narrated_rows.extend(found)
                 held.update((aid, sn, row[3], row[4]) for row in found)
-    rows = [(*row, "statement") for row in rows] + [(*row, "narration") for row in narrated_rows]
+    rows = _outweighed([(*row, "statement") for row in rows]
+                       + [(*row, "narration") for row in narrated_rows])
     rows.sort(key=lambda row: (row[0], row[1], row[4], row[3]))  # article, statement, issue,
     # holder: sorted here, cheaper than a DataFrame sort on every chunk
     return schema.conform("stances", pd.DataFrame(rows, columns=STANCE_COLUMNS))
+
+
+def _outweighed(rows: list[tuple]) -> list[tuple]:
+    """A stance read from tone alone (rule `sentiment:`) is no stance where the same article
+    states the holder's position on the issue by a rule: it becomes neutral (rule
+    `outweighed(sentiment:...)`)."""
+    ruled = {(row[0], row[3], row[4]) for row in rows
+             if row[8] != "neutral" and "sentiment:" not in row[10]}
+    out = []
+    for row in rows:
+        if "sentiment:" in row[10] and (row[0], row[3], row[4]) in ruled:
+            row = (*row[:8], "neutral", None, f"outweighed({row[10]})", *row[11:])
+        out.append(row)
+    return out
 
 
 def _may_raise(raised: narration.Prefilter, aid, sn: int, group: list[dict]) -> bool:
