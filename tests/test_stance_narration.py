@@ -90,3 +90,40 @@ def test_matrix_counts_narration_apart():
     assert cell["evidence_basis"] == "narration"
     assert matrix.loc[("putin", "territory"), "n_narration"] == 0
     assert matrix.loc[("europe", "territory"), "stance"] == "opposes"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # speech reported inside a statement is its inner speaker's position
+    ("Zelensky said Europe had conveyed the need for a ceasefire.",
+     {("europe", "ceasefire", "demands")}),
+    # "the <noun>" takes the state of an earlier "<demonym> <noun>"
+    ("A Russian memorandum was presented in Istanbul. The memorandum calls for a ceasefire.",
+     {("russia", "ceasefire", "demands")}),
+    # a passive with no actor as agent, a phrasal verb: no position
+    ("A loan for Ukraine backed by frozen assets was approved.", set()),
+    ("Europe backed out of the talks.", set()),
+])
+def test_narration_grammar(text, expected):
+    assert held(read(*text.split(". ") if ". " in text else (text,))) == expected
+
+
+def test_another_actors_words_are_not_the_speakers():
+    # "Putin's demands" inside Zelensky's statement: a demand of Putin's, not Zelensky's
+    rows = read("Zelensky said he would study Putin's demands for a ceasefire.")
+    assert held(rows) == {("putin", "ceasefire", "demands")}
+    assert set(rows.loc[rows["speaker"] == "zelensky", "stance"]) <= {"neutral"}
+
+
+def test_a_pronoun_object_points_back_at_the_sentence():
+    rows = read("Putin reviewed the peace plan but said now is not the time for it.")
+    got = rows[(rows["speaker"] == "putin") & (rows["issue"] == "peace_plan")]
+    assert got[["stance", "issue_source"]].values.tolist() == [["opposes", "context"]]
+
+
+def test_tone_gives_way_to_a_stated_position():
+    rows = read("Zelensky said the talks were a wonderful success.",
+                "Zelensky rejected the talks.")
+    talks = rows[(rows["speaker"] == "zelensky") & (rows["issue"] == "talks")]
+    assert sorted(talks["stance"]) == ["neutral", "opposes"]
+    assert talks.loc[talks["stance"] == "neutral", "rule"].str.startswith(
+        "outweighed(sentiment:").all()
