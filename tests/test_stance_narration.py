@@ -127,3 +127,21 @@ def test_tone_gives_way_to_a_stated_position():
     assert sorted(talks["stance"]) == ["neutral", "opposes"]
     assert talks.loc[talks["stance"] == "neutral", "rule"].str.startswith(
         "outweighed(sentiment:").all()
+
+
+def test_evidence_shows_narration_apart():
+    from newslens.report import evidence
+
+    texts = ("Russia wants Ukraine to pull out of Donbas.", "Putin said the talks went well.")
+    sents, mentions = frames(*texts)
+    st = statements(sents, mentions)
+    rows = stances(st, sents, mentions=mentions)
+    articles = pd.DataFrame({"article_id": ["a1"], "title": ["t"], "source": ["s"],
+                             "date": ["2025-01-01"], "url": [""]})
+    narrated = evidence.narration_evidence(rows, sents, articles)
+    assert narrated[["speaker", "stance", "cue"]].values.tolist() == [
+        ["Russia", "demands", "wants"]]
+    assert '<mark class="content"' in narrated["evidence"].iloc[0]  # what is held, marked
+    cells = evidence.stance_cell_evidence(stance_matrix(rows), st, rows, sents, articles)
+    assert dict(zip(cells["speaker"], cells["basis"])) == {"Russia": "narration",
+                                                          "Vladimir Putin": "statement"}

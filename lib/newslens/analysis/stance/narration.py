@@ -65,9 +65,9 @@ _TITLE = re.compile(r"^\s+(?:[A-Z][\w.-]*\s+){1,4}$")
 _HYPOTHETICAL = re.compile(r"(?<![\w’'])(?:if|unless|until|whether|should|once)\s+(?:the\s+)?"
                            r"(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
 _RELATIVE = re.compile(r",\s*(?:which|that)\s+$")
-_END = re.compile(r"[;:!?]|\.(?=\s|$)|\s[–—-]\s|,\s*(?=(?:but|while|whereas|although|though|"
-                  r"yet|saying|adding|noting|stressing|arguing|claiming|warning|calling|"
-                  r"according)\b)")
+_END = re.compile(r"[;:!?]|\.(?=\s|$)|\s[–—-]\s|\s+(?=but\s)|,\s*(?=(?:but|while|whereas|"
+                  r"although|though|yet|saying|adding|noting|stressing|arguing|claiming|"
+                  r"warning|calling|according)\b)")
 _WANT_OBJECT = re.compile(r"\s+(?!to\b)(?:[\w’'.-]+\s+){1,4}?to\s+\w", re.IGNORECASE)
 _TO = re.compile(r"\s+to\s+\w", re.IGNORECASE)
 _NOUN = re.compile(r"\s*([\w-]+)")
