@@ -286,8 +286,9 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
         decided: dict[int, tuple] = {}
         here = narrated.get((aid, sn), [])
         starts = {n.cue_start for n in here}
-        inner = [n for st in group for n in narration.nested(doc, st, compiled)
-                 if n.cue_start not in starts]
+        inner = [n for st in group if raised.within(aid, st["field"], int(st["content_start"]),
+                                                    int(st["content_end"]))
+                 for n in narration.nested(doc, st, compiled) if n.cue_start not in starts]
         if inner:
             here = narrated[(aid, sn)] = sorted(here + inner,
                                                 key=lambda n: (n.cue_start, n.holder_start))
