@@ -71,11 +71,11 @@ def test_a_statement_is_not_counted_again_as_narration():
 
 
 def test_a_position_inside_a_statement_belongs_to_its_holder():
-    rows = read("Zelensky said Putin wants Ukraine to cede Donbas.")
+    rows = read("Zelensky said Putin wants Ukraine to give up Donbas.")
     assert held(rows) == {("putin", "territory", "demands")}
     assert rows[rows["speaker"] == "zelensky"].empty  # not the speaker's own position
     # a position the speaker rejects stays the speaker's too
-    rows = read("Zelensky rejected Putin's demand that Ukraine withdraw from Donbas.")
+    rows = read("Zelensky dismissed Putin's demand that Ukraine leave Donbas.")
     assert ("putin", "territory", "demands") in held(rows)
     assert ("zelensky", "territory", "opposes") in held(rows, "statement")
 
@@ -94,13 +94,13 @@ def test_matrix_counts_narration_apart():
 
 @pytest.mark.parametrize("text, expected", [
     # speech reported inside a statement is its inner speaker's position
-    ("Zelensky said Europe had conveyed the need for a ceasefire.",
+    ("Zelensky said Europe had signalled the need for a ceasefire.",
      {("europe", "ceasefire", "demands")}),
     # "the <noun>" takes the state of an earlier "<demonym> <noun>"
-    ("A Russian memorandum was presented in Istanbul. The memorandum calls for a ceasefire.",
+    ("A Russian draft was handed to the mediators. The draft calls for a ceasefire.",
      {("russia", "ceasefire", "demands")}),
     # a passive with no actor as agent, a phrasal verb: no position
-    ("A loan for Ukraine backed by frozen assets was approved.", set()),
+    ("A fund for Ukraine backed by seized reserves was set up.", set()),
     ("Europe backed out of the talks.", set()),
 ])
 def test_narration_grammar(text, expected):
@@ -109,13 +109,13 @@ def test_narration_grammar(text, expected):
 
 def test_another_actors_words_are_not_the_speakers():
     # "Putin's demands" inside Zelensky's statement: a demand of Putin's, not Zelensky's
-    rows = read("Zelensky said he would study Putin's demands for a ceasefire.")
+    rows = read("Zelensky said his team was reviewing Putin's demands for a ceasefire.")
     assert held(rows) == {("putin", "ceasefire", "demands")}
     assert set(rows.loc[rows["speaker"] == "zelensky", "stance"]) <= {"neutral"}
 
 
 def test_a_pronoun_object_points_back_at_the_sentence():
-    rows = read("Putin reviewed the peace plan but said now is not the time for it.")
+    rows = read("Putin studied the peace plan but said Russia is against it.")
     got = rows[(rows["speaker"] == "putin") & (rows["issue"] == "peace_plan")]
     assert got[["stance", "issue_source"]].values.tolist() == [["opposes", "context"]]
 

@@ -246,7 +246,7 @@ class _Lexicons:
     def reversed(self, text: str, start: int, end: int, issue: str) -> bool:
         """A reverser of `issue` within 40 characters before the term or 160 after it, with no
         comma or stop between ("lifting of sanctions", "sanctions on banks and other
-        institutions involved in trade were lifted")."""
+        institutions that trade grain were eased")."""
         a = max(0, start - 40)
         a = max([a] + [text.rfind(c, a, start) + 1 for c in ",;:.!?"])
         b = min(len(text), end + 160)

@@ -2,12 +2,12 @@
 
 "Moscow wants Kyiv to pull out of the region", "a plan rejected by the Kremlin", "Ukraine's
 main condition is ...", "Kyiv has long insisted on written guarantees", "Ukraine proposed
-neutrality", "Austin and Draghi's calls for a ceasefire". A narration cue (data/
+neutrality", "Ukraine and Europe's calls for a ceasefire". A narration cue (data/
 stance_markers.yml: `narrated_demand`, `narrated_support`, `narrated_opposition`) gets its
 holder from the grammar around it:
 
 - possessor: an actor mention before "'s" and up to two modifiers ("Ukraine's main
-  condition"), with the mentions coordinated with it ("Austin and Draghi's calls for");
+  condition"), with the mentions coordinated with it ("Ukraine and Europe's calls for");
 - agent after the cue: "by X" (passive: what was rejected is the phrase before the cue, "a
   plan rejected by the Kremlin"), "of X" / "from X" ("the demands of the Russian side", "calls
   from X for ...": what is called for follows the agent);
@@ -60,7 +60,7 @@ _POSSESSIVE = re.compile(r"^(?:[’']s?)\s+(?:(?:[a-z][\w-]*|\d[\w-]*)\s+){0,2}$
 _AGENT = re.compile(r"^\s*,?\s+(by|of|from)\s+(?:the\s+|its\s+|his\s+|her\s+)?"
                     r"(?:[a-z][\w-]*\s+)?$")
 _AND = re.compile(r"^\s*(?:,\s*and\s+|and\s+|&\s+)(?:[A-Z][\w.-]*\s+){0,4}$")
-# a title between a state and its official ("US Defense Secretary Lloyd Austin"): the official
+# a title between a state and its official ("UK Foreign Secretary Jane Doe"): the official
 _TITLE = re.compile(r"^\s+(?:[A-Z][\w.-]*\s+){1,4}$")
 _HYPOTHETICAL = re.compile(r"(?<![\w’'])(?:if|unless|until|whether|should|once)\s+(?:the\s+)?"
                            r"(?:[\w’'-]+\s+){0,2}$", re.IGNORECASE)
@@ -162,7 +162,7 @@ def positions(doc: _Document, lex: _Lexicons, spans: dict | None = None,
         adjectives = _demonyms(text, lex)
         mentions = sorted(doc.mentions.get((aid, fld), []) + adjectives)
         adjectival = {x[0] for x in adjectives}
-        # "a Russian memorandum ... The memorandum calls for": the noun stands for its state
+        # "a Russian draft ... The draft calls for": the noun stands for its state
         documents = [(e, _NOUN.match(text, e).group(1).lower(), actor)
                      for _s, e, actor in adjectives]
         if not mentions:
@@ -249,14 +249,14 @@ def _read(text: str, m: re.Match, sentence: tuple[int, int], mentions: list, lex
         else:
             return []
     elif term.startswith(("seek", "sought")) and _TO.match(text, ce, b):
-        cls = "positive"  # "sought to position itself": an aim, not a demand
+        cls = "positive"  # "sought to present itself as a broker": an aim, not a demand
     if _PHRASAL.match(text, ce, b):
         return []  # "backed out of", "backed down": not backing
     holders, form, negated, c0 = _possessor(text, cs, a, mentions), "possessor", False, ce
     if not holders:
         holders, c0, form = _agent(text, ce, b, mentions, term)
     if not holders and term.endswith("ed") and _BY.match(text, ce, b):
-        return []  # a passive whose agent is no actor ("a loan backed by frozen assets")
+        return []  # a passive whose agent is no actor ("a fund backed by seized reserves")
     if not holders:
         if term in ("calls", "call", "terms") or (
                 term.startswith("call") and not term.endswith((" for", " on"))
@@ -267,7 +267,7 @@ def _read(text: str, m: re.Match, sentence: tuple[int, int], mentions: list, lex
         # "the Russian proposal", "Russian demands": Russia's (a noun, not a verb)
         form = "possessor" if noun or (holders and holders[-1][0] in adjectival) else "subject"
     if not holders or _HYPOTHETICAL.search(text, max(a, holders[0][0] - 40), holders[0][0]):
-        return []  # no holder, or a position only supposed ("unless Moscow and Kyiv agree")
+        return []  # no holder, or a position only supposed ("unless Ukraine accepts the plan")
     if form == "passive":
         start = _clause_start(text, a, cs)
         c0, c1 = start, cs
@@ -285,7 +285,7 @@ def _read(text: str, m: re.Match, sentence: tuple[int, int], mentions: list, lex
 def _document(text: str, m: re.Match, sentence: tuple[int, int], documents: list,
               lex: _Lexicons) -> list[tuple]:
     """A cue whose subject is "the <noun>" that an earlier "<demonym> <noun>" gave a state
-    ("A Russian memorandum was presented. The memorandum calls for ..."): that state's."""
+    ("A Russian draft was handed over. The draft calls for ..."): that state's."""
     if not documents:
         return []
     d = _THE_NOUN.search(text, sentence[0], m.start())
@@ -370,7 +370,7 @@ def _coordinated(text: str, before: list) -> list[tuple]:
 
 def _clause_end(text: str, start: int, b: int) -> int:
     """End of what a cue at `start` is about: the clause end; nothing when a comma follows
-    the cue at once ("Putin's demands, Duda said")."""
+    the cue at once ("Putin's demands, the minister said")."""
     if re.match(r"\s*,(?!\s*which\b)", text[start:start + 12]):
         return start
     m = _END.search(text, start, b)

@@ -49,7 +49,7 @@ _SCOPE_END = re.compile(r"[,…]|\s[–—-]\s")
 _FIRST_PERSON = re.compile(r"(?<![\w’'])(?:we|our|us|I)(?![\w’'])")
 _OF_AGENT = re.compile(r"\s+(?:of|by)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}", re.IGNORECASE)
 # a mention right after a verb or preposition is its object, not who concedes ("if Russia
-# stopped attacking Ukraine and withdrew": Russia withdraws)
+# quit bombing Ukraine and withdrew": Russia withdraws)
 _OBJECT_BEFORE = re.compile(r"(?<![\w’'])(?:[a-z]+ing|attack|attacks|attacked|invade|invaded|"
                             r"against|with|from|to|into|on)\s+(?:the\s+)?$")
 _IT = re.compile(r"(?<![\w’'])(?:it|its)(?![\w’'])", re.IGNORECASE)

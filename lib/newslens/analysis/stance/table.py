@@ -99,7 +99,7 @@ def _issue_tags(st: dict, r: _Read, doc: _Document, lex: _Lexicons, context: str
     for occ in (lex.occurrences(context) if context else ()):
         if occ.issue not in tags:
             tags[occ.issue] = ("context", occ.term, [])
-            if occ.contrary:  # "tied with sanctions relief" in the main clause
+            if occ.contrary:  # "linked to an easing of sanctions" in the main clause
                 r.context_contrary.add(occ.issue)
     return tags
 
@@ -129,8 +129,8 @@ _ANAPHOR = re.compile(r"(?<![\w’'])(?:(?:for|on|to|against|of|with|about)\s+it
 
 def _antecedent_issues(st: dict, doc: _Document, lex: _Lexicons) -> dict:
     """Issues of the sentence before the statement when its content points back with "for it"
-    or "do so" ("reviewed the peace proposal but said now is not the time for it", "with
-    Guterres expressing readiness to do so")."""
+    or "do so" ("studied the peace proposal but said Russia is against it", "with
+    the envoy glad to do so")."""
     return lex.find_issues(_before(st, doc, speaker=True))
 
 
@@ -214,7 +214,7 @@ EXCHANGED, GIVEN = "security_guarantees", "nato"
 
 def _exchange(occs: list, tags: dict) -> str | None:
     """Neutrality offered with guarantees in one statement ("neutral status under international
-    guarantees", "would not join alliances, but would have its security guaranteed"): the
+    guarantees", "will not join the alliance, but wants its security guaranteed"): the
     guarantees are what the neutrality is offered for, so backing the offer demands them
     (data/issues.yml, security_guarantees). The contrary term, else None."""
     given = [o for o in tags.get(GIVEN, ("", "", []))[2] if o.contrary]
