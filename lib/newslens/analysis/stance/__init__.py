@@ -1,4 +1,10 @@
-"""Stances: which negotiation issues each attributed statement raises, and the speaker's stance.
+"""Stances: which negotiation issues each attributed statement raises, and the speaker's stance;
+and the positions the narration itself ascribes to actors (`basis` narration, module
+`narration`: "Moscow wants Kyiv to pull out of the region", "a plan rejected by the Kremlin").
+Each issue is read in one direction (`direction` in data/issues.yml: territory toward
+concessions, sanctions toward sanctions on Russia, nato toward Ukraine's membership, ceasefire
+and talks toward holding them); `contrary` terms and `reversed_by` words turn a term against
+its issue.
 
 - `stances(statements, sentences, mentions=...)`: one row per statement × issue (per article,
   pure). Issues come from data/issues.yml: terms in the statement itself (cue and content,
@@ -6,7 +12,10 @@
   clause of a participial statement, the sentence that introduced a group holder, or, for a
   statement that raises nothing itself but refers back with "the deal"/"this process", the
   nearest of the three sentences before it) or the question it answers (`"question"`: "Asked
-  whether a truce was agreed, Peskov said …"). The narration around a statement is not read.
+  whether a truce was agreed, Peskov said …"), or, for a pronoun object or "do so" pointing
+  back, the sentence before its cue. The narration around a statement is not read otherwise.
+  A stance from tone alone (`sentiment:`) is neutral where the article gives the holder a
+  position on the issue by another rule (`outweighed(...)`).
   `target` is who the stance is aimed at: the addressee ("urged Europe to ...") or the actor
   the content makes act or names ("Ukraine must ...").
 - Each issue takes the stance of the place where the statement raises it
@@ -46,8 +55,9 @@
 Modules: `lexicons` (data/issues.yml and data/stance_markers.yml, compiled), `rules` (the rule
 chain `classify`), `reading` (a statement's own text, mentions, sides, role markers), `roles`
 (where in a statement an issue is raised: conditions, requirements, reported stances,
-territorial concessions), `table` (issue tagging, the stances table), `aggregate` (matrix,
-pairs, sources).
+territorial concessions), `narration` (positions from narration, nested speech, the
+pre-filter), `table` (issue tagging, the stances table, one position one row), `aggregate`
+(matrix, pairs, sources).
 """
 
 from newslens.analysis.stance.aggregate import (
