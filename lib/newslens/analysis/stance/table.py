@@ -298,8 +298,10 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
                 aid, int(st["antecedent_sentence"]))
             context = " ".join(t for t in (texts.get(parent, ""), antecedent) if t)
             theirs = [n for n in here if _inside(n, st) and not _own(n, st, doc)]
+            # another actor's position in a neutral report is that actor's; an evaluative or
+            # demanding cue takes a stance on it ("Russia rejected [Europe backs the plan]")
             others = tuple((n.holder_start, n.content_end) for n in theirs
-                           if n.form == "subject")
+                           if n.form == "subject" and st["cue_class"] in ("neutral", "emphatic"))
             blank = tuple((n.cue_start, n.cue_end) for n in theirs if n.form != "subject")
             rows.extend(_statement_rows(st, doc, lex, decided, context, others, blank))
     held = {(row[0], row[2], row[3], row[4]) for row in rows}  # article, sentence, holder, issue
