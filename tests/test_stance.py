@@ -45,8 +45,9 @@ def cell(table: pd.DataFrame, speaker: str, issue: str) -> pd.Series:
      "condition:only if"),
     ("Putin said a ceasefire is possible only if Ukraine leaves Donbas.", "ceasefire",
      "supports", "conditioned:only if"),
-    ("Putin said that the war would go on unless sanctions are lifted.", "sanctions", "demands",
-     "condition:unless"),
+    # sanctions are read toward sanctions on Russia: demanding their lifting opposes them
+    ("Putin said that the war would go on unless sanctions are lifted.", "sanctions", "opposes",
+     "condition:unless+contrary:sanctions"),
     ("Zelensky demanded new security guarantees.", "security_guarantees", "demands",
      "cue:demand"),
     ("Zelensky urged Europe to tighten sanctions.", "sanctions", "demands", "cue:demand"),

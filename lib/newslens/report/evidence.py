@@ -5,6 +5,7 @@ can be traced to the text behind it. HTML columns: `article` and `evidence`.
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 import pandas as pd
@@ -99,19 +100,25 @@ def stance_cell_evidence(matrix: pd.DataFrame, statements: pd.DataFrame,
                          stances: pd.DataFrame, sentences: pd.DataFrame,
                          articles: pd.DataFrame) -> pd.DataFrame:
     """For each speaker × issue cell, its evidence statement: the article, the rule that
-    decided it, the rule's confidence, the target (when the stance table has one) and the
-    highlighted sentence."""
+    decided it, the rule's confidence, the target (when the stance table has one), the basis
+    (`statement`, or `narration`: the article itself ascribes the position, when the matrix
+    has the column) and the highlighted sentence (for narration, what is held underlined)."""
     cols = ["speaker", "issue", "stance", "n_statements", "article", "source", "date", "rule",
             "confidence", "evidence"]
     if matrix.empty:
         return pd.DataFrame(columns=cols)
     if "split" in matrix.columns:
         cols[3] = "split"
+    if "evidence_basis" in matrix.columns:
+        cols.insert(cols.index("rule"), "basis")
     cells = matrix.rename(columns={"evidence": "evidence_content"}).assign(
         article_id=matrix["evidence_article"], statement=matrix["evidence_statement"],
         issue_id=matrix["issue"])
-    located = statements[["article_id", "statement", "sentence", *SPAN_COLUMNS]]
+    located = pd.concat([statements[["article_id", "statement", "sentence", *SPAN_COLUMNS]],
+                         _narration_located(stances, sentences)], ignore_index=True)
     cells = cells.merge(located, on=["article_id", "statement"], how="left")
+    if "evidence_basis" in cells.columns:
+        cells["basis"] = cells["evidence_basis"]
     extra = [c for c in ("target",) if c in stances.columns]
     decided = stances[["article_id", "statement", "issue", "confidence", *extra]].rename(
         columns={"issue": "issue_id", "confidence": "rule_confidence"})
@@ -123,6 +130,48 @@ def stance_cell_evidence(matrix: pd.DataFrame, statements: pd.DataFrame,
     cols[8:8] = extra
     cells = named(cells, ["speaker", *extra])
     return with_article(cells, articles)[cols].reset_index(drop=True)
+
+
+def narration_evidence(stances: pd.DataFrame, sentences: pd.DataFrame,
+                       articles: pd.DataFrame) -> pd.DataFrame:
+    """One row per position the narration ascribes to an actor (stances with basis
+    `narration`, one per position and issue): article, holder, issue, stance, rule and the
+    sentence with what is held underlined."""
+    cols = ["article", "source", "date", "speaker", "issue", "stance", "cue", "rule",
+            "evidence"]
+    if "basis" not in stances.columns or not (stances["basis"] == "narration").any():
+        return pd.DataFrame(columns=cols)
+    rows = stances[stances["basis"] == "narration"]
+    rows = rows.merge(_narration_located(stances, sentences), on=["article_id", "statement",
+                                                                    "sentence"], how="left")
+    rows = natural_sort(rows, ["article_id", "sentence", "statement", "issue"])
+    rows = rows.assign(evidence=statement_html(rows, sentences).to_numpy(),
+                       issue=rows["issue_label"].to_numpy())
+    return with_article(named(rows, ["speaker"]), articles)[cols].reset_index(drop=True)
+
+
+def _narration_located(stances: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Sentence and content span of each narration row (`statement` < 0): what is held, found
+    in its sentence (no speaker or cue span: the article itself speaks)."""
+    cols = ["article_id", "statement", "sentence", *SPAN_COLUMNS]
+    if "basis" not in stances.columns or not (stances["basis"] == "narration").any():
+        return pd.DataFrame(columns=cols)
+    narr = stances.loc[stances["basis"] == "narration", ["article_id", "statement", "sentence",
+                                                        "content"]]
+    narr = narr.drop_duplicates(["article_id", "statement"]).merge(
+        _sentence_frame(sentences), on=["article_id", "sentence"], how="left")
+    from newslens.analysis.stance.roles import normalise
+
+    starts, ends = [], []
+    for text, content, s0 in zip(narr["sentence_text"], narr["content"],
+                                 narr["sentence_start"]):
+        m = re.search(r"\s+".join(map(re.escape, str(content).split())),
+                      normalise(text)) if isinstance(text, str) and content else None
+        starts.append(s0 + m.start() if m else float("nan"))
+        ends.append(s0 + m.end() if m else float("nan"))
+    return narr.assign(speaker_start=float("nan"), speaker_end=float("nan"),
+                       cue_start=float("nan"), cue_end=float("nan"), content_start=starts,
+                       content_end=ends)[cols]
 
 
 def sentiment_evidence(mention_sentiment: pd.DataFrame, sentences: pd.DataFrame,

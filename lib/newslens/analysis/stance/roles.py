@@ -48,6 +48,10 @@ _FRONTED = 3  # a condition marker within this many words of its clause start is
 _SCOPE_END = re.compile(r"[,…]|\s[–—-]\s")
 _FIRST_PERSON = re.compile(r"(?<![\w’'])(?:we|our|us|I)(?![\w’'])")
 _OF_AGENT = re.compile(r"\s+(?:of|by)\s+(?:the\s+)?(?:[\w’'-]+\s+){0,3}", re.IGNORECASE)
+# a mention right after a verb or preposition is its object, not who concedes ("if Russia
+# quit bombing Ukraine and withdrew": Russia withdraws)
+_OBJECT_BEFORE = re.compile(r"(?<![\w’'])(?:[a-z]+ing|attack|attacks|attacked|invade|invaded|"
+                            r"against|with|from|to|into|on)\s+(?:the\s+)?$")
 _IT = re.compile(r"(?<![\w’'])(?:it|its)(?![\w’'])", re.IGNORECASE)
 _NEGATOR = re.compile(
     r"(?<![\w’'])(?:not|never|no|cannot|nobody|no\s+one|without|against|refus\w*|reject\w*|"
@@ -259,8 +263,10 @@ def concession(text: str, spans, concessions: re.Pattern, territory_at: list[int
         clause = clause_at(spans, pos)
         if clause in excluded:
             continue
-        # land changing hands by a deal is read as Ukraine's concession (the side asked to cede)
-        conceder = "ukraine" if pos == end else _conceder(text, pos, end, clause, speaker)
+        # land changing hands by a deal, and recognising a change of borders or control, are
+        # read as Ukraine's concession (the side asked to cede), whoever recognises it
+        conceder = "ukraine" if pos == end or word.startswith("recogni") else _conceder(
+            text, pos, end, clause, speaker)
         if conceder not in SIDES_AT_WAR:
             continue
         head = text[max(clause[0], pos - 60, min(content_from, pos)):pos]
@@ -277,7 +283,8 @@ def _conceder(text: str, pos: int, end: int, clause, speaker: Speaker) -> str | 
     asked to cede in this war's coverage)."""
     best, best_pos = None, -1
     for s, e, _actor, side in speaker.mentions:
-        if clause[0] <= s and e <= pos and s > best_pos:
+        if clause[0] <= s and e <= pos and s > best_pos and not _OBJECT_BEFORE.search(
+                text, max(clause[0], s - 30), s):
             best, best_pos = side, s
         elif end < s < clause[1] and _OF_AGENT.fullmatch(text, end, s):
             return side  # "the withdrawal of Ukrainian troops": the agent follows
