@@ -211,3 +211,22 @@ def test_a_claim_and_its_denial_and_no_speech_in_a_territorial_claim():
     rows = {(r.cue, r.speaker, r.form) for r in st.itertuples()}
     assert rows == {("said", "putin", "postposed"), ("denied", "ukraine", "passive"),
                     ("says", "ukraine", "subject")}
+
+
+def test_doubled_apostrophes_are_quotation_marks_for_every_form():
+    text = ("Council member Olena Marchuk toured the shelter on Friday. "
+            "''We need more beds,'' she said. ''The winter is close.''")
+    st = real(text)
+    row = by_cue(st, "said")
+    assert (row.speaker, row.form, bool(row.is_quote)) == (
+        "person:olena-marchuk", "postposed", True)
+    # the content is taken from the text as written
+    assert row.content == text[row.content_start:row.content_end] == "We need more beds"
+
+
+def test_straight_quotes_keeps_offsets_and_leaves_apostrophes():
+    from newslens.analysis.attribution.quotes import straight_quotes
+    for text, read in [("''We won,'' he said.", ' "We won,"  he said.'),
+                       ("the ''best'' plan", 'the  "best"  plan'),
+                       ("rock'n''roll and it's", "rock'n''roll and it's")]:
+        assert straight_quotes(text) == read and len(read) == len(text)
