@@ -230,3 +230,31 @@ def test_straight_quotes_keeps_offsets_and_leaves_apostrophes():
                        ("the ''best'' plan", 'the  "best"  plan'),
                        ("rock'n''roll and it's", "rock'n''roll and it's")]:
         assert straight_quotes(text) == read and len(read) == len(text)
+
+
+@pytest.mark.parametrize("sentence, speaker_text, cue", [
+    ("The Senate minority leader said the vote was rigged.", "The Senate minority leader",
+     "said"),
+    ("About four in 10 said they were angry with the council.", "About four in 10", "said"),
+    ("Nine out of 10 voters said the roads were worse.", "Nine out of 10 voters", "said"),
+    ("Judicial Watch reported that the files were missing.", "Judicial Watch", "reported"),
+    ("Mayor Anna Lind last week said the bridge would reopen.", "Mayor Anna Lind", "said"),
+    ("The agency in a statement said the plant was safe.", "The agency", "said"),
+    ("Anna Lind at the time said the bridge would reopen.", "Anna Lind", "said"),
+    ("Anna Lind called the mayor a coward.", "Anna Lind", "called"),
+])
+def test_subject_shapes_of_unseen_text(sentence, speaker_text, cue):
+    st = real(sentence)
+    assert st[["speaker_text", "cue"]].values.tolist() == [[speaker_text, cue]]
+
+
+def test_polled_shares_and_quantifiers_are_groups():
+    st = real("About four in 10 said they were angry with the council.",
+              "Most said the roads were worse.")
+    assert st["speaker_kind"].tolist() == ["group", "group"]
+
+
+def test_naming_verbs_need_a_predicate_noun_or_a_quotation():
+    st = real("Anna Lind called the mayor on Monday.", "Anna Lind called it a day.",
+              "Anna Lind called the plan “a disgrace”.")
+    assert st["content"].tolist() == ["a disgrace"]

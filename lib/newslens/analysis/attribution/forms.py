@@ -441,6 +441,15 @@ def _noun_use(text: str, start: int) -> bool:
         word[-2:] in ("'s", "’s") or word[-2:] in ("s'", "s’"))
 
 
+# A naming verb with an object and a predicate noun: "called him a liar", "dubbed Trump's plan
+# a disgrace", "labelled the strikes an act of terror".
+_NAMES_AS = re.compile(
+    r"\s+(?:him|her|them|it|himself|herself|themselves|itself|me|us|"
+    r"(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2}(?:\s+[a-z][\w-]*){0,2}|"
+    r"(?:the|his|her|their|its|this|that|these|those)(?:\s+[a-z][\w-]*){1,3})"
+    r"\s+(?:a|an)\s+(?!day\b|lot\b|few\b|number\b|couple\b|bit\b)[a-z]")
+
+
 def detect(s: Sentence, hit: CueHit) -> Statement | None:
     """The statement a cue makes, trying the forms in order (the first that applies decides).
     A cue word after a determiner or a possessive is a noun ("the ministry's report said")."""
@@ -451,7 +460,8 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         return according_to(s, hit)
     if kind == "nouns" or hit.text.lower() in _NOUN_VERBS and s.left(_LIGHT, hit.start, 60):
         return noun_cue(s, hit)
-    if kind == "quote_only" and not QUOTE_NEAR.match(s.text, hit.end):
+    if kind == "quote_only" and not QUOTE_NEAR.match(s.text, hit.end) \
+            and not _NAMES_AS.match(s.text, hit.end):
         return None
     if kind == "clause_only" and not _clause_follows(s, hit):
         return None

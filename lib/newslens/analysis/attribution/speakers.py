@@ -23,8 +23,10 @@ from newslens.analysis.attribution.phrases import (
     PARTICLES,
     PREPOSITIONS,
     PRONOUNS,
+    QUANTIFIERS,
     ROLE_PLURALS,
     ROLES,
+    share,
 )
 from newslens.analysis.attribution.records import Mention, Sentence, Span, Speaker, Token
 from newslens.text.unknown import name_key
@@ -50,6 +52,9 @@ def resolve(s: Sentence, span: Span, cue_lemma: str = "") -> Speaker | None:
     words = _words(toks)
     if words[0] in ("no", "none", "neither", "nobody"):
         return None  # "no official statements claiming …": nobody speaks
+    if share(text) or all(w in QUANTIFIERS and w != "one" or w in ("the", "a") for w in words):
+        return Speaker(start, end, text, "group:" + slug(text), "group",
+                       side=_side(d, [m for m in s.mentions if start <= m.start < end]))
     split = next((k for k, w in enumerate(words) if k and w in PREPOSITIONS
                   and w not in ("of", "for", "to")), None)
     if split is not None:  # "Reports from Moscow", "officials in Kyiv"
@@ -242,12 +247,13 @@ def _gender(words: list[str]) -> str | None:
 def _trailing_name(toks: list[Token], inside: list[Mention]) -> list[Token]:
     """The capitalised name words at the end of a phrase that no mention covers."""
     out: list[Token] = []
-    for tok in reversed(toks):
+    for k in range(len(toks) - 1, -1, -1):
+        tok = toks[k]
         covered = any(m.start <= tok.start < m.end for m in inside)
         low = tok.low.replace("’", "'").removesuffix("'s")
         if covered or not (tok.text[0].isupper() or low in PARTICLES) or low in NAME_BREAK \
-                or tok.text in NON_NAMES or tok.text in LABELS:
-            break
+                or tok.text in NON_NAMES or tok.text in LABELS and k == 0:
+            break  # a line label ("Watch:") opens a phrase; inside a name it is a name word
         out.append(tok)
     while out and out[-1].low in PARTICLES:
         out.pop()

@@ -17,6 +17,7 @@ from newslens.analysis.attribution.phrases import (
     first_index,
     phrase_after,
     phrase_before,
+    share_before,
     text_class,
 )
 from newslens.analysis.attribution.records import TOKEN, CueHit, Sentence, Span, Speaker, Token
@@ -55,6 +56,10 @@ def _subject_span(s: Sentence, pos: int, participle: bool, relative: bool = Fals
     pro = _pronoun_at(s, pos)
     if pro is not None:
         return pro, True
+    if s.text[max(0, pos - 12):pos].rstrip()[-1:].isalnum():
+        polled = share_before(s, pos)  # "About four in 10 said"
+        if polled is not None:
+            return polled, False
     span = phrase_before(s, pos)
     if span is None:
         return None
