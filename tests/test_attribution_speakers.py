@@ -258,3 +258,27 @@ def test_naming_verbs_need_a_predicate_noun_or_a_quotation():
     st = real("Anna Lind called the mayor on Monday.", "Anna Lind called it a day.",
               "Anna Lind called the plan “a disgrace”.")
     assert st["content"].tolist() == ["a disgrace"]
+
+
+@pytest.mark.parametrize("sentence, speaker, kind", [
+    ("The 57-year-old scientist says the ice is melting.", "person:57-year-old-scientist",
+     "person"),
+    ("If prices keep rising, forecasters say the harvest will suffer.", "group:forecasters",
+     "group"),
+    ("Longtime neighbours told the council that the noise was unbearable.",
+     "group:longtime-neighbours", "group"),
+])
+def test_any_common_noun_can_be_the_subject_of_said(sentence, speaker, kind):
+    st = real(sentence)
+    assert st[["speaker", "speaker_kind"]].values.tolist() == [[speaker, kind]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "His closing remarks were subdued.",
+    "The latest delay adds to the drama.",
+    "The local council has the final say on the route.",
+    "A biography written by a reporter came out in May.",
+    "The most telling promise was about roads.",
+])
+def test_cue_words_used_as_nouns_have_no_common_subject(sentence):
+    assert real(sentence).empty

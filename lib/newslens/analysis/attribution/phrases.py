@@ -230,6 +230,61 @@ def _plain_name(toks: list[Token], j: int) -> bool:
         and tok.text not in NON_NAMES
 
 
+_AGENTIVE = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "ee", "ive", "ar")
+_NOT_HEADS = frozenset(lexicon.words("months")) | frozenset((
+    "day", "days", "week", "weeks", "month", "months", "year", "years", "time", "times",
+    "morning", "afternoon", "evening", "night", "weekend", "way", "thing", "things", "fact",
+    "point", "rest", "part", "end", "case", "who", "which", "that", "this", "these", "those"))
+_BOUNDARY_WORDS = frozenset(("and", "but", "while", "that", "as", "when", "if", "because",
+                             "though", "although", "so", "yet", "whereas", "where"))
+
+
+def plural_noun(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def agentive(word: str) -> bool:
+    """A noun of a person by its ending ("scientist", "forecaster", "organiser")."""
+    return word.endswith(_AGENTIVE)
+
+
+def common_phrase_before(s: Sentence, end: int) -> Span | None:
+    """A noun phrase with any common noun as its head ending at `end`, for a subject that only
+    a person or group can be (the subject of "said"): a determiner or a possessive name, up to
+    four modifiers and the head ("The 57-year-old scientist", "Romney's associates", "the
+    pitch on Kickstarter" is not one: no preposition inside), or a bare plural opening its
+    clause ("…, forecasters say")."""
+    toks = s.tokens_from(window_start(s.text, end), end)
+    stop = first_index(toks, end)
+    if stop == 0:
+        return None
+    head = toks[stop - 1]
+    low = head.low
+    if not (low.isalpha() and head.text.islower() and len(low) > 2) or low in _NOT_HEADS \
+            or low in PREPOSITIONS or low in PRONOUNS or not _free_modifier(head):
+        return None
+    j = stop - 2
+    while j >= 0 and stop - 1 - j <= 4:
+        tok = toks[j]
+        if _word_class(tok) == "det" or tok.possessive and tok.text[0].isupper():
+            before = toks[j - 1].low if j else ""
+            if before in PREPOSITIONS and before not in ("of",) or _free_modifier(toks[j - 1]) \
+                    and j and before not in _BOUNDARY_WORDS and toks[j - 1].text.islower():
+                return None  # the object of a preposition or a verb
+            return Span(toks, j, stop)
+        if not (_free_modifier(tok) or tok.text == "-" or _word_class(tok) in ("name", "word")
+                and not tok.possessive):
+            break
+        j -= 1
+    first = stop - 1
+    if not plural_noun(low):
+        return None
+    before = toks[first - 1] if first else None
+    if before is None or before.text in _HARD or before.low in _BOUNDARY_WORDS:
+        return Span(toks, first, stop)
+    return None
+
+
 def _joins_right(toks: list[Token], j: int, first: int, end: int) -> bool:
     """Does token `j` extend a phrase that starts at `first` to the right?"""
     tok, cls = toks[j], _word_class(toks[j])

@@ -26,6 +26,8 @@ from newslens.analysis.attribution.phrases import (
     QUANTIFIERS,
     ROLE_PLURALS,
     ROLES,
+    agentive,
+    plural_noun,
     share,
 )
 from newslens.analysis.attribution.records import Mention, Sentence, Span, Speaker, Token
@@ -277,3 +279,19 @@ def _name_kind(words: list[str], name: list[Token], cue_lemma: str) -> str:
     if acronym or words[0] == "the" and len(name) == 1:  # "the DNC", "The Times"
         return "outlet" if cue_lemma in ("report", "write") else "organisation"
     return "person"
+
+
+def common_speaker(s: Sentence, span: Span) -> Speaker:
+    """The speaker of a noun phrase whose head no word list knows ("The 57-year-old scientist",
+    "forecasters"): a group when the head is plural, a person when it names one by its ending
+    ("-ist", "-er"), else an organisation; never linked."""
+    toks = span.tokens
+    words = _words(toks)
+    head = words[-1]
+    kind = "group" if plural_noun(head) else "person" if agentive(head) else "organisation"
+    rest = [w for w in words if w not in ("the", "a", "an")]
+    start, end = toks[0].start, toks[-1].end
+    return Speaker(start, end, s.text[start:end], f"{kind}:{slug(' '.join(rest))}", kind,
+                   side=_side(s.discourse, [m for m in s.mentions if start <= m.start < end
+                                            and m.actor is not None]),
+                   heads=frozenset({head}) if kind == "person" else frozenset())
