@@ -282,3 +282,29 @@ def test_any_common_noun_can_be_the_subject_of_said(sentence, speaker, kind):
 ])
 def test_cue_words_used_as_nouns_have_no_common_subject(sentence):
     assert real(sentence).empty
+
+
+@pytest.mark.parametrize("sentence, content", [
+    ("“We will rebuild the bridge,” Anna Lind told reporters on Monday.",
+     "We will rebuild the bridge"),
+    ("“We will rebuild the bridge,” Anna Lind told the regional council, adding that work "
+     "starts in May.", "We will rebuild the bridge"),
+])
+def test_a_quotation_before_told_and_its_addressee_is_the_content(sentence, content):
+    st = real(sentence)
+    row = by_cue(st, "told")
+    assert (row.form, row.content) == ("postposed", content)
+
+
+def test_a_long_appositive_after_a_name_leaves_the_name_as_speaker():
+    st = real("Olena Marchuk, 39, a nurse visiting the city with her family, told the council "
+              "that the shelter was full.")
+    assert st["speaker_text"].tolist() == ["Olena Marchuk"]
+
+
+def test_a_speaking_participle_after_a_quotation_continues_its_speaker():
+    st = real("Anna Lind called the plan “a disgrace,” adding, “We will fight it.”",
+              "Anna Lind said the roads were “nearly finished,” suggesting the work was done.")
+    assert st[["cue", "speaker"]].values.tolist() == [
+        ["called", "person:anna-lind"], ["adding", "person:anna-lind"],
+        ["said", "person:anna-lind"]]

@@ -35,7 +35,12 @@ from newslens.analysis.attribution.spans import (
     WITH_LEFT,
 )
 from newslens.analysis.attribution.speakers import resolve
-from newslens.analysis.attribution.subjects import clause_subject, latest_subject, subject_of
+from newslens.analysis.attribution.subjects import (
+    SPEAKING_VERBS,
+    clause_subject,
+    latest_subject,
+    subject_of,
+)
 
 _PARTICIPLE_IRREGULAR = {"told", "said", "written", "shown", "spoken", "thought", "found",
                          "asked"}
@@ -233,20 +238,29 @@ def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | 
         return None
     start = lead
     st = Statement(hit, "postposed", sp, clause=start)
-    if TAIL.fullmatch(s.text, hit.end) or _CLAIM_APPOSITIVE.match(s.text, hit.end):
-        return _reported_before(s, start, st)
+    end = hit.end
     first = quote_before(s, start)
-    goes_on = QUOTE_GOES_ON.match(s.text, hit.end)
+    if first is not None and hit.cue.lemma in _ADDRESSED:  # "“…,” X told reporters."
+        told = _ADDRESSEE.match(s.text, end)
+        end = told.end() if told is not None else end
+    if TAIL.fullmatch(s.text, end) or _CLAIM_APPOSITIVE.match(s.text, end):
+        return _reported_before(s, start, st)
+    goes_on = QUOTE_GOES_ON.match(s.text, end)
     if goes_on is not None and first is not None:
         rest = quote_at(s, goes_on.end())
         if rest is None or not TAIL.fullmatch(s.text, min(len(s.text), rest[1] + 1)):
             return None
         st.content_start, st.content_end, st.direct = first[0], rest[1], True
         return st
-    if TRAILING_PARTICIPLE.match(s.text, hit.end) and (
+    if TRAILING_PARTICIPLE.match(s.text, end) and (
             first is not None or len(s.text[:start].split()) >= 4):
         return _reported_before(s, start, st)
     return None
+
+
+# Verbs whose addressee may follow them after a quotation: "“…,” X told reporters on Monday."
+_ADDRESSED = frozenset(("tell", "assure", "inform", "remind", "warn"))
+_ADDRESSEE = re.compile(r"\s+(?:[\w’'.&-]+\s+){0,6}?[\w’'.&-]+(?=\s*(?:[,;.!?]|$))")
 
 
 def subject(s: Sentence, hit: CueHit, sp: Speaker, start: int, pronoun: bool) -> Statement:
@@ -296,12 +310,13 @@ def participial(s: Sentence, hit: CueHit) -> Statement | None:
     subject at the start of the sentence)."""
     if _APPOSITIVE_PARTICIPLE.match(s.text, hit.end):
         return None
+    left = s.left(PARTICIPIAL_LEFT, hit.start, 16) or s.left(_QUOTE_COMMA_LEFT, hit.start, 8)
     parents = [st for st in s.found if st.hit.start < hit.start]
     parent = parents[-1] if parents else None
     speaker = parent.speaker if parent else clause_subject(s, hit.start)
     if speaker is None:
         return None
-    clause = s.left(PARTICIPIAL_LEFT, hit.start, 16).start()
+    clause = left.start()
     st = Statement(hit, "participial", speaker, clause=clause, parent=parent)
     return _reported_after(s, hit, st)
 
@@ -483,6 +498,10 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
                 and not (pronoun and sp.text.lower() != "it"):
             return None
         return subject(s, hit, sp, start, pronoun)
-    if hit.is_participle and s.left(PARTICIPIAL_LEFT, hit.start, 16):
-        return participial(s, hit)
+    if hit.is_participle and (s.left(PARTICIPIAL_LEFT, hit.start, 16) or s.left(
+            _QUOTE_COMMA_LEFT, hit.start, 8) and hit.text.split()[0].lower() in SPEAKING_VERBS):
+        return participial(s, hit)  # "…,” adding …" (not "…,” suggesting …": a gloss)
     return coordinated(s, hit) or inverted(s, hit) or group(s, hit)
+
+
+_QUOTE_COMMA_LEFT = re.compile(r",[”\"]\s*$")

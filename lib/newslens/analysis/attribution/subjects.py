@@ -219,13 +219,18 @@ def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
         sub = _subject_at(s, hit, pos)
         if sub is not None:
             found.append(sub)
-    if found and s.text[:direct].rstrip().endswith(",") and not hit.is_participle:
+    if s.text[:direct].rstrip().endswith(",") and not hit.is_participle and (
+            found or not _QUOTED_SEGMENT.search(s.text, s.text.rfind(",", 0, direct - 2) + 1,
+                                                direct)):
         chosen = _appositive_subject(s, hit, direct, found)
         if chosen is not None:
             return chosen
     if not found:
         return _common_subject(s, hit, direct)
     return min(found, key=lambda f: (not f[0].linked, not s.discourse.is_person(f[0])))
+
+
+_QUOTED_SEGMENT = re.compile(r"[“”\"«»]")
 
 
 def _common_subject(s: Sentence, hit: CueHit, pos: int) -> tuple[Speaker, int, bool] | None:
