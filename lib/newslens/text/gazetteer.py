@@ -138,7 +138,9 @@ class _Gazetteer:
         self.info = list(zip(self.actors["id"], self.actors["name"], self.actors["kind"],
                              self.actors["affiliation"], self.actors["gender"]))
         entries: dict[str, _Entry] = {}
-        for i, row in self.actors.iterrows():
+        columns = {c: self.actors[c].tolist() for c in ACTOR_COLUMNS}  # no iterrows: each row
+        for i in range(len(self.actors)):  # would deep-copy the frame's attrs
+            row = {c: values[i] for c, values in columns.items()}
             forms = [(a, "name") for a in row["aliases"]]
             forms += [(f"{t} {a}", "name") for t in row["titles"] for a in row["aliases"]]
             forms += [(r, "alias") for r in row["references"]]
@@ -170,8 +172,9 @@ class _Gazetteer:
         for pronoun in PRONOUNS:
             entries.setdefault(pronoun, _Entry(-1, pronoun, "pronoun", "any", False))
         self.keys = frozenset(entries)
+        kinds = self.actors["kind"].tolist()
         self.person_names = {key: e.actor for key, e in entries.items() if e.mtype == "name"
-                             and self.actors["kind"].iat[e.actor] == "person"}
+                             and kinds[e.actor] == "person"}
         options: dict[str, list] = {}  # the form read with spaces for non-word characters
         for key, entry in entries.items():
             options.setdefault(" " + _spaced(key) + " ", []).append(
@@ -387,16 +390,23 @@ def _words_re(before: str, words: list[str], after: str) -> re.Pattern:
     return re.compile(f"{before}(?:{alt}){after}")
 
 
-def _compile_gazetteer(doc, path: Path) -> _Gazetteer:
-    return _Gazetteer(_parse_gazetteer(doc, path))
-
-
 def _gazetteer(actors) -> _Gazetteer:
-    """Compiled gazetteer for None (default file), a path, or a load_actors() frame."""
+    """Compiled gazetteer for None (default file), a path, or a load_actors() frame. A file is
+    parsed once (the table `load_actors` reads, cached on the file contents) and compiled once
+    per parsed table."""
     if isinstance(actors, pd.DataFrame):
         key = repr((actors[ACTOR_COLUMNS].to_dict("list"), sorted(actors.attrs.items())))
         return _compiled_frame(key, actors)
-    return lexicon.load(lexicon.resolve(actors, "actors.yml"), _compile_gazetteer)
+    table = lexicon.load(lexicon.resolve(actors, "actors.yml"), _parse_gazetteer)
+    hit = _COMPILED.get(id(table))
+    if hit is None or hit[0] is not table:
+        if len(_COMPILED) > 8:
+            _COMPILED.clear()
+        hit = _COMPILED[id(table)] = (table, _Gazetteer(table))
+    return hit[1]
+
+
+_COMPILED: dict[int, tuple[pd.DataFrame, _Gazetteer]] = {}  # id(parsed table) -> (it, compiled)
 
 
 _FRAME_CACHE: dict[str, _Gazetteer] = {}
