@@ -287,8 +287,8 @@ def test_cue_words_used_as_nouns_have_no_common_subject(sentence):
 @pytest.mark.parametrize("sentence, content", [
     ("“We will rebuild the bridge,” Anna Lind told reporters on Monday.",
      "We will rebuild the bridge"),
-    ("“We will rebuild the bridge,” Anna Lind told the regional council, adding that work "
-     "starts in May.", "We will rebuild the bridge"),
+    (("“We will rebuild the bridge,” Anna Lind told the regional council, adding that work "
+      "starts in May."), "We will rebuild the bridge"),
 ])
 def test_a_quotation_before_told_and_its_addressee_is_the_content(sentence, content):
     st = real(sentence)
@@ -308,3 +308,13 @@ def test_a_speaking_participle_after_a_quotation_continues_its_speaker():
     assert st[["cue", "speaker"]].values.tolist() == [
         ["called", "person:anna-lind"], ["adding", "person:anna-lind"],
         ["said", "person:anna-lind"]]
+
+
+def test_a_subject_after_a_conjunction_opens_a_statement_of_its_own():
+    st = real("Officials said the convoy was hit, but the driver said he was fine.",
+              "When reporters asked Anna Lind about the bridge, her campaign manager said "
+              "she was busy.",
+              "Anna Lind said that the driver told her the convoy was hit.")
+    assert st[["speaker_text", "cue"]].values.tolist() == [
+        ["Officials", "said"], ["the driver", "said"], ["reporters", "asked"],
+        ["her campaign manager", "said"], ["Anna Lind", "said"]]

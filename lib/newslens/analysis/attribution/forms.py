@@ -465,6 +465,23 @@ _NAMES_AS = re.compile(
     r"\s+(?:a|an)\s+(?!day\b|lot\b|few\b|number\b|couple\b|bit\b)[a-z]")
 
 
+# A subject that opens a clause of its own, not one inside a reported clause: after a
+# coordinating or subordinating conjunction ("…, but officials said", "… and Trump says",
+# "… after Trump told"), or after an opening subordinate clause and its comma ("When the AP
+# asked him, the manager said").
+_CLAUSE_CONJUNCTION = re.compile(
+    r"(?:[,;]\s*|\s)(?:but|and|yet|after|when|because|although|though|since|before|until|"
+    r"once)\s+$", re.IGNORECASE)
+_OPENING_CLAUSE = re.compile(
+    r"(?:When|While|Although|Though|After|As|If|Because|Since|Before|Once|Until|Whereas)\b"
+    r"[^,;:“”\"]*,\s*$")
+
+
+def _new_clause(s: Sentence, start: int) -> bool:
+    return s.left(_CLAUSE_CONJUNCTION, start, 12) is not None or \
+        _OPENING_CLAUSE.fullmatch(s.text, 0, start) is not None
+
+
 def detect(s: Sentence, hit: CueHit) -> Statement | None:
     """The statement a cue makes, trying the forms in order (the first that applies decides).
     A cue word after a determiner or a possessive is a noun ("the ministry's report said")."""
@@ -494,7 +511,7 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         if post is not None:
             return post
         if _nested(s, hit, start) and not s.left(WITH_LEFT, start, 70) \
-                and not s.left(CONTRAST, start, 16) \
+                and not s.left(CONTRAST, start, 16) and not _new_clause(s, start) \
                 and not (pronoun and sp.text.lower() != "it"):
             return None
         return subject(s, hit, sp, start, pronoun)
