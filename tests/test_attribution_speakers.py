@@ -242,6 +242,7 @@ def test_straight_quotes_keeps_offsets_and_leaves_apostrophes():
     ("The agency in a statement said the plant was safe.", "The agency", "said"),
     ("Anna Lind at the time said the bridge would reopen.", "Anna Lind", "said"),
     ("Anna Lind called the mayor a coward.", "Anna Lind", "called"),
+    ("The senator from Vermont said the bank was corrupt.", "The senator from Vermont", "said"),
 ])
 def test_subject_shapes_of_unseen_text(sentence, speaker_text, cue):
     st = real(sentence)

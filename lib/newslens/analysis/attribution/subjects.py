@@ -16,6 +16,7 @@ from newslens.analysis.attribution.phrases import (
     PRONOUNS,
     QUANTIFIERS,
     ROLE_PLURALS,
+    ROLES,
     common_phrase_before,
     first_index,
     phrase_after,
@@ -73,6 +74,10 @@ def _subject_span(s: Sentence, pos: int, participle: bool, relative: bool = Fals
             and not (participle and toks[i].low == "with"):
         if i >= 1 and (toks[i - 1].low in ANONYMOUS_NOUNS or toks[i - 1].low in ROLE_PLURALS):
             return Span(toks, i - 1, span.stop), False
+        if i >= 1 and toks[i - 1].low in ROLES:  # "The senator from Vermont said"
+            head = phrase_before(s, toks[i - 1].end)
+            if head is not None and head.toks is toks:
+                return Span(toks, head.first, span.stop), False
         if i >= 1 and toks[i].low == "of" and toks[i - 1].low in QUANTIFIERS:
             k = i - 1  # "28 percent of voters", "most of the residents"
             if k >= 1 and toks[k - 1].text[0].isdigit():
