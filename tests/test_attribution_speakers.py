@@ -319,3 +319,11 @@ def test_a_subject_after_a_conjunction_opens_a_statement_of_its_own():
     assert st[["speaker_text", "cue"]].values.tolist() == [
         ["Officials", "said"], ["the driver", "said"], ["reporters", "asked"],
         ["her campaign manager", "said"], ["Anna Lind", "said"]]
+
+
+def test_a_plural_cue_noun_after_a_plural_noun_and_is_no_coordinated_cue():
+    st = real("Questions and answers have been edited for length.",
+              "Anna Lind praised the workers and says they did well.",
+              "Anna Lind called them a week ago.")
+    assert st[["cue", "form"]].values.tolist() == [["praised", "subject"],
+                                                   ["says", "coordinated"]]

@@ -37,6 +37,7 @@ from newslens.analysis.attribution.spans import (
 from newslens.analysis.attribution.speakers import resolve
 from newslens.analysis.attribution.subjects import (
     SPEAKING_VERBS,
+    VERB_ONLY_S,
     clause_subject,
     latest_subject,
     subject_of,
@@ -321,6 +322,10 @@ def participial(s: Sentence, hit: CueHit) -> Statement | None:
     return _reported_after(s, hit, st)
 
 
+# A plural noun just before "and": a cue form in -s after it is a plural noun too.
+_PLURAL_AND = re.compile(r"\b[A-Za-z][a-z]{2,}[^s\W]s\s+and\s+$")
+
+
 def coordinated(s: Sentence, hit: CueHit) -> Statement | None:
     """"Kallas … and confirmed that …, but said that …" and, after a statement, "…, urges …":
     the speaker is the subject of the clause it continues."""
@@ -331,6 +336,9 @@ def coordinated(s: Sentence, hit: CueHit) -> Statement | None:
     word = hit.text.lower().split()[0]
     if coord is None or word == hit.cue.lemma.split()[0]:  # "and state": a noun
         return None
+    if word.endswith("s") and word not in VERB_ONLY_S and _PLURAL_AND.search(
+            s.text, max(0, coord.start() - 30), coord.end()):
+        return None  # "in interviews and tweets", "questions and answers": nouns
     after = parents[-1].hit.end if parents else 0
     speaker = None
     if not (hit.is_participle and parents):  # "arguing … and warning": the same speaker
@@ -462,7 +470,7 @@ _NAMES_AS = re.compile(
     r"\s+(?:him|her|them|it|himself|herself|themselves|itself|me|us|"
     r"(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2}(?:\s+[a-z][\w-]*){0,2}|"
     r"(?:the|his|her|their|its|this|that|these|those)(?:\s+[a-z][\w-]*){1,3})"
-    r"\s+(?:a|an)\s+(?!day\b|lot\b|few\b|number\b|couple\b|bit\b)[a-z]")
+    r"\s+(?:a|an)\s+(?!(?:day|week|month|year|hour|minute|moment|while|time|lot|few|number|couple|bit)\b)[a-z]")
 
 
 # A subject that opens a clause of its own, not one inside a reported clause: after a

@@ -247,7 +247,7 @@ def _common_subject(s: Sentence, hit: CueHit, pos: int) -> tuple[Speaker, int, b
             _NOT_SPOKEN.match(s.text, hit.end):
         return None
     past = word.endswith("ed") or word in ("said", "told", "wrote")
-    third = word in _THIRD_PERSON
+    third = word in VERB_ONLY_S
     if not (past or third or word in _BASE):
         return None  # "remarks", "answer", "saying": a noun or a participle as often as not
     span = common_phrase_before(s, pos)
@@ -268,7 +268,7 @@ def _speaking_verbs() -> frozenset:
 
 SPEAKING_VERBS = _speaking_verbs()
 # The forms of those verbs that are not nouns too ("remarks", "answers", "notes" are).
-_THIRD_PERSON = frozenset(("says", "tells", "writes", "asks", "adds", "argues", "insists",
+VERB_ONLY_S = frozenset(("says", "tells", "writes", "asks", "adds", "argues", "insists",
                            "explains", "warns", "declares", "stresses", "responds"))
 _BASE = frozenset(("say", "tell", "write", "ask", "add", "argue", "insist", "explain", "warn",
                    "declare", "respond"))
