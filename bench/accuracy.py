@@ -41,12 +41,13 @@ Matching rules, per article:
   `via == "hierarchy"` (a macro region expanded to members the text does not name) are not
   counted as false positives.
 - claims: predicted rows are merged per (region_id, claimant[, claim_type]); a gold {region,
-  claimant} pairs with a merged row when the region regex matches its region columns and the
-  claimant regex matches `claimant` or any `stated_by` (gold allows the speaker), read as the
-  actor's id, display name or any gazetteer name (aliases, references, capitals: "moscow" names
-  the side `russia`). One-to-one, scored on region + claimant and separately with claim_type
-  too. Hierarchy-only rows (as for regions) and generic references (no named place; the gold
-  annotates named regions only) are not counted as false positives.
+  claimant} pairs with a merged row (a row with k claim types with up to k gold entries, as the
+  gold lists one entry per claim type; for precision it is one hit) when the region regex matches
+  its region columns and the claimant regex matches `claimant` or any `stated_by` (gold allows the
+  speaker), read as the actor's id, display name or any gazetteer name (aliases, references,
+  capitals: "moscow" names the side `russia`). One-to-one, scored on region + claimant and
+  separately with claim_type too. Hierarchy-only rows (as for regions) and generic references (no
+  named place; the gold annotates named regions only) are not counted as false positives.
 - quantities: a gold {value, unit} pairs with a row whose `value` or `original_value` equals the
   gold value (relative tolerance 0.5%) and whose `unit`, `original_unit` or `text` matches the
   unit regex; one-to-one; the gold region is not required. Precision counts every row (the gold
@@ -664,15 +665,21 @@ def score_claims(claims: pd.DataFrame | None, gold: dict[str, dict], names: dict
     for aid, entry in gold.items():
         golds = entry.get("claims") or []
         units = _claim_units(rows_by_article.get(aid, []), names, with_type)
-        adjacency = [[j for j, u in enumerate(units)
-                      if matches(str(g.get("region")), u["regions"])
-                      and matches(str(g.get("claimant")), u["claimants"])
-                      and (not with_type or u["key"][2] == g.get("claim_type"))]
+        # A merged row with k claim types pairs with up to k gold entries: the gold lists one
+        # entry per claim type for a region and side ("annexed" and "controls" Luhansk).
+        # first slots first: a gold entry takes another row's first slot before a second one
+        slots = [j for k in range(max([len(u["types"]) for u in units] + [1]))
+                 for j, u in enumerate(units) if k < max(1, len(u["types"]))]
+        adjacency = [[k for k, j in enumerate(slots)
+                      if matches(str(g.get("region")), units[j]["regions"])
+                      and matches(str(g.get("claimant")), units[j]["claimants"])
+                      and (not with_type or units[j]["key"][2] == g.get("claim_type"))]
                      for g in golds]
-        pairs = max_matching(adjacency)
+        pairs = {i: slots[k] for i, k in max_matching(adjacency).items()}
         matched = set(pairs.values())
         counted = [j for j, u in enumerate(units) if j in matched or u["direct"]]
-        res.score.add(Score(len(pairs), len(counted), len(pairs), len(golds)))
+        # precision counts merged rows (a row matched by several gold entries is one hit)
+        res.score.add(Score(len(matched), len(counted), len(pairs), len(golds)))
         for i, g in enumerate(golds):
             _bump(res.breakdowns, "recall by gold claim_type", g.get("claim_type"), True,
                   i in pairs)

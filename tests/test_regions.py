@@ -185,8 +185,8 @@ def mentions_of(*texts, article="a"):
     ("Shelling hit homes in Mykhailivka.", ["Mykhailivka"]),  # plain "in" + strong ending
     ("Pishchane is under our control, the brigade said.", ["Pishchane"]),  # control predicate
     ("About 40% of Serhiivka was taken.", ["Serhiivka"]),
-    ("They advanced towards Velyka Novosilka, Kurakhove and Andriivka.",
-     ["Velyka Novosilka", "Andriivka"]),  # modifier; list with a listed town (Kurakhove)
+    ("They advanced towards Velyka Znamianka, Kurakhove and Andriivka.",
+     ["Velyka Znamianka", "Andriivka"]),  # modifier; list with a listed town (Kurakhove)
     ("They are advancing in Chervony Lyman.", ["Chervony Lyman"]),  # not the town of Lyman
 ])
 def test_settlements_found_by_context(text, found):
@@ -221,3 +221,44 @@ def test_found_settlement_counts_everywhere_in_its_article_with_its_oblast():
 def test_settlement_ids_are_ascii_slugs():
     assert settlement_id("Sviato-Pokrovske") == "place:sviato_pokrovske"
     assert settlement_id("Chervona Zirka") == "place:chervona_zirka"
+
+
+@pytest.mark.parametrize("text,region_id", [
+    ("Troops entered Balakleya overnight.", "balakliia"),  # Russian spelling of a listed town
+    ("Fighting near Kleshcheyevka went on.", "klishchiivka"),
+    ("The army held Velykaya Novoselka.", None),  # an unlisted spelling is no gazetteer match
+    ("The Russians shelled Velikaya Novoselka.", "velyka_novosilka"),
+    ("They pushed into the Kursk region.", "kursk_oblast"),
+    ("Units crossed to the left bank of the Dnieper.", "dnipro_left_bank"),
+    ("Troops left the west bank of the Dnipro River.", "dnipro_right_bank"),
+    ("Raids into the occupied east bank went on.", "dnipro_left_bank"),
+])
+def test_front_line_places_and_bank_phrases(text, region_id):
+    found = [r for _, r in ids(text)]
+    assert found == ([region_id] if region_id else [])
+
+
+def test_compact_places_section_has_kinds_parents_and_ids():
+    regions = load_regions().set_index("id")
+    assert regions.loc["soledar", ["kind", "parent"]].tolist() == ["town", "donetsk"]
+    assert regions.loc["mala_tokmachka", ["kind", "parent"]].tolist() == ["village",
+                                                                          "zaporizhzhia"]
+    assert regions.loc["sudzha", "parent"] == "kursk_oblast"
+    assert ancestors("sudzha") == ["kursk_oblast", "russia"]  # not under Ukraine
+    assert "Malaya Tokmachka" in regions.loc["mala_tokmachka", "names"]
+
+
+def test_bad_places_and_patterns_give_clear_errors(tmp_path):
+    base = "regions:\n  - {id: ukraine, name: Ukraine, kind: country, parent: null}\n"
+    assert_data_error(tmp_path, "regions.yml", base + "places:\n  hamlet: {ukraine: [[X]]}\n",
+                      load_regions, "places")
+    assert_data_error(tmp_path, "regions.yml", base + "places:\n  town: {ukraine: [[]]}\n",
+                      load_regions, "empty name list")
+    assert_data_error(tmp_path, "regions.yml",
+                      base + "  - {id: x, name: X, kind: site, parent: ukraine, patterns: ['(']}\n",
+                      load_regions, "bad pattern")
+
+
+def test_a_place_coordinated_with_as_well_as_is_found():
+    m = mentions_of("The areas in question are Soledar, as well as Zorianivka.")
+    assert m.loc[m["match"] == "discovered", "text"].tolist() == ["Zorianivka"]

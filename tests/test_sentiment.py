@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from newslens.analysis import sentiment as SS
-from newslens.analysis import sentiment_scope as S
 from newslens.analysis.attribution import statements as find_statements
+from newslens.analysis.sentiment import lexicons as S
+from newslens.analysis.sentiment import scope
 from newslens.io.corpus import load_corpus
 from newslens.text.sentences import sentences as split_sentences
 
@@ -67,7 +68,7 @@ def test_negation_flips_sign(scorer):
 def test_window_keeps_negator_and_drops_own_name():
     sent = "Critics say that the talks were not, in the end, useful for President Anna Berg."
     a = sent.index("Anna Berg")
-    w0, w1, text = S.target_window(sent, a, a + len("Anna Berg"), left=6, right=4)
+    w0, w1, text = scope.target_window(sent, a, a + len("Anna Berg"), left=6, right=4)
     assert "not" in text.split()
     assert "Anna" not in text and "President" not in text
     assert "Anna Berg" in sent[w0:w1] and sent[w0:w1].startswith("not")
@@ -76,7 +77,7 @@ def test_window_keeps_negator_and_drops_own_name():
 def test_contrast_splits_scope():
     sent = "Voters love Tom Reyes, but they describe his rival Lena Moss as dishonest and cruel."
     starts = [sent.index("Tom Reyes"), sent.index("Lena Moss")]
-    r = S.score_targets([sent, sent], starts, [s + 9 for s in starts], scorer="blend")
+    r = SS.score_targets([sent, sent], starts, [s + 9 for s in starts], scorer="blend")
     assert r["polarity"][0] > 0.05 > -0.05 > r["polarity"][1]
 
 
@@ -200,7 +201,7 @@ def test_benchmark_script_on_fixture():
         assert name in rows, out
     assert float(rows["target-scoped blend"][2]) >= float(rows["sentence textblob"][2])
     assert float(rows["learned (default)"][4]) > 0  # microseconds per target
-    assert "Targets (issue 12)" in out and "default scorer cost <= 50 us" in out
+    assert "Targets (issue 22)" in out and "default scorer cost <= 15 us" in out
 
 
 def test_benchmark_script_bad_file(tmp_path):
@@ -275,9 +276,8 @@ def test_demonym_group_noun_is_masked_with_the_target():
 
 
 def test_war_labels_follow_the_body_through_furniture_removal():
-    from conftest import load_bench_module
+    from newslens.analysis.sentiment import train as bench
 
-    bench = load_bench_module("sentiment_accuracy")
     raw = "Share this story\nPutin met Erdogan.\nSubscribe now\nKyiv objected."
     clean = "Putin met Erdogan.\nKyiv objected."
     a = raw.index("Erdogan")
@@ -288,3 +288,20 @@ def test_war_labels_follow_the_body_through_furniture_removal():
     assert clean[start:end] == "Kyiv"
     assert bench.raw_offsets(raw, clean, raw.index("Subscribe"), raw.index("Subscribe") + 9) is None
     assert bench.raw_offsets(clean, clean, 3, 9) == (3, 9)
+
+
+def test_batch_textblob_scores_equal_one_text_at_a_time():
+    """sentence_sentiment's batch path (one tokenising pass, shortened word lists) gives exactly
+    TextBlob's score of each text as scored alone."""
+    texts = [
+        "The talks were not very good, but the envoy was really not unhappy!",
+        "It isn't a great deal; it's an awful, terrible one.",
+        "Officials said the plan is good.", "Officials said the plan is good.",
+        "No words here move anything at all.", "", "!!", "Very very bad (!) indeed :)",
+        "The mayor’s wonderful, wonderful idea didn’t fail.", "A 5g deal was ok_good, xD.",
+        "Not a single good thing; never great, never bad.",
+    ]
+    pol, subj = S.score_texts(texts, "textblob")
+    S._MEMO.clear()
+    for t, p, q in zip(texts, pol, subj):
+        assert (p, q) == S.score_text(t, "textblob"), t

@@ -242,10 +242,12 @@ TABLES: dict[str, Table] = {t.name: t for t in [
                          "withdrawal_report, ...)")),
         ("control_change", "bool", ("the region changed hands: the claimant gained it from the "
                                     "counterpart (capture or reported withdrawal)")),
-        ("claimant", "str", ("side or actor that claims, demands, holds, gained or estimates "
-                             "(a plan's key when an unattributed plan demands it)")),
+        ("claimant", "str", ("side that claims, demands, holds, gained or estimates: a state, "
+                             "bloc or armed group (an actor id; a person or body stands for its "
+                             "state), or empty, e.g. for a plan that names no author")),
         ("counterpart", "str", "side that must act, that holds/defends the region or lost it"),
-        ("stated_by", "str", "speaker of the statement containing the region"),
+        ("stated_by", "str", ("speaker of the statement containing the region, else the "
+                              "outlet (`source`) that reports it")),
         ("context", "str", "peace_plan, negotiations or battlefield"),
         ("cue", "str", "the cue text that made the claim"),
         ("region_text", "str", "the region as written"),

@@ -51,16 +51,17 @@ HEDGES = {
     "under": "max", "fewer than": "max", "as many as": "max", "as much as": "max", "~": None,
 }
 
-_tens = "|".join(_TENS)
-_ones = "|".join(sorted(_ONES, key=len, reverse=True))
+# Word lists as tries (longest first, as sorted alternations were): a regex tried at every
+# position of a sentence checks a few branches instead of every word.
+_tens = lexicon.trie_regex(_TENS, atoms=lexicon.word_atoms)
+_ones = lexicon.trie_regex(_ONES, atoms=lexicon.word_atoms)
 _WORD_NUM = (
     rf"(?:(?:{_ones}|{_tens})\s+and\s+a\s+half|half\s+an?|a\s+half|(?:{_tens})[-\s](?:one|two|three|four|five|six"
     rf"|seven|eight|nine)|(?:a|one)\s+(?:hundred|thousand|million)|a\s+dozen|{_ones}|{_tens})"
 )
-_VAGUE = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(VAGUE, key=len, reverse=True))
+_VAGUE = lexicon.trie_regex(VAGUE, atoms=lexicon.word_atoms)
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_HEDGE = "|".join(re.escape(h).replace(r"\ ", r"\s+")
-                  for h in sorted(HEDGES, key=len, reverse=True))
+_HEDGE = lexicon.trie_regex(HEDGES, atoms=lexicon.word_atoms)
 _NUMBER = (
     rf"(?P<hedge>(?:{_HEDGE})\s*)?"
     rf"(?:(?P<digits>{_DIGITS})(?:\s*(?P<scale>thousand|million|billion|k)\b)?"
@@ -105,6 +106,25 @@ _MAYBE = re.compile(rf"\d|\b(?:{_ones}|{_tens}|dozen|hundred|thousand|few|severa
                     r"fifth|quarter|third|tenth|an?\s+(?:kilomet|km|mile|square))",
                     re.IGNORECASE)
 _DAY_RATE = {"day": 1, "week": 7, "month": 30.4375}
+# Literals of the unit pre-filter (lowercase): every QUANTITY match ends in a unit that contains
+# one of them, so a sentence without any skips the regex, which would find nothing there.
+_UNIT_WORDS = ("%", "percent", "cent", "day", "week", "month", "sq", "km", "hectare", "kilomet",
+               "mile", "hour", "year", "decade", "troops", "soldiers", "personnel", "fighters",
+               "casualties", "men", "civilians", "people", "villages", "settlements", "towns",
+               "cities", "battalions", "brigades", "regiments", "divisions", "defenders",
+               "occupiers")
+_DIGIT = re.compile(r"\d")
+_FOLD_TRAPS = re.compile("[\u0131\u017f]")  # IGNORECASE folds them onto i, s; lower() does not
+
+
+def _lowered(text: str) -> str | None:
+    """`text` lowercased for the literal pre-filters, None when that test would not be sound."""
+    return None if _FOLD_TRAPS.search(text) else text.lower()
+
+
+def _maybe(text: str) -> bool:
+    """Does the text hold a digit or a number word (_MAYBE)? A digit is found fastest alone."""
+    return bool(_DIGIT.search(text) or _MAYBE.search(text))
 
 
 def _number(m: re.Match) -> tuple[float, bool]:
@@ -180,9 +200,12 @@ def _row(start, end, text, kind, value, unit, approx, bound, original, original_
             "original_value": original, "original_unit": original_unit}
 
 
-def _amounts(text: str, taken: list) -> list[dict]:
-    """Numbers with units, and the lower end of a range as its own row."""
+def _amounts(text: str, taken: list, low: str | None = None) -> list[dict]:
+    """Numbers with units, and the lower end of a range as its own row (`low`: the text
+    lowercased for the unit pre-filter, or None)."""
     out = []
+    if low is not None and not any(w in low for w in _UNIT_WORDS):
+        return out
     for m in QUANTITY.finditer(text):
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
@@ -226,7 +249,7 @@ def find_quantities(text: str) -> list[dict]:
     """Normalised quantities in one text: dicts with start, end, text, kind, value, unit, ..."""
     out = _dates(text) if _YEAR.search(text) else []
     taken = [(q["start"], q["end"]) for q in out]
-    out += _amounts(text, taken)
+    out += _amounts(text, taken, _lowered(text))
     low = text.lower()
     if any(w in low for w in _FRACTION_WORDS):
         taken = [(q["start"], q["end"]) for q in out]
@@ -312,7 +335,7 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame | None,
     """
     if sentences is None or len(sentences) == 0:
         return schema.empty("quantities")
-    from newslens.analysis.territory import _records
+    from newslens.analysis.territory.model import _records
 
     crecs = [] if claims is None or len(claims) == 0 else _records(
         claims, ["article_id", "sentence", "claim_id", "claim_type", "region_id", "via",
@@ -326,7 +349,7 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame | None,
     rows = []
     for rec in _records(sentences, ["article_id", "sentence", "start", "text", "field"]):
         text, key = rec["text"], (rec["article_id"], rec["sentence"])
-        if not isinstance(text, str) or not _MAYBE.search(text):
+        if not isinstance(text, str) or not _maybe(text):
             continue
         if key not in about_war and not subjects.search(text):
             continue

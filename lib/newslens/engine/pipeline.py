@@ -106,7 +106,7 @@ def sentiment_tables(
     another scorer or threshold rescores from the cached sentences, mentions and statements
     (give `articles` to count syndicated stories once, as `analyze` does).
     """
-    from newslens.analysis.sentiment_scope import DEFAULT_TARGET_SCORER
+    from newslens.analysis.sentiment import DEFAULT_TARGET_SCORER
 
     scorer = scorer or DEFAULT_TARGET_SCORER
     if (scorer == DEFAULT_TARGET_SCORER and min_mentions == MIN_MENTIONS

@@ -20,16 +20,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from newslens import lexicon, schema
+from newslens import compat, lexicon, schema
 from newslens.lexicon import DataFileError
 from newslens.text import settlements as found_places
+from newslens.text.region_scan import Part, scan
 
 REGION_COLUMNS = [
     "id", "name", "kind", "iso_code", "parent", "members", "names", "forms", "context_only",
 ]
 GENERIC_COLUMNS = ["id", "name", "phrases", "patterns", "claim_type", "claimant", "members"]
 MENTION_COLUMNS = schema.table("region_mentions").names
-KINDS = {"country", "macro_region", "oblast", "city", "town", "site"}
+KINDS = {"country", "macro_region", "oblast", "city", "town", "village", "site"}
+PLACE_KINDS = ("city", "town", "village", "site")  # the compact `places` section
 FORM_WORDS = ["regions", "region", "oblasts", "oblast", "areas", "area", "provinces", "province"]
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -47,7 +49,7 @@ def _str_list(path, where, value, key) -> list[str]:
 
 
 _REGION_KEYS = {"id", "name", "kind", "iso", "parent", "members", "names", "names_always",
-                "forms", "context_only"}
+                "forms", "context_only", "patterns"}
 
 
 def _region(entry, i: int, path: Path, seen: set) -> dict:
@@ -73,6 +75,12 @@ def _region(entry, i: int, path: Path, seen: set) -> dict:
     if iso is not None and not re.fullmatch(r"UA(-\d\d)?", str(iso)):
         _fail(path, where, f"'iso' {iso!r} is not a Ukrainian ISO 3166 code (UA or UA-NN)")
     names = _str_list(path, where, entry.get("names"), "names")
+    patterns = _str_list(path, where, entry.get("patterns"), "patterns")
+    for pat in patterns:
+        try:
+            re.compile(pat)
+        except re.error as exc:
+            _fail(path, where, f"bad pattern {pat!r}: {exc}")
     if entry["kind"] != "country" and entry["name"] not in names and not entry.get(
         "context_only"
     ) and "(" not in entry["name"]:
@@ -85,7 +93,36 @@ def _region(entry, i: int, path: Path, seen: set) -> dict:
         "names_always": tuple(_str_list(path, where, entry.get("names_always"), "names_always")),
         "forms": bool(entry.get("forms", False)),
         "context_only": bool(entry.get("context_only", False)),
+        "patterns": tuple(patterns),
     }
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def _places(raw, path: Path) -> list[dict]:
+    """Region entries of the compact `places` section: kind -> parent -> [[name, spelling...]]
+    (id = the first name as a slug)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, dict) or set(raw) - set(PLACE_KINDS):
+        _fail(path, "places", f"expected a mapping with keys among {list(PLACE_KINDS)}")
+    out = []
+    for kind, by_parent in raw.items():
+        if not isinstance(by_parent, dict):
+            _fail(path, f"places.{kind}", "expected a mapping parent id -> list of name lists")
+        for parent, entries in by_parent.items():
+            for names in entries or []:
+                where = f"places.{kind}.{parent}"
+                if isinstance(names, str):
+                    names = [names]
+                names = _str_list(path, where, names, "names")
+                if not names:
+                    _fail(path, where, "empty name list")
+                out.append({"id": _slug(names[0]), "name": names[0], "kind": kind,
+                            "parent": parent, "names": names})
+    return out
 
 
 def _check_hierarchy(rows: list[dict], path: Path) -> None:
@@ -141,7 +178,8 @@ def _parse(raw, path: Path) -> dict:
     if not isinstance(raw, dict) or not isinstance(raw.get("regions"), list):
         _fail(path, "top level", "expected a mapping with a 'regions' list")
     seen: set[str] = set()
-    rows = [_region(entry, i, path, seen) for i, entry in enumerate(raw["regions"])]
+    entries = raw["regions"] + _places(raw.get("places"), path)
+    rows = [_region(entry, i, path, seen) for i, entry in enumerate(entries)]
     _check_hierarchy(rows, path)
     ids = set(seen)
     generic = [_generic(entry, i, path, ids) for i, entry in enumerate(raw.get("generic") or [])]
@@ -216,6 +254,7 @@ class Matcher:
     pattern_ids: dict  # group name -> generic id
     context: re.Pattern  # territorial preposition right before a context-only name
     settlements: found_places.Rules  # settlements the gazetteer does not list
+    parts: tuple = ()  # the alternatives of `pattern`, in order, as Parts
 
 
 def _build_matcher(doc, path: Path) -> Matcher:
@@ -224,6 +263,7 @@ def _build_matcher(doc, path: Path) -> Matcher:
     for phrase in raw["ignore"]:
         names[_key(phrase)] = (None, "ignore")
     forms = set()
+    region_patterns = [(r["id"], pat) for r in raw["regions"] for pat in r["patterns"]]
     for r in raw["regions"]:
         for n in r["names"]:
             names.setdefault(_key(n), (r["id"], "context" if r["context_only"] else "name"))
@@ -241,17 +281,38 @@ def _build_matcher(doc, path: Path) -> Matcher:
             pattern_ids[f"p{k}"] = g["id"]
             parts.append(f"(?P<p{k}>(?i:{pat}))")
             k += 1
+    for j, (rid, pat) in enumerate(region_patterns):
+        pattern_ids[f"r{j}"] = rid
+        parts.insert(j, f"(?P<r{j}>(?i:{pat}))")
     form_re = "|".join(FORM_WORDS)
     alts = [
+        *parts[:len(region_patterns)],
         rf"(?P<name>{trie_regex(names)})(?:\s(?P<form>(?i:{form_re})))?",
         _ADJECTIVE,
         rf"(?P<generic>(?i:{trie_regex(sorted({p.casefold() for p in generic}))}))",
-        *parts,
+        *parts[len(region_patterns):],
     ]
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(alts) + r")(?![\w])")
     preps = "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in raw["prepositions"])
     context = re.compile(rf"\b(?i:{preps})\s+(?:the\s+)?(?:capital\s+)?$")
-    return Matcher(pattern, names, forms, generic, pattern_ids, context, raw["settlements"])
+    needles = {len(region_patterns) + 1: _ADJECTIVE_WORDS,  # "the Pokrovsky direction"
+               len(region_patterns) + 2: frozenset(_longest_word(p) for p in generic)}
+    return Matcher(pattern, names, forms, generic, pattern_ids, context, raw["settlements"],
+                   tuple(_part(alt, i == len(region_patterns), needles.get(i))
+                         for i, alt in enumerate(alts)))
+
+
+def _longest_word(phrase: str) -> str:
+    return max(re.findall(r"[a-z]+", phrase.casefold()) or [phrase.casefold()], key=len)
+
+
+def _part(alt: str, names: bool, needles: frozenset | None = None) -> Part:
+    """The names alternative (case-sensitive, starting with a capital of the trie) scans fast
+    without the lookbehind in front; the others run only where their literals occur."""
+    if names:
+        return Part(re.compile(rf"(?:{alt})(?![\w])"), None, True)
+    return Part(re.compile(rf"(?<![\w])(?:{alt})(?![\w])"),
+                needles or compat.required_literals(alt), False)
 
 
 def matcher(path=None) -> Matcher:
@@ -271,6 +332,8 @@ def find_regions(text: str, path=None) -> list[dict]:
 
 
 # Russian-style axis names: "the Orekhovsky direction", "Pokrovsky axis" (stem + -sky).
+_ADJECTIVE_WORDS = frozenset(("direction", "axis", "sector", "front", "salient", "bulge",
+                              "bridgehead"))
 _ADJECTIVE = (r"(?P<adj>[A-Z][a-z]{3,}?)(?:skyi|skiy|sky|skaya|skoye|ske)(?=\s+(?i:direction|"
               r"axis|sector|front|salient|bulge|bridgehead)\b)")
 _STEM_ENDINGS = ("sk", "", "ka", "ye", "e", "a")
@@ -287,12 +350,13 @@ def _adjective_region(m: Matcher, stem: str) -> str | None:
 
 def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
     start, end = hit.span()
-    if hit.group("adj") is not None:
+    groups = hit.groupdict()
+    if groups.get("adj") is not None:
         region_id = _adjective_region(m, hit.group("adj"))
         return None if region_id is None else {
             "start": start, "end": end, "text": text[start:end], "region_id": region_id,
             "match": "name"}
-    if hit.group("name") is not None:
+    if groups.get("name") is not None:
         region_id, how = m.names.get(_key(hit.group("name")), (None, "ignore"))
         if region_id is None:
             return None
@@ -306,16 +370,14 @@ def _resolve(m: Matcher, hit: re.Match, text: str, lo: int = 0) -> dict | None:
             if not m.context.search(window):
                 return None
             how = "name"
-    elif hit.group("generic") is not None:
+    elif groups.get("generic") is not None:
         region_id, how = m.generic[_key(hit.group("generic")).casefold()], "generic"
     else:
-        group = next(g for g, v in hit.groupdict().items() if v is not None)
-        region_id, how = m.pattern_ids[group], "generic"
+        group = next(g for g, v in groups.items() if v is not None)
+        region_id = m.pattern_ids[group]
+        how = "name" if group.startswith("r") else "generic"
     return {"start": start, "end": end, "text": text[start:end], "region_id": region_id,
             "match": how}
-
-
-_PARENT_GAP = re.compile(r"^,?\s+(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
 def _joined(sentences: pd.DataFrame):
@@ -328,7 +390,7 @@ def _joined(sentences: pd.DataFrame):
 
 def _known_hits(m: Matcher, texts, offsets, joined) -> list[tuple[int, dict]]:
     """(sentence index, resolved hit in joined coordinates) of every gazetteer match."""
-    hits = list(m.pattern.finditer(joined))
+    hits = scan(m.parts, joined, offsets)
     if not hits:
         return []
     idx = np.searchsorted(offsets, [h.start() for h in hits], side="right") - 1
@@ -340,60 +402,6 @@ def _known_hits(m: Matcher, texts, offsets, joined) -> list[tuple[int, dict]]:
         found = _resolve(m, hit, joined, lo=base)
         if found is not None:
             out.append((int(i), found))
-    return out
-
-
-def _settlement_hits(m: Matcher, info: dict, texts, offsets, joined, known, articles):
-    """(sentence index, hit) of settlements the gazetteer lacks: found by context, then every
-    other mention of the same name in that article. Drops the gazetteer hits a modified name
-    covers ("Chervony Lyman" is not Lyman)."""
-    spans = [(h["start"], h["end"]) for _, h in known]
-    found = found_places.find_settlements(joined, m.settlements, spans)
-    if not found:
-        return known, []
-    by_article: dict = {}
-    starts = np.searchsorted(offsets, [s.start for s in found], side="right") - 1
-    for s, i in zip(found, starts):
-        parent = _parent_after(info, known, s.end, joined)
-        by_article.setdefault(articles[i], {}).setdefault(s.name, parent)
-    out = [(int(i), _place_hit(s.start, s.end, s.name, by_article[articles[i]][s.name]))
-           for s, i in zip(found, starts)]
-    out += _repeat_mentions(by_article, texts, offsets, articles, spans + [
-        (s.start, s.end) for s in found])
-    covered = [(h["start"], h["end"]) for _, h in out]
-    known = [(i, h) for i, h in known
-             if not any(a <= h["start"] and h["end"] <= b for a, b in covered)]
-    return known, out
-
-
-def _place_hit(start: int, end: int, name: str, parent: str | None) -> dict:
-    return {"start": start, "end": end, "text": name, "region_id": found_places.settlement_id(name),
-            "match": "discovered", "parent": parent, "name": name}
-
-
-def _parent_after(info: dict, known, end: int, joined: str) -> str | None:
-    """The oblast named right after a found settlement ("X in the Sumy region"), if any."""
-    for _, h in known:
-        if end <= h["start"] <= end + 50 and info[h["region_id"]]["kind"] == "oblast" \
-                and _PARENT_GAP.match(joined[end:h["start"]]):
-            return h["region_id"]
-    return None
-
-
-def _repeat_mentions(by_article: dict, texts, offsets, articles, taken) -> list:
-    """Other mentions of the found names in the same article (whole words, same spelling)."""
-    out = []
-    for i, text in enumerate(texts):
-        names = by_article.get(articles[i])
-        if not names or not any(n in text for n in names):
-            continue
-        base = int(offsets[i])
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
-            re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
-        for hit in pattern.finditer(text):
-            a, b = base + hit.start(), base + hit.end()
-            if not any(x < b and a < y for x, y in taken):
-                out.append((i, _place_hit(a, b, hit.group(0), names[hit.group(0)])))
     return out
 
 
@@ -412,7 +420,8 @@ def region_mentions(sentences: pd.DataFrame, path=None) -> pd.DataFrame:
     texts, offsets, joined = _joined(sentences)
     art = sentences["article_id"].to_numpy()
     known = _known_hits(m, texts, offsets, joined)
-    known, places = _settlement_hits(m, info, texts, offsets, joined, known, art)
+    known, places = found_places.settlement_hits(m.settlements, info, texts, offsets, joined,
+                                                 known, art)
     if not known and not places:
         return schema.empty("region_mentions")
     sno = sentences["sentence"].to_numpy()

@@ -29,6 +29,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from newslens import lexicon
 from newslens.lexicon import DataFileError
 
@@ -38,7 +40,8 @@ _APOS = "’'ʼ"
 # One capitalised word, optionally hyphenated ("Sviato-Pokrovske", "Gulyai-Pole").
 _WORD = rf"[{_UPPER}][{_LOWER}{_APOS}]+(?:[-‐–][{_UPPER}{_LOWER}][{_LOWER}{_APOS}]+)*"
 _SP = r"[^\S\n]+"
-_LIST_SEP = rf"(?:{_SP}and{_SP}|{_SP}or{_SP}|,{_SP}(?:and{_SP}|or{_SP})?)"
+_LIST_SEP = (rf"(?:{_SP}and{_SP}|{_SP}or{_SP}|,?{_SP}as{_SP}well{_SP}as{_SP}|"
+             rf",{_SP}(?:and{_SP}|or{_SP})?)")
 
 
 @dataclass(frozen=True)
@@ -178,17 +181,19 @@ def find_settlements(text: str, rules: Rules, known: list[tuple[int, int]] = ()
     modified = [c for c in rules.modified.finditer(text)
                 if c.start() == 0 or not re.match(rf"[\w{_APOS}-]", text[c.start() - 1])]
     shaped = sorted(list(rules.shape.finditer(text)) + modified, key=lambda c: c.start())
+    scanned: set = set()
     for c in shaped:
         start, end = c.span()
         near = spans[max(0, bisect_left(starts, start) - 1):bisect_left(starts, end)]
         if any(a <= start and end <= b for a, b in near):
             continue  # a listed region
         line = text.rfind("\n", 0, start) + 1
-        stop = text.find("\n", end)
-        stop = len(text) if stop < 0 else stop
-        for m in rules.lead.finditer(text, max(line, start - 120), min(stop, end + 60)):
-            for s in _names(rules, m, _rule(m), strong=_rule(m) == "near"):
-                found.setdefault((s.start, s.end), s)
+        if line not in scanned:  # the lead phrases of a line, found once
+            scanned.add(line)
+            stop = text.find("\n", end)
+            for m in rules.lead.finditer(text, line, len(text) if stop < 0 else stop):
+                for s in _names(rules, m, _rule(m), strong=_rule(m) == "near"):
+                    found.setdefault((s.start, s.end), s)
         name = c.group(0)
         if rules.after.match(text, end) and _acceptable(rules, name) \
                 and _looks_like_place(rules, name):
@@ -212,13 +217,17 @@ def _rule(m: re.Match) -> str:
     return next(g for g in ("noun", "before", "near") if m.group(g) is not None)
 
 
+_SEP_ENDS = (",", "and", "or", "as")  # how the text before a list separator's space ends
+
+
 def _list_neighbours(rules: Rules, text: str, known) -> list[Settlement]:
     """Place-shaped names coordinated with a gazetteer region ("X, Orikhiv and Y")."""
     out = []
     left = re.compile(rf"(?<![\w-])(?P<name>{rules.name.pattern}){_LIST_SEP}$")
     right = re.compile(rf"^{_LIST_SEP}(?P<name>{rules.name.pattern})(?!{_SP}[{_UPPER}]|[\w-])")
     for a, b in known:
-        m = left.search(text[max(0, a - 60):a])
+        tail = text[max(0, a - 16):a].rstrip()
+        m = left.search(text[max(0, a - 60):a]) if tail.endswith(_SEP_ENDS) else None
         if m:
             offset = max(0, a - 60)
             name = m.group("name")
@@ -239,3 +248,64 @@ def settlement_id(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
     return f"place:{slug or 'unnamed'}"
+
+
+# --- settlements in a table of sentences (newslens.text.regions) -------------------------
+
+_PARENT_GAP = re.compile(r"^,?\s+(?:in|of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def settlement_hits(rules: Rules, info: dict, texts, offsets, joined, known, articles):
+    """(gazetteer hits kept, [(sentence index, hit)] of settlements the gazetteer lacks) over
+    sentence texts joined by newlines (`offsets`: where each starts; `known`: the gazetteer hits
+    as (sentence index, hit); `info`: region kinds): found by context, then every other mention
+    of the same name in that article. Drops the gazetteer hits a modified name covers
+    ("Chervony Lyman" is not Lyman)."""
+    spans = [(h["start"], h["end"]) for _, h in known]
+    found = find_settlements(joined, rules, spans)
+    if not found:
+        return known, []
+    by_article: dict = {}
+    starts = np.searchsorted(offsets, [s.start for s in found], side="right") - 1
+    for s, i in zip(found, starts):
+        parent = _parent_after(info, known, s.end, joined)
+        by_article.setdefault(articles[i], {}).setdefault(s.name, parent)
+    out = [(int(i), _place_hit(s.start, s.end, s.name, by_article[articles[i]][s.name]))
+           for s, i in zip(found, starts)]
+    out += _repeat_mentions(by_article, texts, offsets, articles, spans + [
+        (s.start, s.end) for s in found])
+    covered = [(h["start"], h["end"]) for _, h in out]
+    known = [(i, h) for i, h in known
+             if not any(a <= h["start"] and h["end"] <= b for a, b in covered)]
+    return known, out
+
+
+def _place_hit(start: int, end: int, name: str, parent: str | None) -> dict:
+    return {"start": start, "end": end, "text": name, "region_id": settlement_id(name),
+            "match": "discovered", "parent": parent, "name": name}
+
+
+def _parent_after(info: dict, known, end: int, joined: str) -> str | None:
+    """The oblast named right after a found settlement ("X in the Sumy region"), if any."""
+    for _, h in known:
+        if end <= h["start"] <= end + 50 and info[h["region_id"]]["kind"] == "oblast" \
+                and _PARENT_GAP.match(joined[end:h["start"]]):
+            return h["region_id"]
+    return None
+
+
+def _repeat_mentions(by_article: dict, texts, offsets, articles, taken) -> list:
+    """Other mentions of the found names in the same article (whole words, same spelling)."""
+    out = []
+    for i, text in enumerate(texts):
+        names = by_article.get(articles[i])
+        if not names or not any(n in text for n in names):
+            continue
+        base = int(offsets[i])
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(
+            re.escape(n) for n in sorted(names, key=len, reverse=True)) + r")(?![\w-])")
+        for hit in pattern.finditer(text):
+            a, b = base + hit.start(), base + hit.end()
+            if not any(x < b and a < y for x, y in taken):
+                out.append((i, _place_hit(a, b, hit.group(0), names[hit.group(0)])))
+    return out

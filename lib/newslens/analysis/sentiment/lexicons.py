@@ -1,18 +1,15 @@
-"""Lexicon scorers (TextBlob pattern, VADER) and the target-scoped window rule.
+"""Tokens and the lexicon scorers (TextBlob pattern, VADER, their blend).
 
-Scope rule for a target mention (character offsets ``start:end`` inside a sentence):
-
-1. Tokenise the sentence (words and punctuation, with offsets).
-2. Cut the sentence into clauses at semicolons/colons/dashes and at contrast words
-   (``CONTRAST``: but, although, though, however, while, whereas, despite, yet, ...).
-   The scope is the clause that contains the mention.
-3. Inside that clause keep at most ``left`` tokens before and ``right`` tokens after the mention.
-   If a negator (not, no, never, n't, ...) sits just before the window, the window grows to
-   include it, so "not" is never cut off from the word it negates.
-4. Drop the mention itself and the name/title words glued to it (capitalised words and titles
-   such as "President", "chief", "special envoy"): an actor's own name never scores its tone.
-5. Score the remaining words with the lexicon scorer. Negation inside the window is handled by
-   the scorer (TextBlob flips/dampens "not good"; VADER flips words after a negator).
+- `tokenize`/`_norm`: word and punctuation tokens with offsets ("n't" split off and read as
+  "not") of the target scope (`scope`); `tokens.tokenize_batch` finds the same tokens for a
+  whole batch (the learned model, batch TextBlob).
+- `score_text`, `score_texts`, `drivers`, `label`: polarity/subjectivity of a span with the
+  lexicon scorers; each distinct word list is scored once per process (`_MEMO`).
+- `score_texts(..., "textblob")`: all texts in one batch (`tokens.tokenize_batch`), TextBlob
+  called only for texts with a word it reacts to; the same numbers as one text at a time.
+- Word lists of the scope rule: contrast words, negators, title words (data/language.yml).
+- Prior word knowledge of the learned model: `opinion_lexicon()` (Hu & Liu,
+  data/opinion_lexicon.yml) and `war_events()` (data/war_events.yml).
 """
 
 from __future__ import annotations
@@ -21,15 +18,15 @@ import re
 import string
 from functools import lru_cache
 
+import numpy as np
+
 from newslens import compat, lexicon
 
 LEXICON_SCORERS = ("textblob", "vader", "blend")
 # Target scorers: the lexicon scorers over the target window, and the learned model
-# (`newslens.analysis.target_model`), which scores a target in its whole sentence.
+# (`newslens.analysis.sentiment.model`), which scores a target in its whole sentence.
 SCORERS = (*LEXICON_SCORERS, "learned")
 
-# Window size in tokens before/after the mention (tuned on NewsMTSC train, flat between 6 and 16).
-LEFT, RIGHT = 8, 12
 DEFAULT_TARGET_SCORER = "learned"
 
 # Neutral band on polarity for the three classes (documented in the README).
@@ -173,9 +170,71 @@ def score_text(text: str, scorer: str = "textblob") -> tuple[float, float]:
     return pol, subj
 
 
+@lru_cache(maxsize=1)
+def _textblob_reader():
+    """(vocabulary, word read per id, live flag per id, resetter flag per id) for batch TextBlob
+    scoring: the tokens TextBlob's rules react to (lexicon words, emoticons, negations,
+    punctuation) are read as themselves; any other token acts by its length alone, so it is
+    read as a stand-in "q" / "qq" / "qqq" (as `compat.textblob_lexicon` does). A "qqq" ends a
+    pending negation and modifier and does nothing else, so one after another (or first in a
+    sentence) changes nothing and is dropped."""
+    from textblob._text import PUNCTUATION
+
+    from newslens.analysis.sentiment.tokens import MAX_WORD, Vocabulary, canonical
+
+    lex = compat.textblob_lexicon()
+    keep = set(dict.keys(lex)) | set(lex.negations) | set(PUNCTUATION) | {"!"} | set(
+        compat.textblob_live_words())  # fmt: skip
+    words = sorted(w for w in keep if w and w == canonical(w) and w == _norm(w)
+                   and not any(ch.isspace() for ch in w) and len(w) <= MAX_WORD)  # fmt: skip
+    vocab = Vocabulary(words)
+    live = compat.textblob_live_words()
+    read = np.array(vocab.words + ["q", "qq", "qqq"], dtype=object)
+    is_live = np.array([w in live for w in vocab.words] + [False])
+    return vocab, read, is_live
+
+
+def _textblob_batch(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """TextBlob (polarity, subjectivity) of many distinct texts: one tokenising pass (numpy), no
+    TextBlob call for a text without a live word, shortened word lists for the others. Gives
+    exactly `score_text(t, "textblob")` (a test checks)."""
+    from newslens.analysis.sentiment.tokens import tokenize_batch
+
+    vocab, read, is_live = _textblob_reader()
+    pol = np.zeros(len(texts))
+    subj = np.zeros(len(texts))
+    if not texts:
+        return pol, subj
+    tk = tokenize_batch(texts, vocab)
+    live = np.bincount(tk.sent, weights=is_live[tk.ids], minlength=len(texts)) > 0
+    unknown = tk.ids == vocab.unknown
+    length = tk.end - tk.start
+    # Unknown tokens by length: 1 -> "q", 2 -> "qq", longer -> "qqq" (a resetter).
+    what = np.where(unknown, vocab.unknown + np.minimum(length, 3) - 1, tk.ids)
+    reset = unknown & (length >= 3)
+    first = np.zeros(len(what), dtype=bool)
+    first[tk.first_tok[tk.first_tok < tk.last_tok]] = True
+    after_reset = np.zeros(len(what), dtype=bool)
+    after_reset[1:] = reset[:-1]
+    keep = np.flatnonzero(~(reset & (first | after_reset)) & live[tk.sent])
+    words = read[what[keep]].tolist()
+    bounds = np.searchsorted(tk.sent[keep], np.arange(len(texts) + 1)).tolist()
+    for i in np.flatnonzero(live).tolist():
+        p, q, _d = _score_words(words[bounds[i]:bounds[i + 1]], "textblob")
+        pol[i], subj[i] = p, q
+    return pol, subj
+
+
 def score_texts(texts, scorer: str = "textblob") -> tuple[list[float], list[float]]:
-    """Score many spans, each distinct span once."""
+    """Score many spans, each distinct span once (textblob: all in one batch)."""
     check_scorer(scorer, LEXICON_SCORERS)
+    if scorer == "textblob":
+        texts = list(texts)
+        uniq = list(dict.fromkeys(texts))
+        p, q = _textblob_batch(uniq)
+        at = {t: k for k, t in enumerate(uniq)}
+        idx = [at[t] for t in texts]
+        return p[idx].tolist(), q[idx].tolist()
     cache: dict[str, tuple[float, float]] = {}
     pol, subj = [], []
     for t in texts:
@@ -208,129 +267,31 @@ def label(polarity: float, scorer: str = "textblob") -> str:
     return "neutral"
 
 
-# ---------------------------------------------------------------- scope
+# ---------------------------------------------------------------- opinion lexicon
 
 
-def _is_name_word(tok: str) -> bool:
-    return tok[:1].isupper() or tok.lower() in TITLE_WORDS
+def _parse_opinion(doc, path) -> dict[str, frozenset[str]]:
+    doc = lexicon.mapping(doc, path, "'positive' and 'negative' word lists")
+    return {key: frozenset(w.lower() for w in lexicon.string_list(
+                doc.get(key), path, key, "words", allow_empty=False))
+            for key in ("positive", "negative")}  # fmt: skip
 
 
-def _window(toks, start: int, end: int, left: int, right: int) -> tuple[int, int, list[str]]:
-    """(window_start, window_end, normalised scored words) for a mention over tokens `toks`."""
-    if not toks:
-        return start, end, []
-    inside = [i for i, (_t, a, b) in enumerate(toks) if a < end and b > start]
-    if inside:
-        i0, i1 = inside[0], inside[-1]
-    else:  # zero-width or whitespace mention: nearest token
-        i0 = i1 = min(range(len(toks)), key=lambda i: abs(toks[i][1] - start))
-    n = len(toks)
-    # Grow the excluded span over the name/title words glued to the mention.
-    x0, x1 = i0, i1
-    while x0 > 0 and _is_name_word(toks[x0 - 1][0]) and toks[x0 - 1][0].lower() not in CONTRAST:
-        x0 -= 1
-    while x1 + 1 < n and _is_name_word(toks[x1 + 1][0]) and toks[x1 + 1][0].lower() not in CONTRAST:
-        x1 += 1
-    # Clause containing the mention, clipped to the window.
-    w0 = max(0, x0 - left)
-    for i in range(x0 - 1, w0 - 1, -1):
-        t = toks[i][0].lower()
-        if t in BREAK_PUNCT or t in CONTRAST:
-            w0 = i + 1
-            break
-    c0 = w0
-    w1 = min(n - 1, x1 + right)
-    for i in range(x1 + 1, w1 + 1):
-        t = toks[i][0].lower()
-        if t in BREAK_PUNCT or t in CONTRAST:
-            w1 = i - 1
-            break
-    # Keep a negator that sits just before the window (inside the clause).
-    if w0 == x0 - left:
-        for i in range(w0 - 1, max(0, w0 - 3) - 1, -1):
-            t = toks[i][0].lower()
-            if t in BREAK_PUNCT or t in CONTRAST:
-                break
-            if _norm(t) in NEGATORS:
-                c0 = i
-                break
-    words = [_norm(toks[i][0]) for i in range(c0, w1 + 1) if not (x0 <= i <= x1)]
-    a = min(toks[c0][1], start) if c0 < n else start
-    b = max(toks[w1][2], end) if w1 >= 0 else end
-    return a, b, words
+def opinion_lexicon(path=None) -> dict[str, frozenset[str]]:
+    """Hu & Liu's opinion words (data/opinion_lexicon.yml): {"positive": ..., "negative": ...}."""
+    return lexicon.load(lexicon.resolve(path, "opinion_lexicon.yml"), _parse_opinion)
 
 
-def target_window(
-    sentence: str, start: int, end: int, left: int = LEFT, right: int = RIGHT
-) -> tuple[int, int, str]:
-    """Scope of a mention at sentence[start:end]: (window_start, window_end, scored text).
-
-    Offsets are into ``sentence``; the scored text is the window without the mention and the
-    name/title words next to it (lowercased, "n't" as "not"). See the module docstring.
-    """
-    a, b, words = _window(tokenize(sentence), start, end, left, right)
-    return a, b, " ".join(words)
+def _parse_war(doc, path) -> dict[str, frozenset[str]]:
+    doc = lexicon.mapping(doc, path, "'success', 'setback' and 'hostile' word lists")
+    return {key: frozenset(w.lower() for w in lexicon.string_list(
+                doc.get(key), path, key, "words", allow_empty=False))
+            for key in WAR_CLASSES}  # fmt: skip
 
 
-def score_targets(
-    sentences,
-    starts,
-    ends,
-    scorer: str = DEFAULT_TARGET_SCORER,
-    left: int = LEFT,
-    right: int = RIGHT,
-    want_drivers: bool = False,
-) -> dict[str, list]:
-    """Target-scoped scores for many mentions (parallel sequences of sentence text and offsets).
-
-    Returns lists window_start, window_end, window (scored text), polarity, subjectivity,
-    label and, with `want_drivers`, drivers. Lexicon scorers: each distinct sentence is
-    tokenised once and each distinct window scored once; the label uses `THRESHOLDS`.
-    learned: the model reads the whole sentence (window = the sentence), polarity = P(positive)
-    - P(negative), subjectivity = 1 - P(neutral), label = the most probable class, drivers =
-    the context words (with side) and role features that pushed that class most.
-    """
-    check_scorer(scorer)
-    if scorer == "learned":
-        return _score_learned(sentences, starts, ends, want_drivers)
-    tcache: dict[str, list] = {}
-    scache: dict[str, tuple] = {}
-    keys = ("window_start", "window_end", "window", "polarity", "subjectivity", "drivers")
-    out: dict[str, list] = {k: [] for k in keys}
-    for sent, a, b in zip(sentences, starts, ends):
-        toks = tcache.get(sent)
-        if toks is None:
-            toks = tcache[sent] = tokenize(sent)
-        w0, w1, words = _window(toks, int(a), int(b), left, right)
-        text = " ".join(words)
-        r = scache.get(text)
-        if r is None:
-            r = scache[text] = _score_words(words, scorer, want_drivers)
-        out["window_start"].append(w0)
-        out["window_end"].append(w1)
-        out["window"].append(text)
-        out["polarity"].append(r[0])
-        out["subjectivity"].append(r[1])
-        out["drivers"].append(r[2])
-    out["label"] = [label(p, scorer) for p in out["polarity"]]
-    if not want_drivers:
-        del out["drivers"]
-    return out
+WAR_CLASSES = ("success", "setback", "hostile")
 
 
-def _score_learned(sentences, starts, ends, want_drivers: bool) -> dict[str, list]:
-    from newslens.analysis import target_model
-
-    sentences = list(sentences)
-    r = target_model.score_targets(sentences, starts, ends, want_drivers)
-    out = {
-        "window_start": [0] * len(sentences),
-        "window_end": [len(s) for s in sentences],
-        "window": sentences,
-        "polarity": r["polarity"].tolist(),
-        "subjectivity": r["subjectivity"].tolist(),
-        "label": [target_model.CLASSES[k] for k in r["label"]],
-    }
-    if want_drivers:
-        out["drivers"] = r["drivers"]
-    return out
+def war_events(path=None) -> dict[str, frozenset[str]]:
+    """War-reporting word classes (data/war_events.yml): success, setback, hostile."""
+    return lexicon.load(lexicon.resolve(path, "war_events.yml"), _parse_war)

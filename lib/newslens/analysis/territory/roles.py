@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from newslens.analysis.claim_cues import FORCE_SIDES, ClaimRule, Cues
+from newslens.analysis.territory.cues import FORCE_SIDES, ClaimRule, Cues
 
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^[’']s?\s+(?:[\w-]+\s+)?$")  # "Russia's annexation", "Moscow's control"
@@ -22,9 +22,25 @@ _CLOSE = re.compile(r"^\s*(?:[\w’'-]+\s+){0,2}$")  # at most two words, no pun
 _MODIFIER = re.compile(r"^(?:[’']s)?\s+(?:[\w.-]+\s+){0,2}$")  # "the US plan", "Russia's draft"
 _LAST_WORD = re.compile(r"([A-Za-z]+)\W*(?:(?:the|a|an)\s+)?$", re.IGNORECASE)
 _KEY = re.compile(r"[^a-z0-9]+")
+_CONJUNCTIONS = frozenset(("after", "before", "since", "until"))
+_FINITE = re.compile(r"^\s+(?:has\s+|had\s+|have\s+)?[a-z]+ed\b|^\s+(?:signed|took|said|won|"
+                     r"lost|began|made|seized|held|announced)\b")
+_OWNER = re.compile(r"^(?:[’']s)?\s+(?:full\s+|de\s+(?:facto|jure)\s+)?(?:sovereignty|control|"
+                    r"annexation|rule|ownership|claims?)\b", re.IGNORECASE)
+# "the draft, written with Moscow", "a plan drafted by the US": the side that wrote it
+_AUTHORED = re.compile(r"^\s*,?\s*(?:\w+\s+){0,2}?(?:written|drafted|prepared|authored|"
+                       r"proposed|put\s+forward|backed|brokered|presented|submitted)\s+"
+                       r"(?:\w+\s+)?(?:by|with)\s+(?:the\s+)?$", re.IGNORECASE)
 _PARTICIPLE = re.compile(r"\w+(?:ed|en|ized|ised)\b|handed\s+over|given\s+up", re.IGNORECASE)
 _PASSIVE_GAP = re.compile(r"^\s*(?:(?:to\s+)?be\s+|being\s+|is\s+|are\s+|was\s+|were\s+)?$",
                           re.IGNORECASE)
+
+
+class _NoSide(str):
+    """A strategy's answer "the claimant is a plan that names no author": no side."""
+
+
+NO_SIDE = _NoSide("")
 
 
 @dataclass
@@ -57,6 +73,16 @@ class Context:
     # strategy first needs it (most claims resolve without looking back)
     history: Callable[[], tuple[list, list]] = lambda: ([], [])
     _history: tuple | None = field(default=None, repr=False)
+    _sides: list | None = field(default=None, repr=False)
+
+    def sides(self) -> list:
+        """The candidates that stand for a side, outside region mentions (once per sentence)."""
+        if self._sides is None:
+            spans = self.regions
+            self._sides = [c for c in self.candidates
+                           if c.kind in ("actor", "force") and c.side
+                           and not any(r.a <= c.a < r.b for r in spans)]
+        return self._sides
 
     def _looked_back(self) -> tuple[list, list]:
         if self._history is None:
@@ -102,15 +128,17 @@ def candidates(text: str, actors: list, cues: Cues, relative_side) -> list[Candi
     return sorted(found, key=lambda c: (c.a, c.b))
 
 
-def _author(text: str, m: re.Match, sides: list) -> str:
-    """The side a plan belongs to when the phrase names it ("the US plan", "Russia's draft"),
-    else the plan's key ("the 28-point plan" -> "plan")."""
+def _author(text: str, m: re.Match, sides: list) -> str | None:
+    """The side a plan belongs to when the phrase names it ("the US plan", "Russia's draft",
+    "the draft, written with Moscow,"), else None: a plan is no side."""
     for c in sides:
         if m.start() <= c.a and c.b <= m.end():
             return c.side
         if c.b <= m.start() and _MODIFIER.match(text[c.b:m.start()]):
             return c.side
-    return document_key(m.group(0))
+        if m.end() <= c.a and _AUTHORED.match(text[m.end():c.a]):
+            return c.side
+    return None
 
 
 @dataclass
@@ -124,10 +152,7 @@ class RoleFinder:
     cues: Cues
 
     def _sides(self, exclude) -> list[Candidate]:
-        spans = self.ctx.regions
-        return [c for c in self.ctx.candidates
-                if c.kind in ("actor", "force") and c.side and c.side != exclude
-                and not any(r.a <= c.a < r.b for r in spans)]
+        return [c for c in self.ctx.sides() if c.side != exclude]
 
     def _anchor(self) -> tuple[int, int]:
         return self.cue if self.cue else (self.region.a, self.region.b)
@@ -139,7 +164,10 @@ class RoleFinder:
         if _CLOSE.match(self.ctx.text[c.b:anchor]):
             return False
         m = _LAST_WORD.search(self.ctx.text[max(0, c.a - 30):c.a])
-        return bool(m) and m.group(1).lower() in self.cues.prepositions
+        if not m or m.group(1).lower() not in self.cues.prepositions:
+            return False
+        # "after Putin signed ...": a conjunction before a clause, whose subject it is
+        return not (m.group(1).lower() in _CONJUNCTIONS and _FINITE.match(self.ctx.text[c.b:]))
 
     def agent(self, exclude) -> str | None:
         """The side after "by" inside the region phrase or right after the cue, or a possessive
@@ -201,25 +229,44 @@ class RoleFinder:
             _PASSIVE_GAP.match(self.ctx.text[self.region.b:self.cue[0]]))
 
     def after(self, exclude) -> str | None:
+        """The first side after the cue that does not own what the cue is about ("recognition
+        of Russia's sovereignty over X": Russia gains, another side must recognise)."""
         _, anchor_b = self._anchor()
-        found = [c for c in self._sides(exclude) if c.a >= anchor_b]
+        found = [c for c in self._sides(exclude) if c.a >= anchor_b
+                 and not _OWNER.match(self.ctx.text[c.b:c.b + 40])]
         return found[0].side if found else None
+
+    def owner(self, exclude) -> str | None:
+        """A side that owns what the cue is about, right after the cue ("recognition of
+        Russia's sovereignty over X", "recognise Russian control of X")."""
+        _, anchor_b = self._anchor()
+        for c in self._sides(exclude):
+            if anchor_b <= c.a <= anchor_b + 20 and _OWNER.match(self.ctx.text[c.b:c.b + 40]):
+                return c.side
+        return None
 
     def first(self, exclude) -> str | None:
         found = self._sides(exclude)
         return found[0].side if found else None
 
     def document(self, exclude) -> str | None:
-        """A plan/draft before the cue (a generic one stands for the last specific one)."""
+        """The author of a plan/draft before the cue (a generic one stands for the last specific
+        one; one with no author for the last plan named with its author earlier in the
+        article); NO_SIDE when no author is known: the demand is the plan's, and no other side
+        in the sentence is taken for its claimant."""
         anchor_a, _ = self._anchor()
         docs = [c for c in self.ctx.candidates
                 if c.kind.startswith("document") and c.b <= anchor_a]
         if not docs:
             return None
-        if docs[-1].kind == "document_generic":
+        if docs[-1].kind == "document_generic":  # "his terms", "the proposals"
             specific = [c for c in docs if c.kind == "document"]
-            return specific[-1].side if specific else self.recent_document(exclude)
-        return docs[-1].side
+            if not specific:
+                return docs[-1].side or self.recent_document(exclude)
+            side = specific[-1].side
+        else:  # "the 28-point plan" after "a U.S.-backed plan": the plan named before
+            side = docs[-1].side or self.recent_document(exclude)
+        return side or NO_SIDE
 
     def recent_document(self, exclude) -> str | None:
         return next((d for d in self.ctx.recent_documents if d != exclude), None)
@@ -240,12 +287,14 @@ class RoleFinder:
         return method(exclude) if method is not None else None
 
     def resolve(self, strategies, exclude, other) -> str | None:
+        """The first side a strategy finds; NO_SIDE when a plan with no author is the claimant
+        ("the 28-point plan would require ...")."""
         for strategy in strategies:
             if strategy == "other_side":
                 found = self.cues.sides.get(other) if other else None
             else:
                 found = self.pick(strategy, exclude)
-            if found:
+            if found or found is NO_SIDE:
                 return found
         return None
 
@@ -261,9 +310,12 @@ def roles(rule: ClaimRule, finder: RoleFinder) -> tuple[str | None, str | None]:
         claimant = finder.resolve(rule.claimant, counterpart, counterpart)
         if claimant is None and counterpart in sides:
             claimant = sides[counterpart]
-        if counterpart is None or counterpart == claimant:
+        if claimant is NO_SIDE:
+            claimant = None
+        elif counterpart is None or counterpart == claimant:
             counterpart = sides.get(claimant)
     else:
         claimant = finder.resolve(rule.claimant, None, None)
+        claimant = None if claimant is NO_SIDE else claimant
         counterpart = finder.resolve(rule.counterpart, claimant, claimant)
-    return claimant, counterpart
+    return claimant, (None if counterpart is NO_SIDE else counterpart)

@@ -1,21 +1,10 @@
-"""Sentiment by actor: sentence tone, target-scoped tone per mention, roles, aggregation, evidence.
+"""Sentiment by actor: aggregation of the mention table, drivers, evidence, scorers compared.
 
-- `sentence_sentiment`: polarity/subjectivity of each sentence (TextBlob pattern by default).
-- `mention_sentiment`: for each actor mention, the tone of its scope window (see
-  `newslens.analysis.sentiment_scope` for the rule) with the mention's own name/title words
-  removed, the mention's role (speaker = subject of a reporting verb, from
-  `newslens.analysis.attribution`; otherwise
-  target) and the driving words.
 - `actor_sentiment`: per actor and voice ("about" = role target, "own" = role speaker, "all"):
   mean target polarity with a seeded-bootstrap 95% CI, class shares, mean subjectivity and a
   low_sample flag (< 3 mentions), optionally per article / source / date.
 - `actor_drivers`, `evidence`: the words and the sentences behind each actor's numbers.
-
-Scorers (`SCORERS`): "learned" (default; `newslens.analysis.target_model`: a logistic-regression
-model over the target's sentence context trained on NewsMTSC; label = most probable class,
-target_polarity = P(positive) - P(negative), target_subjectivity = 1 - P(neutral)) and the
-lexicon scorers textblob, vader, blend over the target window (label: polarity > +0.05 positive,
-< -0.05 negative, otherwise neutral; `THRESHOLDS`).
+- `compare_scorers`: every scorer's actor means side by side.
 """
 
 from __future__ import annotations
@@ -28,152 +17,20 @@ import numpy as np
 import pandas as pd
 
 from newslens import schema
-from newslens.analysis.sentiment_scope import (
-    DEFAULT_TARGET_SCORER,
-    LEXICON_SCORERS,
-    SCORERS,
-    THRESHOLDS,
-    check_scorer,
-    score_targets,
-    score_texts,
-)
+from newslens.analysis.sentiment.lexicons import SCORERS
+from newslens.analysis.sentiment.mentions import _labels, _parse_drivers, mention_sentiment
 from newslens.io.syndication import story_rows
-
-__all__ = [
-    "MIN_MENTIONS",
-    "SCORERS",
-    "THRESHOLDS",
-    "actor_drivers",
-    "actor_sentiment",
-    "compare_scorers",
-    "evidence",
-    "mention_sentiment",
-    "sentence_sentiment",
-]
 
 MIN_MENTIONS = 3
 N_BOOT = 2000
 VOICES = {"about": "target", "own": "speaker"}
 
-SENTENCE_COLUMNS = schema.table("sentence_sentiment").names
-MENTION_COLUMNS = schema.table("mention_sentiment").names
 ACTOR_COLUMNS = schema.table("actor_sentiment").names
 DRIVER_COLUMNS = ["actor_id", "actor", "voice", "driver", "polarity", "mentions"]
 EVIDENCE_COLUMNS = [
     "actor_id", "actor", "voice", "direction", "rank", "article_id", "sentence", "start", "end",
     "target_polarity", "drivers", "text", "at_start", "at_end",
 ]  # fmt: skip
-
-
-def _labels(pol, scorer: str) -> np.ndarray:
-    t = THRESHOLDS[scorer]
-    pol = np.asarray(pol, dtype=float)
-    return np.where(pol > t, "positive", np.where(pol < -t, "negative", "neutral"))
-
-
-def sentence_sentiment(sentences: pd.DataFrame, scorer: str = "textblob") -> pd.DataFrame:
-    """One row per sentence: article_id, sentence, polarity, subjectivity, label, scorer
-    (a lexicon scorer: textblob, vader or blend)."""
-    check_scorer(scorer, LEXICON_SCORERS)
-    pol, subj = score_texts(sentences["text"].tolist(), scorer)
-    return pd.DataFrame(
-        {
-            "article_id": sentences["article_id"].to_numpy(),
-            "sentence": sentences["sentence"].to_numpy(),
-            "polarity": np.asarray(pol, dtype=float),
-            "subjectivity": np.asarray(subj, dtype=float),
-            "label": _labels(pol, scorer),
-            "scorer": scorer,
-        },
-        columns=SENTENCE_COLUMNS,
-    )
-
-
-def _format_drivers(items: list[tuple[str, float]], top: int = 4) -> str:
-    return "; ".join(f"{w} {p:+.2f}" for w, p in items[:top])
-
-
-def _parse_drivers(text: str) -> list[tuple[str, float]]:
-    out = []
-    for part in str(text or "").split("; "):
-        word, _, num = part.rpartition(" ")
-        if word:
-            out.append((word, float(num)))
-    return out
-
-
-def _roles(mentions, statements) -> list[str]:
-    """speaker/target per mention from the statements of newslens.analysis.attribution."""
-    from newslens.analysis import attribution
-
-    roles = attribution.mention_roles(mentions, statements)
-    return [str(r) for r in pd.Series(roles).tolist()]
-
-
-def mention_sentiment(
-    sentences: pd.DataFrame,
-    mentions: pd.DataFrame,
-    statements: pd.DataFrame,
-    scorer: str = DEFAULT_TARGET_SCORER,
-) -> pd.DataFrame:
-    """One row per actor mention: its target-scoped tone, role and driving words.
-
-    learned (default): target_polarity = P(positive) - P(negative), target_subjectivity =
-    1 - P(neutral), label = the most probable class; the window is the whole sentence (the model
-    reads all of it, the mention masked); drivers = "side:word +-push" (context words and role
-    features that favoured the predicted class most; push = positive minus negative logit).
-    Lexicon scorers: target_polarity/target_subjectivity score the mention's window (clause, at
-    most 8 tokens before and 12 after, own name/title words removed), drivers = lexicon words.
-    window_start/window_end are in the mention's coordinates (field offsets, like start/end).
-    role is "speaker" when the mention is the subject of a reporting verb
-    (newslens.analysis.attribution), else "target".
-    """
-    check_scorer(scorer)
-    if mentions.empty:
-        return schema.empty("mention_sentiment")
-    sent = sentences.set_index(["article_id", "sentence"])[["start", "text"]]
-    keys = pd.MultiIndex.from_arrays([mentions["article_id"], mentions["sentence"]])
-    s_start = sent["start"].reindex(keys).to_numpy()
-    s_text = sent["text"].reindex(keys).tolist()
-    if pd.isna(s_start).any():
-        raise ValueError("mentions refer to sentences that are not in the sentences table")
-    s_start = s_start.astype(int)
-    rel_a = mentions["start"].to_numpy(dtype=int) - s_start
-    rel_b = mentions["end"].to_numpy(dtype=int) - s_start
-    r = score_targets(s_text, rel_a, rel_b, scorer, want_drivers=True)
-    dcache: dict[int, str] = {}
-    drv = []
-    for d in r["drivers"]:
-        f = dcache.get(id(d))
-        if f is None:
-            f = dcache[id(d)] = _format_drivers(d)
-        drv.append(f)
-    out = pd.DataFrame(
-        {
-            "article_id": mentions["article_id"].to_numpy(),
-            "sentence": mentions["sentence"].to_numpy(),
-            "start": mentions["start"].to_numpy(),
-            "end": mentions["end"].to_numpy(),
-            "actor_id": mentions["actor_id"].to_numpy(),
-            "actor": mentions["actor"].to_numpy() if "actor" in mentions else mentions["actor_id"],
-            "text": mentions["text"].to_numpy(),
-            "mention_type": mentions.get("mention_type", pd.Series("", index=mentions.index)),
-            "field": mentions.get("field", pd.Series("text", index=mentions.index)),
-            "linked": mentions["linked"].to_numpy(dtype=bool) if "linked" in mentions else True,
-            "role": _roles(mentions, statements),
-            "target_polarity": np.asarray(r["polarity"], dtype=float),
-            "target_subjectivity": np.asarray(r["subjectivity"], dtype=float),
-            "label": np.asarray(r["label"], dtype=str),
-            "window_start": np.asarray(r["window_start"], dtype=int) + s_start,
-            "window_end": np.asarray(r["window_end"], dtype=int) + s_start,
-            "drivers": drv,
-            "scorer": scorer,
-        }
-    )
-    return out[MENTION_COLUMNS]
-
-
-# ---------------------------------------------------------------- aggregation
 
 
 def _group_seed(seed: int, key) -> int:

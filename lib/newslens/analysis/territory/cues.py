@@ -11,7 +11,7 @@ documented at the top of the file.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newslens import compat, lexicon
@@ -21,7 +21,7 @@ CLAIM_TYPES = [
     "withdrawal_demand", "annexed_claimed", "control_status", "capture_advance", "estimate",
     "cession_proposal", "recognition_demand", "rejects_concession",
 ]
-STRATEGIES = {"agent", "inside", "speaker", "speaker_side", "subject", "after", "first",
+STRATEGIES = {"agent", "inside", "speaker", "speaker_side", "subject", "after", "owner", "first",
               "document", "recent_document", "recent", "default", "other_side"}
 FORCE_SIDES = ("enemy", "own")  # relative to the speaker; other keys are sides
 
@@ -37,6 +37,27 @@ class ClaimRule:
     counterpart_first: bool
     frame: bool = False
     control_change: bool = False
+    announced: str | None = None  # claim type also made when the losing side announces it
+    # (literals one of which a match needs, or None, regex) per cue of the rule, in file order
+    alternatives: tuple = ()
+    _subsets: dict = field(default_factory=dict, repr=False)
+
+    def hits(self, text: str, present: tuple | None) -> list:
+        """(start, end, match) of the rule's cues in `text`. `present`: indexes of the cues
+        whose literals occur in the text (None: run every cue). Only those run, as one
+        alternation in file order: the matches are those of the whole rule, as a cue that
+        cannot match anywhere changes nothing."""
+        if present is not None:
+            if not present:
+                return []
+            if len(present) == len(self.alternatives):
+                present = None
+        pattern = self.pattern if present is None else self._subsets.get(present)
+        if pattern is None:
+            pattern = re.compile("|".join(f"(?:{self.alternatives[i][1]})" for i in present),
+                                 re.IGNORECASE)
+            self._subsets[present] = pattern
+        return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
 
 
 @dataclass
@@ -54,10 +75,14 @@ class Cues:
     prepositions: frozenset = frozenset()
     locators: re.Pattern | None = None
     scene_setters: re.Pattern | None = None
+    venues: re.Pattern | None = None
     from_words: re.Pattern | None = None
     negated_before: re.Pattern | None = None
+    denied_before: re.Pattern | None = None
+    void_before: re.Pattern | None = None
     irrealis_before: re.Pattern | None = None
     defender_verbs: re.Pattern | None = None
+    _prefilter: object = field(default=None, repr=False)
 
 
 def _fail(path: Path, where: str, problem: str):
@@ -99,11 +124,16 @@ def _rule(name, spec, path: Path) -> ClaimRule:
     scope = spec.get("scope", "nearest")
     if scope not in ("nearest", "sentence"):
         _fail(path, where, "'scope' must be 'nearest' or 'sentence'")
-    return ClaimRule(name, claim_type, cue_regex(spec.get("cues"), path, f"{where}.cues"), scope,
+    announced = spec.get("announced")
+    if announced is not None and announced not in CLAIM_TYPES:
+        _fail(path, where, f"'announced' must be a claim type (known: {', '.join(CLAIM_TYPES)})")
+    pattern = cue_regex(spec.get("cues"), path, f"{where}.cues")
+    alternatives = tuple((compat.required_literals(f"(?:{cue})"), cue) for cue in spec["cues"])
+    return ClaimRule(name, claim_type, pattern, scope,
                      _strategies(spec, "claimant", path, where),
                      _strategies(spec, "counterpart", path, where),
                      spec.get("resolve") == "counterpart_first", bool(spec.get("frame")),
-                     bool(spec.get("control_change")))
+                     bool(spec.get("control_change")), announced, alternatives)
 
 
 def _forces(raw, path: Path) -> re.Pattern | None:
@@ -166,8 +196,11 @@ def parse_cues(raw, path: Path) -> Cues:
         prepositions=frozenset(p.lower() for p in preps),
         locators=_optional_regex(raw.get("locators"), path, "locators"),
         scene_setters=_optional_regex(raw.get("scene_setters"), path, "scene_setters"),
+        venues=_optional_regex(raw.get("venues"), path, "venues"),
         from_words=_optional_regex(raw.get("from_words"), path, "from_words"),
         negated_before=_optional_regex(raw.get("negated_before"), path, "negated_before"),
+        denied_before=_optional_regex(raw.get("denied_before"), path, "denied_before"),
+        void_before=_optional_regex(raw.get("void_before"), path, "void_before"),
         irrealis_before=_optional_regex(raw.get("irrealis_before"), path, "irrealis_before"),
         defender_verbs=_optional_regex(raw.get("defender_verbs"), path, "defender_verbs"),
     )
@@ -178,17 +211,57 @@ def load_claim_cues(path=None) -> Cues:
     return lexicon.load(lexicon.resolve(path, "claim_cues.yml"), parse_cues)
 
 
+# Characters that IGNORECASE matching folds onto an ASCII letter but str.lower() does not
+# ("ı" ~ i, "ſ" ~ s): with one of them in a text the literal pre-filter is not sound.
+_FOLD_TRAPS = re.compile("[\u0131\u017f]")
+
+
+def lowered(text: str) -> str | None:
+    """`text` lowercased for the literal pre-filters, or None when that would not be sound."""
+    return None if _FOLD_TRAPS.search(text) else text.lower()
+
+
+@dataclass
+class CuePrefilter:
+    """Every literal a claim cue needs, checked once per sentence: which cues of which rule
+    can match at all (one pass over the literals instead of a regex per cue)."""
+
+    needles: tuple  # every literal, once
+    by_needle: dict  # literal -> ((rule name, cue index), ...)
+    always: dict  # rule name -> cue indexes with no literal (always run)
+
+
+def prefilter(cues: Cues) -> CuePrefilter:
+    """The literal index of a lexicon (built once per lexicon, kept on it)."""
+    if cues._prefilter is None:
+        by_needle: dict = {}
+        always = {name: [] for name in cues.types}
+        for name, rule in cues.types.items():
+            for i, (needles, _) in enumerate(rule.alternatives):
+                if needles is None:
+                    always[name].append(i)
+                for n in needles or ():
+                    by_needle.setdefault(n, []).append((name, i))
+        cues._prefilter = CuePrefilter(tuple(by_needle), {k: tuple(v) for k, v in
+                                                          by_needle.items()},
+                                       {k: tuple(v) for k, v in always.items()})
+    return cues._prefilter
+
+
 def rule_hits(cues: Cues, text: str) -> dict[str, list]:
-    """rule name -> [(start, end, match)] of its cues in `text` (see `finditer`)."""
-    low = text.lower() if text.isascii() else None
-    return {name: finditer(rule.pattern, text, low) for name, rule in cues.types.items()}
-
-
-def finditer(pattern: re.Pattern, text: str, low: str | None) -> list:
-    """(start, end, match) of every match of one cue pattern; `low` is text.lower() for ASCII
-    text, else None. Skips the regex when the sentence lacks every literal it requires."""
-    if low is not None:
-        needles = compat.required_literals(pattern.pattern)
-        if needles is not None and not any(n in low for n in needles):
-            return []
-    return [(m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+    """rule name -> [(start, end, match)] of its cues in `text` (see `ClaimRule.hits`)."""
+    low = lowered(text)
+    if low is None:
+        return {name: rule.hits(text, None) for name, rule in cues.types.items()}
+    pre = prefilter(cues)
+    present: dict = {}
+    for n in [n for n in pre.needles if n in low]:
+        for name, i in pre.by_needle[n]:
+            present.setdefault(name, set()).add(i)
+    out = {}
+    for name, rule in cues.types.items():
+        idx = present.get(name)
+        if pre.always[name]:
+            idx = (idx or set()) | set(pre.always[name])
+        out[name] = rule.hits(text, tuple(sorted(idx))) if idx else []
+    return out

@@ -1,0 +1,309 @@
+"""Claims per sentence and the claims table (`territorial_claims`, `control_changes`): the three
+steps of the package doc run per sentence that mentions a region."""
+
+from __future__ import annotations
+
+import re
+from functools import partial
+
+import pandas as pd
+
+from newslens import schema
+from newslens.analysis.territory.cues import (
+    Cues,
+    load_claim_cues,
+)
+from newslens.analysis.territory.govern import (
+    _claim_types,
+    _clauses,
+    _cue_hits,
+    _groups,
+    _macro_parts,
+    _targets,
+)
+from newslens.analysis.territory.model import (
+    Claim,
+    RegionRef,
+    SentenceView,
+    _context,
+    _Inputs,
+    _local_actors,
+    _records,
+    _statement_at,
+    _statement_lookup,
+    _with_places,
+)
+from newslens.analysis.territory.sides import (
+    _QUOTE,
+    _claim_roles,
+    _context_for,
+    _modality,
+    _nearby_statement,
+)
+from newslens.text.actors import linked_only
+from newslens.text.regions import generic_defaults, region_info, region_mentions
+
+CLAIM_COLUMNS = schema.table("claims").names
+_SLUG = re.compile(r"^\S+(?:-\S+){2,}$")
+
+
+
+def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
+    """Every claim of one sentence: cues -> governed region lists -> claimant/counterpart."""
+    cues, text = inp.cues, view.text
+    if _SLUG.match(text):
+        return []  # a URL slug used as a title is not prose
+    hits = _cue_hits(cues, text)
+    if not any(hits.values()) and not any(inp.generic.get(r.id, (None,))[0]
+                                          for r in view.regions):
+        return []  # no cue and no generic reference that claims by itself: no claim
+    clauses = _clauses(cues, text, view.regions)
+    part_of = _macro_parts(inp.info, view)
+    groups = _groups(cues, inp.info, view, part_of)
+    governing = _claim_types(cues, hits, view, groups, inp.generic, clauses)
+    ctx = _context_for(inp, view)
+    owners = {id(r): i for i, g in enumerate(groups) for r in g}
+    out = []
+    for r in view.regions:
+        owner = part_of.get(id(r))
+        gi = owners.get(id(owner) if owner is not None else id(r))
+        if gi is None:
+            continue
+        group = groups[gi]
+        st = _statement_at(inp.statements, view.article_id, view.field, view.sentence,
+                           r.a + view.s0, r.b + view.s0)
+        if st is None and _QUOTE.search(text):  # a quote going on from its attribution
+            st = _nearby_statement(inp, view.article_id, view.field, view.sentence)
+        for name, cue in governing[gi]:
+            rule = cues.types[name]
+            source = owner or r
+            default = inp.generic.get(source.id, (None, None))[1] or cues.default_claimant
+            clause = clauses.of(cue.start if cue else group[0].a)
+            claimant, counterpart = _claim_roles(inp, ctx, rule, group, cue, default, clause,
+                                                 st, view)
+            modality = _modality(cues, cue, text, clause)
+            made = [(name, rule.claim_type, claimant, counterpart,
+                     rule.control_change and modality == "real")]
+            if rule.announced and modality != "negated" and counterpart is not None \
+                    and (ctx.speaker_side == counterpart
+                         or (st is None and _subject_side(ctx, group, cue) == counterpart)):
+                # "we withdrew from X", said by the side that left: its statement on X
+                made.append((f"{name}+announced", rule.announced, counterpart, claimant, False))
+            if modality == "denied":
+                # "Kyiv denied Moscow's claims to have captured X": the claim reported, and the
+                # denying side's own statement that it still holds X
+                made = [(f"{name}+denied", rule.claim_type, claimant, counterpart, False)]
+                if rule.claim_type == "capture_advance" and counterpart is not None:
+                    made.append((f"{name}+denied", "control_status", counterpart, claimant,
+                                 False))
+            if modality == "negated":
+                # "the enemy failed to capture X": X is still held by the other side;
+                # "they do not hold X", "does not demand X": no claim.
+                made = [(f"{name}+negated", "control_status", counterpart, claimant, False)] \
+                    if rule.control_change else []
+            out += [Claim(r, region_id, via, parent, rule_name, claim_type, cue, who, other,
+                          st.speaker if st else None, change)
+                    for rule_name, claim_type, who, other, change in made
+                    for region_id, via, parent in _targets(inp.info, view, r, owner, part_of)]
+    return out
+
+
+def _subject_side(ctx, group: list, cue) -> str | None:
+    """The side named as the subject of the cue's clause ("Ukrainian troops have withdrawn")."""
+    if cue is None:
+        return None
+    before = [c for c in ctx.candidates if c.kind in ("actor", "force") and c.side
+              and ctx.clause[0] <= c.a and c.b <= cue.start]
+    return before[-1].side if before else None
+
+
+# --- inputs and rows ----------------------------------------------------------------------------
+
+def _actor_index(mentions, wanted: set) -> tuple[dict, dict]:
+    """(actor id -> (kind, affiliation), (article, sentence) -> mention records)."""
+    kinds, by_sentence = {}, {}
+    mentions = linked_only(mentions)  # an unlinked name is no claimant side
+    if mentions is not None and len(mentions):
+        for m in _records(mentions, ["article_id", "sentence", "start", "end", "actor_id", "kind",
+                                     "affiliation"]):
+            kinds.setdefault(m["actor_id"], (m.get("kind"), m.get("affiliation")))
+            if (m["article_id"], m["sentence"]) in wanted:
+                by_sentence.setdefault((m["article_id"], m["sentence"]), []).append(m)
+    return kinds, by_sentence
+
+
+def _article_meta(articles) -> dict:
+    meta = {}
+    if articles is not None and len(articles):
+        for rec in _records(articles, ["article_id", "published", "source"]):
+            meta[rec["article_id"]] = (rec.get("published"), rec.get("source"))
+    return meta
+
+
+def _sentence_texts(sentences: pd.DataFrame, wanted: set) -> tuple[dict, dict]:
+    """(the wanted sentences' records, (article, field, paragraph) -> text of the paragraph)."""
+    sent, para_text = {}, {}
+    records = _records(sentences, ["article_id", "sentence", "start", "text", "field", "paragraph"])
+    for rec in records:
+        if (rec["article_id"], rec["sentence"]) in wanted:
+            sent[(rec["article_id"], rec["sentence"])] = rec
+            para_text[(rec["article_id"], rec.get("field") or "text", rec.get("paragraph"))] = []
+    for rec in records:
+        key = (rec["article_id"], rec.get("field") or "text", rec.get("paragraph"))
+        if key in para_text:
+            para_text[key].append(rec["text"])
+    # Joined once per paragraph (not per sentence: quadratic in a long paragraph); the same
+    # string object then hits `_context`'s cache without rehashing.
+    return sent, {key: " ".join(parts) for key, parts in para_text.items()}
+
+
+_HISTORY = 5
+
+
+def _previous(sent: dict, acts: dict, article_id, sno: int, field: str) -> list:
+    """[(text, start, sentence, mention records)] of up to _HISTORY sentences before, nearest
+    first, in the same field."""
+    out = []
+    for k in range(1, _HISTORY + 1):
+        prev = sent.get((article_id, sno - k))
+        if prev is not None and (prev.get("field") or "text") == field:
+            out.append((prev["text"], int(prev["start"]), sno - k,
+                        acts.get((article_id, sno - k), [])))
+    return out
+
+
+def _views(cues: Cues, sentences, reg_records, mentions):
+    """(actor kinds, one SentenceView per sentence that mentions a region, in order)."""
+    by_sentence: dict = {}
+    for r in reg_records:
+        by_sentence.setdefault((r["article_id"], r["sentence"]), []).append(r)
+    wanted = {(a, s - k) for a, s in by_sentence for k in range(_HISTORY + 1)}
+    kinds, acts = _actor_index(mentions, wanted)
+    sent, para_text = _sentence_texts(sentences, wanted)
+    context_cache: dict = {}
+    views = []
+    for (article_id, sno) in sorted(by_sentence):
+        srow = sent[(article_id, sno)]
+        text, s0 = srow["text"], int(srow["start"])
+        field = srow.get("field") or "text"
+        ptext = para_text.get((article_id, field, srow.get("paragraph")), "")
+        history = partial(_previous, sent, acts, article_id, sno, field)
+        regions = [RegionRef(int(r["start"]) - s0, int(r["end"]) - s0, r["region_id"], r["text"])
+                   for r in sorted(by_sentence[(article_id, sno)], key=lambda r: r["start"])]
+        views.append(SentenceView(article_id, sno, text, s0, field,
+                                  partial(_context, cues, text, ptext, context_cache),
+                                  _local_actors(acts.get((article_id, sno), []), s0, kinds),
+                                  regions, history))
+    return kinds, views
+
+
+def _outlet_sides(meta: dict, cues: Cues) -> dict:
+    """article id -> the side of its outlet, for outlets of the actor gazetteer that speak for
+    a belligerent (TASS, RIA Novosti, Ukrinform): the article's source domain names the outlet
+    ("tass.com" -> TASS; a name of 4+ letters may prefix the domain's label: "sputnikglobe")."""
+    outlets = _outlet_names()
+    out = {}
+    for article_id, (_, source) in meta.items():
+        if not isinstance(source, str) or not source:
+            continue
+        labels = [label for label in source.lower().split(".") if label]
+        for name, side in outlets:
+            if side in cues.sides and any(label == name or (len(name) >= 4 and label.startswith(
+                    name)) for label in labels):
+                out[article_id] = side
+                break
+    return out
+
+
+def _outlet_names() -> list:
+    """(name key, affiliation) of the gazetteer's outlets: letters only, lowercase."""
+    from newslens.text.actors import load_actors
+
+    actors = load_actors()
+    rows = actors[actors["kind"] == "outlet"]
+    out = []
+    for names, side in zip(rows["aliases"].tolist(), rows["affiliation"].tolist()):
+        if isinstance(side, str) and side:
+            out += [(re.sub(r"[^a-z]", "", n.lower()), side) for n in names]
+    return [(n, s) for n, s in out if n]
+
+
+def _row(claim: Claim, view: SentenceView, info: dict, meta: dict) -> dict:
+    r, reg = claim.mention, info[claim.region_id]
+    published, src = meta.get(view.article_id, (None, None))
+    return {
+        "claim_id": f"{view.article_id}:{view.sentence}:{r.a + view.s0}:{claim.region_id}:"
+                    f"{claim.claim_type}",
+        "article_id": view.article_id, "sentence": int(view.sentence), "published": published,
+        "source": src, "region_id": claim.region_id, "region": reg["name"],
+        "iso_code": reg["iso_code"], "parent": reg["parent"], "kind": reg["kind"],
+        "part_of": claim.part_of, "via": claim.via, "claim_type": claim.claim_type,
+        "rule": claim.rule, "control_change": claim.control_change,
+        "claimant": claim.claimant, "counterpart": claim.counterpart,
+        "stated_by": claim.stated_by or (src if isinstance(src, str) and src else None),
+        "context": view.context,
+        "cue": claim.cue.text if claim.cue else None,
+        "region_text": r.text, "start": r.a + view.s0, "end": r.b + view.s0,
+        "evidence": view.text, "evidence_start": r.a, "evidence_end": r.b, "field": view.field,
+    }
+
+
+def territorial_claims(
+    sentences: pd.DataFrame,
+    mentions: pd.DataFrame | None,
+    statements: pd.DataFrame | None,
+    articles: pd.DataFrame | None = None,
+    regions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Territorial claims in these sentences: one row per region x claim (CLAIM_COLUMNS).
+
+    Steps per sentence that mentions a region (module doc): cue hits and clauses
+    (`_cue_hits`, `_clauses`) -> region lists and their governing cues (`_groups`,
+    `_claim_types`) -> claimant and counterpart (newslens.analysis.claim_roles) -> rows, one per
+    target region (`_targets`). `mentions` are actor mentions (claimant/counterpart candidates),
+    `statements` come from newslens.analysis.attribution.statements (stated_by and the speaker's
+    side; none when None), `articles` give published and source,
+    `regions` may pass precomputed region mentions.
+    """
+    if sentences is None or len(sentences) == 0:
+        return schema.empty("claims")
+    regs = region_mentions(sentences) if regions is None else regions
+    if len(regs) == 0:
+        return schema.empty("claims")
+    cues = load_claim_cues()
+    reg_records = _records(regs, ["article_id", "sentence", "start", "end", "region_id", "text",
+                                  "region", "kind", "parent"])
+    info = _with_places(region_info(), reg_records)
+    kinds, views = _views(cues, sentences, reg_records, mentions)
+    meta = _article_meta(articles)
+    inp = _Inputs(cues, info, generic_defaults(), kinds, _statement_lookup(statements),
+                  outlet_sides=_outlet_sides(meta, cues))
+    rows = [_row(claim, view, info, meta) for view in views
+            for claim in _sentence_claims(inp, view)]
+    out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    if len(out):
+        out = out.drop_duplicates(["article_id", "sentence", "region_id", "claim_type"])
+        out["published"] = pd.to_datetime(out["published"], errors="coerce")
+    return out.sort_values(["article_id", "sentence", "start", "region_id", "claim_type"],
+                           kind="stable").reset_index(drop=True)
+
+
+CHANGE_COLUMNS = ["published", "article_id", "sentence", "region_id", "region", "parent",
+                  "gained_by", "lost_by", "stated_by", "cue", "source", "evidence"]
+
+
+def control_changes(claims: pd.DataFrame) -> pd.DataFrame:
+    """Reported changes of control: captures and withdrawals (claims with control_change), one
+    row per article x region x gaining side, latest first. `gained_by` is the claimant,
+    `lost_by` the counterpart."""
+    if claims is None or len(claims) == 0 or "control_change" not in claims.columns:
+        return pd.DataFrame(columns=CHANGE_COLUMNS)
+    rows = claims[claims["control_change"].fillna(False).astype(bool)
+                  & (claims["via"] != "hierarchy")]
+    out = rows.rename(columns={"claimant": "gained_by", "counterpart": "lost_by"})
+    out = out.drop_duplicates(["article_id", "region_id", "gained_by"])
+    return out.sort_values(["published", "article_id", "sentence", "region_id"],
+                           ascending=[False, True, True, True], na_position="last",
+                           kind="stable")[CHANGE_COLUMNS].reset_index(drop=True)
+
+
