@@ -211,3 +211,119 @@ def test_a_claim_and_its_denial_and_no_speech_in_a_territorial_claim():
     rows = {(r.cue, r.speaker, r.form) for r in st.itertuples()}
     assert rows == {("said", "putin", "postposed"), ("denied", "ukraine", "passive"),
                     ("says", "ukraine", "subject")}
+
+
+def test_doubled_apostrophes_are_quotation_marks_for_every_form():
+    text = ("Council member Olena Marchuk toured the shelter on Friday. "
+            "''We need more beds,'' she said. ''The winter is close.''")
+    st = real(text)
+    row = by_cue(st, "said")
+    assert (row.speaker, row.form, bool(row.is_quote)) == (
+        "person:olena-marchuk", "postposed", True)
+    # the content is taken from the text as written
+    assert row.content == text[row.content_start:row.content_end] == "We need more beds"
+
+
+def test_straight_quotes_keeps_offsets_and_leaves_apostrophes():
+    from newslens.analysis.attribution.quotes import straight_quotes
+    for text, read in [("''We won,'' he said.", ' "We won,"  he said.'),
+                       ("the ''best'' plan", 'the  "best"  plan'),
+                       ("rock'n''roll and it's", "rock'n''roll and it's")]:
+        assert straight_quotes(text) == read and len(read) == len(text)
+
+
+@pytest.mark.parametrize("sentence, speaker_text, cue", [
+    ("The Senate minority leader said the vote was rigged.", "The Senate minority leader",
+     "said"),
+    ("About four in 10 said they were angry with the council.", "About four in 10", "said"),
+    ("Nine out of 10 voters said the roads were worse.", "Nine out of 10 voters", "said"),
+    ("Judicial Watch reported that the files were missing.", "Judicial Watch", "reported"),
+    ("Mayor Anna Lind last week said the bridge would reopen.", "Mayor Anna Lind", "said"),
+    ("The agency in a statement said the plant was safe.", "The agency", "said"),
+    ("Anna Lind at the time said the bridge would reopen.", "Anna Lind", "said"),
+    ("Anna Lind called the mayor a coward.", "Anna Lind", "called"),
+    ("The senator from Vermont said the bank was corrupt.", "The senator from Vermont", "said"),
+])
+def test_subject_shapes_of_unseen_text(sentence, speaker_text, cue):
+    st = real(sentence)
+    assert st[["speaker_text", "cue"]].values.tolist() == [[speaker_text, cue]]
+
+
+def test_polled_shares_and_quantifiers_are_groups():
+    st = real("About four in 10 said they were angry with the council.",
+              "Most said the roads were worse.")
+    assert st["speaker_kind"].tolist() == ["group", "group"]
+
+
+def test_naming_verbs_need_a_predicate_noun_or_a_quotation():
+    st = real("Anna Lind called the mayor on Monday.", "Anna Lind called it a day.",
+              "Anna Lind called the plan “a disgrace”.")
+    assert st["content"].tolist() == ["a disgrace"]
+
+
+@pytest.mark.parametrize("sentence, speaker, kind", [
+    ("The 57-year-old scientist says the ice is melting.", "person:57-year-old-scientist",
+     "person"),
+    ("If prices keep rising, forecasters say the harvest will suffer.", "group:forecasters",
+     "group"),
+    ("Longtime neighbours told the council that the noise was unbearable.",
+     "group:longtime-neighbours", "group"),
+])
+def test_any_common_noun_can_be_the_subject_of_said(sentence, speaker, kind):
+    st = real(sentence)
+    assert st[["speaker", "speaker_kind"]].values.tolist() == [[speaker, kind]]
+
+
+@pytest.mark.parametrize("sentence", [
+    "His closing remarks were subdued.",
+    "The latest delay adds to the drama.",
+    "The local council has the final say on the route.",
+    "A biography written by a reporter came out in May.",
+    "The most telling promise was about roads.",
+])
+def test_cue_words_used_as_nouns_have_no_common_subject(sentence):
+    assert real(sentence).empty
+
+
+@pytest.mark.parametrize("sentence, content", [
+    ("“We will rebuild the bridge,” Anna Lind told reporters on Monday.",
+     "We will rebuild the bridge"),
+    (("“We will rebuild the bridge,” Anna Lind told the regional council, adding that work "
+      "starts in May."), "We will rebuild the bridge"),
+])
+def test_a_quotation_before_told_and_its_addressee_is_the_content(sentence, content):
+    st = real(sentence)
+    row = by_cue(st, "told")
+    assert (row.form, row.content) == ("postposed", content)
+
+
+def test_a_long_appositive_after_a_name_leaves_the_name_as_speaker():
+    st = real("Olena Marchuk, 39, a nurse visiting the city with her family, told the council "
+              "that the shelter was full.")
+    assert st["speaker_text"].tolist() == ["Olena Marchuk"]
+
+
+def test_a_speaking_participle_after_a_quotation_continues_its_speaker():
+    st = real("Anna Lind called the plan “a disgrace,” adding, “We will fight it.”",
+              "Anna Lind said the roads were “nearly finished,” suggesting the work was done.")
+    assert st[["cue", "speaker"]].values.tolist() == [
+        ["called", "person:anna-lind"], ["adding", "person:anna-lind"],
+        ["said", "person:anna-lind"]]
+
+
+def test_a_subject_after_a_conjunction_opens_a_statement_of_its_own():
+    st = real("Officials said the convoy was hit, but the driver said he was fine.",
+              "When reporters asked Anna Lind about the bridge, her campaign manager said "
+              "she was busy.",
+              "Anna Lind said that the driver told her the convoy was hit.")
+    assert st[["speaker_text", "cue"]].values.tolist() == [
+        ["Officials", "said"], ["the driver", "said"], ["reporters", "asked"],
+        ["her campaign manager", "said"], ["Anna Lind", "said"]]
+
+
+def test_a_plural_cue_noun_after_a_plural_noun_and_is_no_coordinated_cue():
+    st = real("Questions and answers have been edited for length.",
+              "Anna Lind praised the workers and says they did well.",
+              "Anna Lind called them a week ago.")
+    assert st[["cue", "form"]].values.tolist() == [["praised", "subject"],
+                                                   ["says", "coordinated"]]

@@ -35,7 +35,13 @@ from newslens.analysis.attribution.spans import (
     WITH_LEFT,
 )
 from newslens.analysis.attribution.speakers import resolve
-from newslens.analysis.attribution.subjects import clause_subject, latest_subject, subject_of
+from newslens.analysis.attribution.subjects import (
+    SPEAKING_VERBS,
+    VERB_ONLY_S,
+    clause_subject,
+    latest_subject,
+    subject_of,
+)
 
 _PARTICIPLE_IRREGULAR = {"told", "said", "written", "shown", "spoken", "thought", "found",
                          "asked"}
@@ -233,20 +239,29 @@ def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | 
         return None
     start = lead
     st = Statement(hit, "postposed", sp, clause=start)
-    if TAIL.fullmatch(s.text, hit.end) or _CLAIM_APPOSITIVE.match(s.text, hit.end):
-        return _reported_before(s, start, st)
+    end = hit.end
     first = quote_before(s, start)
-    goes_on = QUOTE_GOES_ON.match(s.text, hit.end)
+    if first is not None and hit.cue.lemma in _ADDRESSED:  # "“…,” X told reporters."
+        told = _ADDRESSEE.match(s.text, end)
+        end = told.end() if told is not None else end
+    if TAIL.fullmatch(s.text, end) or _CLAIM_APPOSITIVE.match(s.text, end):
+        return _reported_before(s, start, st)
+    goes_on = QUOTE_GOES_ON.match(s.text, end)
     if goes_on is not None and first is not None:
         rest = quote_at(s, goes_on.end())
         if rest is None or not TAIL.fullmatch(s.text, min(len(s.text), rest[1] + 1)):
             return None
         st.content_start, st.content_end, st.direct = first[0], rest[1], True
         return st
-    if TRAILING_PARTICIPLE.match(s.text, hit.end) and (
+    if TRAILING_PARTICIPLE.match(s.text, end) and (
             first is not None or len(s.text[:start].split()) >= 4):
         return _reported_before(s, start, st)
     return None
+
+
+# Verbs whose addressee may follow them after a quotation: "“…,” X told reporters on Monday."
+_ADDRESSED = frozenset(("tell", "assure", "inform", "remind", "warn"))
+_ADDRESSEE = re.compile(r"\s+(?:[\w’'.&-]+\s+){0,6}?[\w’'.&-]+(?=\s*(?:[,;.!?]|$))")
 
 
 def subject(s: Sentence, hit: CueHit, sp: Speaker, start: int, pronoun: bool) -> Statement:
@@ -296,14 +311,19 @@ def participial(s: Sentence, hit: CueHit) -> Statement | None:
     subject at the start of the sentence)."""
     if _APPOSITIVE_PARTICIPLE.match(s.text, hit.end):
         return None
+    left = s.left(PARTICIPIAL_LEFT, hit.start, 16) or s.left(_QUOTE_COMMA_LEFT, hit.start, 8)
     parents = [st for st in s.found if st.hit.start < hit.start]
     parent = parents[-1] if parents else None
     speaker = parent.speaker if parent else clause_subject(s, hit.start)
     if speaker is None:
         return None
-    clause = s.left(PARTICIPIAL_LEFT, hit.start, 16).start()
+    clause = left.start()
     st = Statement(hit, "participial", speaker, clause=clause, parent=parent)
     return _reported_after(s, hit, st)
+
+
+# A plural noun just before "and": a cue form in -s after it is a plural noun too.
+_PLURAL_AND = re.compile(r"\b[A-Za-z][a-z]{2,}[^s\W]s\s+and\s+$")
 
 
 def coordinated(s: Sentence, hit: CueHit) -> Statement | None:
@@ -316,6 +336,9 @@ def coordinated(s: Sentence, hit: CueHit) -> Statement | None:
     word = hit.text.lower().split()[0]
     if coord is None or word == hit.cue.lemma.split()[0]:  # "and state": a noun
         return None
+    if word.endswith("s") and word not in VERB_ONLY_S and _PLURAL_AND.search(
+            s.text, max(0, coord.start() - 30), coord.end()):
+        return None  # "in interviews and tweets", "questions and answers": nouns
     after = parents[-1].hit.end if parents else 0
     speaker = None
     if not (hit.is_participle and parents):  # "arguing … and warning": the same speaker
@@ -441,6 +464,32 @@ def _noun_use(text: str, start: int) -> bool:
         word[-2:] in ("'s", "’s") or word[-2:] in ("s'", "s’"))
 
 
+# A naming verb with an object and a predicate noun: "called him a liar", "dubbed Trump's plan
+# a disgrace", "labelled the strikes an act of terror".
+_NAMES_AS = re.compile(
+    r"\s+(?:him|her|them|it|himself|herself|themselves|itself|me|us|"
+    r"(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,2}(?:\s+[a-z][\w-]*){0,2}|"
+    r"(?:the|his|her|their|its|this|that|these|those)(?:\s+[a-z][\w-]*){1,3})"
+    r"\s+(?:a|an)\s+(?!(?:day|week|month|year|hour|minute|moment|while|time|lot|few|number|couple|bit)\b)[a-z]")
+
+
+# A subject that opens a clause of its own, not one inside a reported clause: after a
+# coordinating or subordinating conjunction ("…, but officials said", "… and Trump says",
+# "… after Trump told"), or after an opening subordinate clause and its comma ("When the AP
+# asked him, the manager said").
+_CLAUSE_CONJUNCTION = re.compile(
+    r"(?:[,;]\s*|\s)(?:but|and|yet|after|when|because|although|though|since|before|until|"
+    r"once)\s+$", re.IGNORECASE)
+_OPENING_CLAUSE = re.compile(
+    r"(?:When|While|Although|Though|After|As|If|Because|Since|Before|Once|Until|Whereas)\b"
+    r"[^,;:“”\"]*,\s*$")
+
+
+def _new_clause(s: Sentence, start: int) -> bool:
+    return s.left(_CLAUSE_CONJUNCTION, start, 12) is not None or \
+        _OPENING_CLAUSE.fullmatch(s.text, 0, start) is not None
+
+
 def detect(s: Sentence, hit: CueHit) -> Statement | None:
     """The statement a cue makes, trying the forms in order (the first that applies decides).
     A cue word after a determiner or a possessive is a noun ("the ministry's report said")."""
@@ -451,7 +500,8 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         return according_to(s, hit)
     if kind == "nouns" or hit.text.lower() in _NOUN_VERBS and s.left(_LIGHT, hit.start, 60):
         return noun_cue(s, hit)
-    if kind == "quote_only" and not QUOTE_NEAR.match(s.text, hit.end):
+    if kind == "quote_only" and not QUOTE_NEAR.match(s.text, hit.end) \
+            and not _NAMES_AS.match(s.text, hit.end):
         return None
     if kind == "clause_only" and not _clause_follows(s, hit):
         return None
@@ -469,10 +519,14 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         if post is not None:
             return post
         if _nested(s, hit, start) and not s.left(WITH_LEFT, start, 70) \
-                and not s.left(CONTRAST, start, 16) \
+                and not s.left(CONTRAST, start, 16) and not _new_clause(s, start) \
                 and not (pronoun and sp.text.lower() != "it"):
             return None
         return subject(s, hit, sp, start, pronoun)
-    if hit.is_participle and s.left(PARTICIPIAL_LEFT, hit.start, 16):
-        return participial(s, hit)
+    if hit.is_participle and (s.left(PARTICIPIAL_LEFT, hit.start, 16) or s.left(
+            _QUOTE_COMMA_LEFT, hit.start, 8) and hit.text.split()[0].lower() in SPEAKING_VERBS):
+        return participial(s, hit)  # "…,” adding …" (not "…,” suggesting …": a gloss)
     return coordinated(s, hit) or inverted(s, hit) or group(s, hit)
+
+
+_QUOTE_COMMA_LEFT = re.compile(r",[”\"]\s*$")

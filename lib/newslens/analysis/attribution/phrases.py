@@ -45,6 +45,41 @@ _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 DEMONYM = re.compile(r"(?:an|ese|ish|ch|i|ic)$")
 
 
+_NUMBER_WORDS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+# A share of a polled group: "about four in 10", "nine out of 10 voters", "two in three
+# Americans" (the trailing words, if any, end in a group noun: checked by `share`).
+SHARE = re.compile(
+    r"(?:(?:about|around|nearly|almost|roughly|approximately|only|just|some|over|under|"
+    r"more\s+than|fewer\s+than|less\s+than)\s+)?" + _NUMBER_WORDS +
+    r"\s+(?:in|out\s+of|of\s+every)\s+" + _NUMBER_WORDS + r"(?P<rest>(?:\s+[a-z][\w-]*){0,3})",
+    re.IGNORECASE)
+_SHARE_END = re.compile(
+    r"(?<![\w.,-])(?:(?:about|around|nearly|almost|roughly|approximately|only|just|some|over|"
+    r"under|more\s+than|fewer\s+than|less\s+than)\s+)?" + _NUMBER_WORDS +
+    r"\s+(?:in|out\s+of|of\s+every)\s+" + _NUMBER_WORDS + r"(?:\s+[A-Za-z][\w-]*){0,3}\s*$",
+    re.IGNORECASE)
+
+
+def share(text: str) -> bool:
+    """A share of a polled group as a whole phrase ("About four in 10", "nine in 10 voters")."""
+    m = SHARE.fullmatch(text)
+    if m is None:
+        return False
+    rest = m.group("rest").split()
+    return not rest or rest[-1].lower() in ROLE_PLURALS or rest[-1][0].isupper() and \
+        rest[-1].endswith("s")
+
+
+def share_before(s: Sentence, end: int) -> Span | None:
+    """The share phrase ending at `end` ("About four in 10 said"), as a span of tokens."""
+    m = s.left(_SHARE_END, end, 60)
+    if m is None or not share(s.text[m.start():end].rstrip()):
+        return None
+    toks = s.tokens_from(m.start(), end)
+    stop = first_index(toks, end)
+    return Span(toks, 0, stop) if stop else None
+
+
 def tokens(text: str) -> list[Token]:
     return _tokens_from(text, 0)
 
@@ -158,13 +193,20 @@ def _modified_head(toks: list[Token], first: int, stop: int) -> int:
     head = toks[stop - 1]
     if head.low not in _NOUN_HEADS and _word_class(head) != "name":
         return first
-    j, n = first - 1, 0
+    j, n, named = first - 1, 0, 0
     while j >= 0 and n < _FREE_MAX and (_word_class(toks[j]) == "other"
                                         and _free_modifier(toks[j])
                                         or toks[j].low in ("and", "or") and j > 0
-                                        and _free_modifier(toks[j - 1])):
-        j, n = j - 1, n + 1
+                                        and _free_modifier(toks[j - 1])
+                                        or n and named < 2 and _plain_name(toks, j)):
+        if _word_class(toks[j]) == "other" or toks[j].low in ("and", "or"):
+            n += 1
+        else:  # a name among the modifiers: "the Senate minority leader"
+            named += 1
+        j -= 1
     if n == 0:
+        return first
+    if named and (j < 0 or _word_class(toks[j]) != "det"):
         return first
     if (j < 0 or toks[j].text in _HARD) and head.low in ROLE_PLURALS:
         return j + 1  # "…, federal officials said", "…, current and former officials said"
@@ -178,6 +220,69 @@ def _modified_head(toks: list[Token], first: int, stop: int) -> int:
             k -= 1
         return k if k >= 0 and _word_class(toks[k]) == "det" else k + 1
     return first
+
+
+def _plain_name(toks: list[Token], j: int) -> bool:
+    """A capitalised word that is neither possessive nor a capitalised non-name, modifying the
+    words after it ("Senate" in "the Senate minority leader")."""
+    tok = toks[j]
+    return _word_class(tok) == "name" and tok.text[0].isupper() and not tok.possessive \
+        and tok.text not in NON_NAMES
+
+
+_AGENTIVE = ("er", "or", "ist", "ian", "ant", "ent", "man", "woman", "ee", "ive", "ar")
+_NOT_HEADS = frozenset(lexicon.words("months")) | frozenset((
+    "day", "days", "week", "weeks", "month", "months", "year", "years", "time", "times",
+    "morning", "afternoon", "evening", "night", "weekend", "way", "thing", "things", "fact",
+    "point", "rest", "part", "end", "case", "who", "which", "that", "this", "these", "those"))
+_BOUNDARY_WORDS = frozenset(("and", "but", "while", "that", "as", "when", "if", "because",
+                             "though", "although", "so", "yet", "whereas", "where"))
+
+
+def plural_noun(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def agentive(word: str) -> bool:
+    """A noun of a person by its ending ("scientist", "forecaster", "organiser")."""
+    return word.endswith(_AGENTIVE)
+
+
+def common_phrase_before(s: Sentence, end: int) -> Span | None:
+    """A noun phrase with any common noun as its head ending at `end`, for a subject that only
+    a person or group can be (the subject of "said"): a determiner or a possessive name, up to
+    four modifiers and the head ("The 57-year-old scientist", "Romney's associates", "the
+    pitch on Kickstarter" is not one: no preposition inside), or a bare plural opening its
+    clause ("…, forecasters say")."""
+    toks = s.tokens_from(window_start(s.text, end), end)
+    stop = first_index(toks, end)
+    if stop == 0:
+        return None
+    head = toks[stop - 1]
+    low = head.low
+    if not (low.isalpha() and head.text.islower() and len(low) > 2) or low in _NOT_HEADS \
+            or low in PREPOSITIONS or low in PRONOUNS or not _free_modifier(head):
+        return None
+    j = stop - 2
+    while j >= 0 and stop - 1 - j <= 4:
+        tok = toks[j]
+        if _word_class(tok) == "det" or tok.possessive and tok.text[0].isupper():
+            before = toks[j - 1].low if j else ""
+            if before in PREPOSITIONS and before not in ("of",) or _free_modifier(toks[j - 1]) \
+                    and j and before not in _BOUNDARY_WORDS and toks[j - 1].text.islower():
+                return None  # the object of a preposition or a verb
+            return Span(toks, j, stop)
+        if not (_free_modifier(tok) or tok.text == "-" or _word_class(tok) in ("name", "word")
+                and not tok.possessive):
+            break
+        j -= 1
+    first = stop - 1
+    if not plural_noun(low):
+        return None
+    before = toks[first - 1] if first else None
+    if before is None or before.text in _HARD or before.low in _BOUNDARY_WORDS:
+        return Span(toks, first, stop)
+    return None
 
 
 def _joins_right(toks: list[Token], j: int, first: int, end: int) -> bool:

@@ -73,3 +73,24 @@ def quote_regions(text: str) -> list[tuple[int, int]]:
 def _opens_straight(text: str, i: int) -> bool:
     """A straight quote opens a quotation when a word follows it."""
     return i + 1 < len(text) and not text[i + 1].isspace()
+
+
+# Doubled apostrophes as quotation marks (''…,'' he said: older wire and archive text): an
+# opening pair before a word, a closing pair after one.
+_DOUBLED = re.compile(r"(?<![\w'’])(?:''|’’)(?=[^\s'’])|(?<=[^\s'’])(?:''|’’)(?![\w'’])")
+
+
+def straight_quotes(text: str) -> str:
+    """`text` with each doubled-apostrophe quotation mark written as a straight double quote
+    and a space, the same length (offsets unchanged): `''We won,'' he said.` reads as
+    ` "We won," he said.` An opening pair becomes space + quote, a closing pair quote + space,
+    so the quote mark stays next to the quoted words."""
+    if "''" not in text and "’’" not in text:
+        return text
+    return _DOUBLED.sub(_straight, text)
+
+
+def _straight(m: re.Match) -> str:
+    text, i = m.string, m.start()
+    opening = i == 0 or not text[i - 1].strip() or text[i - 1] in "([{—–-"
+    return ' "' if opening else '" '

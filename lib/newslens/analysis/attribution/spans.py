@@ -61,7 +61,37 @@ def aux_gap_start(text: str, end: int) -> int:
             pos, n = h, n + 1
             continue
         break
-    return pos
+    return _adverbial_start(text, pos)
+
+
+# A time or medium adverbial between a subject and its verb: "Trump last week said", "The
+# ministry in a statement said", "Clinton at the time said", "Obama in 2012 said".
+_PERIODS = ("week", "month", "year", "weekend", "night", "morning", "afternoon", "evening",
+            "spring", "summer", "fall", "autumn", "winter")
+_MEDIA = ("statement", "interview", "speech", "address", "post", "tweet", "letter", "email",
+          "video", "memo", "op-ed", "column", "book", "report", "filing", "briefing")
+_ADVERBIAL_ENDS = frozenset(_PERIODS + _MEDIA + ("time", "twitter", "facebook", "telegram",
+                                                 "television", "tv"))
+_ADVERBIAL = re.compile(
+    r"(?:^|\s)((?:(?:earlier|later|late|early)\s+)?(?:last|this|next)\s+(?:" +
+    "|".join(_PERIODS) + r")|at\s+the\s+time|in\s+(?:19|20)\d\d|in\s+(?:a|an|his|her|their|"
+    r"its|the)\s+(?:[a-z-]+\s+){0,2}(?:" + "|".join(_MEDIA) + r")|on\s+(?:twitter|facebook|"
+    r"telegram|television|tv))\s*$", re.IGNORECASE)
+
+
+def _adverbial_start(text: str, pos: int) -> int:
+    """Start of a time or medium adverbial that ends at `pos` (spaces before `pos` skipped),
+    with the auxiliaries before it, else `pos`."""
+    j = pos
+    while j > 0 and text[j - 1].isspace():
+        j -= 1
+    if j == pos:
+        return pos
+    word = text[word_start(text, j):j].lower()
+    if word not in _ADVERBIAL_ENDS and not (len(word) == 4 and word.isdigit()):
+        return pos
+    m = _ADVERBIAL.search(text, max(0, j - 48), j)
+    return aux_gap_start(text, m.start(1)) if m is not None else pos
 
 
 def appositive_start(text: str, end: int) -> int | None:

@@ -23,8 +23,12 @@ from newslens.analysis.attribution.phrases import (
     PARTICLES,
     PREPOSITIONS,
     PRONOUNS,
+    QUANTIFIERS,
     ROLE_PLURALS,
     ROLES,
+    agentive,
+    plural_noun,
+    share,
 )
 from newslens.analysis.attribution.records import Mention, Sentence, Span, Speaker, Token
 from newslens.text.unknown import name_key
@@ -50,6 +54,9 @@ def resolve(s: Sentence, span: Span, cue_lemma: str = "") -> Speaker | None:
     words = _words(toks)
     if words[0] in ("no", "none", "neither", "nobody"):
         return None  # "no official statements claiming …": nobody speaks
+    if share(text) or all(w in QUANTIFIERS and w != "one" or w in ("the", "a") for w in words):
+        return Speaker(start, end, text, "group:" + slug(text), "group",
+                       side=_side(d, [m for m in s.mentions if start <= m.start < end]))
     split = next((k for k, w in enumerate(words) if k and w in PREPOSITIONS
                   and w not in ("of", "for", "to")), None)
     if split is not None:  # "Reports from Moscow", "officials in Kyiv"
@@ -242,12 +249,13 @@ def _gender(words: list[str]) -> str | None:
 def _trailing_name(toks: list[Token], inside: list[Mention]) -> list[Token]:
     """The capitalised name words at the end of a phrase that no mention covers."""
     out: list[Token] = []
-    for tok in reversed(toks):
+    for k in range(len(toks) - 1, -1, -1):
+        tok = toks[k]
         covered = any(m.start <= tok.start < m.end for m in inside)
         low = tok.low.replace("’", "'").removesuffix("'s")
         if covered or not (tok.text[0].isupper() or low in PARTICLES) or low in NAME_BREAK \
-                or tok.text in NON_NAMES or tok.text in LABELS:
-            break
+                or tok.text in NON_NAMES or tok.text in LABELS and k == 0:
+            break  # a line label ("Watch:") opens a phrase; inside a name it is a name word
         out.append(tok)
     while out and out[-1].low in PARTICLES:
         out.pop()
@@ -271,3 +279,19 @@ def _name_kind(words: list[str], name: list[Token], cue_lemma: str) -> str:
     if acronym or words[0] == "the" and len(name) == 1:  # "the DNC", "The Times"
         return "outlet" if cue_lemma in ("report", "write") else "organisation"
     return "person"
+
+
+def common_speaker(s: Sentence, span: Span) -> Speaker:
+    """The speaker of a noun phrase whose head no word list knows ("The 57-year-old scientist",
+    "forecasters"): a group when the head is plural, a person when it names one by its ending
+    ("-ist", "-er"), else an organisation; never linked."""
+    toks = span.tokens
+    words = _words(toks)
+    head = words[-1]
+    kind = "group" if plural_noun(head) else "person" if agentive(head) else "organisation"
+    rest = [w for w in words if w not in ("the", "a", "an")]
+    start, end = toks[0].start, toks[-1].end
+    return Speaker(start, end, s.text[start:end], f"{kind}:{slug(' '.join(rest))}", kind,
+                   side=_side(s.discourse, [m for m in s.mentions if start <= m.start < end
+                                            and m.actor is not None]),
+                   heads=frozenset({head}) if kind == "person" else frozenset())

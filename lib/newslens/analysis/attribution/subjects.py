@@ -7,21 +7,27 @@ from __future__ import annotations
 
 import re
 
+from newslens import lexicon
 from newslens.analysis.attribution import spans
+from newslens.analysis.attribution.cues import load_reporting_verbs
 from newslens.analysis.attribution.phrases import (
     ANONYMOUS_NOUNS,
     PREPOSITIONS,
     PRONOUNS,
     QUANTIFIERS,
     ROLE_PLURALS,
+    ROLES,
+    common_phrase_before,
     first_index,
     phrase_after,
     phrase_before,
+    plural_noun,
+    share_before,
     text_class,
 )
 from newslens.analysis.attribution.records import TOKEN, CueHit, Sentence, Span, Speaker, Token
 from newslens.analysis.attribution.spans import PRONOUN_BOUNDARY, word_start
-from newslens.analysis.attribution.speakers import resolve
+from newslens.analysis.attribution.speakers import common_speaker, resolve
 
 
 def _pronoun_at(s: Sentence, end: int) -> Span | None:
@@ -55,6 +61,10 @@ def _subject_span(s: Sentence, pos: int, participle: bool, relative: bool = Fals
     pro = _pronoun_at(s, pos)
     if pro is not None:
         return pro, True
+    if s.text[max(0, pos - 12):pos].rstrip()[-1:].isalnum():
+        polled = share_before(s, pos)  # "About four in 10 said"
+        if polled is not None:
+            return polled, False
     span = phrase_before(s, pos)
     if span is None:
         return None
@@ -64,6 +74,10 @@ def _subject_span(s: Sentence, pos: int, participle: bool, relative: bool = Fals
             and not (participle and toks[i].low == "with"):
         if i >= 1 and (toks[i - 1].low in ANONYMOUS_NOUNS or toks[i - 1].low in ROLE_PLURALS):
             return Span(toks, i - 1, span.stop), False
+        if i >= 1 and toks[i - 1].low in ROLES:  # "The senator from Vermont said"
+            head = phrase_before(s, toks[i - 1].end)
+            if head is not None and head.toks is toks:
+                return Span(toks, head.first, span.stop), False
         if i >= 1 and toks[i].low == "of" and toks[i - 1].low in QUANTIFIERS:
             k = i - 1  # "28 percent of voters", "most of the residents"
             if k >= 1 and toks[k - 1].text[0].isdigit():
@@ -210,13 +224,56 @@ def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
         sub = _subject_at(s, hit, pos)
         if sub is not None:
             found.append(sub)
-    if found and s.text[:direct].rstrip().endswith(",") and not hit.is_participle:
+    if s.text[:direct].rstrip().endswith(",") and not hit.is_participle and (
+            found or not _QUOTED_SEGMENT.search(s.text, s.text.rfind(",", 0, direct - 2) + 1,
+                                                direct)):
         chosen = _appositive_subject(s, hit, direct, found)
         if chosen is not None:
             return chosen
     if not found:
-        return None
+        return _common_subject(s, hit, direct)
     return min(found, key=lambda f: (not f[0].linked, not s.discourse.is_person(f[0])))
+
+
+_QUOTED_SEGMENT = re.compile(r"[“”\"«»]")
+
+
+def _common_subject(s: Sentence, hit: CueHit, pos: int) -> tuple[Speaker, int, bool] | None:
+    """The last resort for a verb only a speaker can be the subject of ("said", "told",
+    "wrote"): a noun phrase with any common noun as its head ("The 57-year-old scientist
+    says")."""
+    word = hit.text.split()[0].lower()
+    if word not in SPEAKING_VERBS or _WHO_AT.match(s.text, pos) or \
+            _NOT_SPOKEN.match(s.text, hit.end):
+        return None
+    past = word.endswith("ed") or word in ("said", "told", "wrote")
+    third = word in VERB_ONLY_S
+    if not (past or third or word in _BASE):
+        return None  # "remarks", "answer", "saying": a noun or a participle as often as not
+    span = common_phrase_before(s, pos)
+    if span is None or word in _BASE and not plural_noun(span.tokens[-1].low):
+        return None  # "forecasters say", not "a larger say"
+    sp = common_speaker(s, span)
+    return sp, sp.start, False
+
+
+def _speaking_verbs() -> frozenset:
+    """Every form of the verbs of `quote_attribution_verbs` (data/language.yml): "say",
+    "says", "saying" as well as "said"."""
+    listed = lexicon.word_set("quote_attribution_verbs")
+    cues = load_reporting_verbs()
+    lemmas = {cues[w].lemma for w in listed if w in cues}
+    return frozenset(f for f, c in cues.items() if c.lemma in lemmas and " " not in f) | listed
+
+
+SPEAKING_VERBS = _speaking_verbs()
+# The forms of those verbs that are not nouns too ("remarks", "answers", "notes" are).
+VERB_ONLY_S = frozenset(("says", "tells", "writes", "asks", "adds", "argues", "insists",
+                           "explains", "warns", "declares", "stresses", "responds"))
+_BASE = frozenset(("say", "tell", "write", "ask", "add", "argue", "insist", "explain", "warn",
+                   "declare", "respond"))
+# After the cue, words that make it no speech ("added to the uncertainty", "written by").
+_NOT_SPOKEN = re.compile(r"\s+(?:to|up|by|on\s+to)\b", re.IGNORECASE)
 
 
 def _subject_at(s: Sentence, hit: CueHit, pos: int) -> tuple[Speaker, int, bool] | None:

@@ -16,7 +16,7 @@ from newslens.analysis.attribution.cues import Cue, compiled, idioms
 from newslens.analysis.attribution.discourse import Discourse, Gazetteer, gazetteer
 from newslens.analysis.attribution.forms import detect, inside_quote
 from newslens.analysis.attribution.labels import labelled, mark_statements
-from newslens.analysis.attribution.quotes import field_text, quote_regions
+from newslens.analysis.attribution.quotes import field_text, quote_regions, straight_quotes
 from newslens.analysis.attribution.records import CueHit, Mention, Sentence, Statement
 from newslens.text.actors import linked_only
 
@@ -214,14 +214,18 @@ _ROW_FIELDS = (
     "mode", "negated", "parent", "antecedent_sentence", "antecedent_start", "antecedent_end")
 
 
-def _row(aid, sn, field, s0, n: int, st: Statement, numbers: dict) -> tuple:
-    """One statement as a tuple in the order of _ROW_FIELDS."""
+def _row(aid, sn, field, s0, n: int, st: Statement, numbers: dict,
+         original: str | None = None) -> tuple:
+    """One statement as a tuple in the order of _ROW_FIELDS (`original`: the field as written,
+    when the stage read its quotation marks anew: the content is taken from it)."""
     sp, hit = st.speaker, st.hit
+    content = st.content if original is None else \
+        original[st.content_start + s0:st.content_end + s0]
     ante = sp.antecedent if st.form == "group" else None
     return (
         aid, sn, n, field, st.form, sp.key, sp.text, sp.kind, sp.linked, sp.side,
         sp.start + s0, sp.end + s0, hit.text, hit.cue.lemma, hit.cue.cls,
-        hit.start + s0, hit.end + s0, st.content, st.content_start + s0,
+        hit.start + s0, hit.end + s0, content, st.content_start + s0,
         st.content_end + s0, st.is_quote, st.mode, st.negated,
         numbers.get(id(st.parent)),
         None if ante is None else ante[0],
@@ -277,12 +281,20 @@ class _Article:
             regions = quote_regions(text)
             self.fields[field] = (text, regions, [q1 for _, q1 in regions])
         self.discourse.text = self.fields.get("text", ("",))[0]
+        self.originals: dict[str, str] = {}  # fields as written, where quotes were read anew
+        for field in {r[5] for r in rows if r[4] is not r[9]}:
+            self.originals[field] = field_text([(r[3], r[3] + len(r[9]), r[9], r[6])
+                                                for r in rows if r[5] == field])
         self.title_letters: str | None = None
         self.title_len = len(self.fields.get("title", ("",))[0])
         sizes: dict = {}
         for r in rows:
             sizes[(r[5], r[6])] = sizes.get((r[5], r[6]), 0) + 1
         self.sizes = sizes
+
+    def original(self, field: str) -> str | None:
+        """The field as written when its quotation marks were read anew, else None."""
+        return self.originals.get(field)
 
     def repeats_title(self, text: str) -> bool:
         """A body line that repeats the headline (scraped pages often do): counted once."""
@@ -314,7 +326,7 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list,
     persons = (persons or {}).get(aid, {})
     art = _Article(aid, group, by_sentence, gaz)
     n, last_par, pending = 0, None, None
-    for _aid, _na, sn, s0, text, field, paragraph, hit, matches in group:
+    for _aid, _na, sn, s0, text, field, paragraph, hit, matches, _raw in group:
         ms = _sentence_mentions(by_sentence.get(sn, []), text, s0)
         first = (field, paragraph) != last_par
         last_par = (field, paragraph)
@@ -332,7 +344,7 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list,
             numbers: dict = {}
             for st in found:
                 numbers[id(st)] = n
-                rows.append(_row(aid, sn, field, s0, n, st, numbers))
+                rows.append(_row(aid, sn, field, s0, n, st, numbers, art.original(field)))
                 art.discourse.add_speaker(sn, st.speaker)
                 n += 1
         if field == "text" and (not art.discourse.speakers or art.discourse.speakers[-1][0]
@@ -359,7 +371,8 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
     if sentences is None or len(sentences) == 0:
         return schema.empty("statements")
     gaz = gazetteer(actors)
-    texts = sentences["text"].fillna("").tolist()
+    raw = sentences["text"].fillna("").tolist()
+    texts = [straight_quotes(t) for t in raw]  # ''…'' quotation marks read as "…"
     # one pass of the cue regex over every sentence; its matches are kept for the detectors
     found = [cue_spans(regex, t) for t in texts]
     has_cue = pd.Series([bool(f) or _MARKS.search(t) is not None for f, t in zip(found, texts)],
@@ -374,11 +387,13 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
     paragraphs = sents["paragraph"] if "paragraph" in sents else pd.Series(0, index=sents.index)
     rows: list[tuple] = []
     position = pd.Series(range(len(sentences)), index=sentences.index)
-    matches = [found[i] for i in position.loc[sents.index].tolist()]
+    at = position.loc[sents.index].tolist()
+    matches = [found[i] for i in at]
     columns = zip(sents["article_id"].tolist(), sents["article_id"].isna().tolist(),
                   sents["sentence"].tolist(), sents["start"].tolist(),
-                  sents["text"].fillna("").tolist(), sents["field"].tolist(),
-                  paragraphs.tolist(), has_cue.loc[sents.index].tolist(), matches)
+                  [texts[i] for i in at], sents["field"].tolist(),
+                  paragraphs.tolist(), has_cue.loc[sents.index].tolist(), matches,
+                  [raw[i] for i in at])
     for aid, group in itertools.groupby(columns, key=lambda row: row[0]):
         _article_rows(aid, list(group), by_sentence, cues, regex, gaz, rows, persons, idiom)
     if not rows:
