@@ -432,3 +432,13 @@ def test_narration_speaks_for_an_outlet_that_takes_a_side():
 
     assert claimant("tass.com") == [("kherson", "russia")]  # a Russian state agency
     assert claimant("example.org") == [("kherson", None)]  # an outlet that takes no side
+
+
+def test_only_a_belligerent_takes_or_holds_land():
+    """A think tank that reports an offensive is not the side that advances: military claims
+    take a belligerent (here from the sentence before), or no claimant."""
+    claims = claims_of("Russian troops kept up their attacks in the east. Analysts at the CSIS "
+                       "wrote in a report that the push toward Kupiansk slowed in the winter.",
+                       "Analysts at the CSIS wrote that the push toward Kupiansk slowed.")
+    assert facts(claims, "article_id", "region_id", "claimant") == [
+        ("c00", "kupiansk", "russia"), ("c01", "kupiansk", None)]

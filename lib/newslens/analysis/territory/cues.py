@@ -38,6 +38,7 @@ class ClaimRule:
     frame: bool = False
     control_change: bool = False
     announced: str | None = None  # claim type also made when the losing side announces it
+    belligerent: bool = False  # only a belligerent (a key of `sides`) holds, takes or loses land
     # (literals one of which a match needs, or None, regex) per cue of the rule, in file order
     alternatives: tuple = ()
     _subsets: dict = field(default_factory=dict, repr=False)
@@ -133,7 +134,8 @@ def _rule(name, spec, path: Path) -> ClaimRule:
                      _strategies(spec, "claimant", path, where),
                      _strategies(spec, "counterpart", path, where),
                      spec.get("resolve") == "counterpart_first", bool(spec.get("frame")),
-                     bool(spec.get("control_change")), announced, alternatives)
+                     bool(spec.get("control_change")), announced,
+                     bool(spec.get("belligerent")), alternatives)
 
 
 def _forces(raw, path: Path) -> re.Pattern | None:

@@ -150,9 +150,13 @@ class RoleFinder:
     cue: tuple | None  # (start, end) of the cue, None for a generic reference's own claim
     default: str | None
     cues: Cues
+    belligerent: bool = False  # only the belligerents of `cues.sides` may fill a role
+
+    def _ok(self, side) -> bool:
+        return not self.belligerent or side in self.cues.sides
 
     def _sides(self, exclude) -> list[Candidate]:
-        return [c for c in self.ctx.sides() if c.side != exclude]
+        return [c for c in self.ctx.sides() if c.side != exclude and self._ok(c.side)]
 
     def _anchor(self) -> tuple[int, int]:
         return self.cue if self.cue else (self.region.a, self.region.b)
@@ -272,7 +276,14 @@ class RoleFinder:
         return next((d for d in self.ctx.recent_documents if d != exclude), None)
 
     def recent(self, exclude) -> str | None:
-        return next((s for s in self.ctx.recent if s and s != exclude), None)
+        """The first side of the nearest sentences before (up to three) that is not `exclude`;
+        for a belligerent rule, the first belligerent named in each of them."""
+        for named in self.ctx.recent:
+            side = next((s for s in named if self._ok(s)), None) if self.belligerent \
+                else named[0]
+            if side and side != exclude:
+                return side
+        return None
 
     def pick(self, strategy: str, exclude) -> str | None:
         if strategy == "speaker":
@@ -280,7 +291,7 @@ class RoleFinder:
             return who if who and who != exclude else None
         if strategy == "speaker_side":
             side = self.ctx.speaker_side
-            return side if side and side != exclude else None
+            return side if side and side != exclude and self._ok(side) else None
         if strategy == "default":
             return self.default if self.default != exclude else None
         method = getattr(self, strategy, None)

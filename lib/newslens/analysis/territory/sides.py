@@ -106,12 +106,14 @@ def _nearby_statement(inp: _Inputs, article_id, field, sentence: int) -> _Statem
 
 
 def _history(inp: _Inputs, view: SentenceView) -> tuple[list, list]:
-    """(sides, document keys) of the sentences before, nearest first."""
+    """(sides, document keys) of the sentences before, nearest first: `sides` holds, for up to
+    three sentences that name one, the sides of each in order of mention."""
     sides, docs = [], []
     for text, s0, sentence, records in view.history():
         found = _candidates(inp, view, text, s0, sentence,
                             lambda r=records, p0=s0: _local_actors(r, p0, inp.kinds))
-        sides += [c.side for c in found if c.kind in ("actor", "force") and c.side][:1]
+        named = [c.side for c in found if c.kind in ("actor", "force") and c.side]
+        sides += [named] if named else []
         docs += [c.side for c in reversed(found) if c.kind == "document" and c.side]
     return sides[:3], docs
 
@@ -134,7 +136,8 @@ def _claim_roles(inp: _Inputs, ctx: Context, rule: ClaimRule, group: list, cue, 
     ctx.speaker_side = _speaker_side(inp, st, view) if st is not None else \
         inp.outlet_sides.get(view.article_id)
     finder = RoleFinder(ctx, RegionSpan(group[0].a, group[-1].b),
-                        (cue.start, cue.end) if cue else None, default, inp.cues)
+                        (cue.start, cue.end) if cue else None, default, inp.cues,
+                        rule.belligerent)
     return roles(rule, finder)
 
 
