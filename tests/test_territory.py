@@ -442,3 +442,22 @@ def test_only_a_belligerent_takes_or_holds_land():
                        "Analysts at the CSIS wrote that the push toward Kupiansk slowed.")
     assert facts(claims, "article_id", "region_id", "claimant") == [
         ("c00", "kupiansk", "russia"), ("c01", "kupiansk", None)]
+
+
+@pytest.mark.parametrize("text, claimant", [
+    ("Residents of Moscow-held Melitopol queued for water.", "russia"),
+    ("Ukrainian-held Kostiantynivka was shelled overnight.", "ukraine"),
+    ("Shelling hit the Russian-controlled city of Melitopol.", "russia"),
+])
+def test_the_first_part_of_a_control_compound_is_the_side(text, claimant):
+    claims = claims_of(text)
+    assert [(c, s) for _, c, s in facts(claims, "region_id", "claim_type", "claimant")] == [
+        ("control_status", claimant)]
+
+
+def test_fire_control_is_no_control_of_the_place():
+    """"Under fire control" means within artillery range, not held."""
+    assert claims_of("Ukrainian forces keep the road to Lyman under fire control.").empty
+    assert facts(claims_of("Ukrainian forces control the road to Lyman."),
+                 "region_id", "claim_type", "claimant") == [
+        ("lyman", "control_status", "ukraine")]

@@ -39,6 +39,7 @@ from newslens.analysis.territory.sides import (
     _context_for,
     _modality,
     _nearby_statement,
+    side_prefixes,
 )
 from newslens.text.actors import linked_only
 from newslens.text.regions import generic_defaults, region_info, region_mentions
@@ -277,7 +278,7 @@ def territorial_claims(
     kinds, views = _views(cues, sentences, reg_records, mentions)
     meta = _article_meta(articles)
     inp = _Inputs(cues, info, generic_defaults(), kinds, _statement_lookup(statements),
-                  outlet_sides=_outlet_sides(meta, cues))
+                  outlet_sides=_outlet_sides(meta, cues), prefixes=side_prefixes(cues))
     rows = [_row(claim, view, info, meta) for view in views
             for claim in _sentence_claims(inp, view)]
     out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)

@@ -107,13 +107,24 @@ def document_key(text: str) -> str:
     return head[:-1] if head.endswith("s") and len(head) > 4 else head
 
 
-def candidates(text: str, actors: list, cues: Cues, relative_side) -> list[Candidate]:
+_COMPOUND = re.compile(r"(?<![\w-])([A-Za-z]+)[-‐](?:controlled|held|occupied|run)\b")
+
+
+def candidates(text: str, actors: list, cues: Cues, relative_side,
+               prefixes: dict | None = None) -> list[Candidate]:
     """Actor mentions, force terms and documents of one sentence, by position.
 
     `actors` are (start, end, side) of actor mentions; `relative_side(kind, start, end)` gives
     the side an "enemy"/"own" term stands for (None when unknown). A force term that covers an
-    actor mention replaces it ("Russian forces" is one candidate)."""
+    actor mention replaces it ("Russian forces" is one candidate). `prefixes` (lowercase name ->
+    side) read the first part of a control compound as a side ("Russian-held", "Kyiv-controlled",
+    "Moscow-occupied")."""
     found = [Candidate(a, b, side, "actor") for a, b, side in actors]
+    if prefixes:
+        for m in _COMPOUND.finditer(text):
+            side = prefixes.get(m.group(1).lower())
+            if side and not any(c.a <= m.start() < c.b for c in found):
+                found.append(Candidate(m.start(1), m.end(1), side, "force"))
     if cues.forces is not None:
         for m in cues.forces.finditer(text):
             key = m.lastgroup.split("_", 1)[1]

@@ -29,6 +29,22 @@ from newslens.analysis.territory.roles import (
 
 # --- step 3: claimant and counterpart -----------------------------------------------------------
 
+def side_prefixes(cues: Cues) -> dict:
+    """Lowercase one-word names of the belligerents (names, demonyms, capitals, references of
+    the actor gazetteer) -> side: the first part of "Russian-held", "Kyiv-controlled"."""
+    from newslens.text.actors import load_actors
+
+    actors = load_actors()
+    out: dict = {}
+    for rec in actors[actors["id"].isin(list(cues.sides))].to_dict("records"):
+        names = [rec["name"]] + [n for col in ("aliases", "demonyms", "capitals", "references")
+                                 for n in (rec.get(col) if isinstance(rec.get(col), list) else [])]
+        for name in names:
+            if isinstance(name, str) and name.isalpha():
+                out.setdefault(name.lower(), rec["id"])
+    return out
+
+
 def _country(inp: _Inputs, actor_id: str | None) -> str | None:
     """The belligerent an actor id stands for (its affiliation), or the id itself."""
     if actor_id is None:
@@ -85,7 +101,7 @@ def _sentence_candidates(inp: _Inputs, view: SentenceView, text: str, s0: int, s
         side = side if side in cues.sides else cues.unknown_speaker_side
         return cues.sides.get(side) if kind == "enemy" else side
 
-    return candidates(text, actors, cues, relative)
+    return candidates(text, actors, cues, relative, inp.prefixes)
 
 
 _QUOTE = re.compile(r"[\"“”«»]")
