@@ -461,3 +461,32 @@ def test_fire_control_is_no_control_of_the_place():
     assert facts(claims_of("Ukrainian forces control the road to Lyman."),
                  "region_id", "claim_type", "claimant") == [
         ("lyman", "control_status", "ukraine")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the subject's own act: its claim on the regions
+    ("Putin announced that Russia recognizes the independence of the Luhansk region.",
+     [("luhansk", "annexed_claimed", "russia", "ukraine")]),
+    ("Putin signed decrees recognizing the Luhansk region as independent.",
+     [("luhansk", "annexed_claimed", "russia", "ukraine")]),
+    # demands stay demands: a demand word, an irrealis, a plan, an adjective
+    ("Moscow insists that Kyiv recognizes Crimea as Russian.",
+     [("crimea", "recognition_demand", "russia", "ukraine")]),
+    ("Kyiv must recognize Crimea as Russian, Putin said.",
+     [("crimea", "recognition_demand", "russia", "ukraine")]),
+    ("The draft proposes Ukraine recognizing Crimea as Russian.",
+     [("crimea", "recognition_demand", None, "ukraine")]),
+])
+def test_a_recognition_by_its_subject_is_its_claim(text, expected):
+    assert facts(claims_of(text)) == expected
+
+
+def test_acts_name_demand_rules_and_claim_types(tmp_path):
+    base = "claim_types:\n  recognition_demand:\n    cues: ['recogni[sz]e']\n"
+    err = assert_data_error(tmp_path, "claim_cues.yml",
+                            base + "acts:\n  recognition_demand: {as: nonsense, cues: ['x']}\n",
+                            load_claim_cues, "'as' must be a claim type")
+    assert "acts.recognition_demand" in str(err)
+    assert_data_error(tmp_path, "claim_cues.yml",
+                      base + "acts:\n  land_grab: {as: annexed_claimed, cues: ['x']}\n",
+                      load_claim_cues, "must map a claim rule")

@@ -85,6 +85,10 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
             modality = _modality(cues, cue, text, clause)
             made = [(name, rule.claim_type, claimant, counterpart,
                      rule.control_change and modality == "real")]
+            act = cues.acts.get(name)
+            if act is not None and modality == "real" and cue is not None:
+                made = _act(cues, act, name, text, cue, clause, _subject_side(ctx, group, cue)) \
+                    or made
             if rule.announced and modality != "negated" and counterpart is not None \
                     and (ctx.speaker_side == counterpart
                          or (st is None and _subject_side(ctx, group, cue) == counterpart)):
@@ -107,6 +111,17 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
                     for rule_name, claim_type, who, other, change in made
                     for region_id, via, parent in _targets(inp.info, view, r, owner, part_of)]
     return out
+
+
+def _act(cues: Cues, act, name: str, text: str, cue, clause: tuple, subject) -> list:
+    """[(rule, type, claimant, counterpart, change)] when a demand cue reports its subject's own
+    act ("Russia recognised X within the borders of the oblast": Russia's claim on X), else []:
+    a finite form (`act.form`), a belligerent subject, no demand word before it in the clause."""
+    if subject not in cues.sides or not act.form.fullmatch(cue.text.strip()):
+        return []
+    if act.unless_before is not None and act.unless_before.search(text[clause[0]:cue.start]):
+        return []
+    return [(f"{name}+act", act.claim_type, subject, cues.sides[subject], False)]
 
 
 def _subject_side(ctx, group: list, cue) -> str | None:
