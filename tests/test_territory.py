@@ -490,3 +490,15 @@ def test_acts_name_demand_rules_and_claim_types(tmp_path):
     assert_data_error(tmp_path, "claim_cues.yml",
                       base + "acts:\n  land_grab: {as: annexed_claimed, cues: ['x']}\n",
                       load_claim_cues, "must map a claim rule")
+
+
+def test_a_claim_without_a_side_takes_the_side_of_the_same_claim_in_the_article():
+    claims = claims_of("The referendums in Kherson and Zaporizhzhia ended on Tuesday. "
+                       "Officials said Kherson had voted to join Russia.",
+                       "The referendums in Kherson and Zaporizhzhia ended on Tuesday.")
+    assert facts(claims, "article_id", "region_id", "claim_type", "claimant") == [
+        ("c00", "kherson", "annexed_claimed", "russia"),
+        ("c00", "kherson", "annexed_claimed", "russia"),
+        ("c00", "zaporizhzhia", "annexed_claimed", None),
+        ("c01", "kherson", "annexed_claimed", None),
+        ("c01", "zaporizhzhia", "annexed_claimed", None)]

@@ -124,6 +124,21 @@ def _act(cues: Cues, act, name: str, text: str, cue, clause: tuple, subject) -> 
     return [(f"{name}+act", act.claim_type, subject, cues.sides[subject], False)]
 
 
+def _same_claim_same_side(claims: list) -> None:
+    """A claim with no claimant takes the side of the article's other claims of the same type on
+    the same region when they agree on one ("referendums in X" after "X voted to join Russia"):
+    the article speaks of one claim."""
+    sides: dict = {}
+    for claim, view in claims:
+        if claim.claimant:
+            key = (view.article_id, claim.region_id, claim.claim_type)
+            sides.setdefault(key, set()).add((claim.claimant, claim.counterpart))
+    for claim, view in claims:
+        found = sides.get((view.article_id, claim.region_id, claim.claim_type))
+        if not claim.claimant and found and len({c for c, _ in found}) == 1:
+            claim.claimant, claim.counterpart = min(found, key=str)
+
+
 def _subject_side(ctx, group: list, cue) -> str | None:
     """The side named as the subject of the cue's clause ("Ukrainian troops have withdrawn")."""
     if cue is None:
@@ -294,8 +309,9 @@ def territorial_claims(
     meta = _article_meta(articles)
     inp = _Inputs(cues, info, generic_defaults(), kinds, _statement_lookup(statements),
                   outlet_sides=_outlet_sides(meta, cues), prefixes=side_prefixes(cues))
-    rows = [_row(claim, view, info, meta) for view in views
-            for claim in _sentence_claims(inp, view)]
+    claims = [(claim, view) for view in views for claim in _sentence_claims(inp, view)]
+    _same_claim_same_side(claims)
+    rows = [_row(claim, view, info, meta) for claim, view in claims]
     out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     if len(out):
         out = out.drop_duplicates(["article_id", "sentence", "region_id", "claim_type"])
