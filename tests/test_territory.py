@@ -476,6 +476,13 @@ def test_fire_control_is_no_control_of_the_place():
      [("crimea", "recognition_demand", "russia", "ukraine")]),
     ("The draft proposes Ukraine recognizing Crimea as Russian.",
      [("crimea", "recognition_demand", None, "ukraine")]),
+    ("Russia's recognition of the Luhansk region as independent angered Kyiv.",
+     [("luhansk", "annexed_claimed", "russia", "ukraine")]),
+    ("Moscow demands Kyiv's recognition of Crimea as Russian.",
+     [("crimea", "recognition_demand", "russia", "ukraine")]),
+    ("Ukraine's recognition of Crimea as Russian is out of the question, Zelensky said.",
+     [("crimea", "recognition_demand", "russia", "ukraine"),
+      ("crimea", "rejects_concession", "ukraine", "russia")]),
 ])
 def test_a_recognition_by_its_subject_is_its_claim(text, expected):
     assert facts(claims_of(text)) == expected

@@ -86,7 +86,8 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
             made = [(name, rule.claim_type, claimant, counterpart,
                      rule.control_change and modality == "real")]
             act = cues.acts.get(name)
-            if act is not None and modality == "real" and cue is not None:
+            if act is not None and modality == "real" and cue is not None and not any(
+                    hits[neg] for neg, targets in cues.negated_by.items() if name in targets):
                 made = _act(cues, act, name, text, cue, clause, _subject_side(ctx, group, cue)) \
                     or made
             if rule.announced and modality != "negated" and counterpart is not None \
@@ -116,7 +117,8 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
 def _act(cues: Cues, act, name: str, text: str, cue, clause: tuple, subject) -> list:
     """[(rule, type, claimant, counterpart, change)] when a demand cue reports its subject's own
     act ("Russia recognised X within the borders of the oblast": Russia's claim on X), else []:
-    a finite form (`act.form`), a belligerent subject, no demand word before it in the clause."""
+    a finite form (`act.form`), a belligerent subject, no demand word before it in the clause
+    (and, checked by the caller, a real cue in a sentence with no rejection of it)."""
     if subject not in cues.sides or not act.form.fullmatch(cue.text.strip()):
         return []
     if act.unless_before is not None and act.unless_before.search(text[clause[0]:cue.start]):
