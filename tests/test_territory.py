@@ -432,3 +432,80 @@ def test_narration_speaks_for_an_outlet_that_takes_a_side():
 
     assert claimant("tass.com") == [("kherson", "russia")]  # a Russian state agency
     assert claimant("example.org") == [("kherson", None)]  # an outlet that takes no side
+
+
+def test_only_a_belligerent_takes_or_holds_land():
+    """A think tank that reports an offensive is not the side that advances: military claims
+    take a belligerent (here from the sentence before), or no claimant."""
+    claims = claims_of("Russian troops kept up their attacks in the east. Analysts at the CSIS "
+                       "wrote in a report that the push toward Kupiansk slowed in the winter.",
+                       "Analysts at the CSIS wrote that the push toward Kupiansk slowed.")
+    assert facts(claims, "article_id", "region_id", "claimant") == [
+        ("c00", "kupiansk", "russia"), ("c01", "kupiansk", None)]
+
+
+@pytest.mark.parametrize("text, claimant", [
+    ("Residents of Moscow-held Melitopol queued for water.", "russia"),
+    ("Ukrainian-held Kostiantynivka was shelled overnight.", "ukraine"),
+    ("Shelling hit the Russian-controlled city of Melitopol.", "russia"),
+])
+def test_the_first_part_of_a_control_compound_is_the_side(text, claimant):
+    claims = claims_of(text)
+    assert [(c, s) for _, c, s in facts(claims, "region_id", "claim_type", "claimant")] == [
+        ("control_status", claimant)]
+
+
+def test_fire_control_is_no_control_of_the_place():
+    """"Under fire control" means within artillery range, not held."""
+    assert claims_of("Ukrainian forces keep the road to Lyman under fire control.").empty
+    assert facts(claims_of("Ukrainian forces control the road to Lyman."),
+                 "region_id", "claim_type", "claimant") == [
+        ("lyman", "control_status", "ukraine")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the subject's own act: its claim on the regions
+    ("Putin announced that Russia recognizes the independence of the Luhansk region.",
+     [("luhansk", "annexed_claimed", "russia", "ukraine")]),
+    ("Putin signed decrees recognizing the Luhansk region as independent.",
+     [("luhansk", "annexed_claimed", "russia", "ukraine")]),
+    # demands stay demands: a demand word, an irrealis, a plan, an adjective
+    ("Moscow insists that Kyiv recognizes Crimea as Russian.",
+     [("crimea", "recognition_demand", "russia", "ukraine")]),
+    ("Kyiv must recognize Crimea as Russian, Putin said.",
+     [("crimea", "recognition_demand", "russia", "ukraine")]),
+    ("The draft proposes Ukraine recognizing Crimea as Russian.",
+     [("crimea", "recognition_demand", None, "ukraine")]),
+    ("Russia's recognition of the Luhansk region as independent angered Kyiv.",
+     [("luhansk", "annexed_claimed", "russia", "ukraine")]),
+    ("Moscow demands Kyiv's recognition of Crimea as Russian.",
+     [("crimea", "recognition_demand", "russia", "ukraine")]),
+    ("Ukraine's recognition of Crimea as Russian is out of the question, Zelensky said.",
+     [("crimea", "recognition_demand", "russia", "ukraine"),
+      ("crimea", "rejects_concession", "ukraine", "russia")]),
+])
+def test_a_recognition_by_its_subject_is_its_claim(text, expected):
+    assert facts(claims_of(text)) == expected
+
+
+def test_acts_name_demand_rules_and_claim_types(tmp_path):
+    base = "claim_types:\n  recognition_demand:\n    cues: ['recogni[sz]e']\n"
+    err = assert_data_error(tmp_path, "claim_cues.yml",
+                            base + "acts:\n  recognition_demand: {as: nonsense, cues: ['x']}\n",
+                            load_claim_cues, "'as' must be a claim type")
+    assert "acts.recognition_demand" in str(err)
+    assert_data_error(tmp_path, "claim_cues.yml",
+                      base + "acts:\n  land_grab: {as: annexed_claimed, cues: ['x']}\n",
+                      load_claim_cues, "must map a claim rule")
+
+
+def test_a_claim_without_a_side_takes_the_side_of_the_same_claim_in_the_article():
+    claims = claims_of("The referendums in Kherson and Zaporizhzhia ended on Tuesday. "
+                       "Officials said Kherson had voted to join Russia.",
+                       "The referendums in Kherson and Zaporizhzhia ended on Tuesday.")
+    assert facts(claims, "article_id", "region_id", "claim_type", "claimant") == [
+        ("c00", "kherson", "annexed_claimed", "russia"),
+        ("c00", "kherson", "annexed_claimed", "russia"),
+        ("c00", "zaporizhzhia", "annexed_claimed", None),
+        ("c01", "kherson", "annexed_claimed", None),
+        ("c01", "zaporizhzhia", "annexed_claimed", None)]

@@ -39,6 +39,7 @@ from newslens.analysis.territory.sides import (
     _context_for,
     _modality,
     _nearby_statement,
+    side_prefixes,
 )
 from newslens.text.actors import linked_only
 from newslens.text.regions import generic_defaults, region_info, region_mentions
@@ -84,6 +85,11 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
             modality = _modality(cues, cue, text, clause)
             made = [(name, rule.claim_type, claimant, counterpart,
                      rule.control_change and modality == "real")]
+            act = cues.acts.get(name)
+            if act is not None and modality == "real" and cue is not None and not any(
+                    hits[neg] for neg, targets in cues.negated_by.items() if name in targets):
+                made = _act(cues, act, name, text, cue, clause, _subject_side(ctx, group, cue)) \
+                    or made
             if rule.announced and modality != "negated" and counterpart is not None \
                     and (ctx.speaker_side == counterpart
                          or (st is None and _subject_side(ctx, group, cue) == counterpart)):
@@ -106,6 +112,33 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
                     for rule_name, claim_type, who, other, change in made
                     for region_id, via, parent in _targets(inp.info, view, r, owner, part_of)]
     return out
+
+
+def _act(cues: Cues, act, name: str, text: str, cue, clause: tuple, subject) -> list:
+    """[(rule, type, claimant, counterpart, change)] when a demand cue reports its subject's own
+    act ("Russia recognised X within the borders of the oblast": Russia's claim on X), else []:
+    a finite form (`act.form`), a belligerent subject, no demand word before it in the clause
+    (and, checked by the caller, a real cue in a sentence with no rejection of it)."""
+    if subject not in cues.sides or not act.form.fullmatch(cue.text.strip()):
+        return []
+    if act.unless_before is not None and act.unless_before.search(text[clause[0]:cue.start]):
+        return []
+    return [(f"{name}+act", act.claim_type, subject, cues.sides[subject], False)]
+
+
+def _same_claim_same_side(claims: list) -> None:
+    """A claim with no claimant takes the side of the article's other claims of the same type on
+    the same region when they agree on one ("referendums in X" after "X voted to join Russia"):
+    the article speaks of one claim."""
+    sides: dict = {}
+    for claim, view in claims:
+        if claim.claimant:
+            key = (view.article_id, claim.region_id, claim.claim_type)
+            sides.setdefault(key, set()).add((claim.claimant, claim.counterpart))
+    for claim, view in claims:
+        found = sides.get((view.article_id, claim.region_id, claim.claim_type))
+        if not claim.claimant and found and len({c for c, _ in found}) == 1:
+            claim.claimant, claim.counterpart = min(found, key=str)
 
 
 def _subject_side(ctx, group: list, cue) -> str | None:
@@ -277,9 +310,10 @@ def territorial_claims(
     kinds, views = _views(cues, sentences, reg_records, mentions)
     meta = _article_meta(articles)
     inp = _Inputs(cues, info, generic_defaults(), kinds, _statement_lookup(statements),
-                  outlet_sides=_outlet_sides(meta, cues))
-    rows = [_row(claim, view, info, meta) for view in views
-            for claim in _sentence_claims(inp, view)]
+                  outlet_sides=_outlet_sides(meta, cues), prefixes=side_prefixes(cues))
+    claims = [(claim, view) for view in views for claim in _sentence_claims(inp, view)]
+    _same_claim_same_side(claims)
+    rows = [_row(claim, view, info, meta) for claim, view in claims]
     out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
     if len(out):
         out = out.drop_duplicates(["article_id", "sentence", "region_id", "claim_type"])

@@ -38,6 +38,7 @@ class ClaimRule:
     frame: bool = False
     control_change: bool = False
     announced: str | None = None  # claim type also made when the losing side announces it
+    belligerent: bool = False  # only a belligerent (a key of `sides`) holds, takes or loses land
     # (literals one of which a match needs, or None, regex) per cue of the rule, in file order
     alternatives: tuple = ()
     _subsets: dict = field(default_factory=dict, repr=False)
@@ -82,6 +83,7 @@ class Cues:
     void_before: re.Pattern | None = None
     irrealis_before: re.Pattern | None = None
     defender_verbs: re.Pattern | None = None
+    acts: dict = field(default_factory=dict)  # rule name -> Act
     _prefilter: object = field(default=None, repr=False)
 
 
@@ -133,7 +135,8 @@ def _rule(name, spec, path: Path) -> ClaimRule:
                      _strategies(spec, "claimant", path, where),
                      _strategies(spec, "counterpart", path, where),
                      spec.get("resolve") == "counterpart_first", bool(spec.get("frame")),
-                     bool(spec.get("control_change")), announced, alternatives)
+                     bool(spec.get("control_change")), announced,
+                     bool(spec.get("belligerent")), alternatives)
 
 
 def _forces(raw, path: Path) -> re.Pattern | None:
@@ -162,6 +165,30 @@ def _documents(raw, path: Path) -> re.Pattern | None:
 
 def _optional_regex(raw, path: Path, where: str) -> re.Pattern | None:
     return None if raw is None else cue_regex(raw, path, where)
+
+
+@dataclass(frozen=True)
+class Act:
+    """A demand cue that, in a finite form with a belligerent as subject, reports that side's
+    own act ("Russia recognised X": its claim, not a demand on another side)."""
+
+    claim_type: str
+    form: re.Pattern  # matched against the whole cue text
+    unless_before: re.Pattern | None  # words before the cue in its clause that keep it a demand
+
+
+def _acts(raw, types: dict, path: Path) -> dict:
+    out = {}
+    for name, spec in (raw or {}).items():
+        where = f"acts.{name}"
+        if name not in types or not isinstance(spec, dict):
+            _fail(path, where, "must map a claim rule to {as, cues, unless_before}")
+        if spec.get("as") not in CLAIM_TYPES:
+            _fail(path, where, f"'as' must be a claim type (known: {', '.join(CLAIM_TYPES)})")
+        out[name] = Act(spec["as"], cue_regex(spec.get("cues"), path, f"{where}.cues"),
+                        _optional_regex(spec.get("unless_before"), path,
+                                        f"{where}.unless_before"))
+    return out
 
 
 def _negated(raw, types: dict, path: Path) -> dict:
@@ -203,6 +230,7 @@ def parse_cues(raw, path: Path) -> Cues:
         void_before=_optional_regex(raw.get("void_before"), path, "void_before"),
         irrealis_before=_optional_regex(raw.get("irrealis_before"), path, "irrealis_before"),
         defender_verbs=_optional_regex(raw.get("defender_verbs"), path, "defender_verbs"),
+        acts=_acts(raw.get("acts"), types, path),
     )
 
 

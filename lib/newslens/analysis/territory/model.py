@@ -159,6 +159,7 @@ class _Inputs:
     statements: dict
     candidates: dict = field(default_factory=dict)  # (article, field, sentence) -> candidates
     outlet_sides: dict = field(default_factory=dict)  # article id -> side of its outlet
+    prefixes: dict = field(default_factory=dict)  # "russian" -> russia ("Russian-held")
 
 
 def _side(actor_id, kinds):

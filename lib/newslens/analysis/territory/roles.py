@@ -107,13 +107,24 @@ def document_key(text: str) -> str:
     return head[:-1] if head.endswith("s") and len(head) > 4 else head
 
 
-def candidates(text: str, actors: list, cues: Cues, relative_side) -> list[Candidate]:
+_COMPOUND = re.compile(r"(?<![\w-])([A-Za-z]+)[-‐](?:controlled|held|occupied|run)\b")
+
+
+def candidates(text: str, actors: list, cues: Cues, relative_side,
+               prefixes: dict | None = None) -> list[Candidate]:
     """Actor mentions, force terms and documents of one sentence, by position.
 
     `actors` are (start, end, side) of actor mentions; `relative_side(kind, start, end)` gives
     the side an "enemy"/"own" term stands for (None when unknown). A force term that covers an
-    actor mention replaces it ("Russian forces" is one candidate)."""
+    actor mention replaces it ("Russian forces" is one candidate). `prefixes` (lowercase name ->
+    side) read the first part of a control compound as a side ("Russian-held", "Kyiv-controlled",
+    "Moscow-occupied")."""
     found = [Candidate(a, b, side, "actor") for a, b, side in actors]
+    if prefixes:
+        for m in _COMPOUND.finditer(text):
+            side = prefixes.get(m.group(1).lower())
+            if side and not any(c.a <= m.start() < c.b for c in found):
+                found.append(Candidate(m.start(1), m.end(1), side, "force"))
     if cues.forces is not None:
         for m in cues.forces.finditer(text):
             key = m.lastgroup.split("_", 1)[1]
@@ -150,9 +161,13 @@ class RoleFinder:
     cue: tuple | None  # (start, end) of the cue, None for a generic reference's own claim
     default: str | None
     cues: Cues
+    belligerent: bool = False  # only the belligerents of `cues.sides` may fill a role
+
+    def _ok(self, side) -> bool:
+        return not self.belligerent or side in self.cues.sides
 
     def _sides(self, exclude) -> list[Candidate]:
-        return [c for c in self.ctx.sides() if c.side != exclude]
+        return [c for c in self.ctx.sides() if c.side != exclude and self._ok(c.side)]
 
     def _anchor(self) -> tuple[int, int]:
         return self.cue if self.cue else (self.region.a, self.region.b)
@@ -272,7 +287,14 @@ class RoleFinder:
         return next((d for d in self.ctx.recent_documents if d != exclude), None)
 
     def recent(self, exclude) -> str | None:
-        return next((s for s in self.ctx.recent if s and s != exclude), None)
+        """The first side of the nearest sentences before (up to three) that is not `exclude`;
+        for a belligerent rule, the first belligerent named in each of them."""
+        for named in self.ctx.recent:
+            side = next((s for s in named if self._ok(s)), None) if self.belligerent \
+                else named[0]
+            if side and side != exclude:
+                return side
+        return None
 
     def pick(self, strategy: str, exclude) -> str | None:
         if strategy == "speaker":
@@ -280,7 +302,7 @@ class RoleFinder:
             return who if who and who != exclude else None
         if strategy == "speaker_side":
             side = self.ctx.speaker_side
-            return side if side and side != exclude else None
+            return side if side and side != exclude and self._ok(side) else None
         if strategy == "default":
             return self.default if self.default != exclude else None
         method = getattr(self, strategy, None)

@@ -29,6 +29,22 @@ from newslens.analysis.territory.roles import (
 
 # --- step 3: claimant and counterpart -----------------------------------------------------------
 
+def side_prefixes(cues: Cues) -> dict:
+    """Lowercase one-word names of the belligerents (names, demonyms, capitals, references of
+    the actor gazetteer) -> side: the first part of "Russian-held", "Kyiv-controlled"."""
+    from newslens.text.actors import load_actors
+
+    actors = load_actors()
+    out: dict = {}
+    for rec in actors[actors["id"].isin(list(cues.sides))].to_dict("records"):
+        names = [rec["name"]] + [n for col in ("aliases", "demonyms", "capitals", "references")
+                                 for n in (rec.get(col) if isinstance(rec.get(col), list) else [])]
+        for name in names:
+            if isinstance(name, str) and name.isalpha():
+                out.setdefault(name.lower(), rec["id"])
+    return out
+
+
 def _country(inp: _Inputs, actor_id: str | None) -> str | None:
     """The belligerent an actor id stands for (its affiliation), or the id itself."""
     if actor_id is None:
@@ -85,7 +101,7 @@ def _sentence_candidates(inp: _Inputs, view: SentenceView, text: str, s0: int, s
         side = side if side in cues.sides else cues.unknown_speaker_side
         return cues.sides.get(side) if kind == "enemy" else side
 
-    return candidates(text, actors, cues, relative)
+    return candidates(text, actors, cues, relative, inp.prefixes)
 
 
 _QUOTE = re.compile(r"[\"“”«»]")
@@ -106,12 +122,14 @@ def _nearby_statement(inp: _Inputs, article_id, field, sentence: int) -> _Statem
 
 
 def _history(inp: _Inputs, view: SentenceView) -> tuple[list, list]:
-    """(sides, document keys) of the sentences before, nearest first."""
+    """(sides, document keys) of the sentences before, nearest first: `sides` holds, for up to
+    three sentences that name one, the sides of each in order of mention."""
     sides, docs = [], []
     for text, s0, sentence, records in view.history():
         found = _candidates(inp, view, text, s0, sentence,
                             lambda r=records, p0=s0: _local_actors(r, p0, inp.kinds))
-        sides += [c.side for c in found if c.kind in ("actor", "force") and c.side][:1]
+        named = [c.side for c in found if c.kind in ("actor", "force") and c.side]
+        sides += [named] if named else []
         docs += [c.side for c in reversed(found) if c.kind == "document" and c.side]
     return sides[:3], docs
 
@@ -134,7 +152,8 @@ def _claim_roles(inp: _Inputs, ctx: Context, rule: ClaimRule, group: list, cue, 
     ctx.speaker_side = _speaker_side(inp, st, view) if st is not None else \
         inp.outlet_sides.get(view.article_id)
     finder = RoleFinder(ctx, RegionSpan(group[0].a, group[-1].b),
-                        (cue.start, cue.end) if cue else None, default, inp.cues)
+                        (cue.start, cue.end) if cue else None, default, inp.cues,
+                        rule.belligerent)
     return roles(rule, finder)
 
 
