@@ -131,7 +131,17 @@ def _automaton(words) -> ahocorasick.Automaton:
 
 
 _UNIT_FINDER = _automaton(_UNIT_WORDS)
+_FRACTION_FINDER = _automaton(("fifth", "quarter", "third", "tenth", "half"))
 _FOLD_TRAPS = re.compile("[\u0131\u017f]")  # IGNORECASE folds them onto i, s; lower() does not
+
+
+_FOLD_MAP = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _fold(text: str) -> str:
+    """Lowercase as IGNORECASE matching reads it: the fold traps become i and s (a matched
+    "ſeven" or "FİVE" is the number word it matched as)."""
+    return text.translate(_FOLD_MAP).lower()
 
 
 def _maybe(text: str) -> bool:
@@ -145,11 +155,11 @@ def _number(m: re.Match) -> tuple[float, bool]:
     if m.group("digits"):
         value = float(m.group("digits").replace(",", ""))
         if m.group("scale"):
-            value *= SCALE[m.group("scale").lower()]
+            value *= SCALE[_fold(m.group("scale"))]
         return value, False
     if m.group("vague"):
-        return float(VAGUE[re.sub(r"\s+", " ", m.group("vague").lower())]), True
-    word = re.sub(r"\s+", " ", m.group("word").lower())
+        return float(VAGUE[re.sub(r"\s+", " ", _fold(m.group("vague")))]), True
+    word = re.sub(r"\s+", " ", _fold(m.group("word")))
     if word in WORDS:
         return float(WORDS[word]), False
     if word.endswith(" and a half"):
@@ -158,13 +168,24 @@ def _number(m: re.Match) -> tuple[float, bool]:
     return float(_TENS[tens] + _ONES.index(ones)), False
 
 
+def _date_scan_start(text: str) -> int:
+    """Where DATE can first match: a match ends with a year and spans at most seven
+    whitespace-separated words before it (as of | the | end of | month. | day, | year), so none
+    starts before the ten words ahead of the first year-like digits."""
+    year = _YEAR.search(text)
+    if year is None:
+        return len(text)
+    head = text[:year.start()].rsplit(None, 10)
+    return len(head[0]) if len(head) == 11 else 0
+
+
 def _dates(text: str) -> list[dict]:
     out = []
-    for m in DATE.finditer(text):
+    for m in DATE.finditer(text, _date_scan_start(text)):
         if m.group("year_only") and not m.group("prep") and not m.group("part"):
             continue  # a bare year is too often a name or a count
         year = m.group("year") or m.group("year_only")
-        month = MONTHS.get(m.group("month").lower().rstrip(".")) if m.group("month") else None
+        month = MONTHS.get(_fold(m.group("month")).rstrip(".")) if m.group("month") else None
         start = m.start("prep") if m.group("prep") else m.start("part") if m.group("part") else (
             m.start("month"))
         out.append({
@@ -172,7 +193,7 @@ def _dates(text: str) -> list[dict]:
             "value": float(year), "unit": "date", "approximate": bool(m.group("part")),
             "bound": {"by": "max", "before": "max", "until": "max", "till": "max",
                       "since": "min", "after": "min", "from": "min"}.get(
-                          (m.group("prep") or "").lower()),
+                          _fold(m.group("prep") or "")),
             "date": f"{year}-{month:02d}" if month else year,
             "original_value": None, "original_unit": None,
         })
@@ -184,26 +205,26 @@ def _unit(m: re.Match, value: float) -> tuple:
     if m.group("pct"):
         return "percentage", "percent", value, None, None
     if m.group("rate"):
-        original_unit = re.sub(r"\s+", " ", m.group("rate").lower())
-        unit = m.group("rate_unit").lower()
+        original_unit = re.sub(r"\s+", " ", _fold(m.group("rate")))
+        unit = _fold(m.group("rate_unit"))
         factor = (1.609344 if unit.startswith("mile") else
                   1.0 if unit.startswith(("km", "kilomet")) else 0.001)  # metres
-        return ("rate", "km/day", value * factor / _DAY_RATE[m.group("per").lower()], value,
+        return ("rate", "km/day", value * factor / _DAY_RATE[_fold(m.group("per"))], value,
                 original_unit)
     if m.group("area"):
-        original_unit = re.sub(r"\s+", " ", m.group("area").lower())
+        original_unit = re.sub(r"\s+", " ", _fold(m.group("area")))
         factor = 2.589988 if "mi" in original_unit else 0.01 if "hectare" in original_unit else 1
         return "area", "km2", value * factor, value, original_unit
     if m.group("dist"):
-        original_unit = m.group("dist").lower()
+        original_unit = _fold(m.group("dist"))
         factor = 1.609344 if "mile" in original_unit else 1.0
         return "distance", "km", value * factor, value, original_unit
     if m.group("dur"):
-        raw = m.group("dur").lower().rstrip("s")
+        raw = _fold(m.group("dur")).rstrip("s")
         if raw == "decade":
             return "duration", "years", value * 10, value, "decades"
         return "duration", raw + "s", value, None, None
-    return "count", m.group("count").lower().split()[-1], value, None, None
+    return "count", _fold(m.group("count")).split()[-1], value, None, None
 
 
 def _row(start, end, text, kind, value, unit, approx, bound, original, original_unit) -> dict:
@@ -219,7 +240,7 @@ def _amounts(text: str, taken: list) -> list[dict]:
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         value, vague = _number(m)
-        hedge = re.sub(r"\s+", " ", (m.group("hedge") or "").strip().lower())
+        hedge = re.sub(r"\s+", " ", _fold((m.group("hedge") or "").strip()))
         bound = HEDGES.get(hedge) if hedge else None
         kind, unit, norm, original, original_unit = _unit(m, value)
         before = text[max(0, m.start() - 30):m.start()]
@@ -243,17 +264,15 @@ def _fractions(text: str, taken: list) -> list[dict]:
         start, end = m.start("frac") if not m.group("hedge") else m.start(), m.end("frac")
         if any(start < e and s < end for s, e in taken):
             continue
-        n = _COUNT_WORDS.get((m.group("n") or "one").lower(), 1)
-        hedge = re.sub(r"\s+", " ", (m.group("hedge") or "").strip().lower())
+        n = _COUNT_WORDS.get(_fold(m.group("n") or "one"), 1)
+        hedge = re.sub(r"\s+", " ", _fold((m.group("hedge") or "").strip()))
         out.append(_row(start, end, text[start:end], "percentage",
-                        n * FRACTIONS[m.group("part").lower()], "percent", bool(hedge),
-                        HEDGES.get(hedge) if hedge else None, None, m.group("frac").lower()))
+                        n * FRACTIONS[_fold(m.group("part"))], "percent", bool(hedge),
+                        HEDGES.get(hedge) if hedge else None, None, _fold(m.group("frac"))))
     return out
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_FRACTION_WORDS = ("fifth", "quarter", "third", "tenth", "half")
-
 
 def _gates(text: str) -> tuple | None:
     """(dates?, amounts?, fractions?): which steps of `find_quantities` may find something in a
@@ -262,7 +281,7 @@ def _gates(text: str) -> tuple | None:
     low = text.lower()
     dates = _YEAR.search(text) is not None
     units = next(_UNIT_FINDER.iter(low), None) is not None or _FOLD_TRAPS.search(text) is not None
-    fractions = any(w in low for w in _FRACTION_WORDS)
+    fractions = next(_FRACTION_FINDER.iter(low), None) is not None
     return (dates, units, fractions) if dates or units or fractions else None
 
 
