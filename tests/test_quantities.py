@@ -118,3 +118,37 @@ def test_numbers_of_every_war_sentence_attach_to_a_claim_a_region_or_nothing():
     assert got == [[0, "13 settlements", "pokrovsk", "c0"],
                    [1, "60-day", None, None],  # a war subject (ceasefire), no region
                    [3, "40 km", "kupiansk", None]]  # the museum's paintings are not the war's
+
+
+@pytest.mark.parametrize("text,value,unit,bound", [
+    ("\u017feven troops", 7, "troops", None),          # long s: IGNORECASE reads "seven"
+    ("F\u0130VE troops", 5, "troops", None),            # dotted capital I
+    ("f\u0131ve km", 5, "km", None),                    # dotless i
+    ("\u017feveral villages", 3, "villages", None),
+    ("3 m\u0131llion people", 3e6, "people", None),
+    ("a\u017f many as 5 m\u0131les", 8.04672, "km", "max"),
+])
+def test_fold_traps_read_as_the_words_they_match(text, value, unit, bound):
+    """A number word the regex matched through a case fold (ſ, İ, ı) is read as that word
+    (this raised ValueError/KeyError and stopped the whole stage)."""
+    [q] = find_quantities(f"Reports said {text} were involved.")
+    assert (q["text"], q["unit"], q["bound"]) == (text, unit, bound)
+    assert q["value"] == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", [
+    "Sunday was quiet in the government district.",  # unit words inside other words only
+    "The 2022 invasion.",                             # a bare year
+    "Fighting went on.",
+])
+def test_sentences_without_a_quantity_give_nothing(text):
+    assert find_quantities(text) == []
+
+
+def test_dates_found_after_many_words_and_ranges_with_spaces():
+    """The date scan starts ten words before the first year; a range keeps its lower end."""
+    text = ("One two three four five six seven eight nine ten eleven twelve words later, "
+            "troops moved by the end of March 2023 and then between 15,000  and 30,000 troops.")
+    found = [(q["kind"], q["text"], q["bound"]) for q in find_quantities(text)]
+    assert ("date", "by the end of March 2023", "max") in found
+    assert ("count", "15,000", "min") in found and ("count", "30,000 troops", "max") in found

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
 import pandas as pd
 
 from newslens import lexicon, schema
@@ -84,7 +85,11 @@ _UNIT = (
 )
 # "a kilometre from the city", "an area of one square mile"
 _SINGLE = rf"(?P<single>an?)(?=\s+(?:{_DIST}|square\s+(?:kilomet|mile)))"
-QUANTITY = re.compile(rf"(?<![\w.,])(?:{_NUMBER}|{_SINGLE})(?:{_UNIT})", re.IGNORECASE)
+# Every match starts with a digit, "~" or the first word of a hedge or number (as a prefix):
+# the lookahead rejects the other word starts before the alternation is tried there.
+_FIRST_WORDS = {w.split()[0] for w in (*HEDGES, *VAGUE, *WORDS, *_ONES, *_TENS) if w != "~"}
+_START = rf"(?=[\d~]|{lexicon.trie_regex(sorted(_FIRST_WORDS), atoms=lexicon.word_atoms)})"
+QUANTITY = re.compile(rf"(?<![\w.,]){_START}(?:{_NUMBER}|{_SINGLE})(?:{_UNIT})", re.IGNORECASE)
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 DATE = re.compile(
     r"\b(?P<prep>by|in|since|until|till|before|after|from|through|as\s+of|on)?\s*"
@@ -99,6 +104,7 @@ FRACTION = re.compile(
     r"(?P<part>fifth|quarter|third|tenth|half)s?)\s+of\b", re.IGNORECASE)
 _COUNT_WORDS = {"one": 1, "a": 1, "two": 2, "three": 3, "four": 4}
 # The lower end of a range right before a quantity ("60-90 days", "between 15,000 and 30,000").
+_RANGE_ENDS = ("-", "–", "to", "and")  # how the text before a range's upper end ends
 _RANGE_LOW = re.compile(rf"(?:\bbetween\s+)?(?P<lo>{_DIGITS})\s*(?:[-–]|to|and)\s*$",
                         re.IGNORECASE)
 # Cheap pre-filter: a sentence without a digit or a number word has no quantity.
@@ -114,12 +120,28 @@ _UNIT_WORDS = ("%", "percent", "cent", "day", "week", "month", "sq", "km", "hect
                "cities", "battalions", "brigades", "regiments", "divisions", "defenders",
                "occupiers")
 _DIGIT = re.compile(r"\d")
+
+
+def _automaton(words) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for w in words:
+        automaton.add_word(w, w)
+    automaton.make_automaton()
+    return automaton
+
+
+_UNIT_FINDER = _automaton(_UNIT_WORDS)
+_FRACTION_FINDER = _automaton(("fifth", "quarter", "third", "tenth", "half"))
 _FOLD_TRAPS = re.compile("[\u0131\u017f]")  # IGNORECASE folds them onto i, s; lower() does not
 
 
-def _lowered(text: str) -> str | None:
-    """`text` lowercased for the literal pre-filters, None when that test would not be sound."""
-    return None if _FOLD_TRAPS.search(text) else text.lower()
+_FOLD_MAP = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def _fold(text: str) -> str:
+    """Lowercase as IGNORECASE matching reads it: the fold traps become i and s (a matched
+    "ſeven" or "FİVE" is the number word it matched as)."""
+    return text.translate(_FOLD_MAP).lower()
 
 
 def _maybe(text: str) -> bool:
@@ -133,11 +155,11 @@ def _number(m: re.Match) -> tuple[float, bool]:
     if m.group("digits"):
         value = float(m.group("digits").replace(",", ""))
         if m.group("scale"):
-            value *= SCALE[m.group("scale").lower()]
+            value *= SCALE[_fold(m.group("scale"))]
         return value, False
     if m.group("vague"):
-        return float(VAGUE[re.sub(r"\s+", " ", m.group("vague").lower())]), True
-    word = re.sub(r"\s+", " ", m.group("word").lower())
+        return float(VAGUE[re.sub(r"\s+", " ", _fold(m.group("vague")))]), True
+    word = re.sub(r"\s+", " ", _fold(m.group("word")))
     if word in WORDS:
         return float(WORDS[word]), False
     if word.endswith(" and a half"):
@@ -146,13 +168,24 @@ def _number(m: re.Match) -> tuple[float, bool]:
     return float(_TENS[tens] + _ONES.index(ones)), False
 
 
+def _date_scan_start(text: str) -> int:
+    """Where DATE can first match: a match ends with a year and spans at most seven
+    whitespace-separated words before it (as of | the | end of | month. | day, | year), so none
+    starts before the ten words ahead of the first year-like digits."""
+    year = _YEAR.search(text)
+    if year is None:
+        return len(text)
+    head = text[:year.start()].rsplit(None, 10)
+    return len(head[0]) if len(head) == 11 else 0
+
+
 def _dates(text: str) -> list[dict]:
     out = []
-    for m in DATE.finditer(text):
+    for m in DATE.finditer(text, _date_scan_start(text)):
         if m.group("year_only") and not m.group("prep") and not m.group("part"):
             continue  # a bare year is too often a name or a count
         year = m.group("year") or m.group("year_only")
-        month = MONTHS.get(m.group("month").lower().rstrip(".")) if m.group("month") else None
+        month = MONTHS.get(_fold(m.group("month")).rstrip(".")) if m.group("month") else None
         start = m.start("prep") if m.group("prep") else m.start("part") if m.group("part") else (
             m.start("month"))
         out.append({
@@ -160,7 +193,7 @@ def _dates(text: str) -> list[dict]:
             "value": float(year), "unit": "date", "approximate": bool(m.group("part")),
             "bound": {"by": "max", "before": "max", "until": "max", "till": "max",
                       "since": "min", "after": "min", "from": "min"}.get(
-                          (m.group("prep") or "").lower()),
+                          _fold(m.group("prep") or "")),
             "date": f"{year}-{month:02d}" if month else year,
             "original_value": None, "original_unit": None,
         })
@@ -172,26 +205,26 @@ def _unit(m: re.Match, value: float) -> tuple:
     if m.group("pct"):
         return "percentage", "percent", value, None, None
     if m.group("rate"):
-        original_unit = re.sub(r"\s+", " ", m.group("rate").lower())
-        unit = m.group("rate_unit").lower()
+        original_unit = re.sub(r"\s+", " ", _fold(m.group("rate")))
+        unit = _fold(m.group("rate_unit"))
         factor = (1.609344 if unit.startswith("mile") else
                   1.0 if unit.startswith(("km", "kilomet")) else 0.001)  # metres
-        return ("rate", "km/day", value * factor / _DAY_RATE[m.group("per").lower()], value,
+        return ("rate", "km/day", value * factor / _DAY_RATE[_fold(m.group("per"))], value,
                 original_unit)
     if m.group("area"):
-        original_unit = re.sub(r"\s+", " ", m.group("area").lower())
+        original_unit = re.sub(r"\s+", " ", _fold(m.group("area")))
         factor = 2.589988 if "mi" in original_unit else 0.01 if "hectare" in original_unit else 1
         return "area", "km2", value * factor, value, original_unit
     if m.group("dist"):
-        original_unit = m.group("dist").lower()
+        original_unit = _fold(m.group("dist"))
         factor = 1.609344 if "mile" in original_unit else 1.0
         return "distance", "km", value * factor, value, original_unit
     if m.group("dur"):
-        raw = m.group("dur").lower().rstrip("s")
+        raw = _fold(m.group("dur")).rstrip("s")
         if raw == "decade":
             return "duration", "years", value * 10, value, "decades"
         return "duration", raw + "s", value, None, None
-    return "count", m.group("count").lower().split()[-1], value, None, None
+    return "count", _fold(m.group("count")).split()[-1], value, None, None
 
 
 def _row(start, end, text, kind, value, unit, approx, bound, original, original_unit) -> dict:
@@ -200,20 +233,18 @@ def _row(start, end, text, kind, value, unit, approx, bound, original, original_
             "original_value": original, "original_unit": original_unit}
 
 
-def _amounts(text: str, taken: list, low: str | None = None) -> list[dict]:
-    """Numbers with units, and the lower end of a range as its own row (`low`: the text
-    lowercased for the unit pre-filter, or None)."""
+def _amounts(text: str, taken: list) -> list[dict]:
+    """Numbers with units, and the lower end of a range as its own row."""
     out = []
-    if low is not None and not any(w in low for w in _UNIT_WORDS):
-        return out
     for m in QUANTITY.finditer(text):
         if any(m.start() < e and s < m.end() for s, e in taken):
             continue
         value, vague = _number(m)
-        hedge = re.sub(r"\s+", " ", (m.group("hedge") or "").strip().lower())
+        hedge = re.sub(r"\s+", " ", _fold((m.group("hedge") or "").strip()))
         bound = HEDGES.get(hedge) if hedge else None
         kind, unit, norm, original, original_unit = _unit(m, value)
-        low = _RANGE_LOW.search(text[max(0, m.start() - 30):m.start()])
+        before = text[max(0, m.start() - 30):m.start()]
+        low = _RANGE_LOW.search(before) if before.rstrip().lower().endswith(_RANGE_ENDS) else None
         if low and not hedge:
             lo = float(low.group("lo").replace(",", ""))
             lo_start = m.start() - (len(text[max(0, m.start() - 30):m.start()]) - low.start("lo"))
@@ -233,28 +264,41 @@ def _fractions(text: str, taken: list) -> list[dict]:
         start, end = m.start("frac") if not m.group("hedge") else m.start(), m.end("frac")
         if any(start < e and s < end for s, e in taken):
             continue
-        n = _COUNT_WORDS.get((m.group("n") or "one").lower(), 1)
-        hedge = re.sub(r"\s+", " ", (m.group("hedge") or "").strip().lower())
+        n = _COUNT_WORDS.get(_fold(m.group("n") or "one"), 1)
+        hedge = re.sub(r"\s+", " ", _fold((m.group("hedge") or "").strip()))
         out.append(_row(start, end, text[start:end], "percentage",
-                        n * FRACTIONS[m.group("part").lower()], "percent", bool(hedge),
-                        HEDGES.get(hedge) if hedge else None, None, m.group("frac").lower()))
+                        n * FRACTIONS[_fold(m.group("part"))], "percent", bool(hedge),
+                        HEDGES.get(hedge) if hedge else None, None, _fold(m.group("frac"))))
     return out
 
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_FRACTION_WORDS = ("fifth", "quarter", "third", "tenth", "half")
+
+def _gates(text: str) -> tuple | None:
+    """(dates?, amounts?, fractions?): which steps of `find_quantities` may find something in a
+    text, by their literal pre-filters (a year; a unit word, unless a fold trap makes the
+    lowercase test unsound; a fraction word), or None when none may."""
+    low = text.lower()
+    dates = _YEAR.search(text) is not None
+    units = next(_UNIT_FINDER.iter(low), None) is not None or _FOLD_TRAPS.search(text) is not None
+    fractions = next(_FRACTION_FINDER.iter(low), None) is not None
+    return (dates, units, fractions) if dates or units or fractions else None
+
+
+def _find(text: str, gates: tuple) -> list[dict]:
+    dates, units, fractions = gates
+    out = _dates(text) if dates else []
+    if units:
+        out += _amounts(text, [(q["start"], q["end"]) for q in out])
+    if fractions:
+        out += _fractions(text, [(q["start"], q["end"]) for q in out])
+    return sorted(out, key=lambda q: (q["start"], q["end"]))
 
 
 def find_quantities(text: str) -> list[dict]:
     """Normalised quantities in one text: dicts with start, end, text, kind, value, unit, ..."""
-    out = _dates(text) if _YEAR.search(text) else []
-    taken = [(q["start"], q["end"]) for q in out]
-    out += _amounts(text, taken, _lowered(text))
-    low = text.lower()
-    if any(w in low for w in _FRACTION_WORDS):
-        taken = [(q["start"], q["end"]) for q in out]
-        out += _fractions(text, taken)
-    return sorted(out, key=lambda q: (q["start"], q["end"]))
+    gates = _gates(text)
+    return [] if gates is None else _find(text, gates)
 
 
 PREFERENCE = {
@@ -285,16 +329,26 @@ def _subjects(path=None) -> re.Pattern:
     return lexicon.load(lexicon.resolve(path, "quantities.yml"), parse)
 
 
-def _keys(df, columns) -> set:
+def _keys(df, columns, wanted: set) -> set:
+    """The (columns[0], columns[1]) pairs of `df` that are in `wanted`."""
     if df is None or len(df) == 0:
         return set()
-    return set(zip(df[columns[0]].tolist(), df[columns[1]].tolist()))
+    return wanted.intersection(zip(df[columns[0]].tolist(), df[columns[1]].tolist()))
 
 
-def _by_sentence(records) -> dict:
+def _by_sentence(df, columns, wanted: set, skip=None) -> dict:
+    """(article_id, sentence) -> rows (dicts over `columns`, the first two being the key) of
+    the sentences in `wanted`; rows whose `skip` column says "hierarchy" are left out."""
     out: dict = {}
-    for rec in records:
-        out.setdefault((rec["article_id"], rec["sentence"]), []).append(rec)
+    if df is None or len(df) == 0:
+        return out
+    cols = [c for c in columns if c in df.columns]
+    for values in zip(*(df[c].tolist() for c in cols)):
+        key = (values[0], values[1])
+        if key in wanted:
+            rec = dict(zip(cols, values))
+            if skip is None or rec.get(skip) != "hierarchy":
+                out.setdefault(key, []).append(rec)
     return out
 
 
@@ -321,6 +375,41 @@ def _attach(q: dict, claims: list, regions: list, s0: int) -> tuple:
     return None, None, None
 
 
+def _rows(sentences, texts, found: dict, claims, mentions, regions) -> list[dict]:
+    """The quantity rows of the sentences in `found` that are about the war."""
+    arts, snos = sentences["article_id"].tolist(), sentences["sentence"].tolist()
+    starts = sentences["start"].tolist()
+    fields = sentences["field"].tolist() if "field" in sentences.columns else None
+    wanted = {(arts[i], snos[i]) for i in found}
+    claims_at = _by_sentence(claims, ["article_id", "sentence", "claim_id", "claim_type",
+                                      "region_id", "via", "evidence_start", "evidence_end"],
+                             wanted, skip="via")
+    regions_at = _by_sentence(regions, ["article_id", "sentence", "start", "end", "region_id"],
+                              wanted)
+    about_war = set(claims_at) | set(regions_at) | _keys(linked_only(mentions),
+                                                         ["article_id", "sentence"], wanted)
+    subjects = _subjects()
+    rows = []
+    for i, gates in found.items():
+        text, key = texts[i], (arts[i], snos[i])
+        if key not in about_war and not subjects.search(text):
+            continue
+        s0 = int(starts[i])
+        for q in _find(text, gates):
+            region_id, claim_id, claim_type = _attach(q, claims_at.get(key, []),
+                                                      regions_at.get(key, []), s0)
+            rows.append({
+                "article_id": key[0], "sentence": int(key[1]),
+                "start": q["start"] + s0, "end": q["end"] + s0, "text": q["text"],
+                "kind": q["kind"], "value": q["value"], "unit": q["unit"],
+                "approximate": q["approximate"], "bound": q["bound"], "date": q["date"],
+                "original_value": q["original_value"], "original_unit": q["original_unit"],
+                "region_id": region_id, "claim_id": claim_id, "claim_type": claim_type,
+                "field": (fields[i] if fields is not None else None) or "text",
+            })
+    return rows
+
+
 def quantities(sentences: pd.DataFrame, claims: pd.DataFrame | None,
                mentions: pd.DataFrame | None = None,
                regions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -335,37 +424,16 @@ def quantities(sentences: pd.DataFrame, claims: pd.DataFrame | None,
     """
     if sentences is None or len(sentences) == 0:
         return schema.empty("quantities")
-    from newslens.analysis.territory.model import _records
-
-    crecs = [] if claims is None or len(claims) == 0 else _records(
-        claims, ["article_id", "sentence", "claim_id", "claim_type", "region_id", "via",
-                 "evidence_start", "evidence_end"])
-    claims_at = _by_sentence(c for c in crecs if c.get("via") != "hierarchy")
-    regions_at = _by_sentence(_records(regions, ["article_id", "sentence", "start", "end",
-                                                 "region_id"])) if regions is not None else {}
-    about_war = set(claims_at) | set(regions_at) | _keys(linked_only(mentions),
-                                                         ["article_id", "sentence"])
-    subjects = _subjects()
+    texts = sentences["text"].tolist()
+    found = {}  # sentence index -> gates, for the sentences where a number may be found
+    for i, text in enumerate(texts):
+        if isinstance(text, str):
+            gates = _gates(text)
+            if gates is not None and _maybe(text):
+                found[i] = gates
     rows = []
-    for rec in _records(sentences, ["article_id", "sentence", "start", "text", "field"]):
-        text, key = rec["text"], (rec["article_id"], rec["sentence"])
-        if not isinstance(text, str) or not _maybe(text):
-            continue
-        if key not in about_war and not subjects.search(text):
-            continue
-        s0 = int(rec["start"])
-        for q in find_quantities(text):
-            region_id, claim_id, claim_type = _attach(q, claims_at.get(key, []),
-                                                      regions_at.get(key, []), s0)
-            rows.append({
-                "article_id": key[0], "sentence": int(key[1]),
-                "start": q["start"] + s0, "end": q["end"] + s0, "text": q["text"],
-                "kind": q["kind"], "value": q["value"], "unit": q["unit"],
-                "approximate": q["approximate"], "bound": q["bound"], "date": q["date"],
-                "original_value": q["original_value"], "original_unit": q["original_unit"],
-                "region_id": region_id, "claim_id": claim_id, "claim_type": claim_type,
-                "field": rec.get("field") or "text",
-            })
+    if found:
+        rows = _rows(sentences, texts, found, claims, mentions, regions)
     out = pd.DataFrame(rows, columns=COLUMNS)
     return out.sort_values(["article_id", "sentence", "start"],
                            kind="stable").reset_index(drop=True)

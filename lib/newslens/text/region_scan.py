@@ -26,7 +26,9 @@ class Part:
 
 
 
-_FOLD_TRAPS = re.compile("[\u0131\u017f]")  # IGNORECASE folds them onto i, s; lower() does not
+# The only characters for which a lowercase literal test disagrees with IGNORECASE matching:
+# U+0130 lowercases to two characters, U+0131 and U+017F fold onto i and s but lower() keeps them.
+_FOLD_TRAPS = re.compile("[\u0130\u0131\u017f]")
 
 
 class _PartScan:
@@ -73,12 +75,11 @@ def scan(parts, joined: str, offsets) -> list[re.Match]:
     position takes the first part (alternative) matching there, as the one regex would, and
     the scan goes on after the match. A part with required literals runs only on the
     sentences that contain one of them (when lowercasing is sound for that test)."""
-    low = joined.lower()
-    sound = len(low) == len(joined) and not _FOLD_TRAPS.search(joined)
+    low, always = _lowered(joined, offsets)
     ends = np.append(offsets[1:] - 1, len(joined)) if len(offsets) else offsets
     heads = []  # [start, part index, match] of each part's next match
     for k, part in enumerate(parts):
-        windows = _windows(part, low, offsets, ends) if sound else None
+        windows = _windows(part, low, offsets, ends, always)
         if windows != []:
             scan = _PartScan(part, joined, windows)
             hit = scan.at_or_after(0)
@@ -97,9 +98,19 @@ def scan(parts, joined: str, offsets) -> list[re.Match]:
     return out
 
 
-def _windows(part: Part, low: str, offsets, ends) -> list | None:
-    """(start, end) of the sentences that contain one of the part's literals, else None (the
-    part runs over everything)."""
+def _lowered(joined: str, offsets) -> tuple[str, np.ndarray]:
+    """The joined text lowercased, offset for offset, for the literal tests, and the indices
+    of the sentences where that test is not sound (they hold a fold trap: always scanned)."""
+    traps = [m.start() for m in _FOLD_TRAPS.finditer(joined)]
+    if not traps:
+        return joined.lower(), np.empty(0, dtype=np.int64)
+    always = np.unique(np.searchsorted(offsets, traps, side="right") - 1)
+    return _FOLD_TRAPS.sub(" ", joined).lower(), always
+
+
+def _windows(part: Part, low: str, offsets, ends, always) -> list | None:
+    """(start, end) of the sentences that contain one of the part's literals or a fold trap
+    (`always`), else None (the part runs over everything)."""
     if part.needles is None:
         return None
     found = set()
@@ -108,7 +119,7 @@ def _windows(part: Part, low: str, offsets, ends) -> list | None:
         while at >= 0:
             found.add(at)
             at = low.find(needle, at + 1)
-    if not found:
+    if not found and not len(always):
         return []
-    idx = np.unique(np.searchsorted(offsets, sorted(found), side="right") - 1)
+    idx = np.union1d(np.searchsorted(offsets, sorted(found), side="right") - 1, always)
     return [(int(offsets[i]), int(ends[i])) for i in idx]
