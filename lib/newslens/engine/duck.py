@@ -35,11 +35,11 @@ def connect(threads: int | None = None, memory: str | None = None, spill: str | 
     """A DuckDB connection with a memory limit and a spill folder (created if needed)."""
     import duckdb
 
-    config = {"memory_limit": memory or memory_limit(), "preserve_insertion_order": False,
-              "enable_external_access": True}
+    config = {"memory_limit": memory or memory_limit(), "preserve_insertion_order": False}
     if threads:
         config["threads"] = int(threads)
     con = duckdb.connect(":memory:", config=config)
+    con.execute("SET enable_progress_bar = false")  # no bars in notebooks or logs
     if spill:
         con.execute(f"SET temp_directory = {quote(spill)}")
     return con
