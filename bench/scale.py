@@ -6,10 +6,11 @@
 `replicate(base, out, n)` writes an output folder (manifest + parquet/) of n articles: copy k >= 1
 of the base's articles gets ids `r{k:05d}-{article_id}` (its rows, stories and claim ids renamed
 likewise; copy 0 keeps the base's ids), so copies are distinct articles whose tables sort in
-article order after the base's (generated ids start with "bench-"). DuckDB streams
-it file to file (bounded memory). `summaries(folder)` then runs the corpus summaries exactly as
-`analyze --out` does after the per-article stages (`engine.runner.summarize` over the files),
-in a process of its own: wall and CPU time per stage, peak RSS of that process.
+article order after the base's (generated ids start with "bench-"). Written copy by copy with
+pyarrow (one base table in memory at a time). `summaries(folder)` then runs the corpus
+summaries exactly as `analyze --out` does after the per-article stages
+(`engine.runner.summarize` over the files), in a process of its own: wall and CPU time per
+stage, peak RSS of that process.
 """
 
 from __future__ import annotations
@@ -22,22 +23,33 @@ from pathlib import Path
 RENAMED = ("article_id", "story_id", "claim_id", "copy_of")
 
 
-def _select(columns: list[str]) -> str:
-    out = []
-    for c in columns:
-        if c in RENAMED:
-            out.append(f"CASE WHEN k = 0 OR \"{c}\" IS NULL OR \"{c}\" = '' THEN \"{c}\" ELSE "
-                       f"'r' || lpad(CAST(k AS VARCHAR), 5, '0') || '-' || \"{c}\" END "
-                       f"AS \"{c}\"")
-        else:
-            out.append(f'"{c}"')
-    return ", ".join(out)
+def _copy(table, k: int):
+    """Copy k of a table: its id columns prefixed `r{k:05d}-` (k = 0: as it is; missing and
+    empty ids stay so)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if k == 0:
+        return table
+    for name in RENAMED:
+        if name in table.column_names:
+            col = table[name]
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(col.type.value_type)
+            empty = pa.scalar("", type=col.type)
+            joined = pc.binary_join_element_wise(pa.scalar(f"r{k:05d}-", type=col.type), col,
+                                                 empty)
+            col = pc.if_else(pc.equal(col, empty), col, joined)
+            table = table.set_column(table.column_names.index(name), name, col)
+    return table
 
 
 def replicate(base: str | Path, out: str | Path, n: int, names=None) -> dict:
     """An output folder of `n` articles made of copies of the `base` folder's (see above):
-    the tables `names` (default: those the corpus summaries read)."""
-    import duckdb
+    the tables `names` (default: those the corpus summaries read). Each table is written copy
+    by copy (one base table in memory at a time)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
     from newslens.engine import pipeline
 
@@ -46,32 +58,29 @@ def replicate(base: str | Path, out: str | Path, n: int, names=None) -> dict:
     base, out = Path(base), Path(out)
     manifest = json.loads((base / "manifest.json").read_text(encoding="utf-8"))
     (out / "parquet").mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(config={"memory_limit": "1GB", "preserve_insertion_order": True})
-    con.execute(f"SET temp_directory = '{out / 'spill'}'")
-    con.execute("SET enable_progress_bar = false")
-    arts = base / manifest["tables"]["articles"]["parquet"]
-    ids = sorted(r[0] for r in con.execute(
-        f"SELECT article_id FROM read_parquet('{arts}')").fetchall())
+    ids = sorted(pq.read_table(base / manifest["tables"]["articles"]["parquet"],
+                               columns=["article_id"])["article_id"].to_pylist())
     full, rest = divmod(n, len(ids))
-    con.execute("CREATE TABLE partial AS SELECT unnest(?::VARCHAR[]) AS article_id",
-                [ids[:rest]])
+    partial = pa.array(ids[:rest], type=pa.string())
     tables = {}
     t0 = time.perf_counter()
     for name, entry in manifest["tables"].items():
         src = base / entry["parquet"]
-        columns = pq.read_schema(src).names
-        if name not in names or "article_id" not in columns:
+        if name not in names or "article_id" not in pq.read_schema(src).names:
             continue
+        table = pq.read_table(src)
         dst = out / "parquet" / f"{name}.parquet"
-        keep = ("WHERE k < ? OR (k = ? AND src.article_id IN (SELECT article_id FROM partial))")
-        con.execute(f"COPY (SELECT {_select(columns)} FROM range(?) t(k), "
-                    f"read_parquet('{src}') src {keep} ORDER BY k) TO '{dst}' "
-                    f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)",
-                    [full + (1 if rest else 0), full, full])
-        rows = con.execute(f"SELECT count(*) FROM read_parquet('{dst}')").fetchall()[0][0]
+        rows = 0
+        with pq.ParquetWriter(dst, table.schema, compression="zstd") as writer:
+            for k in range(full + (1 if rest else 0)):
+                piece = table if k < full else table.filter(
+                    pc.is_in(table["article_id"], value_set=partial))
+                piece = _copy(piece, k)
+                writer.write_table(piece, row_group_size=max(1, min(piece.num_rows, 1 << 20)))
+                rows += piece.num_rows
         tables[name] = {"rows": rows, "parquet": f"parquet/{name}.parquet", "csv": None,
-                        "columns": columns}
-    con.close()
+                        "columns": table.column_names}
+        del table
     meta = {"newslens": manifest.get("newslens"), "articles": n, "csv": False,
             "tables": tables, "replicated_from": str(base)}
     (out / "manifest.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
