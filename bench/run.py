@@ -340,6 +340,7 @@ def summaries_scale(n: int, base: str | None, workers: int | None) -> dict:
         print(f"summaries over {n:,} articles ...", file=sys.stderr, flush=True)
         result, peak = _run_child(["--summaries-one", str(scaled)])
         result["pss_peak"] = peak
+        print(json.dumps(result), file=sys.stderr, flush=True)  # the raw figures, kept
         result["parquet_mb"] = sum(p.stat().st_size for p in scaled.rglob("*.parquet")) / 2**20
     return result
 
@@ -360,9 +361,11 @@ def _run_child(args: list[str]) -> tuple[dict, float]:
 
 def report_scale(r: dict) -> None:
     n = r["articles"]
-    print(f"\nsummaries alone over {n:,} replicated articles ({r['input_rows']['mentions']:,} "
-          f"mentions, {r['input_rows']['stances']:,} stance rows, {r['parquet_mb']:.0f} MB of "
-          f"Parquet): wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s "
+    rows = r["input_rows"]
+    print(f"\nsummaries alone over {n:,} replicated articles ("
+          f"{rows.get('mention_sentiment', 0):,} mentions, {rows.get('stances', 0):,} stance "
+          f"rows, {rows.get('claims', 0):,} claims; {r['parquet_mb']:.0f} MB of Parquet): "
+          f"wall {r['wall']:.1f} s, CPU {r['cpu']:.1f} s "
           f"({1000 * r['cpu'] / n:.2f} ms per article); peak PSS {r['pss_peak']:.0f} MB, "
           f"ru_maxrss {r['rss_peak_mb']:.0f} MB (DuckDB memory limit "
           f"{os.environ.get('NEWSLENS_DUCKDB_MEMORY', '1GB')})")

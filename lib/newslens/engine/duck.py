@@ -94,10 +94,10 @@ class Session:
 
     def frame(self, name: str, frame: pd.DataFrame | pa.Table, columns=None) -> None:
         """View `name` over a frame or Arrow table in memory, with `__pos`."""
-        table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(
-            frame, preserve_index=False)
-        cols = [c for c in (columns or table.column_names) if c in table.column_names]
-        table = table.select(cols)
+        have = list(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
+        cols = [c for c in (columns or have) if c in have]
+        table = frame.select(cols) if isinstance(frame, pa.Table) else pa.Table.from_pandas(
+            frame[cols], preserve_index=False)  # only the columns read are converted
         table = table.append_column(POS, pa.array(range(table.num_rows), type=pa.int64()))
         self._kept.append(table)
         self.con.register(f"{name}__arrow", table)
