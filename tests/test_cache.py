@@ -256,7 +256,7 @@ def test_cache_file_writable_by_others_is_not_read(tmp_path, articles, reference
     run(articles, tmp_path, chunk_size=3)
     pack = min(tmp_path.glob("*/*.nlc"))
     pack.chmod(0o666)
-    held = len(json.loads(pack.with_suffix(".keys").read_text(encoding="utf-8")))
+    held = len(json.loads(pack.with_suffix(".keys").read_text(encoding="utf-8"))["keys"])
     assert_same(reference, run(articles, tmp_path))
     assert run.stats.computed == held
 
@@ -317,11 +317,35 @@ def test_one_more_article_recomputes_only_the_groups_it_touches(tmp_path, articl
 
 def test_summaries_survive_the_pruning_of_old_fingerprints(tmp_path, articles):
     """Fix: the summaries' folder had no `.used` stamp, so the next run pruned it first."""
+    (tmp_path / cache.ROOT_MARKER).write_bytes(cache._ROOT_MARK)
     for i in range(cache.KEEP_FINGERPRINTS + 1):  # folders of older code versions
         old = tmp_path / f"{i:032d}"
         old.mkdir()
+        (old / cache.FOLDER_MARKER).write_text(f"{i:064d}\n", encoding="ascii")
         (old / ".used").write_text("1.0", encoding="utf-8")
     analyze(articles, cache=tmp_path)
     assert analyze.stats.summary_cached is False
     analyze(articles, cache=tmp_path)
     assert analyze.stats.summary_cached is True
+
+
+def test_default_cache_of_an_older_version_is_adopted(tmp_path, monkeypatch, articles):
+    """The project's default folder written before markers (only fingerprint folders of cache
+    files) is marked on first use; the same content elsewhere, or with one foreign file, is
+    not a cache newslens may claim."""
+    root = tmp_path / "default"
+    old = root / ("ab" * 16)
+    old.mkdir(parents=True)
+    (old / f"{'cd' * 16}.nlc").write_bytes(b"old pack")
+    (old / ".used").write_text("1.0", encoding="utf-8")
+    assert cache.claim_reason(root) is not None  # not the default folder: refused
+    monkeypatch.setattr(cache, "default_dir", lambda: root)
+    assert cache.claim_reason(root) is None
+    store = cache.ArticleCache.open(None)
+    assert store is not None and cache.is_cache_root(root)
+    assert cache.is_fingerprint_folder(old)  # marked: pruned like any old fingerprint
+    (tmp_path / "other").mkdir()
+    shutil.copytree(old, tmp_path / "other" / old.name)
+    (tmp_path / "other" / old.name / "notes.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.setattr(cache, "default_dir", lambda: tmp_path / "other")
+    assert cache.claim_reason(tmp_path / "other") is not None

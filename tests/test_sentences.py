@@ -45,7 +45,11 @@ def split(text: str) -> list[str]:
     ("Mr. Witkoff met Mr. Putin for five hours. Mr. Dmitriev was there too.",
      ["Mr. Witkoff met Mr. Putin for five hours.", "Mr. Dmitriev was there too."]),
     ("  Spaces around.   Second one.  ", ["Spaces around.", "Second one."]),
-    ("The conflict.On branch main", ["The conflict.On branch main"]),
+    # a page scraped without the space after a sentence end (issue 20), but not after a title
+    ("The conflict.On branch main", ["The conflict.", "On branch main"]),
+    ("Talks ended, he said.“We will return,” she added.",
+     ["Talks ended, he said.", "“We will return,” she added."]),
+    ("They met Gen.Tarasov in the city.", ["They met Gen.Tarasov in the city."]),
 ])
 def test_news_splitting(text, expected):
     assert split(text) == expected

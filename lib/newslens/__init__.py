@@ -2,6 +2,13 @@
 
 __version__ = "0.1.0"
 
+import sys as _sys
+
+if getattr(_sys, "orig_argv", [])[1:3] == ["-m", "newslens"]:  # the command line, starting:
+    from newslens import interrupt as _interrupt  # Ctrl-C while it imports also exits 130
+
+    _interrupt.install(startup=True)
+
 from newslens.analysis.attribution import statements
 from newslens.analysis.sentiment import actor_sentiment, mention_sentiment, sentence_sentiment
 from newslens.analysis.stance import stance_matrix, stances

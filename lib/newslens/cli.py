@@ -7,6 +7,7 @@ import os
 import socket
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,16 +21,52 @@ class UsageError(ValueError):
     """A command-line argument that cannot work; reported before any analysis runs."""
 
 
-def check_corpus(corpus: str) -> None:
-    """The corpus argument names an existing file or folder (never empty: not the cwd)."""
+class OutputError(Exception):
+    """The output folder could not be written (disk full, read-only, ...)."""
+
+
+def check_corpus(corpus: str) -> Path:
+    """The corpus argument names an existing file or folder (never empty: not the cwd), relative
+    to the current folder (`newslens.paths.resolve_corpus`); the path."""
     if not corpus.strip():
         raise UsageError("empty corpus path: give a file or a folder of articles")
     from newslens.io.corpus import SUPPORTED_FORMATS
     from newslens.paths import resolve_corpus
 
-    if not resolve_corpus(corpus).exists():
-        raise UsageError(f"corpus path does not exist: {corpus} (give a file or a folder of "
+    path = resolve_corpus(corpus)
+    if not path.exists():
+        raise UsageError(f"corpus path does not exist: {corpus} (relative to the current "
+                         f"folder {Path.cwd()}; give a file or a folder of "
                          f"{' '.join(SUPPORTED_FORMATS)} files)")
+    return path
+
+
+def check_apart(corpus: Path, out: Path) -> None:
+    """The output folder is neither inside the corpus (a second run would load its own tables as
+    articles) nor around it (the corpus would sit among the files a run replaces)."""
+    try:
+        real_corpus, real_out = corpus.resolve(), out.resolve()
+    except (OSError, RuntimeError) as err:
+        raise UsageError(f"cannot resolve --out {out} or the corpus {corpus}: {err}") from None
+    if real_out == real_corpus or (real_corpus.is_dir() and real_out.is_relative_to(real_corpus)):
+        raise UsageError(f"--out {out} is inside the corpus {corpus}: the next run would read "
+                         "the tables as articles; choose a folder outside it")
+    if real_corpus.is_relative_to(real_out):
+        raise UsageError(f"the corpus {corpus} is inside --out {out}: choose an output folder "
+                         "that does not hold the articles")
+
+
+def check_cache_dir(cache_dir: str | None) -> None:
+    """A --cache-dir (or NEWSLENS_CACHE_DIR) that holds files newslens did not write is refused:
+    the cache prunes its own old folders and must never touch anyone else's."""
+    from newslens.engine import cache
+
+    root = Path(cache_dir).expanduser() if cache_dir else cache.default_dir()
+    reason = cache.claim_reason(root)
+    if reason is not None:
+        option = "--cache-dir" if cache_dir else "the cache folder"
+        raise UsageError(f"{option} {root}: {reason}; give an empty or new folder, or one "
+                         "newslens made")
 
 
 def check_out(out: str) -> Path:
@@ -78,7 +115,11 @@ def check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
 
 def check_analyze(args: argparse.Namespace) -> Path:
     """Check every argument of `analyze` that can fail, before any work; the output folder."""
-    check_corpus(args.corpus)
+    corpus = check_corpus(args.corpus)
+    if args.out.strip():
+        check_apart(corpus, Path(args.out).expanduser())
+    if not args.no_cache:
+        check_cache_dir(args.cache_dir)
     from newslens.io.language import normalise_languages
 
     try:
@@ -106,9 +147,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     cache = False if args.no_cache else (args.cache_dir or None)
     csv = {"auto": None, "yes": True, "no": False}[args.csv]
     extra = {"load_report": report, "syndication": newslens.syndication_table(articles)}
-    analyze_to(articles, out, extra=extra, csv=csv, workers=args.workers, cache=cache,
-               engine=args.engine, scheduler=args.scheduler, shared=args.shared_dir,
-               languages=args.languages)
+    try:
+        result = analyze_to(articles, out, extra=extra, csv=csv, workers=args.workers,
+                            cache=cache, engine=args.engine, scheduler=args.scheduler,
+                            shared=args.shared_dir, languages=args.languages)
+    except OSError as err:  # a full disk, a read-only folder: one line naming it
+        where = err.filename or out
+        raise OutputError(f"cannot write the tables to {out} ({where}: "
+                          f"{err.strerror or err})") from None
     tables = storage.open_tables(out)
     print(f"Loaded {len(articles)} article{'' if len(articles) == 1 else 's'} from {args.corpus}")
     if len(report):
@@ -119,9 +165,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"  ... and {len(report) - REPORT_LINES} more in {out / 'load_report.csv'}")
     for name in tables:
         print(f"  {name + '.csv':<24} {tables.rows(name):>8} rows")
-    written = "Parquet in parquet/ and CSV" if tables.manifest["csv"] else (
-        "Parquet in parquet/ (no CSV above "
-        f"{storage.CSV_MAX_ARTICLES:,} articles: --csv yes to write them)")
+    if args.workers is not None and result.stats.workers < args.workers:
+        print(f"  --workers {args.workers}: {result.stats.workers} used (at most one per core "
+              f"and per chunk)")
+    if tables.manifest["csv"]:
+        written = "Parquet in parquet/ and CSV"
+    elif args.csv == "no":
+        written = "Parquet in parquet/ only: --csv no"
+    else:
+        written = (f"Parquet in parquet/ (no CSV above {storage.CSV_MAX_ARTICLES:,} articles: "
+                   "--csv yes to write them)")
     print(f"Tables written to {out} ({written})")
     return 0
 
@@ -209,13 +262,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warning_line(message, category, filename, lineno, line=None) -> str:
+    return f"warning: {message}\n"
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a command. Ctrl-C is recorded and raised at the engine's next safe point even when
+    it lands where Python would drop it (a finaliser): exit status 130."""
+    from newslens import interrupt
+
     args = build_parser().parse_args(argv)
+    interrupt.install()
+    shown = warnings.formatwarning
+    warnings.formatwarning = _warning_line  # one line each, no source line
     try:
-        return args.func(args)
+        interrupt.check()  # one recorded while the library was imported
+        status = args.func(args)
+        if interrupt.requested():  # after the last safe point: the output was complete
+            print("interrupted: the run had finished, its tables are written",
+                  file=sys.stderr)
+            return 130
+        return status
+    except KeyboardInterrupt:
+        print("interrupted: nothing written (finished articles are cached)", file=sys.stderr)
+        interrupt.quick_exit()
+        return 130
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted: nothing written (finished articles are cached)", file=sys.stderr)
-        return 130
+    finally:
+        warnings.formatwarning = shown
+        interrupt.uninstall()

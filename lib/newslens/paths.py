@@ -42,15 +42,17 @@ def notebooks_dir() -> Path:
 
 
 def resolve_corpus(path: str | os.PathLike | None) -> Path:
-    """A corpus path as given, or relative to the project when not found relative to cwd.
+    """A corpus path, relative to the current folder only; None, or the name `seeds` when the
+    current folder has no `seeds`, is the project's seed corpus.
 
-    Notebooks run from `notebooks/` (nbval) or from the caller's folder (papermill), so the
-    default `"seeds"` must mean the project's seeds wherever the kernel starts.
+    Notebooks run from `notebooks/` (nbval) or from the caller's folder (papermill), so their
+    default `"seeds"` must mean the project's seeds wherever the kernel starts. No other path
+    falls back to the project: `analyze docs` from another folder is an error there, never the
+    project's own `docs/`.
     """
     if path is None:
         return seeds_dir()
     candidate = Path(path).expanduser()
-    if candidate.exists() or candidate.is_absolute():
-        return candidate
-    in_project = PROJECT_DIR / candidate
-    return in_project if in_project.exists() else candidate
+    if os.fspath(path) in ("seeds", "seeds/") and not candidate.exists():
+        return seeds_dir()
+    return candidate

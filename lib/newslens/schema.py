@@ -147,8 +147,9 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("speaker", "str", ("actor id when `linked`, else a normalised key (`person:…`, "
                             "`organisation:…`, `outlet:…`, `anonymous:…`, `group:…`)")),
         ("speaker_text", "str", "the speaker as written (for a pronoun or holder: that word)"),
-        ("speaker_kind", "str", ("actor (gazetteer), outlet, person, organisation, anonymous "
-                                 "or group")),
+        ("speaker_kind", "str", ("actor (gazetteer), outlet, person, organisation, anonymous, "
+                                 "group or document (a report, statement, poll or memo that "
+                                 "no named actor issued)")),
         ("linked", "bool", "the speaker is a gazetteer actor (`data/actors.yml`)"),
         ("speaker_side", "str", "state or bloc the speaker belongs to (actor id), when known"),
         *_span("speaker_", "the speaker"),

@@ -30,6 +30,9 @@ class FormatError(ValueError):
 def to_arrow(frame: pd.DataFrame | pa.Table) -> pa.Table:
     if isinstance(frame, pa.Table):
         return frame
+    if "load_report" in frame.attrs:  # travels beside the articles, never into their files
+        frame = frame.copy(deep=False)
+        frame.attrs = {k: v for k, v in frame.attrs.items() if k != "load_report"}
     return pa.Table.from_pandas(frame, preserve_index=False)
 
 

@@ -21,6 +21,7 @@ computed, chunks, per-stage seconds) come back in the `RunResult`, never in modu
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -34,6 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from newslens import interrupt, schema
 from newslens.engine import cache as cache_mod
 from newslens.engine import columnar, pipeline, storage, summaries
 from newslens.engine import workers as backends
@@ -78,10 +80,7 @@ class RunResult:
 
 
 def default_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    return backends.cores()
 
 
 def chunk_bounds(n: int, workers: int, chunk_size: int | None = None) -> list[tuple[int, int]]:
@@ -178,6 +177,7 @@ class _Source:
 
     ids: list
     tables: dict[str, pa.Table]
+    keys: frozenset = frozenset()  # a cache pack's article keys
 
 
 def _restrict(src: _Source, wanted: list) -> dict[str, pa.Table] | None:
@@ -237,14 +237,26 @@ class _Assembly:
         self.sources[task] = _Source(meta["article_ids"], tables)
         self.stats.add_times(times)
 
-    def _pack(self, code: int) -> _Source | None:
+    def _pack(self, code: int, positions: np.ndarray) -> _Source | None:
+        """A cache pack's tables, or None when it failed a check (rejected: recomputed)."""
+        name = self.plan.packs[code - len(self.plan.tasks)]
         if code not in self.sources and code not in self.bad_packs:
-            content = self.store.read_pack(self.plan.packs[code - len(self.plan.tasks)])
-            if content is None:
+            content = self.store.read_pack(name)
+            tables = None if content is None else _conforming(content["tables"], self.names)
+            if content is not None and isinstance(tables, str):
+                self.store.reject(name, tables)
+            if content is None or isinstance(tables, str):
                 self.bad_packs.add(code)
                 return None
-            self.sources[code] = _Source(content["article_ids"], content["tables"])
-        return self.sources.get(code)
+            self.sources[code] = _Source(content["article_ids"], tables,
+                                         frozenset(content["keys"]))
+        src = self.sources.get(code)
+        if src is not None and not {self.plan.keys[i] for i in positions} <= src.keys:
+            self.store.reject(name, "does not hold the articles its index lists")
+            self.sources.pop(code)
+            self.bad_packs.add(code)
+            return None
+        return src
 
     def _recompute(self, positions: np.ndarray) -> dict[str, pa.Table]:
         """Articles whose pack failed its checks: computed here, cached again."""
@@ -272,7 +284,7 @@ class _Assembly:
                 if tables is None:
                     raise ValueError("every per-article table needs an article_id column")
             else:
-                src = self._pack(code)
+                src = self._pack(code, positions)
                 tables = _restrict(src, wanted) if src is not None else None
                 if tables is None:
                     tables = self._recompute(positions)
@@ -285,6 +297,35 @@ class _Assembly:
             return {name: pa.concat_tables([t[name] for _, _, t in parts],  # already in order
                                            promote_options="permissive") for name in self.names}
         return _merge(parts, self.names)
+
+
+@functools.cache
+def _declared(name: str) -> pa.Schema:
+    """The Arrow schema of a declared table (what every chunk of it has)."""
+    return columnar.to_arrow(schema.empty(name)).schema
+
+
+def _conforming(tables: dict[str, pa.Table], names: list[str]) -> dict[str, pa.Table] | str:
+    """A cache pack's tables when they are the run's tables with their declared columns and
+    types (cast when only Arrow's representation differs), else the reason they are not."""
+    if sorted(tables) != sorted(names):
+        return f"holds tables {sorted(tables)}, not the run's {sorted(names)}"
+    out = {}
+    for name in names:
+        table = tables[name]
+        if "article_id" not in table.column_names:
+            return f"has a table {name} without article_id"
+        if name in schema.TABLES:
+            want = _declared(name)
+            if table.schema.names != want.names:
+                return f"has a table {name} with other columns than its schema"
+            if not table.schema.equals(want, check_metadata=False):
+                try:
+                    table = table.cast(want)
+                except (pa.ArrowException, ValueError, TypeError):
+                    return f"has a table {name} with column types other than its schema"
+        out[name] = table
+    return out
 
 
 class Collect:
@@ -372,7 +413,7 @@ def run(articles: pd.DataFrame, stages: Registry | None = None, *, workers: int 
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     stages = stages or pipeline.PER_ARTICLE
-    n_workers = workers or default_workers()
+    n_workers = backends.cap_workers(workers or None, engine, scheduler)
     t0 = time.perf_counter()
     _clear_caches_if_data_changed()
     stats = RunStats(articles=len(articles), engine=engine, workers=n_workers)
@@ -399,6 +440,7 @@ def _run(articles, stages, n_workers, chunk_size, cache, engine, scheduler, prog
     plan = _plan(articles, keys, index, n_workers, chunk_size)
     stats.computed = sum(len(t) for t in plan.tasks)
     stats.cached, stats.chunks = len(articles) - stats.computed, len(plan.tasks)
+    stats.workers = min(n_workers, max(1, len(plan.tasks)))  # never more than the chunks
     assembly = _Assembly(plan, store, stages, stats, profile)
     bar = backends.progress_bar(stats.computed, progress)
     results = _results(plan, stages, engine, n_workers, scheduler, profile, shared)
@@ -412,6 +454,7 @@ def _run(articles, stages, n_workers, chunk_size, cache, engine, scheduler, prog
     feed = counted()
     try:
         for k in range(len(plan.pieces)):
+            interrupt.check()
             sink(assembly.piece(k, feed))
     finally:
         feed.close()  # stops the workers if a piece failed or the run was interrupted
@@ -435,6 +478,9 @@ def summarize(tables, articles: pd.DataFrame, *, corpus_key: str | None = None, 
     recomputes only the groups they touch.
     """
     stages = stages or pipeline.SUMMARIES
+    interrupt.check()
+    if interrupt.installed():  # a safe point before each stage (and group)
+        stages = backends.with_checks(stages)
     stats = RunStats(articles=len(articles))
     times: dict[str, list] = {}
     t0 = time.perf_counter()
@@ -517,6 +563,18 @@ def analyze(articles: pd.DataFrame, *, workers: int | None = None, cache=None,
                           scheduler=scheduler, progress=progress, languages=languages).tables
 
 
+def _commit(writer: storage.TableWriter, csv: bool, n: int) -> None:
+    """Write the CSVs and move the tables into place, after a last interrupt check; the switch
+    itself is not interrupted half-way (an interrupt then stays recorded: the CLI reports that
+    the run had finished)."""
+    interrupt.check()
+    if csv:
+        writer.write_csvs()
+        interrupt.check()
+    with interrupt.deferred():
+        writer.commit(csv, n)
+
+
 def analyze_to(articles: pd.DataFrame, out: str | os.PathLike, *,
                extra: dict[str, pd.DataFrame] | None = None, csv: bool | None = None,
                workers: int | None = None, chunk_size: int | None = None, cache=None,
@@ -539,11 +597,12 @@ def analyze_to(articles: pd.DataFrame, out: str | os.PathLike, *,
         result = run(articles, workers=workers, chunk_size=chunk_size, cache=cache, engine=engine,
                      scheduler=scheduler, progress=progress, profile=profile, sink=writer,
                      shared=shared)
+        interrupt.check()
         summary = summarize(writer, articles, corpus_key=result.stats.corpus_key, cache=cache,
                             profile=profile)
         writer(summary.tables)
         csv = len(articles) <= storage.CSV_MAX_ARTICLES if csv is None else csv
-        writer.commit(csv, len(articles))
+        _commit(writer, csv, len(articles))
     except BaseException:
         writer.abort()
         raise

@@ -13,6 +13,13 @@ then computed from the Parquet files, reading only the columns each needs
 hidden staging folder inside DIR and moved into place at the end: an interrupted or failed run
 leaves DIR as it was.
 
+Output folder rules: one run at a time writes DIR (`.newslens-lock`, an advisory lock held by
+the writer, gone with it: a second writer is refused with `OutputBusyError`, never mixed in); a
+new run replaces the previous one as a whole: the files its manifest listed and the new run does
+not write (CSVs of an earlier `--csv yes`, tables of an older version) are removed, nothing
+else in DIR is touched; files are created in the private staging folder and moved, never
+opened through a link.
+
 `open_tables(DIR)` gives lazy access to a previous run: a mapping of table name to frame, each
 read from Parquet on first use (`Tables.load(name, columns)` reads only some columns), and
 `Tables.sql(query)`: DuckDB SQL over the run's Parquet files, one view per table.
@@ -21,6 +28,7 @@ read from Parquet on first use (`Tables.load(name, columns)` reads only some col
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -38,7 +46,83 @@ from newslens.io.export import neutralise_table
 
 CSV_MAX_ARTICLES = 50_000  # above this many articles, CSVs are written only when asked for
 MANIFEST = "manifest.json"
+LOCK = ".newslens-lock"
 _BATCH = 65_536  # rows per CSV batch
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+class OutputBusyError(ValueError):
+    """Another run is writing the same output folder."""
+
+
+def _lock(folder: Path) -> int:
+    """An exclusive lock on `folder` (the descriptor of its lock file); OutputBusyError when
+    another process holds it. A lock file unlinked by its previous holder meanwhile is retried."""
+    path = folder / LOCK
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputBusyError(f"{folder} is being written by another newslens run (lock "
+                                  f"file {LOCK}): wait for it to finish or choose another "
+                                  "--out") from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path, follow_symlinks=False).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            return fd
+        os.close(fd)
+
+
+def _unlock(folder: Path, fd: int | None) -> None:
+    if fd is None:
+        return
+    with contextlib.suppress(OSError):
+        os.unlink(folder / LOCK)  # while still held: the next writer locks a new file
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+def _listed_files(folder: Path) -> set[str]:
+    """Files (relative paths) the manifest of a previous run in `folder` lists."""
+    try:
+        with open(folder / MANIFEST, encoding="utf-8") as fh:
+            entries = json.load(fh)["tables"]
+        names = {MANIFEST}
+        for entry in entries.values():
+            names.update(v for k, v in entry.items() if k in ("parquet", "csv") and v)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return set()
+    return {n for n in names if isinstance(n, str) and _inside(n)}
+
+
+def _inside(rel: str) -> bool:
+    """A relative path of one or two plain parts (`x.csv`, `parquet/x.parquet`)."""
+    parts = rel.split("/")
+    return 0 < len(parts) <= 2 and all(p and p not in (".", "..") and "\\" not in p
+                                       for p in parts)
+
+
+def _remove_stale(folder: Path, old: set[str], new: set[str]) -> None:
+    """Delete the files of the previous run that this one did not write (links unlinked, never
+    followed; folders and anything unlisted left alone)."""
+    for rel in sorted(old - new):
+        path = folder / rel
+        with contextlib.suppress(OSError):
+            if not os.path.isdir(path) or os.path.islink(path):
+                os.unlink(path)
+
+
+def _remove_dead_staging(folder: Path) -> None:
+    """Staging folders of runs that were killed (the lock is ours: nobody else writes)."""
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(".newslens-partial-") and entry.is_dir(
+                    follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
 
 
 class TableWriter:
@@ -47,6 +131,9 @@ class TableWriter:
     def __init__(self, folder: str | os.PathLike):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock_fd = None
+        self._lock_fd = _lock(self.folder)
+        _remove_dead_staging(self.folder)
         self.staging = Path(tempfile.mkdtemp(prefix=".newslens-partial-", dir=self.folder))
         (self.staging / "parquet").mkdir()
         self.writers: dict[str, pq.ParquetWriter] = {}
@@ -92,8 +179,19 @@ class TableWriter:
         elif not self.path(name).exists():
             pq.write_table(self.schemas[name].empty_table(), self.path(name))
 
+    def write_csvs(self) -> None:
+        """Close the Parquet files and write their CSV copies (staged, like everything)."""
+        for name in list(self.schemas):
+            self._close(name)
+        for name in self.schemas:
+            write_csv(self.path(name), self.staging / f"{name}.csv", name)
+        self.csv_written = True
+
     def commit(self, csv: bool, articles: int) -> dict:
-        """Close the files, write CSVs if asked, move everything into `folder`; the manifest."""
+        """Close the files, write CSVs if asked, move everything into `folder`, remove the
+        previous run's files this one did not write; the manifest."""
+        if csv and not getattr(self, "csv_written", False):
+            self.write_csvs()
         for name in list(self.schemas):
             self._close(name)
         manifest = {"newslens": __version__, "articles": articles, "csv": csv, "tables": {}}
@@ -102,15 +200,18 @@ class TableWriter:
             manifest["tables"][name] = {
                 "rows": self.rows[name], "parquet": f"parquet/{name}.parquet",
                 "csv": f"{name}.csv" if csv else None, "columns": meta.names}
-            if csv:
-                write_csv(self.path(name), self.staging / f"{name}.csv", name)
         (self.staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        old = _listed_files(self.folder)
         (self.folder / "parquet").mkdir(exist_ok=True)
+        new = {MANIFEST}
         for name in self.schemas:
             os.replace(self.path(name), self.folder / "parquet" / f"{name}.parquet")
+            new.add(f"parquet/{name}.parquet")
             if csv:
                 os.replace(self.staging / f"{name}.csv", self.folder / f"{name}.csv")
+                new.add(f"{name}.csv")
         os.replace(self.staging / MANIFEST, self.folder / MANIFEST)
+        _remove_stale(self.folder, old, new)
         self.abort()
         return manifest
 
@@ -121,6 +222,11 @@ class TableWriter:
                 writer.close()
         self.writers.clear()
         shutil.rmtree(self.staging, ignore_errors=True)
+        _unlock(self.folder, self._lock_fd)
+        self._lock_fd = None
+
+    def __del__(self):  # a writer dropped without commit or abort frees the folder
+        _unlock(self.folder, getattr(self, "_lock_fd", None))
 
 
 def _read(path: Path, name: str, columns: tuple | None = None) -> pd.DataFrame:

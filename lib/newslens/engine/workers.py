@@ -15,6 +15,7 @@ fork server (safe in Jupyter kernels and threaded programs), and replaced after
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing as mp
 import os
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from newslens import interrupt
 from newslens.engine import cache as cache_mod
 from newslens.engine import pipeline
 from newslens.engine.stages import Registry
@@ -34,6 +36,46 @@ LOCAL_SCHEDULERS = {"threads", "processes", "sync", "synchronous", "single-threa
 # A local worker is replaced by a fresh one after this many chunks: the stages memoise per
 # process (scored windows, polarities), which would otherwise grow with the corpus.
 TASKS_PER_WORKER = 8
+POLL = 0.1  # seconds between checks for a recorded interrupt while waiting for a worker
+
+
+def cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def cap_workers(requested: int | None, engine: str = "local", scheduler: str | None = None
+                ) -> int:
+    """Worker processes to start for `requested` (None: every core): never more than the
+    cores of this machine when they run here (the local pool, or Dask's local cluster or
+    local schedulers); a remote Dask scheduler gets what was asked. The chunk count caps the
+    pool again when the plan is known (`runner`)."""
+    here = cores()
+    if requested is None:
+        return here
+    requested = max(1, int(requested))
+    if engine == "dask" and scheduler is not None and scheduler not in LOCAL_SCHEDULERS:
+        return requested
+    return min(requested, here)
+
+
+def _checked(func):
+    """`func` preceded by an interrupt check (a safe point between stages)."""
+    def checked(*args, **kwargs):
+        interrupt.check()
+        return func(*args, **kwargs)
+
+    checked.__wrapped__ = getattr(func, "__wrapped__", func)
+    return checked
+
+
+def with_checks(stages: Registry) -> Registry:
+    """The same stages, each starting with an interrupt check (`newslens.engine.interrupt`)."""
+    return Registry(tuple(dataclasses.replace(s, func=_checked(s.func)) for s in stages.stages),
+                    stages.inputs)
 
 
 def compute(chunk: pd.DataFrame, keys: list[str], stages: Registry, profile: bool = False,
@@ -41,7 +83,10 @@ def compute(chunk: pd.DataFrame, keys: list[str], stages: Registry, profile: boo
     """(result, stage times) of one chunk: the encoded pack, or the path of the file in the
     `shared` folder that holds it."""
     times: dict[str, list] = {}
-    tables = pipeline.analyze_articles(chunk, stages.timed(times) if profile else stages)
+    stages = stages.timed(times) if profile else stages
+    if interrupt.installed():
+        stages = with_checks(stages)
+    tables = pipeline.analyze_articles(chunk, stages)
     body = cache_mod.pack_body(tables, keys, chunk["article_id"].tolist())
     if shared is None:
         return body, times
@@ -79,6 +124,7 @@ def _mp_context():
 def inline_map(func, tasks):
     """The tasks computed one after the other in this process (small jobs)."""
     for *head, args in tasks:
+        interrupt.check()
         yield (*head, func(*args))
 
 
@@ -111,14 +157,25 @@ def pool_map(func, tasks, workers: int, window: int | None = None):
                               maxtasksperchild=TASKS_PER_WORKER)
     pending: deque = deque()
     try:
+        interrupt.check()  # an interrupt lost while the pool started
         for head, result in _windowed(tasks, lambda args: pool.apply_async(func, args),
                                       window, pending):
-            yield (*head, result.get())
+            yield (*head, _wait(result))
         pool.close()
     finally:  # also on Ctrl-C, an error, or a consumer that stops early
         pending.clear()
         pool.terminate()
         pool.join()
+
+
+def _wait(result):
+    """A pool result, checking for a recorded interrupt every POLL seconds meanwhile."""
+    while True:
+        interrupt.check()
+        try:
+            return result.get(timeout=POLL)
+        except mp.TimeoutError:
+            continue
 
 
 def dask_map(func, tasks, workers: int, scheduler: str | None = None,
@@ -148,7 +205,7 @@ def dask_map(func, tasks, workers: int, scheduler: str | None = None,
     try:
         for head, future in _windowed(tasks, lambda args: client.submit(func, *args, pure=False),
                                       window, pending):
-            result = future.result()
+            result = _wait_future(future)
             future.release()
             yield (*head, result)
     finally:
@@ -157,6 +214,18 @@ def dask_map(func, tasks, workers: int, scheduler: str | None = None,
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _wait_future(future):
+    """A Dask future's result, checking for a recorded interrupt every POLL seconds."""
+    from distributed import TimeoutError as DaskTimeout
+
+    while True:
+        interrupt.check()
+        try:
+            return future.result(timeout=POLL)
+        except (DaskTimeout, TimeoutError):
+            continue
 
 
 def want_progress(total: int, progress) -> bool:

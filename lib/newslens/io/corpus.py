@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from newslens import schema
+from newslens import interrupt, schema
 from newslens.io import html, language, postload
 from newslens.io.decode import decode
 from newslens.io.formats import PARSERS, FileContext
@@ -35,6 +35,7 @@ __all__ = ["COLUMNS", "REPORT_COLUMNS", "SKIPPED", "SUPPORTED_FORMATS", "CorpusE
 SUPPORTED_FORMATS = (*PARSERS, *html.SUFFIXES)
 REPORT_COLUMNS = schema.table("load_report").names
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 class CorpusError(ValueError):
@@ -65,8 +66,9 @@ def load_corpus(path: str | os.PathLike | None = None, *, max_article_chars: int
     are skipped and reported; `limits` sets every limit (`Limits`). Page furniture is removed
     from `text` (kept in `raw_text`), near-duplicate articles share a `story_id`, and each
     article gets a `language`: articles outside `languages` ("en", "en,uk", a list, or "all")
-    are kept and reported as not analysed (`newslens.io.postload`). The load report is kept in
-    `articles.attrs["load_report"]`; read it with `load_report(articles)`.
+    are kept and reported as not analysed (`newslens.io.postload`). The load report travels
+    with the table by reference (`LoadReport`, never deep-copied); read it with
+    `load_report(articles)`.
     """
     languages = language.normalise_languages(languages)  # a bad value fails before loading
     given, root = _corpus_root(path)
@@ -74,24 +76,61 @@ def load_corpus(path: str | os.PathLike | None = None, *, max_article_chars: int
     report = _Report()
     rows = []
     for entry in _walk(root, report):
+        interrupt.check()  # a safe point per file (`newslens.interrupt`)
         rows += _load_file(entry, limits, report)
+    interrupt.check()
     articles = _assign_ids(rows, report)
     if not articles:
         rows = report.rows()
         problems = "".join(f"\n  {p}: {prob} ({act})" for p, prob, act in rows[:10])
         raise CorpusError(f"No readable articles in {given}. {_formats()}{problems}", rows)
     frame = _frame(articles)
+    interrupt.check()
     # Real-world corpora (newslens.io.postload): furniture, stories, languages; report rows.
     frame, rows = postload.finish(frame, "all" if languages is None else languages)
     for where, n, problem, action in rows:
         report.add(tuple(where.split("/")), problem, action, n)
-    frame.attrs["load_report"] = report.rows()
+    frame.attrs["load_report"] = LoadReport(report.rows())
     return frame
+
+
+class LoadReport:
+    """The load report's rows, carried beside an articles table by reference.
+
+    pandas deep-copies `DataFrame.attrs` on every operation that returns a new frame (a mask,
+    a copy, a column assignment): a report of 50,000 rows kept there cost seconds per
+    operation and hundreds of megabytes. `attrs["load_report"]` holds this handle instead,
+    which every copy shares (deep-copying it returns it): the report follows the articles
+    through `articles[mask]`, `.copy()` and `pd.concat` of frames of one load, at no cost, and
+    is read with `load_report(articles)`. The rows are a tuple: never changed in place.
+    """
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: tuple):
+        self.rows = tuple(rows)
+
+    def __deepcopy__(self, memo) -> LoadReport:
+        return self
+
+    def __copy__(self) -> LoadReport:
+        return self
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return f"<load report: {len(self.rows)} row(s)>"
+
+    def __reduce__(self):
+        return (LoadReport, (self.rows,))
 
 
 def load_report(articles: pd.DataFrame) -> pd.DataFrame:
     """The load report of `load_corpus` (path, problem, action); empty when there is none."""
     report = articles.attrs.get("load_report", ())
+    if isinstance(report, LoadReport):
+        report = report.rows
     if isinstance(report, pd.DataFrame):
         frame = report.reindex(columns=REPORT_COLUMNS).reset_index(drop=True)
     else:
@@ -136,6 +175,7 @@ class _Report:
 class _Entry(NamedTuple):
     path: Path     # what to open (a symbolic link's target inside the corpus)
     parts: tuple   # displayed path relative to the corpus (names with \x escapes if need be)
+    listed: tuple | None = None  # (device, inode) of the file when listed: what must be read
 
 
 def display(name: str) -> str:
@@ -173,14 +213,16 @@ def _walk(root: Path, report: _Report) -> list[_Entry]:
             if kind == "folder":
                 stack.append((Path(entry.path), here))
             elif kind == "file":
-                files.append(_Entry(detail, here))
+                files.append(_Entry(detail[0], here, detail[1]) if isinstance(detail, tuple)
+                             else _Entry(detail, here))
             else:
                 report.add(here, detail, SKIPPED if kind == "skip" else kind)
     return sorted(files, key=lambda e: e.parts)
 
 
 def _classify(entry: os.DirEntry, base: Path) -> tuple[str, object]:
-    """("folder", None), ("file", path to open) or ("skip", reason) for one folder entry."""
+    """("folder", None), ("file", (path to open, (device, inode))) or ("skip", reason) for one
+    folder entry."""
     try:
         if entry.name.startswith("."):
             what = "folder" if entry.is_dir(follow_symlinks=False) else "file"
@@ -193,7 +235,8 @@ def _classify(entry: os.DirEntry, base: Path) -> tuple[str, object]:
     if stat.S_ISDIR(mode):
         return "folder", None
     if stat.S_ISREG(mode):
-        return "file", Path(entry.path)
+        info = entry.stat(follow_symlinks=False)
+        return "file", (Path(entry.path), (info.st_dev, info.st_ino))
     return "skip", f"special file ({_kind(mode)}), not read"
 
 
@@ -214,10 +257,10 @@ def _symlink(link: Path, base: Path) -> tuple[str, object]:
         return "skip", f"symbolic link to {target}, outside the corpus, not followed"
     if any(part.startswith(".") for part in real.relative_to(base).parts):
         return "skip", f"symbolic link to a hidden file ({target}), not followed"
-    mode = real.stat().st_mode
-    if not stat.S_ISREG(mode):
-        return "skip", f"symbolic link to a special file ({_kind(mode)}), not read"
-    return "file", real
+    info = real.stat()
+    if not stat.S_ISREG(info.st_mode):
+        return "skip", f"symbolic link to a special file ({_kind(info.st_mode)}), not read"
+    return "file", (real, (info.st_dev, info.st_ino))
 
 
 def _kind(mode: int) -> str:
@@ -241,13 +284,13 @@ def _load_file(entry: _Entry, limits: Limits, report: _Report) -> list[tuple]:
         suffix = Path(name).suffix.lower()
         parser = PARSERS.get(suffix)
         if suffix in html.SUFFIXES:  # saved web pages decode and parse themselves
-            data = _read_bytes(entry.path, suffix, limits, note)
+            data = _read_bytes(entry, suffix, limits, note)
             records = [] if data is None else html.read_page(data, note)
         elif parser is None:
             note(f"unsupported format {Path(name).suffix or '(no extension)'!r}", SKIPPED)
             return []
         else:
-            data = _read_bytes(entry.path, suffix, limits, note)
+            data = _read_bytes(entry, suffix, limits, note)
             text = None if data is None else decode(data, note)
             if text is not None:
                 text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -269,18 +312,29 @@ def _load_file(entry: _Entry, limits: Limits, report: _Report) -> list[tuple]:
     return rows
 
 
-def _read_bytes(path: Path, suffix: str, limits: Limits, note) -> bytes | None:
-    """The bytes of a regular file (opened without blocking on a FIFO), or None (noted)."""
+def _read_bytes(entry: _Entry, suffix: str, limits: Limits, note) -> bytes | None:
+    """The bytes of a regular file (opened without blocking on a FIFO), or None (noted).
+
+    A file found by listing a folder is opened without following a link (`O_NOFOLLOW`) and
+    must still be the file that was listed (device and inode): a file swapped for a link or
+    another file between listing and reading is reported, not read."""
+    flags = os.O_RDONLY | _NONBLOCK | (_NOFOLLOW if entry.listed is not None else 0)
     try:
-        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
+        fd = os.open(entry.path, flags)
     except OSError as err:
-        note(f"unreadable file: {_reason(err)}", SKIPPED)
+        if err.errno == errno.ELOOP and entry.listed is not None:
+            note("file replaced by a symbolic link after it was listed, not followed", SKIPPED)
+        else:
+            note(f"unreadable file: {_reason(err)}", SKIPPED)
         return None
     with os.fdopen(fd, "rb") as fh:
         try:
             info = os.fstat(fh.fileno())
             if not stat.S_ISREG(info.st_mode):
                 note(f"special file ({_kind(info.st_mode)}), not read", SKIPPED)
+                return None
+            if entry.listed is not None and (info.st_dev, info.st_ino) != entry.listed:
+                note("file replaced by another after it was listed, not read", SKIPPED)
                 return None
             most = 4 * (limits.max_article_chars + limits.max_metadata_chars) + 4096
             if suffix in html.SUFFIXES:

@@ -91,14 +91,27 @@ def _yaml_binary(loader, node):
 
 
 def _yaml_map(loader, node):
+    """A mapping as `Keyed` (duplicate keys kept). Merge keys (`<<: *base`) follow YAML: a key
+    written in the mapping beats a merged one (noted in `overridden`), and among several merged
+    mappings the first listed wins."""
     data = Keyed()
     yield data
-    loader.flatten_mapping(node)
+    own = sum(1 for k, _ in node.value if k.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)  # merged pairs first, the first listed mapping's first
     pairs = [(loader.construct_object(k, deep=False), loader.construct_object(v, deep=False))
              for k, v in node.value]
-    filled = Keyed(pairs)
+    cut = len(pairs) - own
+    merged: dict = {}
+    for key, value in pairs[:cut]:
+        merged.setdefault(key, value)
+    filled = Keyed(pairs[cut:])
+    for key, value in merged.items():
+        if key in filled:
+            filled.overridden.append(str(key))
+        else:
+            dict.__setitem__(filled, key, value)
     data.update(filled)
-    data.duplicates = filled.duplicates
+    data.duplicates, data.overridden = filled.duplicates, filled.overridden
 
 
 _FrontMatterLoader.add_constructor("tag:yaml.org,2002:int", _yaml_int)

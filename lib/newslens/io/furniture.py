@@ -186,6 +186,8 @@ def line_rule(line: str, rules: Rules, in_list: bool = False) -> str | None:
         return "caption"
     if _is_dateline(stripped, rules):
         return "dateline"
+    if line.rstrip().endswith(":") and len(words) > 1:
+        return None  # a label line that introduces the next paragraph ("Defence Ministry:")
     if _is_heading(words, stripped, rules):
         return "heading"
     return None

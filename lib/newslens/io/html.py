@@ -12,8 +12,11 @@ the page's metadata (JSON-LD, OpenGraph, `<meta>` tags, `<title>`):
 - `url`: the canonical URL.
 
 Encoding: a byte-order mark, else the charset the page declares (`<meta charset>`), else UTF-8,
-else cp1252 (reported). A page that cannot be parsed, or has no main text, is reported and
-skipped; it stops nothing else.
+else cp1252 (reported). A declared charset that does not fit the bytes is not trusted: bytes
+that are valid UTF-8 (with multi-byte characters) under a declared 8-bit charset (`iso-8859-1`,
+`windows-1251`) are decoded as UTF-8, and bytes the declared charset cannot decode fall back to
+UTF-8, then cp1252; both are reported. A page that cannot be parsed, or has no main text, is
+reported and skipped; it stops nothing else.
 """
 
 from __future__ import annotations
@@ -45,7 +48,14 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
     if match:
         name = match.group(1).decode("ascii", "replace")
         try:
-            return data.decode(codecs.lookup(name).name), None
+            codec = codecs.lookup(name).name
+            utf8 = _utf8_not_ascii(data)
+            if utf8 is not None and codec not in ("utf-8", "utf-8-sig"):
+                # Valid UTF-8 with multi-byte characters is almost never legacy 8-bit text:
+                # the declaration is wrong (a template's), decoding by it gives mojibake.
+                return utf8, (f"page declares charset {name!r} but its bytes are UTF-8; "
+                              "decoded as UTF-8")
+            return data.decode(codec), None
         except LookupError:
             problem = f"unknown charset {name!r} declared"
         except UnicodeDecodeError:
@@ -56,6 +66,16 @@ def decode_html(data: bytes) -> tuple[str, str | None]:
         pass
     text = data.decode("cp1252", errors="replace")
     return text, (f"{problem}; " if problem else "") + "not valid UTF-8, decoded as cp1252"
+
+
+def _utf8_not_ascii(data: bytes) -> str | None:
+    """The text of `data` when it is valid UTF-8 with at least one multi-byte character."""
+    if data.isascii():
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 @contextmanager

@@ -35,6 +35,7 @@ KEYS = {
     "url": ("url", "link"),
 }
 _RELATIVE_DATES = {"now", "today", "tomorrow", "yesterday"}
+MIN_YEAR, MAX_YEAR = 1700, 2200  # a publication date outside these years is impossible
 _WORD = re.compile(r"\w+(?:['’-]\w+)*")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
@@ -92,6 +93,7 @@ class Keyed(dict):
     def __init__(self, pairs=()):
         super().__init__()
         self.duplicates: list[str] = []
+        self.overridden: list[str] = []  # YAML merge-key values an explicit key replaced
         for key, value in pairs:
             if key in self:
                 self.duplicates.append(str(key))
@@ -194,22 +196,43 @@ def check_values(meta: dict, limits: Limits, note: Note) -> dict:
     for dup in dict.fromkeys(duplicates):
         note(f"duplicate key {short(dup)}",
              f"kept, first value used, later ones as {short(str(dup) + '_2')}, ...")
+    for key in getattr(meta, "overridden", []):
+        note(f"key {short(key)} is set both explicitly and by a YAML merge key (<<)",
+             "kept, the explicit value used")
     return out
 
 
-def pop_core(meta: dict, column: str):
-    """The first non-empty value of a core column's keys; those keys leave `meta`.
+def pop_core(meta: dict, column: str, note: Note | None = None):
+    """The value of a core column; the key it came from leaves `meta`, empty ones too.
 
-    Other non-empty synonyms (e.g. both `date` and `published`) stay as extra metadata.
+    Precedence, whatever the order of the keys in the record: the names in `KEYS` order
+    (`title` before `headline`; `text`, `body`, `content`), and for one name the lower-case key
+    before other casings (`title` before `Title`, `TEXT`); the first non-empty value wins.
+    Other non-empty candidates (e.g. both `date` and `published`) stay as extra metadata and,
+    when their value differs, are reported through `note`.
     """
-    found = None
-    for key in [k for k in meta if k.lower() in KEYS[column]]:
+    names = KEYS[column]
+    candidates = sorted((k for k in meta if k.lower() in names),
+                        key=lambda k: (names.index(k.lower()), k != k.lower()))
+    found, used = None, None
+    for key in candidates:
         value = meta[key]
         if value is None or (isinstance(value, str) and not value.strip()):
             del meta[key]
-        elif found is None:
-            found = meta.pop(key)
+        elif used is None:
+            found, used = meta.pop(key), key
+        elif note is not None and not _same(value, found):
+            what = "date" if column == "published" else column
+            note(f"both {short(used)} and {short(key)} give the {what}",
+                 f"kept, {short(used)} used, {short(key)} kept as an extra column")
     return found
+
+
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - values that cannot be compared count as different
+        return False
 
 
 def as_text(value, field: str) -> tuple[str, str | None]:
@@ -236,7 +259,9 @@ def visible(text: str) -> bool:
 
 
 def parse_date(value) -> tuple[pd.Timestamp | None, str | None]:
-    """(naive timestamp as written, problem): None and a reason when it is no date."""
+    """(naive timestamp as written, problem): None and a reason when it is no date, or an
+    impossible one (a negative year, a year before MIN_YEAR or after MAX_YEAR: `-5`, `March 3`
+    read as year 1). An offset is dropped, the local wall-clock time kept."""
     if isinstance(value, Rejected):
         return None, f"date: {value.reason}"
     if isinstance(value, float) and math.isnan(value):
@@ -257,6 +282,11 @@ def parse_date(value) -> tuple[pd.Timestamp | None, str | None]:
         return None, f"unparseable date {short(value)}"
     if stamp is pd.NaT:
         return None, f"unparseable date {short(value)}"
+    if not MIN_YEAR <= stamp.year <= MAX_YEAR or (isinstance(value, str)
+                                                  and value.strip().startswith("-")):
+        return None, f"impossible date {short(value)} (year {stamp.year})"
+    # An offset (+02:00, Z) is dropped: the wall-clock time as written is kept, i.e. the
+    # outlet's local date, never shifted to another day by a conversion to UTC.
     return (stamp.tz_localize(None) if stamp.tzinfo is not None else stamp), None
 
 
@@ -292,8 +322,9 @@ def _cut_title(title: str, limits: Limits, note: Note) -> str:
 def article(meta: dict, rel: str, limits: Limits, note: Note) -> dict | None:
     """A row (without article_id) from one record's metadata, or None when skipped (noted)."""
     meta = check_values(meta, limits, note)
-    title, text = pop_core(meta, "title"), pop_core(meta, "text")
-    date, source, url = pop_core(meta, "published"), pop_core(meta, "source"), pop_core(meta, "url")
+    title, text = pop_core(meta, "title", note), pop_core(meta, "text", note)
+    date, source = pop_core(meta, "published", note), pop_core(meta, "source", note)
+    url = pop_core(meta, "url", note)
     text, problem = as_text(text, "text")
     text = _newlines(text)
     if problem or not text:

@@ -15,7 +15,11 @@ is dropped. Method, linear in the corpus size (a million articles is a few minut
 4. candidates whose signatures agree on at least `PREFILTER` of the values are verified
    exactly: the Jaccard similarity of their shingle sets must be at least `THRESHOLD` (0.5);
 5. verified pairs are joined transitively into stories. The original of a story is its
-   earliest-dated article (undated after dated; ties: the first loaded); the others are copies.
+   earliest-dated article (undated after dated; ties: the first loaded); the others are copies;
+6. outlet boilerplate: lines (paragraphs) that an outlet has in `BOILERPLATE_STORIES` or more
+   of its stories as first grouped (its footer, "About us" block, standard disclaimer) are left
+   out of both bodies of a pair involving that outlet, and the pair is verified again, so a long
+   shared footer never joins two short stories of one outlet.
 
 Bodies shorter than `MIN_WORDS` words are their own story (too short to call a copy).
 `story_rows` keeps one article per story in any per-article table (`count="story"`), and
@@ -34,6 +38,7 @@ NUM_BINS = 128
 BANDS, ROWS = 32, 4
 MIN_WORDS = 20
 MAX_REACH = 16
+BOILERPLATE_STORIES = 2  # an outlet's line in this many of its stories is its boilerplate
 COUNTS = ("story", "article")
 _MASK32 = np.uint64(0xFFFFFFFF)
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -253,16 +258,74 @@ def _components(n: int, pairs) -> np.ndarray:
     return np.array([find(x) for x in range(n)])
 
 
+def _line_key(line: str) -> str:
+    return " ".join(line.lower().split())
+
+
+def _boilerplate_lines(pairs, texts: list[str], sources: list[str]) -> dict[str, set[str]]:
+    """Per outlet of the paired articles, the lines (paragraphs, case and spacing ignored) of
+    those articles that the outlet has in at least BOILERPLATE_STORIES different stories (as
+    first grouped): its footer, "About us" block, standard disclaimer. Lines too short to make
+    a shingle do not matter; articles without an outlet have none."""
+    group = _components(len(texts), pairs)
+    paired = sorted({k for i, j, *_ in pairs for k in (i, j) if sources[k]})
+    wanted = {key for k in paired for key in map(_line_key, texts[k].split("\n"))
+              if len(key.split()) >= SHINGLE_WORDS}
+    outlets = {sources[k] for k in paired}
+    seen: dict[tuple[str, str], set] = {}
+    for k, source in enumerate(sources):
+        if source in outlets:
+            for key in wanted.intersection(map(_line_key, texts[k].split("\n"))):
+                seen.setdefault((source, key), set()).add(int(group[k]))
+    out: dict[str, set[str]] = {}
+    for (source, key), stories_with in seen.items():
+        if len(stories_with) >= BOILERPLATE_STORIES:
+            out.setdefault(source, set()).add(key)
+    return out
+
+
+def _without_boilerplate(pairs, texts: list[str], sources: list[str], threshold: float):
+    """The pairs still near-duplicates once their outlets' boilerplate lines are left out (two
+    short stories of one outlet sharing a long footer are two stories, not one; so are a copy
+    that kept that footer and the outlet's other stories)."""
+    boiler = _boilerplate_lines(pairs, texts, sources) if pairs else {}
+    if not boiler:
+        return pairs
+    empty: set[str] = set()
+
+    def kept(k: int, drop: set[str]) -> str:
+        return "\n".join(line for line in texts[k].split("\n") if _line_key(line) not in drop)
+
+    out = []
+    for i, j, similarity in pairs:
+        drop = boiler.get(sources[i], empty) | boiler.get(sources[j], empty)
+        if drop:
+            a, b = kept(i, drop), kept(j, drop)
+            if a != texts[i] or b != texts[j]:
+                similarity = jaccard(shingle_hashes(a), shingle_hashes(b))
+                if similarity < threshold:
+                    continue
+        out.append((i, j, similarity))
+    return out
+
+
 def stories(articles: pd.DataFrame, threshold: float = THRESHOLD, texts=None) -> pd.DataFrame:
     """`story_id`, `is_copy`, `copy_of` for each article (same index as `articles`).
 
-    `texts` (default: the `text` column) are the bodies compared. The original of a story is
-    its earliest-dated article (undated ones after dated ones; ties: table order); `story_id` is
-    the original's `article_id`, `copy_of` the original's id for copies and "" otherwise.
+    `texts` (default: the `text` column) are the bodies compared. Lines an outlet repeats in
+    different stories (its boilerplate: in BOILERPLATE_STORIES or more of its stories, as first
+    grouped) do not count when a pair is verified, so that a shared footer never makes one
+    story of two. The original of a story is its earliest-dated
+    article (undated ones after dated ones; ties: table order); `story_id` is the original's
+    `article_id`, `copy_of` the original's id for copies and "" otherwise.
     """
     n = len(articles)
     texts = articles["text"].tolist() if texts is None else list(texts)
-    group = _components(n, near_duplicate_pairs(texts, threshold))
+    pairs = near_duplicate_pairs(texts, threshold)
+    if pairs and "source" in articles.columns:
+        sources = articles["source"].fillna("").astype(str).str.strip().str.lower().tolist()
+        pairs = _without_boilerplate(pairs, texts, sources, threshold)
+    group = _components(n, pairs)
     published = pd.to_datetime(articles["published"]) if "published" in articles else \
         pd.Series(pd.NaT, index=articles.index)
     order = pd.DataFrame({"group": group, "undated": published.isna().to_numpy(),

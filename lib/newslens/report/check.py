@@ -8,7 +8,9 @@ page at full size, the whole page at half size) go to `<folder>/screenshots/`.
 
     python -m newslens.report.check reports [--max-mb 8 --max-height 25000]
 
-Exit status 1 when a page has an error, or exceeds a limit given on the command line.
+Exit status 1 when a page has an error, or exceeds a limit given on the command line. A dialog
+is dismissed at once and reported as an error; every browser command has a time limit (60 s),
+so a page that hangs fails with that error instead of stopping the check.
 Chromium is Debian's `chromium` (`apt-get install chromium`); it is driven over the DevTools
 protocol on a loopback port, with a throw-away profile.
 """
@@ -81,46 +83,77 @@ class PageResult:
                 f"{status}")
 
 
+class PageTimeout(RuntimeError):
+    """The browser did not answer in time (a hung page)."""
+
+
 class DevTools:
-    """A minimal DevTools-protocol client for one page (commands in order, events kept)."""
+    """A minimal DevTools-protocol client for one page (commands in order, events kept).
 
-    def __init__(self, ws_url: str):
-        import websocket
+    Every command has a time limit (`PageTimeout`), and a JavaScript dialog (`alert`,
+    `confirm`, `prompt`) is dismissed as soon as it opens: an open dialog blocks the page, and
+    every later command would wait for it. The dialog stays in `events`, where `_errors`
+    reports it as a failure."""
 
-        self.ws = websocket.create_connection(ws_url, timeout=60, suppress_origin=True)
+    def __init__(self, ws_url: str, timeout: float = 60.0, ws=None):
+        if ws is None:
+            import websocket
+
+            ws = websocket.create_connection(ws_url, timeout=timeout, suppress_origin=True)
+        self.ws = ws
+        self.timeout = timeout
         self.next_id = 0
         self.events: list[dict] = []
+        self.dismissed = 0
 
-    def call(self, method: str, **params) -> dict:
+    def _send(self, method: str, params: dict) -> int:
         self.next_id += 1
         self.ws.send(json.dumps({"id": self.next_id, "method": method, "params": params}))
-        while True:
+        return self.next_id
+
+    def _receive(self, deadline: float) -> dict | None:
+        """The next message, or None when none came within a short wait; dialogs dismissed."""
+        import websocket
+
+        self.ws.settimeout(max(0.05, min(0.5, deadline - time.monotonic())))
+        try:
             message = json.loads(self.ws.recv())
-            if message.get("id") == self.next_id:
+        except websocket.WebSocketTimeoutException:
+            return None
+        if message.get("method") == "Page.javascriptDialogOpening":
+            self._send("Page.handleJavaScriptDialog", {"accept": False})
+            self.dismissed += 1
+        return message
+
+    def call(self, method: str, timeout: float | None = None, **params) -> dict:
+        limit = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + limit
+        sent = self._send(method, params)
+        while True:
+            if time.monotonic() >= deadline:
+                raise PageTimeout(f"{method}: no answer from the browser within {limit:g} s")
+            message = self._receive(deadline)
+            if message is None:
+                continue
+            if message.get("id") == sent:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
                 return message.get("result", {})
-            self.events.append(message)
+            if "method" in message:
+                self.events.append(message)
 
     def wait_for(self, method: str, timeout: float) -> bool:
-        import websocket
-
         deadline = time.monotonic() + timeout
         if any(e.get("method") == method for e in self.events):
             return True
-        self.ws.settimeout(0.5)
-        try:
-            while time.monotonic() < deadline:
-                try:
-                    message = json.loads(self.ws.recv())
-                except websocket.WebSocketTimeoutException:
-                    continue  # nothing arrived in the last half second: poll again
-                self.events.append(message)
-                if message.get("method") == method:
-                    return True
-            return False
-        finally:
-            self.ws.settimeout(60)
+        while time.monotonic() < deadline:
+            message = self._receive(deadline)
+            if message is None or "method" not in message:
+                continue  # nothing arrived in the last half second, or a reply: poll again
+            self.events.append(message)
+            if message.get("method") == method:
+                return True
+        return False
 
     def close(self) -> None:
         self.ws.close()
@@ -156,24 +189,39 @@ def _screenshot(tools: DevTools, path: Path, height: int, scale: float) -> Path:
 
 
 def check_page(tools: DevTools, page: Path, shots: Path, settle: float = 20.0) -> PageResult:
-    """Load `page`, wait for its interactive tables, collect facts, errors and screenshots."""
+    """Load `page`, wait for its interactive tables, collect facts, errors and screenshots; a
+    page the browser does not answer for within the time limits fails with that error."""
     result = PageResult(page.name, page.stat().st_size)
+    try:
+        _inspect(tools, page, shots, settle, result)
+    except PageTimeout as err:
+        result.errors = _errors(tools.events) + [f"page did not finish: {err}"]
+    return result
+
+
+def _inspect(tools: DevTools, page: Path, shots: Path, settle: float,
+             result: PageResult) -> None:
     tools.events.clear()
     tools.call("Page.navigate", url=page.resolve().as_uri())
     tools.wait_for("Page.loadEventFired", timeout=60)
     deadline = time.monotonic() + settle
-    facts = {}
+    facts = None
     while time.monotonic() < deadline:  # itables start asynchronously after the load event
-        facts = tools.call("Runtime.evaluate", expression=PAGE_FACTS,
-                           returnByValue=True)["result"]["value"]
-        if facts["started"] >= facts["itables"]:
+        value = tools.call("Runtime.evaluate", expression=PAGE_FACTS,
+                           returnByValue=True).get("result", {}).get("value")
+        facts = value if isinstance(value, dict) else None
+        if facts is None or facts["started"] >= facts["itables"]:
             break
         time.sleep(0.25)
     tools.wait_for("never", timeout=0.5)  # drain late console messages
+    result.errors = _errors(tools.events)
+    if facts is None:
+        result.errors.append("the page's facts could not be read (its scripts broke the page)")
+        facts = {"height": 1000, "width": WIDTH, "itables": 0, "started": 0, "links": 0,
+                 "bad_links": [], "overflowing": []}
     result.height, result.width = int(facts["height"]), int(facts["width"])
     result.itables, result.started = facts["itables"], facts["started"]
     result.links = facts["links"]
-    result.errors = _errors(tools.events)
     if result.started < result.itables:
         result.errors.append(f"{result.itables - result.started} interactive table(s) did not "
                              "start")
@@ -187,7 +235,6 @@ def check_page(tools: DevTools, page: Path, shots: Path, settle: float = 20.0) -
         _screenshot(tools, shots / f"{stem}-full.png", min(result.height, 30000),
                     0.5 if result.height <= 30000 else 15000 / result.height),
     ]
-    return result
 
 
 def _start_chromium(profile: str) -> tuple[subprocess.Popen, int]:

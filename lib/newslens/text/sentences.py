@@ -9,6 +9,7 @@ legal and government text, so it is tuned for news here:
 - a split after a title ("Gen.", "Sen.", "Lt."), after a month before a number ("Dec. 2") or
   after "No." before a number is undone;
 - a split inside a quotation followed by its attribution (“Is it a deal?” Trump asked.) is undone;
+- a sentence end without the space after it ("… said.The …", scraped pages) is a split;
 - "a.m."/"p.m." followed by a capitalised word that is not a weekday, month or time zone ends
   a sentence ("at 5 p.m. Putin left.").
 
@@ -50,8 +51,16 @@ _CLOCK_NEXT_OK = re.compile(
     r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
     r"|(?:[A-Z]{2,4}\b)|(?:[A-Z][a-z]+\s+time\b)"
 )
+# A sentence end glued to the next sentence: two lowercase letters, the mark (and a closing
+# quote), then a capitalised word.
+_GLUED = re.compile(r"(?<=[a-z]{2})[.!?][”\"’]?(?=[“\"‘]?[A-Z][a-z])")
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[.!?]$")
+# A quotation closed after a full stop, then only its attribution: "“… missing.” Trump said."
+_QUOTE_PERIOD_END = re.compile(r"\.[”\"’']$")
 _QUOTE_END = re.compile(r"[?!][”\"’']$")
 _SPEECH_VERBS = "|".join(lexicon.words("quote_attribution_verbs"))
+_BARE_ATTRIBUTION = re.compile(
+    rf"(?:(?:[A-Z][\w’'.-]*\s+){{1,4}}|(?:[Hh]e|[Ss]he|[Tt]hey)\s+)(?:{_SPEECH_VERBS})\s*[.!?]")
 _ATTRIBUTION = re.compile(
     rf"(?:[a-z]|[A-Z][\w’'.-]*\s+(?:[\w’'.-]+\s+){{0,3}}(?:{_SPEECH_VERBS})\b"
     rf"|(?:{_SPEECH_VERBS})\s)"
@@ -86,6 +95,8 @@ def _should_merge(line: str, prev_end: int, next_start: int) -> bool:
             return True
         if (word in MONTHS or word == "no") and _NEXT_DIGIT.match(nxt):
             return True
+    if _QUOTE_PERIOD_END.search(head) and _BARE_ATTRIBUTION.match(line, next_start):
+        return True  # “… missing.” Trump said.
     return bool(_QUOTE_END.search(head) and _ATTRIBUTION.match(line, next_start))
 
 
@@ -104,11 +115,26 @@ def split_spans(line: str) -> list[tuple[int, int]]:
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
+    if _GLUED.search(line):  # "… said.The …" (a page scraped without spaces) -> two sentences
+        spans = [piece for span in spans for piece in _split_glued(line, *span)]
     if "m." in line:  # "at 5 p.m. Putin left." -> two sentences
         spans = [piece for span in spans for piece in _split_clock(line, *span)]
     if any(end - start > MAX_SENTENCE_CHARS for start, end in spans):
         spans = [piece for span in spans for piece in _split_long(line, *span)]
     return spans
+
+
+def _split_glued(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Pieces of a span cut after a sentence end that lacks its space ("said.The next")."""
+    out = []
+    for m in _GLUED.finditer(line, start, end):
+        word = _WORD_BEFORE.search(line, max(start, m.start() - 20), m.start() + 1)
+        if word is not None and word.group(1).lower() in _KEEP_ABBREVS:
+            continue
+        out.append((start, m.end()))
+        start = m.end()
+    out.append((start, end))
+    return out
 
 
 def _split_long(line: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -14,20 +14,24 @@ Attribution forms (column `form`):
 - participial    "…, stating that …", "…, noting that …", "…, calling such warnings “…”":
                  the speaker is the subject of the main clause (the statement before it)
 - group          "European leaders … Many doubt …": the speaker is the group named before
-- pronoun        a he/she/they subject the mention table left unresolved: the last person
-                 (or group, for they) mentioned before it
+- pronoun        a he/she/they subject: the speaker or actor the scored choice of
+                 `Discourse.pronoun` finds (agreement, last speaker, subject chain, distance)
 
 `mention_roles(mentions, statements)` labels each mention "speaker" or "target".
 
 Further forms: passive ("was stated by X"), coordinated ("… and added that"), noun ("made a
 statement that"), headline ("Kallas: …", "… - General Staff") and label ("Source: X",
-"Quote: …"); a quotation over several sentences or paragraphs is one statement. Speakers the
-gazetteer does not know are kept unlinked (columns speaker_kind, linked; see docs/attribution.md).
+"Quote: …") and a label line ("Defence Ministry:" before its paragraph); a quotation over
+several sentences or paragraphs is one statement. Speakers are noun phrases whose head is a
+person, group, organisation, outlet or document noun (data/speaker_nouns.yml); those the
+gazetteer does not know are kept unlinked (columns speaker_kind, linked; see
+docs/attribution.md). Pronouns resolve by a scored choice (discourse.Discourse.pronoun).
 
-Modules: `cues` (the cue lexicon), `records` (typed records: Mention, Token, Speaker, CueHit,
-Sentence, Statement), `spans` (patterns and span helpers), `quotes` (quotations over a field),
-`speakers` (speaker phrases and their resolution), `discourse` (pronouns, titles and roles
-resolved against the article so far), `forms` (one detector per verb form), `labels` (headline
+Modules: `cues` (the cue lexicon and idioms), `nouns` (speaker head nouns), `records` (typed
+records: Mention, Token, Speaker, CueHit, Sentence, Statement), `spans` (patterns and span
+helpers), `quotes` (quotations over a field), `phrases` (speaker noun phrases), `speakers`
+(their resolution), `discourse` (pronouns, titles and roles resolved against the article so far),
+`subjects` (the subject of a cue), `forms` (one detector per verb form), `labels` (headline
 and label forms), `table` (the statements table and mention roles), `summary` (unlinked
 speakers).
 """

@@ -11,6 +11,7 @@ from newslens.lexicon import DataFileError, lexicon_regex
 
 CUE_CLASSES = ("neutral", "emphatic", "positive", "negative", "demand")
 CUE_KINDS = ("verbs", "phrases", "quote_only", "clause_only", "nouns")
+IDIOMS = "idioms"  # fixed phrases in which a cue word reports nothing ("having said that")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def _entry_forms(entry, kind: str, path: Path, where: str) -> tuple[str, list[st
 def _parse_reporting_verbs(raw, path: Path) -> dict[str, Cue]:
     if not isinstance(raw, dict) or not raw:
         raise DataFileError(path, f"expected a mapping with keys {', '.join(CUE_KINDS)}")
+    raw = {k: v for k, v in raw.items() if k != IDIOMS}
     unknown = set(raw) - set(CUE_KINDS)
     if unknown:
         raise DataFileError(path, f"unknown section(s) {sorted(unknown)}; allowed: {CUE_KINDS}")
@@ -104,3 +106,18 @@ def _compile_reporting_verbs(raw, path: Path) -> tuple[dict[str, Cue], re.Patter
 def compiled(path: str | Path | None = None) -> tuple[dict[str, Cue], re.Pattern]:
     """The cue lexicon and its compiled regex (once per file content)."""
     return lexicon.load(lexicon.resolve(path, "reporting_verbs.yml"), _compile_reporting_verbs)
+
+
+def _parse_idioms(raw, path: Path) -> re.Pattern | None:
+    phrases = lexicon.string_list((raw or {}).get(IDIOMS) if isinstance(raw, dict) else None,
+                                  path, IDIOMS, IDIOMS)
+    if not phrases:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(
+        r"\s+".join(re.escape(w) for w in p.lower().split()) for p in phrases) + r")(?!\w)",
+        re.IGNORECASE)
+
+
+def idioms(path: str | Path | None = None) -> re.Pattern | None:
+    """The `idioms` of data/reporting_verbs.yml as one regex: a cue inside one is no cue."""
+    return lexicon.load(lexicon.resolve(path, "reporting_verbs.yml"), _parse_idioms)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from newslens import lexicon
+from newslens.analysis.attribution.nouns import speaker_nouns
 from newslens.analysis.attribution.records import Speaker
 from newslens.text.actors import load_actors
 
-_GENERIC = lexicon.word_set("generic_roles")
+_GENERIC = lexicon.word_set("generic_roles") | speaker_nouns()["epithet"]
 _SYNONYMS = {word.replace("-", " "): group.split()[0]
              for group in lexicon.words("role_synonyms") for word in group.split()}
 
@@ -113,6 +114,20 @@ class Discourse:
             sp = self._actor_records[actor] = self.actor_speaker(actor, 0, 0, "")
         self.entities.append((sentence, sp, antecedent))
 
+    def add_person(self, sentence: int, key: str, name: str, antecedent: tuple,
+                   gender: str | None = None) -> None:
+        """An unlinked person the mention table found (key `person:NAME`): a candidate for the
+        pronouns that follow, and the record later statements of that name share."""
+        sp = self.unlinked.get(key.split(":", 1)[1])
+        if sp is None:
+            sp = Speaker(0, 0, name, key, "person", gender=gender)
+            name_key = key.split(":", 1)[1]
+            self.unlinked[name_key] = sp
+            self.unlinked.setdefault(name_key.split("-")[-1], sp)
+        elif sp.gender is None and gender:
+            sp.gender = gender
+        self.entities.append((sentence, sp, antecedent))
+
     def add_speaker(self, sentence: int, speaker: Speaker) -> None:
         self.speakers.append((sentence, speaker))
         self.entities.append((sentence, speaker, speaker.antecedent))
@@ -137,31 +152,80 @@ class Discourse:
     # -- resolution
     def pronoun(self, word: str, sentence: int, earlier: list[Speaker]) -> Speaker | None:
         """The speaker a subject pronoun (he, she, they, it) of sentence `sentence` refers to:
-        an earlier speaker of the same sentence, the last speaker of the last three sentences,
-        else the first matching mention of the nearest earlier sentence (the subject)."""
+        a scored choice among the speakers and named actors of the sentence so far and the four
+        before it. A candidate must agree (gender from the gazetteer, a title or a pronoun
+        already resolved to it; person or not; group for "they"); it scores for being the
+        speaker of the last statement (the topic; quotations go on with their speaker), for
+        being the first actor named in its sentence (a subject), for having spoken at all, and
+        loses with distance. An earlier speaker of the same sentence wins outright."""
         fits = self._fits(word)
         for sp in reversed(earlier):
             if fits(sp):
-                return sp
-        for sn, sp in reversed(self.speakers):
-            if sn < sentence - 3:
-                break
-            if fits(sp):
-                return sp
-            if word != "they":
-                break  # the last speaker is the topic: a mismatch ends the search
-        if word == "it":
-            return None
-        first: dict[int, Speaker] = {}  # sentence -> its first fitting entity
-        for sn, sp, _ in reversed(self.entities):
+                return self._learn(word, sp)
+        scores: dict[str, tuple] = {}  # key -> (score, order, speaker, best mention value)
+        last = self.speakers[-1] if self.speakers else None
+        if last is not None and last[0] >= sentence - 3 and fits(last[1]):
+            self._score(scores, last[1], 3.0 - 0.5 * (sentence - last[0]), len(self.entities))
+        for i in range(len(self.entities) - 1, -1, -1):
+            sn, sp, _ = self.entities[i]
             if sn < sentence - 4:
                 break
-            if sn <= sentence and fits(sp):
-                first[sn] = sp
-        for back in range(5):
-            if sentence - back in first:
-                return first[sentence - back]
-        return None
+            if sn > sentence or not fits(sp) or word == "it" and (sp.kind not in (
+                    "actor", "organisation", "outlet", "document") or self._kind(sp) == "state"):
+                continue  # "it said" is a body or a document that spoke, not a country
+            first = not any(e[0] == sn for e in self.entities[:i])
+            spoke = any(sp.key == k.key for _, k in self.speakers[-6:])
+            value = 1.0 * first + 0.5 * spoke - 0.8 * (sentence - sn)
+            self._score(scores, sp, value, i, best_of=True)
+        if not scores:
+            return self._protagonist(word, fits)
+        best = max(scores.values(), key=lambda v: (v[0], v[1]))
+        if word == "it" and best[2] is not (last[1] if last else None) and best[0] < 0:
+            return None  # "it" far from any body that spoke: no guess
+        return self._learn(word, best[2])
+
+    def _protagonist(self, word: str, fits) -> Speaker | None:
+        """For he/she with no candidate nearby: the person the article has named or quoted
+        most (three times at least), when they agree: a profile's subject."""
+        if word not in ("he", "she"):
+            return None
+        counts: dict[str, list] = {}
+        for _, sp, _ in self.entities:
+            if self.is_person(sp) and fits(sp):
+                c = counts.setdefault(sp.key, [0, sp])
+                c[0] += 1
+        if not counts:
+            return None
+        ranked = sorted(counts.values(), key=lambda c: -c[0])
+        if ranked[0][0] < 3 or len(ranked) > 1 and ranked[1][0] * 2 > ranked[0][0]:
+            return None  # no clear protagonist
+        return self._learn(word, ranked[0][1])
+
+    @staticmethod
+    def _score(scores: dict, sp: Speaker, value: float, order: int,
+               best_of: bool = False) -> None:
+        """Add `value` to a candidate's score: the last-speaker bonus first, then its best
+        mention (`best_of`: the nearest, most prominent one counts, not their number)."""
+        old = scores.get(sp.key)
+        if old is None:
+            scores[sp.key] = (value, order, sp, value if best_of else None)
+            return
+        total, at, ref, best = old
+        if best_of:
+            if best is not None and value <= best:
+                return
+            total += value - (best or 0.0)
+            best = value
+        else:
+            total += value
+        scores[sp.key] = (total, max(order, at), ref, best)
+
+    def _learn(self, word: str, sp: Speaker) -> Speaker:
+        """A he/she resolved to an unlinked person teaches that person's gender."""
+        gender = {"he": "male", "she": "female"}.get(word)
+        if gender and sp.gender is None and sp.kind == "person" and not sp.linked:
+            sp.gender = gender
+        return sp
 
     def _fits(self, word: str):
         gender = {"he": "male", "she": "female"}.get(word)
@@ -221,4 +285,21 @@ class Discourse:
                 break
             if self.is_person(sp):
                 return sp
+        return None
+
+    def epithet(self, head: str, sentence: int, side: str | None) -> Speaker | None:
+        """The person an epithet stands for ("the Russian dictator added"): the first person
+        named in the nearest of the two sentences before (the topic), of the epithet's side
+        when a modifier names one."""
+        if head not in _GENERIC:
+            return None
+        first: dict[int, Speaker] = {}
+        for sn, sp, _ in reversed(self.entities):
+            if sn < sentence - 2:
+                break
+            if sn < sentence and self.is_person(sp) and (side is None or sp.side == side):
+                first[sn] = sp
+        for back in (1, 2):
+            if sentence - back in first:
+                return first[sentence - back]
         return None

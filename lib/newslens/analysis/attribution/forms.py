@@ -9,14 +9,15 @@ import re
 
 from newslens import lexicon
 from newslens.analysis.attribution import spans
+from newslens.analysis.attribution.phrases import (
+    DOCUMENTS,
+    phrase_after,
+)
 from newslens.analysis.attribution.records import (
-    TOKEN,
     CueHit,
     Sentence,
-    Span,
     Speaker,
     Statement,
-    Token,
 )
 from newslens.analysis.attribution.spans import (
     AGENT,
@@ -28,23 +29,13 @@ from newslens.analysis.attribution.spans import (
     PARTICIPIAL_LEFT,
     PASSIVE,
     POSTPOSED_LEFT,
-    PRONOUN_BOUNDARY,
     QUOTE_AFTER,
     QUOTE_NEAR,
     TAIL,
     WITH_LEFT,
-    word_start,
 )
-from newslens.analysis.attribution.speakers import (
-    ANONYMOUS_NOUNS,
-    PREPOSITIONS,
-    PRONOUNS,
-    ROLE_PLURALS,
-    phrase_after,
-    phrase_before,
-    resolve,
-    text_class,
-)
+from newslens.analysis.attribution.speakers import resolve
+from newslens.analysis.attribution.subjects import clause_subject, latest_subject, subject_of
 
 _PARTICIPLE_IRREGULAR = {"told", "said", "written", "shown", "spoken", "thought", "found",
                          "asked"}
@@ -59,7 +50,7 @@ TRAILING_PARTICIPLE = re.compile(
 QUOTE_GOES_ON = re.compile(r"\s*,\s*(?=[“\"«])")
 _APPOSITIVE_PARTICIPLE = re.compile(
     r"(?:\s+(?:in|on|at|to|from|with|via|during|after|before|late|early|last|this)\b"
-    r"[^,;:“\"]{0,60})?\s*,", re.IGNORECASE)
+    r"[^,;:“\"]{0,60})?\s*,(?!\s*[“\"«‘']|\s*(?:[\w’'-]+\s+){0,3}[“\"«])", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- content spans
@@ -129,155 +120,13 @@ def _fragment_start(text: str, open_at: int) -> int | None:
     return start if re.search(r"\w", head[start:]) else None
 
 
-# ---------------------------------------------------------------- the subject of a cue
-def _pronoun_at(s: Sentence, end: int) -> Span | None:
-    """The subject pronoun ending at `end` at the start of a clause (its token)."""
-    m = _PRONOUN_END.search(s.text, max(0, end - 12), end)
-    if m is None:
-        return None
-    start = m.start(1)
-    if not s.left(PRONOUN_BOUNDARY, start, 40):
-        return None
-    if start and s.text[start - 1] in "’'-":
-        return None  # inside a word ("anti-he"): no token of the sentence starts there
-    tok = TOKEN.match(s.text, start)
-    return Span([Token(tok.start(), tok.end(), tok.group())], 0, 1)
-
-
-_PRONOUN_END = re.compile(r"\b(he|she|they|it)\s*$", re.IGNORECASE)
-
-
-def _subject_span(s: Sentence, pos: int, participle: bool):
-    """(token span, is_pronoun) of the subject phrase ending at `pos`, or None. A phrase after a
-    preposition is no subject ("talks with Russia, …") unless a source noun comes first
-    ("Reports from Moscow indicate") or it follows "with" before a participle."""
-    if _after_hard_punctuation(s.text, pos) or _after_plain_word(s.text, pos):
-        return None
-    pro = _pronoun_at(s, pos)
-    if pro is not None:
-        return pro, True
-    span = phrase_before(s, pos)
-    if span is None:
-        return None
-    toks = span.toks  # the phrase and the tokens before it back to a punctuation mark
-    i = span.first - 1
-    if i >= 0 and toks[i].low in PREPOSITIONS and not (participle and toks[i].low == "with"):
-        if i >= 1 and (toks[i - 1].low in ANONYMOUS_NOUNS or toks[i - 1].low in ROLE_PLURALS):
-            return Span(toks, i - 1, span.stop), False
-        # "flying to Moscow Witkoff said": the subject is the name after the place
-        later = [m for m in s.mentions if m.actor is not None and m.is_person
-                 and span.start < m.start and m.end <= span.end]
-        if later:
-            k = next(k for k, t in enumerate(toks) if t.start >= later[0].start)
-            return Span(toks, k, span.stop), False
-        return None
-    return span, False
-
-
-_HARD_PUNCTUATION = frozenset(",;:“”\"«»!?—–[]")
-
-
-def _after_hard_punctuation(text: str, pos: int) -> bool:
-    """The last character before `pos` (spaces skipped) is a punctuation mark that is a token
-    of its own and joins no phrase: no subject phrase or pronoun can end there (checked
-    before tokenising the sentence)."""
-    j = pos
-    while j > 0 and text[j - 1].isspace():
-        j -= 1
-    return j > 0 and text[j - 1] in _HARD_PUNCTUATION
-
-
-def _after_plain_word(text: str, pos: int) -> bool:
-    """The word just before `pos` is a lowercase word that starts no speaker phrase (not a
-    role, body, modifier, determiner or pronoun: "for", "unacceptable"): no subject ends at
-    `pos` (checked before tokenising the sentence)."""
-    j = pos
-    while j > 0 and text[j - 1].isspace():
-        j -= 1
-    if j == pos < len(text):
-        return False  # no space before `pos`: a token may run over it, leave it to the tokens
-    word = text[word_start(text, j):j]
-    return word.isalpha() and word.lower() not in _SUBJECT_PRONOUNS and \
-        text_class(word) in ("other", "of", "and")
-
-
-_SUBJECT_PRONOUNS = frozenset(("he", "she", "they", "it"))
-
-
-def _gap_ends(s: Sentence, hit: CueHit, direct: int) -> list[int]:
-    """Where the subject phrase may end: before the auxiliaries (at `direct`), and before an
-    appositive (", the Kremlin spokesman,") unless the commas enclose a quotation or another
-    cue."""
-    text = s.text
-    ends = [direct]
-    who = _WHO.search(text[max(0, direct - 12):direct])
-    if who is not None:
-        return [direct - 12 + who.start() if direct >= 12 else who.start()]
-    before = text[max(0, direct - 4):direct]
-    quoted = _QUOTE_COMMA.search(before) is not None
-    comma = _COMMA_END.search(before)
-    if comma is not None and not hit.is_participle and not quoted:
-        ends.append(direct - len(before) + comma.start())  # "…, Kaja Kallas, acknowledged"
-    app = spans.appositive_start(text, direct)
-    if app is None or quoted:
-        return ends
-    inner = text[app:direct]
-    relative = re.match(r",\s*(?:who|which)\b", inner) is not None
-    if not relative and any(app < st.hit.start < hit.start for st in s.found):
-        return ends
-    return [*ends, app]
-
-
-_WORD_BEFORE = re.compile(r"([\w’'-]+)\s+$")
-_WHO = re.compile(r",\s*who\s+$")
-_QUOTE_COMMA = re.compile(r"[”\"»]\s*,\s*$")
-_COMMA_END = re.compile(r",\s*$")
-
-
-def _mention_subject(s: Sentence, direct: int) -> tuple[Speaker, int, bool] | None:
-    """Fast path: a gazetteer mention that ends right before the auxiliaries (at `direct`) and
-    starts a phrase of its own (the common "Putin said"); None sends the cue to the phrase
-    parser."""
-    end = direct
-    while end > 0 and s.text[end - 1].isspace():
-        end -= 1
-    m = next((m for m in s.mentions if m.end == end and m.actor is not None
-              and not m.possessive and m.mtype != "pronoun"), None)
-    if m is None:
-        return None
-    before = s.text[max(0, m.start - 30):m.start]
-    word = _WORD_BEFORE.search(before)
-    if word is not None and (word.group(1)[0].isupper() or word.group(1).lower() in PREPOSITIONS
-                             or word.group(1).lower() in ("the", "a", "an", "and", "with")):
-        return None
-    sp = s.discourse.actor_speaker(m.actor, m.start, m.end, m.text)
-    return sp, m.start, False
-
-
-def subject_of(s: Sentence, hit: CueHit) -> tuple[Speaker, int, bool] | None:
-    """(speaker, phrase start, is_pronoun) of the cue's subject: the phrase just before the
-    auxiliaries, or before an appositive; a named actor wins over a description."""
-    direct = spans.aux_gap_start(s.text, hit.start)
-    fast = _mention_subject(s, direct)
-    if fast is not None:
-        return fast
-    found = []
-    for pos in _gap_ends(s, hit, direct):
-        span = _subject_span(s, pos, hit.is_participle)
-        if span is None:
-            continue
-        (span, is_pronoun) = span
-        sp = resolve(s, span, hit.cue.lemma)
-        if sp is not None:
-            found.append((sp, span.start, is_pronoun))
-    if not found:
-        return None
-    return min(found, key=lambda f: (not f[0].linked, not s.discourse.is_person(f[0])))
+def _participle(hit: CueHit) -> bool:
+    word = hit.text.lower().split()[0]
+    return word.endswith("ed") or word in _PARTICIPLE_IRREGULAR
 
 
 def _passive(s: Sentence, hit: CueHit) -> bool:
-    word = hit.text.lower().split()[0]
-    participle = word.endswith("ed") or word in _PARTICIPLE_IRREGULAR
+    participle = _participle(hit)
     return participle and "as saying" not in hit.text.lower() and \
         _BE.search(s.text, max(0, hit.start - 40), hit.start) is not None and \
         s.left(PASSIVE, hit.start, 40) is not None
@@ -322,15 +171,69 @@ def passive(s: Sentence, hit: CueHit) -> Statement | None:
     return st
 
 
+_TITLE_BEFORE = re.compile(r"(?:\b(?:" + "|".join(lexicon.words("title_abbreviations")) +
+                           r")\.\s+)+$", re.IGNORECASE)
+
+
+_BY = re.compile(r"\s+by\s+", re.IGNORECASE)
+# What a reduced passive reports on: "a plan rejected by Moscow", "a claim denied by Kyiv" (not
+# "regions claimed by Moscow": a territorial claim, no speech).
+_PROPOSITIONS = DOCUMENTS | frozenset((
+    "claim", "claims", "plan", "plans", "proposal", "proposals", "idea", "ideas", "offer",
+    "offers", "accusation", "accusations", "allegation", "allegations", "charge", "charges",
+    "assertion", "assertions", "deal", "terms", "demand", "demands", "version", "account",
+    "narrative", "ultimatum", "initiative", "framework", "decision", "move", "call", "calls"))
+
+
+def _proposition_before(text: str, start: int) -> bool:
+    """A comma (an appositive: "The plan, rejected by Moscow,") or a proposition noun just
+    before a reduced passive cue."""
+    head = text[:start].rstrip()
+    if head.endswith(","):
+        return True
+    word = head[text.rfind(" ", 0, len(head)) + 1:].lower() if head else ""
+    return word in _PROPOSITIONS
+
+
+def reduced_passive(s: Sentence, hit: CueHit) -> Statement | None:
+    """"a plan, rejected by Moscow, …", "an article cited by her campaign": a past participle
+    with its agent and no "be" (form `passive`); the content is the phrase it follows."""
+    agent = _BY.match(s.text, hit.end)
+    span = phrase_after(s, agent.end(), boundary=True) if agent else None
+    sp = resolve(s, span, hit.cue.lemma) if span else None
+    if sp is None:
+        return None
+    head = s.text[:hit.start].rstrip(" ,")
+    cut = max(head.rfind(ch) for ch in ",;:(“\"")
+    c0 = cut + 1 if cut >= 0 else 0
+    lead = re.match(r"\s*(?:but|and|while|yet|as)\s+", head[c0:], re.IGNORECASE)
+    c0 += lead.end() if lead else 0
+    st = Statement(hit, "passive", sp, clause=c0)
+    st.content_start, st.content_end = c0, len(head)
+    return st
+
+
+# After a postposed cue, an appositive about what was said: "…, Putin said, a claim Kyiv
+# denies."
+_CLAIM_APPOSITIVE = re.compile(
+    r"\s*,\s*(?:a|an|the|in\s+a|in\s+an)\s+(?:[a-z-]+\s+)?(?:claim|assertion|statement|"
+    r"charge|allegation|accusation|view|position|remark|comment|reference|move|sign|signal)s?\b",
+    re.IGNORECASE)
+
+
 def postposed(s: Sentence, hit: CueHit, sp: Speaker, start: int) -> Statement | None:
     """"“…,” Putin said." / "…, UNN reports.": the content comes before the speaker. Also
     "…, X stated, noting that …" and "…, X declared in an interview, while discussing …" (a
     participial clause after the cue is a statement of its own), and a quotation the cue
     interrupts ("“…,” X said, “but …”": one content over both parts)."""
-    if not (s.text[:start].strip() and s.left(POSTPOSED_LEFT, start, 8)):
+    title = s.left(_TITLE_BEFORE, start, 24) if "." in s.text[max(0, start - 3):start] \
+        else None  # "“…,” Mr. Tribe said": the title is no name
+    lead = title.start() if title is not None else start
+    if not (s.text[:lead].strip() and s.left(POSTPOSED_LEFT, lead, 8)):
         return None
+    start = lead
     st = Statement(hit, "postposed", sp, clause=start)
-    if TAIL.fullmatch(s.text, hit.end):
+    if TAIL.fullmatch(s.text, hit.end) or _CLAIM_APPOSITIVE.match(s.text, hit.end):
         return _reported_before(s, start, st)
     first = quote_before(s, start)
     goes_on = QUOTE_GOES_ON.match(s.text, hit.end)
@@ -395,7 +298,7 @@ def participial(s: Sentence, hit: CueHit) -> Statement | None:
         return None
     parents = [st for st in s.found if st.hit.start < hit.start]
     parent = parents[-1] if parents else None
-    speaker = parent.speaker if parent else _clause_subject(s, hit.start)
+    speaker = parent.speaker if parent else clause_subject(s, hit.start)
     if speaker is None:
         return None
     clause = s.left(PARTICIPIAL_LEFT, hit.start, 16).start()
@@ -416,7 +319,7 @@ def coordinated(s: Sentence, hit: CueHit) -> Statement | None:
     after = parents[-1].hit.end if parents else 0
     speaker = None
     if not (hit.is_participle and parents):  # "arguing … and warning": the same speaker
-        speaker = _latest_subject(s, after, coord.start())
+        speaker = latest_subject(s, after, coord.start())
     if speaker is None and parents:
         speaker = parents[-1].speaker
     if speaker is None:
@@ -426,32 +329,10 @@ def coordinated(s: Sentence, hit: CueHit) -> Statement | None:
     return _reported_after(s, hit, st)
 
 
-def _latest_subject(s: Sentence, after: int, pos: int) -> Speaker | None:
-    """The subject of the last clause between `after` and `pos` ("…, while Putin assessed …
-    and commended"), else the sentence's first subject when nothing was said before."""
-    for m in reversed(list(re.finditer(r"(?:^|[,;]\s*|\b(?:while|whereas|but)\s+)",
-                                       s.text[after:pos]))):
-        start = after + m.end()
-        span = phrase_after(s, start, pos)
-        if span is not None:  # its tokens run to the end of the sentence
-            toks, nxt = span.toks, span.stop
-            if nxt < len(toks) and toks[nxt].text[0].islower() and toks[nxt].start < pos:
-                sp = resolve(s, span)
-                if sp is not None:
-                    return sp
-        if after:
-            continue
-    return _clause_subject(s, pos) if after == 0 else None
-
-
-def _clause_subject(s: Sentence, pos: int) -> Speaker | None:
-    """The subject phrase at the start of the sentence, when it comes before `pos`."""
-    span = phrase_after(s, 0, pos)
-    if span is None:
-        toks = s.tokens
-        if toks and toks[0].low in PRONOUNS and toks[0].end <= pos:
-            span = Span(toks, 0, 1)
-    return resolve(s, span) if span else None
+# After an inverted speaker: an appositive, a relative clause or a prepositional phrase
+# ("said a Mexican official who was not authorised …", "said Phil Musser of IMGE").
+_INVERTED_GOES_ON = re.compile(r"\s*(?:[,;(—–]|(?:who|whom|whose|which|of|at|for|from|with)\b)",
+                               re.IGNORECASE)
 
 
 def inverted(s: Sentence, hit: CueHit) -> Statement | None:
@@ -461,7 +342,7 @@ def inverted(s: Sentence, hit: CueHit) -> Statement | None:
     if span is None:
         return None
     after = span.end
-    if not (TAIL.fullmatch(s.text, after) or re.match(r"\s*[,;(]", s.text[after:])):
+    if not (TAIL.fullmatch(s.text, after) or _INVERTED_GOES_ON.match(s.text, after)):
         return None
     sp = resolve(s, span, hit.cue.lemma)
     if sp is None:
@@ -509,6 +390,29 @@ def noun_cue(s: Sentence, hit: CueHit) -> Statement | None:
     return _reported_after(s, hit, Statement(hit, "noun", sp, clause=start))
 
 
+_ISSUED = re.compile(r"\b(?:" + "|".join(lexicon.words("statement_light_verbs")) +
+                     r")(?:\s+out)?\s+(?:(?:a|an|the|his|her|its|their|another|two|several)\s+)?"
+                     r"(?:[\w’'-]+\s+){0,3}?(?:" + "|".join(sorted(DOCUMENTS)) + r")\s+$",
+                     re.IGNORECASE)
+
+
+def issued_document(s: Sentence, hit: CueHit) -> Statement | None:
+    """"Trump's campaign released a statement saying …": a participle after a document that a
+    light verb governs; the speaker is the light verb's subject (form `noun`)."""
+    issued = s.left(_ISSUED, hit.start, 90)
+    if issued is None:
+        return None
+    if any(st.hit.end <= hit.start and hit.start - st.hit.end < 3 for st in s.found):
+        return None  # "released a statement saying": the statement noun is the cue already
+    word = issued.group(0).split()[0]
+    verb = CueHit(issued.start(), issued.start() + len(word), word, hit.cue)
+    found = subject_of(s, verb)
+    if found is None:
+        return None
+    sp, start, _pronoun = found
+    return _reported_after(s, hit, Statement(hit, "noun", sp, clause=start))
+
+
 def _clause_follows(s: Sentence, hit: CueHit) -> bool:
     return CLAUSE_AFTER.match(s.text, hit.end) is not None
 
@@ -520,9 +424,29 @@ def _nested(s: Sentence, hit: CueHit, subject_start: int) -> bool:
                and st.content_start < hit.start < st.content_end for st in s.found)
 
 
+_DETERMINERS = frozenset(("the", "a", "an", "this", "that", "these", "those", "his", "her",
+                          "its", "their", "our", "my", "your"))
+
+
+def _noun_use(text: str, start: int) -> bool:
+    """The word before `start` is a determiner or a possessive: the cue word is a noun."""
+    j = start
+    while j > 0 and text[j - 1] == " ":
+        j -= 1
+    if j == start or j == 0:
+        return False
+    k = text.rfind(" ", 0, j) + 1
+    word = text[k:j]
+    return word.lower() in _DETERMINERS or len(word) > 2 and (
+        word[-2:] in ("'s", "’s") or word[-2:] in ("s'", "s’"))
+
+
 def detect(s: Sentence, hit: CueHit) -> Statement | None:
-    """The statement a cue makes, trying the forms in order (the first that applies decides)."""
+    """The statement a cue makes, trying the forms in order (the first that applies decides).
+    A cue word after a determiner or a possessive is a noun ("the ministry's report said")."""
     kind = hit.cue.kind
+    if kind not in ("phrases", "nouns") and _noun_use(s.text, hit.start):
+        return None
     if kind == "phrases":
         return according_to(s, hit)
     if kind == "nouns" or hit.text.lower() in _NOUN_VERBS and s.left(_LIGHT, hit.start, 60):
@@ -533,6 +457,11 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         return None
     if _passive(s, hit):
         return passive(s, hit)
+    if _participle(hit) and _BY.match(s.text, hit.end) and not hit.is_participle \
+            and _proposition_before(s.text, hit.start):
+        return reduced_passive(s, hit)
+    if hit.is_participle and s.left(_ISSUED, hit.start, 90):
+        return issued_document(s, hit)
     found = subject_of(s, hit)
     if found is not None:
         sp, start, pronoun = found

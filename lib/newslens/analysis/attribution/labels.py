@@ -15,14 +15,14 @@ import re
 
 from newslens.analysis.attribution.cues import Cue
 from newslens.analysis.attribution.forms import quote_at
-from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
-from newslens.analysis.attribution.speakers import (
+from newslens.analysis.attribution.phrases import (
     DOCUMENTS,
     LABELS,
     phrase_after,
     phrase_before,
-    resolve,
 )
+from newslens.analysis.attribution.records import CueHit, Sentence, Speaker, Statement
+from newslens.analysis.attribution.speakers import resolve
 
 _MARK = "mark"
 _COLON = re.compile(r"^[^:“\"«]{2,80}?(?<!\s)(:)\s+\S")
@@ -131,6 +131,46 @@ def label(s: Sentence) -> Statement | None:
     return st
 
 
+_LABEL_LINE = re.compile(r"^([^:“\"«]{2,60}?)\s*(:)\s*$")
+
+
+def label_line(s: Sentence) -> Statement | None:
+    """A paragraph that is only "Speaker:" ("Defence ministry:", "Peskov:"): a statement without
+    content yet; the next paragraph is its content (`labelled` makes it)."""
+    m = _LABEL_LINE.match(s.text) if s.paragraph_start and s.headline else None
+    if m is None or s.text.split(None, 1)[0].rstrip(":") in LABELS:
+        return None
+    span = phrase_before(s, m.end(1))
+    if span is None or span.start != 0 or span.end != m.end(1):
+        return None
+    sp = resolve(s, span)
+    if sp is None or not (_speaks(s, sp) or sp.kind in ("organisation", "group")):
+        return None
+    st = Statement(_hit(m.start(2), m.end(2), ":", "label"), "label", sp, clause=0)
+    st.content_start, st.content_end = 0, m.end(1)  # a placeholder: `labelled` replaces it
+    return st
+
+
+def labelled(s: Sentence, line: Statement, line_s0: int) -> Statement:
+    """The statement of the paragraph after a label line (`line`, found in the sentence that
+    starts at `line_s0` of the same field): the whole paragraph is its content."""
+    shift = line_s0 - s.s0
+    sp = line.speaker
+    speaker = Speaker(sp.start + shift, sp.end + shift, sp.text, sp.key, sp.kind, sp.actor,
+                      sp.side, sp.gender, sp.heads)
+    hit = line.hit
+    st = Statement(CueHit(hit.start + shift, hit.end + shift, hit.text, hit.cue), "label",
+                   speaker, clause=0)
+    end = s.field_text.find("\n", s.s0)
+    end = len(s.field_text) if end < 0 else end
+    while end > s.s0 and s.field_text[end - 1] in " .":
+        end -= 1
+    st.content_start, st.content_end = 0, end - s.s0
+    st.content = s.field_text[s.s0:end]
+    st.is_quote = st.content[:1] in "“\"«"
+    return st
+
+
 def mark_statements(s: Sentence) -> list[Statement]:
     """The headline and label statements of a sentence (call after the verb forms: a
     headline whose verb already credits someone, "Kremlin comments on X: …", gets none)."""
@@ -143,7 +183,7 @@ def mark_statements(s: Sentence) -> list[Statement]:
         return []
     out = []
     if s.paragraph_start:
-        found = label(s)
+        found = label(s) or label_line(s)
         if found is not None:
             return [found]
     if s.headline:

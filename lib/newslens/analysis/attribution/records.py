@@ -12,9 +12,11 @@ from newslens.analysis.attribution.cues import Cue
 
 PERSON = "person"
 # A word (initials, a bracketed abbreviation such as "(AFP)", a name with apostrophes and
-# hyphens, a number) or any other single character; never spans a space.
-TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\([A-Z][A-Za-z.]{1,9}\)|[^\W\d_][\w’'-]*|\d[\d,.]*\d|\S")
-SPEAKER_KINDS = ("actor", "outlet", "person", "organisation", "anonymous", "group")
+# hyphens, a number), a middle initial ("S." before a capital) or any other single character;
+# never spans a space.
+TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.(?=\s+[A-Z])|\([A-Z][A-Za-z.]{1,9}\)|"
+                   r"[^\W\d_][\w’'-]*|\d+(?:st|nd|rd|th)\b|\d[\d,.]*\d|\S")
+SPEAKER_KINDS = ("actor", "outlet", "person", "organisation", "anonymous", "group", "document")
 
 
 class Mention(NamedTuple):
@@ -112,7 +114,9 @@ class CueHit(NamedTuple):
 
     @property
     def is_participle(self) -> bool:
-        return self.text.lower().split()[0].endswith("ing")
+        text = self.text
+        space = text.find(" ")
+        return (text if space < 0 else text[:space]).lower().endswith("ing")
 
 
 @dataclass

@@ -87,19 +87,22 @@ CLAUSE_AFTER = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,5}?(?:that\b|[:“\"«])
                           re.IGNORECASE)
 PRONOUN_BOUNDARY = re.compile(
     r"(?:^|[,;:“”\"]\s*|\b(?:and|but|while|that|as|so|then|though|although|because|since|"
-    r"when|after|before|if|where|whereas)\s+)$", re.IGNORECASE)
+    r"when|after|before|if|where|whereas|which|who|whom)\s+)$", re.IGNORECASE)
 NEGATION = re.compile(r"(?<![\w’'])(?:not|never|n[’']t|no\s+longer|hardly)(?![\w’'])",
                       re.IGNORECASE)
 QUOTES = {"“": "”", '"': '"', "«": "»"}
 QUOTE_SPAN = re.compile(r"“[^”]*”?|\"[^\"]*\"?|«[^»]*»?")
 THAT = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,4}?that\s+", re.IGNORECASE)
 QUOTE_AFTER = re.compile(r"\s*(?:(?:[^\s.;:“\"«,]+\s+){1,4}?[:,]\s*|[:,]?\s*)(?=[“\"«])")
-QUOTE_NEAR = re.compile(r"[^.;:“\"«]{0,60}?(?=[“\"«])")
+QUOTE_NEAR = re.compile(r"[^.;:“\"«]{0,60}?(?=[“\"«]|'')")
 # Nothing substantive after a postposed cue: "…, Putin said in a video address."
 TAIL = re.compile(
-    r"\s*(?:(?:in|on|at|during|after|before|while|to|from|with|via|late|early|last|this)\b"
-    r"[^,;:“\"]*)?[\s.!?”\"]*$", re.IGNORECASE)
-POSTPOSED_LEFT = re.compile(r"(?:,\s*[”\"]?|[”\"]\s*,?|\s[-–—])\s*$")
+    r"\s*(?:(?:in|on|at|during|after|before|while|to|from|with|via|late|early|last|this|"
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday|"
+    r"earlier|later|again|recently|afterwards?)\b[^,;:“\"]*)?[\s.!?”\"]*$", re.IGNORECASE)
+# Before a postposed or inverted cue: a comma or a closing quotation mark (also the doubled
+# apostrophes and single quotes some outlets print: ",'' Mr. X said", ",' he said").
+POSTPOSED_LEFT = re.compile(r"(?:,\s*(?:[”\"]|[’']{1,2})?|(?:[”\"]|[’']{2})\s*,?|\s[-–—])\s*$")
 PARTICIPIAL_LEFT = re.compile(r",\s*(?:(?:while|before|after|and)\s+)?$", re.IGNORECASE)
 WITH_LEFT = re.compile(r"\bwith\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE)
 GROUP_SUBJECT = re.compile(
@@ -148,6 +151,11 @@ def content_after(text: str, pos: int) -> tuple[int, int, bool]:
 def content_before(text: str, end: int) -> tuple[int, int, bool]:
     """(start, end, is_direct) of a postposed statement's content ending before `end`."""
     head = text[:end].rstrip(" ,")
+    if head.endswith(("\'\'", "’’")):  # ''…,'' he said
+        close = head[-2:]
+        s = head.rfind(close, 0, len(head) - 2)
+        if s >= 0:
+            return s + 2, len(head) - 2, True
     if head.endswith(("”", '"', "»")):
         close = head[-1]
         opener = {"”": "“", '"': '"', "»": "«"}[close]
@@ -159,6 +167,10 @@ def content_before(text: str, end: int) -> tuple[int, int, bool]:
 
 def strip(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim punctuation and spaces (and an unbalanced closing quote) around a span."""
+    if start < end and text[start] in "'‘":  # 'It is over,' the minister said
+        start += 1
+        while end > start and text[end - 1] in _TRIM + "'’":
+            end -= 1
     while start < end and text[start] in _TRIM + "“\"«”":
         start += 1
     while end > start and text[end - 1] in _TRIM:

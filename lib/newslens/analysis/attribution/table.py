@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from pathlib import Path
@@ -11,10 +12,10 @@ import pandas as pd
 
 from newslens import lexicon, schema
 from newslens.analysis.attribution import spans
-from newslens.analysis.attribution.cues import Cue, compiled
+from newslens.analysis.attribution.cues import Cue, compiled, idioms
 from newslens.analysis.attribution.discourse import Discourse, Gazetteer, gazetteer
 from newslens.analysis.attribution.forms import detect, inside_quote
-from newslens.analysis.attribution.labels import mark_statements
+from newslens.analysis.attribution.labels import labelled, mark_statements
 from newslens.analysis.attribution.quotes import field_text, quote_regions
 from newslens.analysis.attribution.records import CueHit, Mention, Sentence, Statement
 from newslens.text.actors import linked_only
@@ -28,17 +29,24 @@ _TIME_WORDS = frozenset(lexicon.words("months") + lexicon.words("month_abbreviat
     "tonight", "yesterday", "tomorrow", "morning", "afternoon", "evening", "night", "day",
     "week", "weekend", "month", "year", "earlier", "later", "recently", "now", "this", "last",
     "next", "on", "in", "at", "the", "late", "early", "local", "time"))
+_TITLE_GENDER = {"mr.": "male", "mr": "male", "mrs.": "female", "mrs": "female",
+                 "ms.": "female", "ms": "female", "miss": "female"}
 _FUNCTION_WORDS = frozenset(("this", "last", "next", "on", "in", "at", "the", "late", "early",
                              "local"))
 
 
 def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
-                        spans_found: list[tuple[int, int]] | None = None) -> list[Statement]:
+                        spans_found: list[tuple[int, int]] | None = None,
+                        idiom: re.Pattern | None | bool = True) -> list[Statement]:
     """The statements of one sentence, offsets relative to it (`spans_found`: the cue regex's
-    match spans in it, when already known)."""
+    match spans in it, when already known; `idiom`: the idioms regex, True to load it)."""
     text = s.text
-    for a, b in cue_spans(regex, text) if spans_found is None else spans_found:
-        if inside_quote(s, a) or _part_of_name(s, a, b):
+    hits = cue_spans(regex, text) if spans_found is None else spans_found
+    if idiom is True:
+        idiom = idioms()
+    for a, b in hits:
+        if inside_quote(s, a) or _part_of_name(s, a, b) or idiom is not None and _in_idiom(
+                idiom, text, a, b):
             continue
         written = text[a:b]
         cue = cues.get(" ".join(written.lower().split()))
@@ -49,6 +57,24 @@ def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
             s.found.append(st)
     s.found.extend(mark_statements(s))
     return finish(s, s.found)
+
+
+def _in_idiom(idiom: re.Pattern, text: str, a: int, b: int) -> bool:
+    """The cue at a:b is a word of an idiom ("having said that")."""
+    if text[a:b].lower() not in _idiom_words(idiom.pattern):
+        return False
+    m = idiom.search(text, max(0, a - 24), min(len(text), b + 24))
+    while m is not None:
+        if m.start() <= a < m.end():
+            return True
+        m = idiom.search(text, m.end(), min(len(text), b + 24))
+    return False
+
+
+@functools.lru_cache(maxsize=8)
+def _idiom_words(pattern: str) -> frozenset:
+    """The words of the idioms (a cue that is none of them is in no idiom)."""
+    return frozenset(re.findall(r"[a-z]+", pattern.replace("\\s", " ").lower()))
 
 
 _CASE_EXCEPTIONS = ("İ", "ı", "ſ")  # match an ASCII letter case-insensitively, lower() does not
@@ -80,6 +106,11 @@ def _part_of_name(s: Sentence, a: int, b: int) -> bool:
         return False
     if not s.headline:
         return True
+    word = s.text[a:b].split()[0]
+    rest = s.text[b:].lstrip()
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss") and \
+            rest[:1].isupper() and word != "States":
+        return False  # a title-case headline's present tense: "Pence Announces Plans"
     # in a title-case headline a verb follows a name the gazetteer knows, or a lowercase word
     prev = _LAST_WORD.search(before)
     return prev is not None and prev.group(1)[0].isupper() and not any(
@@ -148,6 +179,23 @@ def _mentions_by_sentence(mentions: pd.DataFrame | None, articles: set) -> dict:
     return by_sentence
 
 
+def _unlinked_persons(mentions: pd.DataFrame | None, articles: set) -> dict:
+    """article_id -> sentence -> [(start, end, key, text)] of the unlinked person names of the
+    mention table (`linked` False, kind person): people the pronouns may refer to."""
+    out: dict = {}
+    if mentions is None or not len(mentions) or "linked" not in mentions.columns:
+        return out
+    ms = mentions[~mentions["linked"].to_numpy(dtype=bool)]
+    ms = ms[(ms["kind"] == "person") & ms["article_id"].isin(articles)]
+    for aid, sn, start, end, key, text in zip(
+            ms["article_id"].tolist(), ms["sentence"].tolist(), ms["start"].tolist(),
+            ms["end"].tolist(), ms["actor_id"].tolist(), ms["text"].tolist()):
+        if isinstance(key, str) and key:
+            out.setdefault(aid, {}).setdefault(sn, []).append(
+                (int(start), int(end), key, str(text)))
+    return out
+
+
 def _sentence_mentions(raw: list, text: str, s0: int) -> list[Mention]:
     """Mentions of one sentence, relative to it, with their possessive flag."""
     out = []
@@ -192,6 +240,23 @@ def _remember(d: Discourse, ms: list[Mention], sn: int, s0: int) -> None:
         if m.actor is None or m.possessive or m.mtype == "pronoun":
             continue
         d.add_mention(sn, m.actor, (sn, m.start + s0, m.end + s0))
+
+
+# A sentence that opens with a subject pronoun ("He inspected …", "Later he met …") goes on
+# about the person it refers to: that person stays the topic for the pronouns after it.
+_TOPIC_PRONOUN = re.compile(r"(?:[A-Z][a-z]+ly,?\s+|(?:Later|Then|Now|Afterwards|Meanwhile|"
+                            r"Earlier|Still|But|And),?\s+)?(He|She|he|she)\s+[a-z]")
+
+
+def _topic(d: Discourse, text: str, sn: int) -> None:
+    """Record the referent of a sentence-opening he/she (without a statement) as the sentence's
+    first entity: the subject chain that pronouns after it continue."""
+    m = _TOPIC_PRONOUN.match(text)
+    if m is None:
+        return
+    ref = d.pronoun(m.group(1).lower(), sn, [])
+    if ref is not None:
+        d.entities.append((sn, ref, None))
 
 
 class _Article:
@@ -239,27 +304,44 @@ class _Article:
         return Sentence(text, ms, quotes, sn, s0, ftext, headline, first, self.discourse)
 
 
-def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list) -> None:
+def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list,
+                  persons: dict | None = None, idiom: re.Pattern | None = None) -> None:
     """Append the statement rows of one article (its sentences in order)."""
     group = [g for g in group if not g[1]]  # groupby drops missing article ids
     if not group:
         return
     by_sentence = by_sentence.get(aid, {})
+    persons = (persons or {}).get(aid, {})
     art = _Article(aid, group, by_sentence, gaz)
-    n, last_par = 0, None
+    n, last_par, pending = 0, None, None
     for _aid, _na, sn, s0, text, field, paragraph, hit, matches in group:
         ms = _sentence_mentions(by_sentence.get(sn, []), text, s0)
         first = (field, paragraph) != last_par
         last_par = (field, paragraph)
-        if hit and not (field == "text" and art.repeats_title(text)):
+        label, pending = (pending if first and pending and pending[1] == field else None), None
+        if (hit or label) and not (field == "text" and art.repeats_title(text)):
             s = art.sentence(sn, s0, text, field, paragraph, first, ms)
+            found = sentence_statements(s, cues, regex, matches, idiom) if hit else []
+            line = next((st for st in found if st.form == "label" and st.hit.cue.lemma
+                         == "label"), None)
+            if line is not None:  # "Defence ministry:" alone: the next paragraph is its
+                found.remove(line)
+                pending = (line, field, s0)
+            if label is not None and not found:
+                found = [labelled(s, label[0], label[2])]
             numbers: dict = {}
-            for st in sentence_statements(s, cues, regex, matches):
+            for st in found:
                 numbers[id(st)] = n
                 rows.append(_row(aid, sn, field, s0, n, st, numbers))
                 art.discourse.add_speaker(sn, st.speaker)
                 n += 1
+        if field == "text" and (not art.discourse.speakers or art.discourse.speakers[-1][0]
+                                != sn):
+            _topic(art.discourse, text, sn)
         _remember(art.discourse, ms, sn, s0)
+        for start, end, key, name in persons.get(sn, ()):
+            gender = _TITLE_GENDER.get(text[max(0, start - s0 - 5):start - s0].strip().lower())
+            art.discourse.add_person(sn, key, name, (sn, start, end), gender)
 
 
 def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
@@ -273,6 +355,7 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
     refers to. `actors` is the gazetteer (None: data/actors.yml, a path, or a frame).
     """
     cues, regex = compiled(lexicon)
+    idiom = idioms(lexicon)
     if sentences is None or len(sentences) == 0:
         return schema.empty("statements")
     gaz = gazetteer(actors)
@@ -287,6 +370,7 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
     sents = sentences[sentences["article_id"].isin(hit_articles)].sort_values(
         ["article_id", "sentence"], kind="stable")
     by_sentence = _mentions_by_sentence(linked_only(mentions), hit_articles)
+    persons = _unlinked_persons(mentions, hit_articles)
     paragraphs = sents["paragraph"] if "paragraph" in sents else pd.Series(0, index=sents.index)
     rows: list[tuple] = []
     position = pd.Series(range(len(sentences)), index=sentences.index)
@@ -296,7 +380,7 @@ def statements(sentences: pd.DataFrame, mentions: pd.DataFrame,
                   sents["text"].fillna("").tolist(), sents["field"].tolist(),
                   paragraphs.tolist(), has_cue.loc[sents.index].tolist(), matches)
     for aid, group in itertools.groupby(columns, key=lambda row: row[0]):
-        _article_rows(aid, list(group), by_sentence, cues, regex, gaz, rows)
+        _article_rows(aid, list(group), by_sentence, cues, regex, gaz, rows, persons, idiom)
     if not rows:
         return schema.empty("statements")
     frame = pd.DataFrame(rows, columns=list(_ROW_FIELDS))[STATEMENT_COLUMNS]
