@@ -66,14 +66,19 @@ def test_frames_give_the_pandas_tables(tables, articles, reference):
     assert_same(reference, {name: out[name] for name in reference})
 
 
-def test_files_give_the_pandas_tables(tmp_path, tables, articles, reference):
-    """From Parquet (views over the files, nothing loaded whole), as `analyze --out` does."""
+@pytest.mark.parametrize("checked", [False, True])
+def test_files_give_the_pandas_tables(tmp_path, tables, articles, reference, checked):
+    """From Parquet (views over the files, nothing loaded whole), as `analyze --out` does; also
+    with the stage functions wrapped in interrupt checks, as the command line runs them."""
+    from newslens.engine import workers
+
     writer = storage.TableWriter(tmp_path / "out")
     for name, table in tables.items():
         writer.append(name, table)
     calls = []
     writer.load = lambda name, columns=None: calls.append(name)  # never used: files are read
-    out = engine.summarize(writer, articles).tables
+    stages = workers.with_checks(pipeline.SUMMARIES) if checked else None
+    out = engine.summarize(writer, articles, stages=stages).tables
     writer.abort()
     assert calls == []
     assert_same(reference, {name: out[name] for name in reference})

@@ -33,7 +33,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from newslens import schema
+from newslens import interrupt, schema
 from newslens.engine.stages import Registry, Stage
 
 
@@ -45,9 +45,10 @@ def compute(stages: Registry, load: Callable[[str, tuple | None], pd.DataFrame],
     session = None
     try:
         for stage in stages.order:
-            sql = getattr(stage.func, "sql", None)
+            sql = sql_of(stage.func)
             t0 = time.perf_counter()
             if sql is not None:
+                interrupt.check()  # a safe point (the stage's own wrapper is not called)
                 if session is None:
                     session = _open(stages, articles)
                 _views(session, stage, stages, load, source, out)
@@ -63,6 +64,18 @@ def compute(stages: Registry, load: Callable[[str, tuple | None], pd.DataFrame],
         if session is not None:
             session.close()
     return out
+
+
+def sql_of(func):
+    """The DuckDB entry (`.sql`) of a stage function, through wrappers (`__wrapped__`, e.g.
+    the interrupt checks `engine.workers.with_checks` adds); None for a pandas stage."""
+    seen = 0
+    while func is not None and seen < 10:
+        found = getattr(func, "sql", None)
+        if found is not None:
+            return found
+        func, seen = getattr(func, "__wrapped__", None), seen + 1
+    return None
 
 
 def _pandas_stage(stage: Stage, load, articles: pd.DataFrame, store, out: dict) -> dict:
@@ -99,7 +112,7 @@ def _views(session, stage: Stage, stages: Registry, load, source, out: dict) -> 
             continue
         cols: list[str] | None = []
         for other in stages.order:
-            if name in other.inputs and getattr(other.func, "sql", None) is not None:
+            if name in other.inputs and sql_of(other.func) is not None:
                 declared = other.columns.get(name)
                 cols = None if declared is None or cols is None else [*cols, *declared]
         cols = list(dict.fromkeys(cols)) if cols is not None else None
@@ -159,7 +172,7 @@ def _sql_stage(stage: Stage, sql, session, out: dict, store) -> pd.DataFrame:
     if missing or len(previous.get("__keys__", ())) != len(keys):
         _write_parts(store, stage, {name: full}, keys)
     table = full.drop(columns=_PART)
-    finish = getattr(stage.func, "finish", None)
+    finish = getattr(getattr(stage.func, "__wrapped__", stage.func), "finish", None)
     return finish(table) if finish is not None else table
 
 

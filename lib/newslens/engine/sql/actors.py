@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
-from newslens import schema
+from newslens import interrupt, schema
 from newslens.engine.duck import POS, Session
 
 MIN_MENTIONS = 3
@@ -156,6 +156,7 @@ def _bootstrapped(stats: pd.DataFrame, values, seed: int):
 
 
 def _finish(pool, jobs: list, seed: int) -> list:
+    interrupt.check()  # a safe point between batches (a large corpus bootstraps for minutes)
     cis = list(pool.map(lambda job: bootstrap_ci(job[2], seed, job[4]), jobs))
     return [(a, v, len(pol), float(pol.mean()), pandas_mean(subj), lo, hi, rec)
             for (a, v, pol, subj, _, rec), (lo, hi) in zip(jobs, cis)]
