@@ -418,3 +418,124 @@ def test_linked_rows_and_gazetteer_unchanged():
     assert list(m.columns) == MENTION_COLUMNS
     assert m.loc[~m["linked"], "actor_id"].tolist() == ["person:ivan-sorokin"]
     assert m.loc[~m["linked"], "affiliation"].isna().all()
+
+
+# --- the whole war: gazetteer mechanisms (short forms, "the West", venues, the republics) -----
+
+SHORT = GOOD + """
+  - {id: doe_a, name: Anna Doe, kind: person, affiliation: foo, gender: female,
+     aliases: [Anna Doe], short_forms: [Doe], titles: [Defence Secretary]}
+  - {id: doe_b, name: Boris Doe, kind: person, affiliation: foo, gender: male,
+     aliases: [Boris Doe], short_forms: [Doe], titles: [Prime Minister]}
+  - {id: west, name: Western countries, kind: group, affiliation: null, gender: null,
+     demonyms: [Western], definite: [West]}
+"""
+
+
+def test_short_forms_need_the_full_name(tmp_path):
+    """A short form (an ambiguous surname) stands for an actor only in an article that names
+    it in full; shared by two actors, it goes to the one named last before it."""
+    path = write(tmp_path, SHORT)
+    assert found("Doe said the plan was fine.", actors=path) == []
+    assert found("Anna Doe spoke first. Doe said no.", actors=path) == [
+        ("Anna Doe", "doe_a", "name"), ("Doe", "doe_a", "name")]
+    assert found("Anna Doe met Boris Doe. Doe said yes.", actors=path)[-1] == (
+        "Doe", "doe_b", "name")
+    assert found("Doe spoke. Later Boris Doe agreed.", actors=path)[0] == ("Doe", "doe_b", "name")
+    # with a title the short form names its actor
+    assert found("Defence Secretary Doe arrived.", actors=path) == [
+        ("Defence Secretary Doe", "doe_a", "name")]
+
+
+def test_a_short_form_left_alone_can_be_an_unlinked_name(tmp_path):
+    path = write(tmp_path, SHORT)
+    a = arts("Governor Carl Doe said the bridge was closed.")
+    m = actor_mentions(a, sentences(a), actors=path)
+    assert list(zip(m.text, m.actor_id)) == [("Carl Doe", "person:carl-doe")]
+
+
+def test_definite_names_and_demonyms_of_the_west(tmp_path):
+    path = write(tmp_path, SHORT)
+    assert found("Moscow blamed the West. Western officials replied.", actors=path) == [
+        ("West", "west", "name"), ("Western officials", "west", "demonym")]
+    for text in ["Settlers in the West Bank.", "They moved to the west of the town.",
+                 "West Bank villages.", "A Western diet."]:
+        assert found(text, actors=path) == [], text
+
+
+def test_a_state_named_only_as_a_venue_is_no_actor():
+    assert found("Talks between the two sides in Saudi Arabia ended.") == []
+    assert found("The talks were held during a two-day visit to India.") == []
+    assert found("The first round took place in Geneva (Switzerland).") == []
+    # named otherwise too, every mention counts
+    assert found("Talks in Saudi Arabia went on. Saudi Arabia said it would help.") == [
+        ("Saudi Arabia", "saudi_arabia", "name"), ("Saudi Arabia", "saudi_arabia", "name")]
+    # not a venue: the war's parties and other contexts
+    assert found("The war in Ukraine went on.") == [("Ukraine", "ukraine", "name")]
+    # a state name that starts an outlet's name is no mention of the state
+    assert found("The Israel News site and India Today reported; Ukraine today agreed.") == [
+        ("Ukraine", "ukraine", "name")]
+
+
+def test_the_war_since_2014_people_and_bodies():
+    """An entry is a person with the titles of every post held; spellings of every side."""
+    cases = {
+        "Defence Minister Sergei Shoigu spoke.": "shoigu",
+        "Secretary of State Antony Blinken spoke.": "blinken",
+        "Wagner chief Yevgeny Prigozhin spoke.": "prigozhin",
+        "Deputy Defence Minister Hanna Maliar spoke.": "maliar",
+        "Former President Petro Poroshenko spoke.": "poroshenko",
+        "Luhansk Governor Serhiy Haidai spoke.": "haidai",
+        "Chancellor Olaf Scholz spoke.": "scholz",
+        "NATO Secretary General Jens Stoltenberg spoke.": "stoltenberg",
+        "The State Duma voted.": "russia_state_duma",
+        "The Khortytsia group of forces reported.": "ukraine_group_khortytsia",
+        "Prime Minister Denys Shmyhal spoke.": "shmyhal",
+        "Secretary of State John F. Kerry spoke.": "kerry",  # a middle initial
+    }
+    for text, actor in cases.items():
+        got = found(text)
+        assert got and got[0][1] == actor, (text, got)
+    # ambiguous surnames count only after the full name ("Austin, Texas" alone is nobody)
+    assert found("Austin was hot.") == []
+    assert [a for _, a, _ in found("Lloyd Austin met Kim Jong Un. Austin and Kim spoke.")] == [
+        "austin", "kim_jong_un", "austin", "kim_jong_un"]
+    assert [a for _, a, _ in found("Governor Vitaliy Kim spoke. Kim said so.")] == [
+        "kim_vitaliy", "kim_vitaliy"]
+
+
+def test_the_republics_act_through_their_people_and_groups():
+    assert found("DPR authorities said the town held.") == [
+        ("DPR authorities", "dpr", "demonym")]
+    assert found("Fighting went on in the Donetsk People's Republic and the LPR.") == []
+
+
+def test_gazetteer_short_forms_are_words_of_their_aliases():
+    """Every short form is a word of one of its actor's aliases (a surname: "Austin", "Kim"),
+    never a form another actor owns outright."""
+    actors = load_actors()
+    owned = {a.lower() for col in ("aliases", "references", "capitals") for forms in actors[col]
+             for a in forms}
+    for aid, aliases, shorts in zip(actors.id, actors.aliases, actors.short_forms):
+        for short in shorts:
+            assert any(short in a.split() for a in aliases), (aid, short)
+            assert short.lower() not in owned, (aid, short)
+
+
+def test_a_title_that_stands_for_nobody_keeps_the_names_inside_it():
+    """A person's title after "the" stands for the person named in the article; named nowhere,
+    the gazetteer names inside it still count ("the FSB chief" -> the FSB)."""
+    assert found("The FSB chief spoke.") == [("FSB", "russia_fsb", "name")]
+    assert found("The Wagner chief Yevgeny Prigozhin spoke. The Wagner chief said no.") == [
+        ("Wagner chief Yevgeny Prigozhin", "prigozhin", "name"),
+        ("Wagner chief", "prigozhin", "alias")]
+    assert found("Peace needs steps, the NSDC secretary wrote. Umerov agreed.") == [
+        ("NSDC secretary", "umerov", "alias"), ("Umerov", "umerov", "name")]
+
+
+def test_ordinary_phrases_are_no_actors():
+    """Multi-word forms match in any case, so none may be an ordinary phrase; a place that
+    holds an actor's name is no mention of it."""
+    assert found("At the times when the independent candidate climbed the hill, the economist "
+                 "said ships crossed the Sea of Azov and the national police came; the western "
+                 "states and the investigative committee agreed.") == []

@@ -40,12 +40,17 @@ def resolve(path: str | Path | None, name: str) -> Path:
     return Path(path) if path is not None else data_file(name)
 
 
+# libyaml's safe loader when PyYAML has it (same documents, ~7x faster: the actor gazetteer is
+# read once per process, in each worker)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: Path, text: str | None = None):
     """The parsed YAML document of `path` (safe loader); DataFileError when it does not parse."""
     try:
         if text is None:
             text = path.read_text(encoding="utf-8")
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader (C or Python)
     except FileNotFoundError:
         raise
     except (yaml.YAMLError, UnicodeDecodeError) as exc:

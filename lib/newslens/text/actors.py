@@ -1,307 +1,34 @@
-"""Actor mentions: gazetteer matching (names, titles, references, demonyms, capitals) + pronouns.
+"""Actor mentions: gazetteer matches (names, titles, references, demonyms, capitals), he/she
+pronouns and the named people and organisations the gazetteer does not know, as one table.
 
-The gazetteer (`data/actors.yml`) is compiled once into a pyahocorasick automaton (cached on the
-file contents). Each article field (title, body) is scanned in one pass; matches are filtered by
-case and word boundaries, the longest non-overlapping ones kept, context rules applied (demonyms
-need a group noun, capitals must not follow a locative word) and he/she pronouns resolved to the
-most recent person of that gender in the same or the previous sentence. Matches are mapped to
-sentences by offset (bisect).
+Each article field (title, body) is scanned in one pass by the compiled gazetteer
+(`newslens.text.gazetteer`); short forms go to the actor the article names in full,
+descriptions to the candidate named last, he/she to the most recent person of that gender in
+the same or the previous sentence; unlinked names come from `newslens.text.unlinked`. Matches
+are mapped to sentences by offset (bisect).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from pathlib import Path
 
-import ahocorasick
 import pandas as pd
 
-from newslens import lexicon, schema
-from newslens.lexicon import DataFileError
+from newslens import schema
+from newslens.text.gazetteer import (  # noqa: F401 - the gazetteer's names, kept importable here
+    _INITIAL,
+    ACTOR_COLUMNS,
+    PRONOUNS,
+    _Gazetteer,
+    _gazetteer,
+    _key,
+    _normalise,
+    _spaced,
+    load_actors,
+)
 
 MENTION_COLUMNS = schema.table("mentions").names
-ACTOR_COLUMNS = ["id", "name", "kind", "affiliation", "gender", "aliases", "titles", "references",
-                 "demonyms", "capitals", "plurals", "descriptions"]
-KINDS = {"person", "state", "organization", "group", "outlet"}
-GENDERS = {"male", "female", None}
-_LIST_KEYS = ["aliases", "titles", "references", "demonyms", "capitals", "plurals",
-              "descriptions"]
-_ALLOWED_KEYS = {"id", "name", "kind", "affiliation", "gender", *_LIST_KEYS}
-_SLUG = re.compile(r"[a-z][a-z0-9_]*")
-PRONOUNS = {"he": "male", "him": "male", "his": "male", "himself": "male",
-            "she": "female", "her": "female", "hers": "female", "herself": "female"}
-_PRONOUN_RE = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
-# Length-preserving normalisation of text before matching: curly quotes, odd spaces.
-_NORMALISE_PAIRS = [("\u2019", "'"), ("\u2018", "'"), ("\u00a0", " "), ("\t", " "),
-                    ("\u2009", " "), ("\u202f", " ")]
-
-
-# ---------------------------------------------------------------------------------------------
-# Gazetteer
-
-
-def _actor_row(entry, number: int, path: Path, seen: dict) -> dict:
-    """One validated actor entry as a row (lists stripped, the name first among the aliases)."""
-    where = f"actor #{number}"
-    if not isinstance(entry, dict):
-        raise DataFileError(path, f"expected a mapping, got {entry!r}", where)
-    aid = entry.get("id")
-    if not aid:
-        raise DataFileError(path, "missing 'id'", where)
-    if not isinstance(aid, str) or not _SLUG.fullmatch(aid):
-        raise DataFileError(path, f"id {aid!r} is not a lowercase slug (a-z, 0-9, _)", where)
-    where = f"actor {aid!r}"
-    if aid in seen:
-        raise DataFileError(path, f"duplicate id (also actor #{seen[aid]})", where)
-    seen[aid] = number
-    unknown = set(entry) - _ALLOWED_KEYS
-    if unknown:
-        raise DataFileError(path, f"unknown field(s) {sorted(unknown)}; "
-                                  f"allowed: {sorted(_ALLOWED_KEYS)}", where)
-    if not isinstance(entry.get("name"), str) or not entry["name"].strip():
-        raise DataFileError(path, "missing 'name'", where)
-    if entry.get("kind") not in KINDS:
-        raise DataFileError(path, f"kind {entry.get('kind')!r} is not one of {sorted(KINDS)}",
-                            where)
-    if entry.get("gender") not in GENDERS:
-        raise DataFileError(path, f"gender {entry.get('gender')!r} is not male, female or null",
-                            where)
-    row = {k: entry.get(k) for k in ("id", "name", "kind", "affiliation", "gender")}
-    for key in _LIST_KEYS:
-        row[key] = lexicon.string_list(entry.get(key), path, where, key)
-    if entry["name"].strip() not in row["aliases"]:
-        row["aliases"] = [entry["name"].strip(), *row["aliases"]]
-    return row
-
-
-def _parse_gazetteer(doc, path: Path) -> pd.DataFrame:
-    if not isinstance(doc, dict) or not isinstance(doc.get("actors"), list):
-        raise DataFileError(path, "expected a mapping with an 'actors:' list")
-    seen: dict[str, int] = {}
-    owner: dict[str, str] = {}
-    rows = [_actor_row(entry, i, path, seen) for i, entry in enumerate(doc["actors"], start=1)]
-    for row in rows:
-        for key in ("aliases", "references", "capitals", "demonyms", "plurals"):
-            for form in row[key]:
-                k = _key(form)
-                if owner.setdefault(k, row["id"]) != row["id"]:
-                    raise DataFileError(path, f"alias {form!r} is also claimed by actor "
-                                              f"{owner[k]!r}", f"actor {row['id']!r}")
-        if row["affiliation"] is not None and row["affiliation"] not in seen:
-            raise DataFileError(path, f"affiliation {row['affiliation']!r} is not an actor id "
-                                      "of this file", f"actor {row['id']!r}")
-    lists = {}
-    for key in ("demonym_nouns", "locative_words", "place_nouns", "addressee_words"):
-        values = doc.get(key, [])
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise DataFileError(path, f"'{key}' must be a list of strings")
-        lists[key] = list(values)
-    table = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
-    table.attrs.update(path=str(path), **lists)
-    return table
-
-
-def _normalise(text: str) -> str:
-    for old, new in _NORMALISE_PAIRS:
-        if old in text:
-            text = text.replace(old, new)
-    return text
-
-
-def _key(form: str) -> str:
-    return " ".join(_normalise(form).lower().split())
-
-
-def load_actors(path: str | Path | None = None) -> pd.DataFrame:
-    """The validated gazetteer: id, name, kind, affiliation, gender, aliases, titles, references,
-    demonyms, capitals (lists). Raises DataFileError naming the file and the problem."""
-    table = lexicon.load(lexicon.resolve(path, "actors.yml"), _parse_gazetteer)
-    out = table.copy(deep=True)
-    out.attrs = {k: list(v) if isinstance(v, list) else v for k, v in table.attrs.items()}
-    return out
-
-
-@dataclass(frozen=True)
-class _Entry:
-    actor: int | tuple  # row of the actor table (a description: (candidate rows, default))
-    form: str  # the gazetteer form as written
-    mtype: str  # name | alias | demonym | plural | capital | description
-    case: str  # exact | initial | any
-    also_name: bool  # a demonym that is also an alias ("U.S.")
-
-
-class _Gazetteer:
-    """Compiled matcher: automaton over lower-cased forms plus context regexes."""
-
-    def __init__(self, actors: pd.DataFrame):
-        self.actors = actors.reset_index(drop=True)
-        self.info = list(zip(self.actors["id"], self.actors["name"], self.actors["kind"],
-                             self.actors["affiliation"], self.actors["gender"]))
-        entries: dict[str, _Entry] = {}
-        for i, row in self.actors.iterrows():
-            forms = [(a, "name") for a in row["aliases"]]
-            forms += [(f"{t} {a}", "name") for t in row["titles"] for a in row["aliases"]]
-            forms += [(r, "alias") for r in row["references"]]
-            forms += [(c, "capital") for c in row["capitals"]]
-            names = {_key(a) for a in row["aliases"]}
-            forms += [(d, "demonym") for d in row["demonyms"]]
-            forms += [(p, "plural") for p in row["plurals"]]
-            for form, mtype in forms:
-                key = _key(form)
-                if mtype == "name" and key in entries and entries[key].actor == i:
-                    old = entries[key]  # spellings in another case (WION, Wion): loosest rule
-                    if _LOOSENESS[_case_rule(form)] > _LOOSENESS[old.case]:
-                        entries[key] = _Entry(i, form, mtype, _case_rule(form), old.also_name)
-                    continue
-                entries[key] = _Entry(i, form, mtype, _case_rule(form),
-                                      mtype == "demonym" and key in names)
-        for key, candidates in _descriptions(self.actors).items():
-            if key not in entries:
-                entries[key] = _Entry(candidates, key, "description", "any", False)
-        self.automaton = ahocorasick.Automaton()
-        for key, entry in entries.items():
-            self.automaton.add_word(key, (len(key), entry))
-        self.automaton.make_automaton()
-        attrs = actors.attrs
-        nouns = sorted({_key(n) for n in attrs.get("demonym_nouns", [])}, key=len, reverse=True)
-        self.noun_re = _words_re(r"\s+", nouns, r"\b") if nouns else None
-        self.coord_re = re.compile(r"\s*,\s*(?:and\s+|or\s+)?(?:the\s+)?|\s+(?:and|or|&)\s+"
-                                   r"(?:the\s+)?")
-        loc = sorted({_key(w) for w in attrs.get("locative_words", [])}, key=len, reverse=True)
-        self.locative_re = _words_re(r"\b", loc, r"\s+$") if loc else None
-        to = sorted({_key(w) for w in attrs.get("addressee_words", [])}, key=len, reverse=True)
-        self.addressee_re = _words_re(r"\b", to, r"\s+to\s+$") if to else None
-        place = sorted({_key(w) for w in attrs.get("place_nouns", [])}, key=len, reverse=True)
-        self.place_re = re.compile(r"-|" + _words_re(r"\s+", place, r"\b").pattern) \
-            if place else re.compile("-")
-
-    # -- one text field of one article -> list of (start, end, actor_row, mention_type)
-    def scan(self, text: str) -> list[tuple[int, int, int, str]]:  # noqa: C901 - hot loop
-        """Mentions (start, end, actor row, type) in one field: automaton hits filtered by case
-        and word boundaries, longest kept, context rules applied. One loop per pass on purpose
-        (this is the hottest function of the mention stage)."""
-        low = _normalise(text).lower()
-        if len(low) != len(text):  # rare characters whose lower case is longer
-            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in _normalise(text))
-        n = len(text)
-        cands = []
-        for end1, (length, entry) in self.automaton.iter(low):
-            start, end = end1 - length + 1, end1 + 1
-            if (start > 0 and (low[start - 1].isalnum() or low[start - 1] == "_")) or (
-                    end < n and (low[end].isalnum() or low[end] == "_")):
-                continue
-            if entry.case == "exact":
-                if text[start:end].replace("\u00a0", " ") != entry.form:
-                    continue
-            elif entry.case == "initial" and not text[start].isupper():
-                continue
-            if entry.mtype == "description" and low[max(0, start - 4):start] != "the ":
-                continue
-            cands.append((start, -length, entry))
-        if not cands:
-            return []
-        cands.sort(key=lambda c: (c[0], c[1]))
-        chosen, last_end = [], -1
-        for start, neg, entry in cands:
-            if start >= last_end:
-                chosen.append((start, start - neg, entry))
-                last_end = start - neg
-        out: list[tuple[int, int, int, str]] = []
-        next_demonym_ok = None  # (start) of the following qualified demonym, for coordination
-        following = n  # start of the next kept match: a group noun must end before it
-        for start, end, entry in reversed(chosen):
-            mtype = entry.mtype
-            if mtype == "demonym":
-                noun = self.noun_re.match(low, end) if self.noun_re else None
-                ok = noun is not None
-                if ok and noun.end() <= following and "\n" not in low[end:noun.end()]:
-                    end = noun.end()  # the group is the mention: "Russian officials"
-                if not ok and next_demonym_ok is not None:
-                    m = self.coord_re.match(low, end)
-                    ok = bool(m and m.end() == next_demonym_ok)
-                if ok:
-                    next_demonym_ok = start
-                else:
-                    next_demonym_ok = None
-                    if not entry.also_name:
-                        continue
-                    mtype = "name"
-            else:
-                next_demonym_ok = None
-            if mtype == "plural":
-                mtype = "demonym"
-            if mtype == "capital":
-                if self.place_re.match(low, end):
-                    continue
-                if self.locative_re and self.locative_re.search(low, max(0, start - 25), start) \
-                        and low[end:end + 2] != "'s" \
-                        and not (self.addressee_re  # "a message to Moscow": the government
-                                 and self.addressee_re.search(low, max(0, start - 40), start)):
-                    continue  # "talks in Moscow"; but "from Kyiv's forces": the government
-                mtype = "alias"
-            out.append((start, end, entry.actor, mtype))
-            following = start
-        out.reverse()
-        return out
-
-
-def _descriptions(actors: pd.DataFrame) -> dict[str, tuple[tuple[int, ...], int | None]]:
-    """Description (lowercase) -> (candidate actor rows, default row or None): the
-    `descriptions` of every actor (default: the first actor listing it) and the titles of
-    persons (no default: "the envoy" needs an envoy named in the article)."""
-    rows: dict[str, list[int]] = {}
-    default: dict[str, int] = {}
-    for i, (kind, titles, descriptions) in enumerate(zip(
-            actors["kind"], actors["titles"], actors["descriptions"])):
-        for form in list(descriptions) + (list(titles) if kind == "person" else []):
-            if len(form.rstrip(".")) <= 3:
-                continue
-            key = _key(form)
-            if i not in rows.setdefault(key, []):
-                rows[key].append(i)
-            if form in descriptions:
-                default.setdefault(key, i)
-    return {key: (tuple(r), default.get(key)) for key, r in rows.items()}
-
-
-_LOOSENESS = {"exact": 0, "initial": 1, "any": 2}
-
-
-def _case_rule(form: str) -> str:
-    letters = [c for c in form if c.isalpha()]
-    if letters and all(c.isupper() for c in letters) and len(letters) > 1:
-        return "exact"
-    return "any" if len(form.split()) > 1 else "initial"
-
-
-def _words_re(before: str, words: list[str], after: str) -> re.Pattern:
-    alt = "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in words)
-    return re.compile(f"{before}(?:{alt}){after}")
-
-
-def _compile_gazetteer(doc, path: Path) -> _Gazetteer:
-    return _Gazetteer(_parse_gazetteer(doc, path))
-
-
-def _gazetteer(actors) -> _Gazetteer:
-    """Compiled gazetteer for None (default file), a path, or a load_actors() frame."""
-    if isinstance(actors, pd.DataFrame):
-        key = repr((actors[ACTOR_COLUMNS].to_dict("list"), sorted(actors.attrs.items())))
-        return _compiled_frame(key, actors)
-    return lexicon.load(lexicon.resolve(actors, "actors.yml"), _compile_gazetteer)
-
-
-_FRAME_CACHE: dict[str, _Gazetteer] = {}
-
-
-def _compiled_frame(key: str, actors: pd.DataFrame) -> _Gazetteer:
-    if key not in _FRAME_CACHE:
-        if len(_FRAME_CACHE) > 8:
-            _FRAME_CACHE.clear()
-        _FRAME_CACHE[key] = _Gazetteer(actors)
-    return _FRAME_CACHE[key]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -320,36 +47,45 @@ def actor_mentions(articles: pd.DataFrame, sentences: pd.DataFrame,
 
     places = unknown.default_places()
     by_article = _sentence_index(sentences)
-    cols: dict[str, list] = {c: [] for c in ("article_id", "sentence", "start", "end", "actor",
-                                              "mention_type", "field", "text")}
-    sources = articles["source"] if "source" in articles else [None] * len(articles)
-    for aid, title, body, source in zip(articles["article_id"], articles["title"],
-                                        articles["text"], sources):
+    rows: list[tuple] = []
+    sources = articles["source"].tolist() if "source" in articles else [None] * len(articles)
+    for aid, title, body, source in zip(articles["article_id"].tolist(),
+                                        articles["title"].tolist(), articles["text"].tolist(),
+                                        sources):
         index = by_article.get(aid)
         if index is None:
             continue
-        last_person: dict[int, list] = {}  # sentence -> [(pos, actor_row, gender)], in order
-        found = _gazetteer_found(gaz, index, title, body)
+        found = _resolve_venues(_resolve_short_forms(_gazetteer_found(gaz, index, title, body)))
         found += _unlinked_found(unknown, places, index, found, title, body, source)
+        found = _relink(found, gaz)
         found.sort(key=lambda f: (f[0], f[1]))
         _resolve_descriptions(found)
-        for sent, start, end, actor, mtype, field, text in found:
+        _article_rows(rows, aid, found, gaz.info)
+    return _mention_frame(rows, gaz)
+
+
+def _article_rows(rows: list, aid, found: list, info: list) -> None:
+    """Append one article's mention rows: he/she resolved to the most recent person of that
+    gender in the same or the previous sentence."""
+    last_person: dict[int, list] = {}  # sentence -> [(actor_row, gender)], in order
+    for sent, start, end, actor, mtype, field, text in found:
+        if actor is None:
+            continue
+        if type(actor) is tuple:  # an unlinked actor: (key, name, kind)
+            rows.append((aid, sent, start, end, actor, mtype, field, text))
+            continue
+        if mtype == "pronoun":
+            gender = PRONOUNS[text.lower()]
+            actor = _resolve(last_person, sent, gender)
             if actor is None:
                 continue
-            if isinstance(actor, tuple):  # an unlinked actor: (key, name, kind)
-                _append(cols, aid, sent, start, end, actor, mtype, field, text)
+        else:
+            gender = info[actor][4]
+            if gender is None or info[actor][2] != "person":
+                rows.append((aid, sent, start, end, actor, mtype, field, text))
                 continue
-            if mtype == "pronoun":
-                gender = PRONOUNS[text.lower()]
-                actor = _resolve(last_person, sent, gender)
-                if actor is None:
-                    continue
-            elif gaz.info[actor][4] is None or gaz.info[actor][2] != "person":
-                _append(cols, aid, sent, start, end, actor, mtype, field, text)
-                continue
-            last_person.setdefault(sent, []).append((actor, gaz.info[actor][4]))
-            _append(cols, aid, sent, start, end, actor, mtype, field, text)
-    return _mention_frame(cols, gaz)
+        last_person.setdefault(sent, []).append((actor, gender))
+        rows.append((aid, sent, start, end, actor, mtype, field, text))
 
 
 def _gazetteer_found(gaz: _Gazetteer, index: dict, title, body) -> list:
@@ -365,10 +101,6 @@ def _gazetteer_found(gaz: _Gazetteer, index: dict, title, body) -> list:
             if i < 0:
                 continue
             found.append((numbers[i], start, end, actor, mtype, field, text[start:end]))
-        for m in _PRONOUN_RE.finditer(text):
-            i = bisect_right(starts, m.start()) - 1
-            if i >= 0:
-                found.append((numbers[i], m.start(), m.end(), -1, "pronoun", field, m.group()))
     return found
 
 
@@ -407,6 +139,22 @@ def _unlinked_found(unknown, places, index: dict, found: list, title, body, sour
     return out
 
 
+def _relink(found: list, gaz: _Gazetteer) -> list:
+    """Unlinked people whose name is a gazetteer name once middle initials are left out ("John
+    F. Doe" for "John Doe") are that actor, with every mention of them."""
+    rows = {}
+    for f in found:
+        actor = f[3]
+        if type(actor) is tuple and len(actor) == 3 and actor[2] == "person" and "." in actor[1]:
+            plain = _key(" ".join(w for w in actor[1].split() if not _INITIAL.fullmatch(w)))
+            if plain in gaz.person_names:
+                rows[actor[0]] = gaz.person_names[plain]
+    if not rows:
+        return found
+    return [(*f[:3], rows[f[3][0]], "name", *f[5:])
+            if type(f[3]) is tuple and len(f[3]) == 3 and f[3][0] in rows else f for f in found]
+
+
 def linked_only(mentions: pd.DataFrame | None) -> pd.DataFrame | None:
     """The mentions of gazetteer actors (rows with `linked` True; all rows of a table without
     the column). Statements, claims and quantities read these: an unlinked name is no claimant
@@ -416,13 +164,50 @@ def linked_only(mentions: pd.DataFrame | None) -> pd.DataFrame | None:
     return mentions[mentions["linked"].to_numpy(dtype=bool)]
 
 
+def _resolve_venues(found: list) -> list:
+    """A state named only as a place in an article ("talks in Saudi Arabia", "flew to the
+    UAE") is no actor of it: its venue mentions are dropped. Named otherwise as well, every
+    mention counts (as a name)."""
+    venues = {f[3] for f in found if f[4] == "venue"}
+    if not venues:
+        return found
+    actors = {f[3] for f in found if f[4] != "venue" and f[4] != "pronoun"}
+    return [(*f[:4], "name", *f[5:]) if f[4] == "venue" else f for f in found
+            if f[4] != "venue" or f[3] in actors]
+
+
+def _resolve_short_forms(found: list) -> list:
+    """Short forms ("Austin") resolved to the candidate the article names by a name (last
+    before, else first after); dropped when it names none of them."""
+    if not any(f[4] == "short" for f in found):
+        return found
+    found.sort(key=lambda f: (f[0], f[1]))
+    named: dict[int, list[int]] = {}
+    for i, f in enumerate(found):
+        if f[4] == "name":
+            named.setdefault(f[3], []).append(i)
+    out = []
+    for i, f in enumerate(found):
+        if f[4] == "short":
+            candidates = f[3][0]
+            before = [(max(p for p in named[c] if p < i), c) for c in candidates
+                      if any(p < i for p in named.get(c, ()))]
+            after = [(min(named[c]), c) for c in candidates if c in named]
+            if not before and not after:
+                continue
+            f = (*f[:3], max(before)[1] if before else min(after)[1], "name", *f[5:])
+        out.append(f)
+    return out
+
+
 def _resolve_descriptions(found: list) -> None:
     """Replace each description's candidates by one actor row (in place): the candidate named
     last before it, else first after it, else the description's default (else None)."""
     named: dict[int, list[int]] = {}
     for i, f in enumerate(found):
-        if f[4] not in ("description", "pronoun"):
+        if f[4] not in ("description", "pronoun") and type(f[4]) is str:
             named.setdefault(f[3], []).append(i)
+    nobody = []  # (field, start, end) of the descriptions that stand for nobody
     for i, f in enumerate(found):
         if f[4] != "description":
             continue
@@ -432,6 +217,14 @@ def _resolve_descriptions(found: list) -> None:
         after = [(min(named[c]), c) for c in candidates if c in named]
         actor = max(before)[1] if before else min(after)[1] if after else default
         found[i] = (*f[:3], actor, "alias", *f[5:])
+        if actor is None:
+            nobody.append((f[5], f[1], f[2]))
+    for i, f in enumerate(found):  # what a description holds counts when it stands for nobody
+        if type(f[4]) is tuple:
+            mtype = "name" if f[4][1] == "venue" else f[4][1]
+            kept = mtype not in ("short", "description") and any(
+                field == f[5] and a <= f[1] and f[2] <= b for field, a, b in nobody)
+            found[i] = (*f[:3], f[3] if kept else None, mtype, *f[5:])
 
 
 def _resolve(last_person: dict, sent: int, gender: str):
@@ -442,29 +235,23 @@ def _resolve(last_person: dict, sent: int, gender: str):
     return None
 
 
-def _append(cols, aid, sent, start, end, actor, mtype, field, text):
-    cols["article_id"].append(aid)
-    cols["sentence"].append(sent)
-    cols["start"].append(start)
-    cols["end"].append(end)
-    cols["actor"].append(actor)
-    cols["mention_type"].append(mtype)
-    cols["field"].append(field)
-    cols["text"].append(text)
-
-
 def _sentence_index(sentences: pd.DataFrame) -> dict:
     """article_id -> field -> (sorted sentence starts, sentence numbers)."""
     index: dict = {}
     s = sentences.sort_values(["article_id", "field", "start"], kind="stable")
-    for aid, field, start, num in zip(s["article_id"], s["field"], s["start"], s["sentence"]):
+    for aid, field, start, num in zip(s["article_id"].tolist(), s["field"].tolist(),
+                                      s["start"].astype("int64").tolist(),
+                                      s["sentence"].astype("int64").tolist()):
         starts, numbers = index.setdefault(aid, {}).setdefault(field, ([], []))
-        starts.append(int(start))
-        numbers.append(int(num))
+        starts.append(start)
+        numbers.append(num)
     return index
 
 
-def _mention_frame(cols: dict, gaz: _Gazetteer) -> pd.DataFrame:
+def _mention_frame(found: list[tuple], gaz: _Gazetteer) -> pd.DataFrame:
+    names = ("article_id", "sentence", "start", "end", "actor", "mention_type", "field", "text")
+    cols = {name: list(values) for name, values in zip(names, zip(*found))} if found \
+        else {name: [] for name in names}
     rows = cols.pop("actor")
     info = [gaz.info[r] if isinstance(r, int) else (*r, None) for r in rows]
     linked = [isinstance(r, int) for r in rows]

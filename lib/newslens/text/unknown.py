@@ -1,9 +1,10 @@
 """Names the actor gazetteer does not know.
 
-`find_unlinked` finds, in one article field, the people and organisations the gazetteer does not
-know (the mention table keeps them as unlinked mentions); `unknown_entities` lists them over a
-corpus as gazetteer candidates, with the unknown places, counts, an example sentence and, for
-people and organisations, a suggested `data/actors.yml` entry.
+`newslens.text.unlinked.find_unlinked` finds, in one article field, the people and
+organisations the gazetteer does not know (the mention table keeps them as unlinked mentions);
+`unknown_entities` lists them over a corpus as gazetteer candidates, with the unknown places,
+counts, an example sentence and, for people and organisations, a suggested `data/actors.yml`
+entry.
 
 A place candidate is a capitalised name sequence no mention covers. It is a place when it is a known
 place (data/places.yml, the names of data/regions.yml, the capitals in data/actors.yml), ends
@@ -13,35 +14,39 @@ name ("CSIS", "DeepState"); a person otherwise."""
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
-import unicodedata
 from pathlib import Path
-from typing import NamedTuple
 
 import pandas as pd
 
 from newslens import lexicon
 from newslens.lexicon import DataFileError
 from newslens.text import actors as _actors
+from newslens.text.unlinked import (  # noqa: F401 - the unlinked-name finder, importable here
+    _NAMES_FILE,
+    _ORG_WORDS,
+    _OUTLET_WORDS,
+    _PARTICLE_WORDS,
+    _PARTICLES,
+    _PLACE_WORDS,
+    _SKIP_WORDS,
+    Unlinked,
+    _norm,
+    _title_case,
+    demonyms,
+    find_unlinked,
+    headline_spans,
+    name_key,
+    same_names,
+    unlinked_key,
+)
 
 UNKNOWN_COLUMNS = ["entity", "category", "count", "n_articles", "example", "suggestion"]
 CATEGORIES = ("person", "organisation", "place")
-
-_PARTICLE_WORDS = lexicon.word_set("name_particles")
-_PARTICLES = "(?:" + "|".join(lexicon.words("name_particles")) + ")"
-_CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z]))*"
+# a capitalised word; a possessive inside a name runs on ("Donetsk People's Republic")
+_CAP = r"(?:[A-Z]\.)+(?:[A-Z]\.?)?|[A-Z](?:[\w-]|['’](?=[A-Z])|['’]s(?=[ \t]+[A-Z]))*"
 _SEQUENCE = re.compile(rf"(?<![\w'’.])(?:{_CAP})(?:\s+(?:{_PARTICLES}\s+)*(?:{_CAP}))*")
-_SKIP_WORDS = (lexicon.word_set("capitalised_non_names") | lexicon.word_set("line_labels")
-               | lexicon.word_set("platform_names")
-               | {w.capitalize() for w in lexicon.words("month_abbreviations")
-                  + lexicon.words("title_abbreviations") + lexicon.words("title_words")
-                  + lexicon.words("speaker_roles")})
-_ORG_WORDS = lexicon.word_set("organisation_words")
-_OUTLET_WORDS = {"News", "Times", "Post", "Journal", "Daily", "TV", "Radio", "Gazette", "Herald",
-                 "Telegraph", "Media", "Press", "Channel", "Review", "Network"}
-_PLACE_WORDS = lexicon.word_set("place_words")
 _PLACE_CONTEXT = lexicon.word_set("place_context")
 _PERSON_CONTEXT = lexicon.word_set("speaker_roles") | lexicon.word_set("title_words")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -76,24 +81,6 @@ def known_places(path: str | Path | None = None) -> frozenset[str]:
 def default_places() -> frozenset[str]:
     """`known_places()` of the default data files (read once)."""
     return known_places()
-
-
-def headline_spans(text: str, field: str) -> list[tuple[int, int]]:
-    """Spans of title-case headline lines in a field (a title, or a body line without final
-    punctuation): their capitalised words are no names."""
-    out, pos = [], 0
-    for line in text.split("\n"):
-        headline = field == "title" or not line.rstrip().endswith((".", "!", "?", "”", '"'))
-        if headline and _title_case(line):
-            out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
-def _norm(name: str) -> str:
-    name = re.sub(r"['’]s$", "", name.strip())
-    name = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
-    return " ".join(name.lower().replace("’", "'").split())
 
 
 def unknown_entities(articles: pd.DataFrame, sentences: pd.DataFrame | None = None,
@@ -174,7 +161,7 @@ class _Candidates:
         for m in _SEQUENCE.finditer(text):
             at_start = not text[:m.start()].strip(" “\"'‘(•-–—")
             for entity, start in _pieces(m, spans, at_start):
-                if _actors._key(entity) in self.gaz.automaton:
+                if _actors._key(entity) in self.gaz.keys:
                     continue
                 self.counts[entity] = self.counts.get(entity, 0) + 1
                 self.articles.setdefault(entity, set()).add(aid)
@@ -269,262 +256,4 @@ def _pieces(m: re.Match, spans: list[tuple[int, int]], at_start: bool) -> list[t
         if not caps or (len(caps) == 1 and piece[0][2]):
             continue
         out.append((" ".join(tok for _, tok, _ in piece), piece[0][0]))
-    return out
-
-
-def _title_case(text: str) -> bool:
-    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", text) if len(w) > 3]
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.6
-
-
-# ---------------------------------------------------------------------------------------------
-# Unlinked actors in one article: named people and organisations the gazetteer does not know
-
-
-_TITLE_WORDS = (lexicon.word_set("speaker_roles") | lexicon.word_set("title_words")
-                | lexicon.word_set("title_abbreviations") | lexicon.word_set("military_ranks")
-                | {"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady"})
-_ORG_NOUNS = lexicon.word_set("organisation_nouns")
-_GENERIC_ORG = lexicon.word_set("generic_organisation_words") | lexicon.word_set(
-    "speaker_modifiers") - {"national"}
-_SPEECH_VERBS = lexicon.word_set("quote_attribution_verbs") | {"stated", "announced", "noted",
-                                                                "reported", "confirmed"}
-_ORG_LOWER = {w.lower() for w in _ORG_WORDS}
-_PLACE_LOWER = {w.lower() for w in _PLACE_WORDS}
-# A capitalised word (initials, CamelCase and acronyms too); names run over single spaces and
-# name particles or "of (the)" inside organisation names, never over a line break.
-_UWORD = r"(?:[A-Z]\.){2,}|[A-Z][\w’'-]*(?<![’'-])"
-_RUN = re.compile(rf"(?<![\w’'.-])(?:{_UWORD})(?:[ \t]+(?:(?:{_PARTICLES}|of|for|the)[ \t]+)"
-                  rf"{{0,3}}(?:{_UWORD}))*")
-_NAME_WORD = re.compile(r"[A-Z][a-zß-ɏ]+(?:['’-][A-Z]?[a-zß-ɏ]+)*")
-_CAMEL = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)+")  # "DeepState", "BrightWatch"
-_BEFORE = re.compile(r"([\w.’'-]+)[ \t]*$")
-_APPOSITION = re.compile(r",[ \t]+[^,.;:()“”\"]{1,50}")  # ", the agency's director"
-_LOWER_WORD = re.compile(r"\b[a-z][a-z-]*\b")
-_AFTER_WORD = re.compile(r"[”\"'’\]]?[ \t]+(?:\[[^\]]{1,40}\][ \t]+)?([a-z][\w-]*)")
-_ALSO_SAID = re.compile(r"[ \t]+(?:(?:has|had|also|later|then)[ \t]+)?([a-z]+)\b")
-
-
-class Unlinked(NamedTuple):
-    """A name the gazetteer does not know, found in a text field (offsets in the field)."""
-
-    start: int
-    end: int
-    kind: str  # person | organization | outlet
-    name: str  # the name as written (titles left out)
-    key: str  # normalised key: person:…, organisation:…, outlet:…
-
-
-def name_key(text: str) -> str:
-    """The normalised form of a name in keys (`person:andrej-plenkovic`): lower case, accents
-    folded, possessive dropped, words joined by hyphens. Shared with the unlinked speakers of
-    the statements table."""
-    text = unicodedata.normalize("NFKD", text.lower().replace("’", "'").replace("'s ", " "))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return _KEY.sub("-", text).strip("-")
-
-
-_KEY = re.compile(r"[^a-z0-9]+")
-
-
-def unlinked_key(kind: str, name: str) -> str:
-    prefix = {"person": "person", "outlet": "outlet"}.get(kind, "organisation")
-    return f"{prefix}:{name_key(name)}"
-
-
-def find_unlinked(text: str, covered: list[tuple[int, int]], places: frozenset[str],
-                  skip: list[tuple[int, int]] = ()) -> list[Unlinked]:
-    """Named people and organisations in one field that no gazetteer mention covers. A person
-    needs a title or role ("Prime Minister Jan Novak", "spokesperson Ivan Petrenko", "Gen.
-    John Doe"), an appositive role (", the army's spokesman") or a speech verb after a name of
-    two words or more ("Ivan Petrenko said"); an organisation needs an organisation word
-    ("National Guard", "Foo TV") with a specific word in it, or an organisation noun after it
-    ("the Zapad force"). Places, skip-words, generic descriptions and the spans in `skip`
-    (title-case headlines) give nothing."""
-    out: list[Unlinked] = []
-    covered = _Spans(covered)
-    for m in _RUN.finditer(text):
-        credit = text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")"
-        if any(a <= m.start() < b for a, b in skip) and not credit:
-            continue  # a title-case line, except a credit in brackets ("(Foo Press)")
-        for words in _split(m, covered):
-            if _next_to(text, words, covered):
-                continue  # part of a known name ("Igor Olegovich" + a gazetteer surname)
-            found = _classify(text, words, places)
-            if found is not None:
-                out.append(found)
-    return out
-
-
-class _Spans:
-    """Character spans (gazetteer mentions) with overlap and adjacency tests in log time."""
-
-    def __init__(self, spans):
-        spans = sorted(spans)
-        self.starts = [s for s, _ in spans]
-        self.start_set, self.end_set = set(self.starts), {e for _, e in spans}
-        self.max_end, top = [], -1  # max_end[i]: the largest end among spans[:i + 1]
-        for _, e in spans:
-            top = max(top, e)
-            self.max_end.append(top)
-
-    def overlaps(self, a: int, b: int) -> bool:
-        """Some span has s < b and e > a."""
-        i = bisect.bisect_left(self.starts, b)
-        return i > 0 and self.max_end[i - 1] > a
-
-
-def _next_to(text: str, words: list, covered: _Spans) -> bool:
-    """A piece that a gazetteer mention continues or precedes across one space."""
-    a, b = words[0][0], words[-1][1]
-    return (b + 1 in covered.start_set and text[b] == " "
-            or a - 1 in covered.end_set and text[a - 1] == " ")
-
-
-def _split(m: re.Match, covered: _Spans) -> list[list[tuple[int, int, str]]]:
-    """The run's words (start, end, word) in pieces between gazetteer mentions and
-    skip-words."""
-    pieces, current = [], []
-    for t in re.finditer(r"\S+", m.group()):
-        a, b, word = t.start() + m.start(), t.end() + m.start(), t.group()
-        if word in ("of", "for") and current and current[-1][2].lower() not in _ORG_LOWER:
-            pieces.append(current)  # "of" joins an organisation word to its object only
-            current = []
-            continue
-        if covered.overlaps(a, b) or (
-                word in _SKIP_WORDS or word.rstrip(".") in _SKIP_WORDS) and word not in _TITLE_CAPS:
-            if current:
-                pieces.append(current)
-            current = []
-            continue
-        current.append((a, b, word))
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-_TITLE_CAPS = {w.capitalize() for w in _TITLE_WORDS} | {w.capitalize() + "." for w in _TITLE_WORDS}
-
-
-def _is_title(word: str) -> bool:
-    return word.lower().rstrip(".") in _TITLE_WORDS
-
-
-def _classify(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
-    while words and words[-1][2].lower() in _PARTICLE_WORDS | {"of", "the", "for"}:
-        words = words[:-1]
-    while words and words[0][2].lower() in _PARTICLE_WORDS | {"of", "the", "for"}:
-        words = words[1:]
-    if not words:
-        return None
-    org = _organisation(text, words, places)
-    if org is not None:
-        return org
-    return _person(text, words, places)
-
-
-def _organisation(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
-    lows = [w[2].lower().rstrip(".") for w in words]
-    while len(words) > 1 and _norm(words[0][2]) in places:  # "Lviv NTA TV" -> "NTA TV"
-        words, lows = words[1:], lows[1:]
-    head = next((i for i in range(len(lows) - 1, -1, -1) if lows[i] in _ORG_LOWER), None)
-    after = _AFTER_WORD.match(text, words[-1][1])
-    noun = after.group(1) if after and after.group(1) in _ORG_NOUNS else None
-    if head is None and noun is None:
-        return None
-    if head is not None:  # "National Guard", "Group of Troops", "NTA TV"
-        specific = [w for w in lows if w not in _GENERIC_ORG and w not in ("of", "the", "for")
-                    and w not in _ORG_LOWER]
-        if not specific or any(_is_title(w) for w in lows):
-            return None  # a description or a title ("Army Chief of Staff")
-        name = text[words[0][0]:words[-1][1]]
-        end = words[-1][1]
-    else:  # "the Zapad force"; not "the Ukrainian command" (a side)
-        if len(words) > 3 or not all(_NAME_WORD.fullmatch(w[2]) or w[2].isupper()
-                                     or _CAMEL.fullmatch(w[2]) for w in words) \
-                or any(w in demonyms() for w in lows):
-            return None
-        if _norm(text[words[0][0]:words[-1][1]]) in places or lows[-1] in _PLACE_LOWER:
-            return None
-        name = f"{text[words[0][0]:words[-1][1]]} {noun}"
-        end = words[-1][1]
-    if lows[-1] in _PLACE_LOWER or _norm(name) in places:
-        return None
-    kind = "outlet" if any(w in _OUTLET_WORDS for w in name.split()) else "organization"
-    return Unlinked(words[0][0], end, kind, name, unlinked_key(kind, name))
-
-
-def _person(text: str, words: list, places: frozenset[str]) -> Unlinked | None:
-    """The trailing name of a piece, when a title, role or speech verb says it is a person."""
-    name: list = []
-    for w in reversed(words):
-        word = w[2]
-        low = word.lower()
-        if _is_title(word) or not (_NAME_WORD.fullmatch(word) or low in _PARTICLE_WORDS) \
-                or low in _ORG_LOWER or low in _GENERIC_ORG or word in _PLACE_WORDS \
-                or low in demonyms():
-            break
-        name.append(w)
-    name.reverse()
-    while name and name[0][2].lower() in _PARTICLE_WORDS:
-        name = name[1:]
-    if not name or len(name) > 4:
-        return None
-    start, end = name[0][0], name[-1][1]
-    written = text[start:end]
-    if _norm(written) in places or any(_norm(w[2]) in places for w in name):
-        return None
-    title = words[len(words) - len(name) - 1][2] if len(name) < len(words) else None
-    if title is None:
-        before = _BEFORE.search(text, max(0, words[0][0] - 40), words[0][0])
-        title = before.group(1) if before and any(c.isalpha() for c in before.group(1)) \
-            else None
-    titled = title is not None and _is_title(title) or any(
-        _is_title(w[2]) for w in words[:len(words) - len(name)])
-    if titled and len(name) == 1 and (title.lower().rstrip(".") not in _PERSONAL_TITLES
-                                      or written.endswith("s")):
-        return None  # "Member States", "Special Report": one word needs a personal title
-    if not titled and len(name) >= 2:
-        app = _APPOSITION.match(text, end)
-        said = _ALSO_SAID.match(text, end)
-        titled = bool(app and any(w in _TITLE_WORDS for w in _LOWER_WORD.findall(app.group()))
-                      or said and said.group(1) in _SPEECH_VERBS)
-    if not titled:
-        return None
-    return Unlinked(start, end, "person", written, unlinked_key("person", written))
-
-
-_PERSONAL_TITLES = (lexicon.word_set("speaker_roles") | lexicon.word_set("military_ranks")
-                    | lexicon.word_set("title_abbreviations")
-                    | {"president", "minister", "senator", "governor", "king", "queen", "pope",
-                       "judge", "sir", "lord", "lady"}) - {"member", "source", "official"}
-
-
-@functools.lru_cache(maxsize=1)
-def demonyms() -> frozenset[str]:
-    """Lower-case demonyms and plural nouns of the gazetteer ("ukrainian", "russians")."""
-    table = _actors.load_actors()
-    return frozenset(d.lower() for col in ("demonyms", "plurals") for ds in table[col]
-                     for d in ds)
-
-
-def same_names(text: str, found: list[Unlinked], taken: list[tuple[int, int]]) -> list[Unlinked]:
-    """Other mentions in a field of the people and organisations found in the article: the full
-    name again, or a person's surname alone ("Novak said"), not overlapping `taken`."""
-    forms: dict[str, Unlinked] = {}
-    for u in found:
-        forms.setdefault(u.name, u)
-        words = u.name.split()
-        if u.kind == "person" and len(words) > 1 and len(words[-1]) > 2:
-            forms.setdefault(words[-1], u)
-    if not forms:
-        return []
-    pattern = re.compile(r"(?<![\w’'-])(?:" + "|".join(
-        re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])")
-    out = []
-    for m in pattern.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in taken):
-            continue
-        u = forms[m.group()]
-        out.append(Unlinked(m.start(), m.end(), u.kind, u.name, u.key))
     return out
