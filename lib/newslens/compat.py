@@ -8,6 +8,9 @@
   (`textblob._text.Sentiment.assessments` without the lazy-dict indirection, ~2x faster, same
   numbers); `textblob_live_words()`: the words and emoticons that can move it;
   `textblob_polarity(text)`: `textblob.en.sentiment(text)[0]` through that fast lexicon.
+  `textblob.en` and `textblob._text` are imported without running `textblob/__init__.py`
+  (`light_textblob`), which imports TextBlob's NLTK and SciPy: 1.2 CPU-s in every process that
+  scores (the parent, each Dask or spawned worker, a one-article CLI run) -> 0.01 CPU-s.
 
 tests/test_compat.py compares each with the library's own public result, so an upgrade that
 changes the internals fails there, not silently in the analysis.
@@ -15,7 +18,9 @@ changes the internals fails there, not silently in the analysis.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from functools import lru_cache
 
 try:  # CPython 3.11+: the regex parser's private modules
@@ -70,10 +75,34 @@ def required_literals(pattern: str) -> frozenset[str] | None:
 
 
 # ---------------------------------------------------------------- TextBlob fast path
+def light_textblob() -> None:
+    """Let `textblob.en` / `textblob._text` be imported without `textblob/__init__.py` (which
+    imports `TextBlob`, hence NLTK and SciPy; neither submodule needs them): the package module
+    is registered unexecuted, and runs its `__init__` on first access to a name it lacks, so
+    `from textblob import TextBlob` still works. Nothing happens once textblob is imported."""
+    if "textblob" in sys.modules:
+        return
+    spec = importlib.util.find_spec("textblob")
+    if spec is None or spec.loader is None or not spec.submodule_search_locations:
+        return  # pragma: no cover - not a regular package: import it as usual
+    module = importlib.util.module_from_spec(spec)
+
+    def __getattr__(name: str):  # PEP 562: only for names not there yet
+        if name.startswith("__") or module.__dict__.get("__getattr__") is None:
+            raise AttributeError(name)
+        del module.__dict__["__getattr__"]
+        spec.loader.exec_module(module)
+        return getattr(module, name)
+
+    module.__getattr__ = __getattr__
+    sys.modules["textblob"] = module
+
+
 class _TextBlobLexicon(dict):
     """TextBlob's pattern lexicon as a plain dict, callable on a list of words."""
 
     def __call__(self, words: list[str]):
+        light_textblob()
         from textblob._text import Score, Sentiment
 
         plain = self.__dict__.setdefault("plain", {})
@@ -86,6 +115,7 @@ class _TextBlobLexicon(dict):
         """An unknown short non-alphabetic word ("2025", "'s") costs `assessments` a scan of every
         emoticon; an alphabetic unknown word that passes its length tests the same way ("q",
         "qq", "qqq") gives the same assessments without the scan."""
+        light_textblob()
         from textblob._text import PUNCTUATION
 
         if (w.isalpha() or len(w) > 5 or w in PUNCTUATION or w in self or w in self.negations
@@ -100,6 +130,7 @@ class _TextBlobLexicon(dict):
 @lru_cache(maxsize=1)
 def textblob_lexicon() -> _TextBlobLexicon:
     """The fast lexicon: `textblob_lexicon()(words)` = TextBlob's Score for those words."""
+    light_textblob()
     from textblob.en import sentiment
 
     if dict.__len__(sentiment) == 0:
@@ -114,6 +145,7 @@ def textblob_lexicon() -> _TextBlobLexicon:
 @lru_cache(maxsize=1)
 def textblob_live_words() -> frozenset[str]:
     """Words that can move TextBlob's score: lexicon words, emoticons and "(!)"."""
+    light_textblob()
     from textblob._text import EMOTICONS
 
     words = set(dict.keys(textblob_lexicon())) | {"(!)"}
@@ -124,6 +156,7 @@ def textblob_live_words() -> frozenset[str]:
 
 def textblob_polarity(text: str) -> float:
     """`textblob.en.sentiment(text)[0]`: its tokens, lowercased, through the fast lexicon."""
+    light_textblob()
     from textblob.en import sentiment
 
     words = " ".join(sentiment.tokenizer(text)).split()

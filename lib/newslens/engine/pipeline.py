@@ -23,8 +23,9 @@ from newslens.analysis.sentiment import (
     mention_sentiment,
     sentence_sentiment,
 )
-from newslens.analysis.stance import by_source, pairwise, stance_matrix, stances
-from newslens.analysis.territory import ROLLUP_READS, region_rollup, territorial_claims
+from newslens.analysis.stance import stances
+from newslens.analysis.territory import territorial_claims
+from newslens.engine import sql
 from newslens.engine.stages import Registry, Stage
 from newslens.text.actors import actor_mentions
 from newslens.text.regions import region_mentions
@@ -54,26 +55,27 @@ PER_ARTICLE = Registry((
 ), inputs=("articles",))
 
 # Syndicated stories count once in the summaries: they read the articles' story columns.
-_ARTICLE_COLUMNS = ("article_id", "source", "story_id", "is_copy")
-_STANCE_COLUMNS = ("article_id", "statement", "speaker", "issue", "issue_label", "stance",
-                   "rule", "confidence", "weight", "content", "basis")
+# The summaries run in DuckDB (`newslens.engine.sql`): from a run's Parquet files without loading
+# them, per group through the cache (`partition`; the region roll-up per region of the claims'
+# chains). Their pandas references: analysis.sentiment.actor_sentiment, analysis.stance.
+# stance_matrix, pairwise, by_source, analysis.territory.region_rollup.
+_ARTICLE_COLUMNS = sql.ARTICLE_COLUMNS
+_STANCE_COLUMNS = sql.stances.COLUMNS
 
 SUMMARIES = Registry((
-    Stage("actor_sentiment", actor_sentiment, reads=("mention_sentiment",),
+    Stage("actor_sentiment", sql.actor_sentiment, reads=("mention_sentiment",),
           keywords={"articles": "articles"}, writes=("actor_sentiment",), partition="actor_id",
-          columns={"mention_sentiment": ("article_id", "sentence", "actor_id", "actor", "linked",
-                                         "role", "target_polarity", "target_subjectivity",
-                                         "label", "scorer"), "articles": _ARTICLE_COLUMNS}),
-    Stage("region_rollup", region_rollup, reads=("claims", "quantities"),
-          keywords={"articles": "articles"}, writes=("region_rollup",),
-          columns={"claims": ROLLUP_READS,
-                   "quantities": ("claim_id", "text", "kind", "date", "value", "unit",
-                                  "approximate"), "articles": _ARTICLE_COLUMNS}),
-    Stage("stance_matrix", stance_matrix, reads=("stances",), keywords={"articles": "articles"},
-          writes=("stance_matrix",), partition=("speaker", "issue"),
+          columns={"mention_sentiment": sql.actors.COLUMNS, "articles": _ARTICLE_COLUMNS}),
+    Stage("region_rollup", sql.region_rollup, reads=("claims", "quantities"),
+          keywords={"articles": "articles"}, writes=("region_rollup",), partition="region_id",
+          columns={"claims": sql.regions.READS, "quantities": sql.regions.QUANTITY_READS,
+                   "articles": _ARTICLE_COLUMNS}),
+    Stage("stance_matrix", sql.stance_matrix, reads=("stances",),
+          keywords={"articles": "articles"}, writes=("stance_matrix",),
+          partition=("speaker", "issue"),
           columns={"stances": _STANCE_COLUMNS, "articles": _ARTICLE_COLUMNS}),
-    Stage("stance_pairs", pairwise, reads=("stance_matrix",), writes=("stance_pairs",)),
-    Stage("stance_sources", by_source, reads=("stances", "articles"),
+    Stage("stance_pairs", sql.stance_pairs, reads=("stance_matrix",), writes=("stance_pairs",)),
+    Stage("stance_sources", sql.stance_sources, reads=("stances", "articles"),
           writes=("stance_sources",), partition=("speaker", "issue"),
           columns={"stances": _STANCE_COLUMNS, "articles": _ARTICLE_COLUMNS}),
 ), inputs=(*PER_ARTICLE.tables(), "articles"))

@@ -495,7 +495,8 @@ def summarize(tables, articles: pd.DataFrame, *, corpus_key: str | None = None, 
     if stats.summary_cached:
         out = found
     else:
-        out = summaries.compute(stages, load, articles, store, times if profile else None)
+        out = summaries.compute(stages, load, articles, store, times if profile else None,
+                                source=tables)
         if store is not None:
             try:
                 store.write_tables(name, out)

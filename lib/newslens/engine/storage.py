@@ -21,7 +21,8 @@ else in DIR is touched; files are created in the private staging folder and move
 opened through a link.
 
 `open_tables(DIR)` gives lazy access to a previous run: a mapping of table name to frame, each
-read from Parquet on first use (`Tables.load(name, columns)` reads only some columns).
+read from Parquet on first use (`Tables.load(name, columns)` reads only some columns), and
+`Tables.sql(query)`: DuckDB SQL over the run's Parquet files, one view per table.
 """
 
 from __future__ import annotations
@@ -163,6 +164,13 @@ class TableWriter:
         """A staged table (all of it, or some columns): what summaries read."""
         self._close(name)
         return _read(self.path(name), name, columns)
+
+    def parquet_path(self, name: str) -> Path:
+        """The staged Parquet file of table `name`, complete (what DuckDB summaries read)."""
+        if name not in self.schemas:
+            raise KeyError(name)
+        self._close(name)
+        return self.path(name)
 
     def _close(self, name: str) -> None:
         writer = self.writers.pop(name, None)
@@ -325,6 +333,19 @@ class Tables(Mapping):
         if name not in self.entries:
             raise KeyError(name)
         return _read(self.path(name), name, tuple(columns) if columns else None)
+
+    def parquet_path(self, name: str) -> Path:
+        if name not in self.entries:
+            raise KeyError(name)
+        return self.path(name)
+
+    def sql(self, query: str, params=None) -> pd.DataFrame:
+        """DuckDB SQL over this run's tables (each a view of its Parquet file, named after the
+        table), e.g. `tables.sql("SELECT actor_id, count(*) AS n FROM mentions GROUP BY 1")`;
+        the result as a frame. Only the files and columns the query touches are read."""
+        from newslens.engine.duck import query_files
+
+        return query_files({name: self.path(name) for name in self.entries}, query, params)
 
     def arrow(self, name: str, columns: list | None = None) -> pa.Table:
         return pq.read_table(self.path(name), columns=columns)

@@ -1,19 +1,26 @@
 """Corpus-level tables, from tables in memory or on disk, recomputed only where inputs changed.
 
-`compute(stages, load, articles, store)` runs the summary stages (`pipeline.SUMMARIES`) in
-order. Each stage gets only the columns it declares (`Stage.columns`) of the tables it reads,
-loaded by `load(name, columns)` (a frame in memory, or a Parquet column read: the whole
-per-article tables are never needed at once).
+`compute(stages, load, articles, store, source=...)` runs the summary stages
+(`pipeline.SUMMARIES`) in order.
 
-A stage with a `partition` (actor_sentiment by actor, stance_matrix and stance_sources by speaker
-and issue) runs on blocks of consecutive groups of those columns (about BLOCK_ROWS rows per
-call): its output is the groups' outputs in group order, the same rows as one call (each
-group's numbers, the seeded bootstrap CIs included, depend only on the group's rows; other
-tables it reads, such as the articles' sources and stories, are joined by article and given for
-the block's articles and their stories only). With a cache, each group is keyed by a hash of
-its rows (and of those other rows) and the stage's part file holds every group's output with
-its key, so adding an article recomputes only the groups it touches: the actors it mentions,
-the speakers and issues of its statements.
+Stages whose function has a `.sql` (the pipeline's: `newslens.engine.sql`) run in DuckDB, on one
+session (`newslens.engine.duck.Session`: a memory limit, spilling to disk) whose views read the
+run's Parquet files directly when `source` gives their paths (`parquet_path(name)`: an
+`analyze_to` staging folder, `open_tables`), else the frames `load` gives; only the columns the
+stages declare (`Stage.columns`) are read. With a cache, a partitioned SQL stage first asks
+DuckDB for a key per group (`newslens.engine.sql.group_keys`: a digest of the group's rows,
+each hashed with its rank in the group; the region roll-up is partitioned by the regions of
+each claim's chain), takes the groups whose key the stage's part file holds from it, and
+computes only the others, by the same queries restricted to them.
+
+Other stages get only the columns they declare of the tables they read, loaded by
+`load(name, columns)`. A stage with a `partition` runs on blocks of consecutive groups of those
+columns (about BLOCK_ROWS rows per call): its output is the groups' outputs in group order, the
+same rows as one call (each group's numbers depend only on the group's rows; other tables it
+reads, such as the articles' sources and stories, are joined by article and given for the
+block's articles and their stories only). With a cache, each group is keyed by a hash of its
+rows (and of those other rows) and the stage's part file holds every group's output with its
+key, so adding an article recomputes only the groups it touches.
 """
 
 from __future__ import annotations
@@ -26,37 +33,147 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from newslens import schema
+from newslens import interrupt, schema
 from newslens.engine.stages import Registry, Stage
 
 
 def compute(stages: Registry, load: Callable[[str, tuple | None], pd.DataFrame],
-            articles: pd.DataFrame, store=None, times: dict | None = None,
+            articles: pd.DataFrame, store=None, times: dict | None = None, source=None,
             ) -> dict[str, pd.DataFrame]:
     """Every table the summary `stages` write (conformed to its schema when it has one)."""
     out: dict[str, pd.DataFrame] = {}
-    for stage in stages.order:
-        inputs = {}
-        for name in dict.fromkeys(stage.inputs):
-            cols = stage.columns.get(name)
-            if name in out:
-                inputs[name] = out[name]
-            elif name == "articles":  # story columns exist only when syndication was detected
-                inputs[name] = articles[[c for c in cols if c in articles.columns]] \
-                    if cols else articles
+    session = None
+    try:
+        for stage in stages.order:
+            sql = sql_of(stage.func)
+            t0 = time.perf_counter()
+            if sql is not None:
+                interrupt.check()  # a safe point (the stage's own wrapper is not called)
+                if session is None:
+                    session = _open(stages, articles)
+                _views(session, stage, stages, load, source, out)
+                produced = {stage.writes[0]: _sql_stage(stage, sql, session, out, store)}
             else:
-                inputs[name] = load(name, cols)
-        t0 = time.perf_counter()
-        if stage.partition and len(inputs[stage.reads[0]]):
-            produced = _by_partition(stage, inputs, store)
-        else:
-            produced = stage.run(inputs)
-        if times is not None:
-            entry = times.setdefault(stage.name, [0.0, 0])
-            entry[0] += time.perf_counter() - t0
-            entry[1] += 1
-        out.update({k: _conform(k, t) for k, t in produced.items()})
+                produced = _pandas_stage(stage, load, articles, store, out)
+            if times is not None:
+                entry = times.setdefault(stage.name, [0.0, 0])
+                entry[0] += time.perf_counter() - t0
+                entry[1] += 1
+            out.update({k: _conform(k, t) for k, t in produced.items()})
+    finally:
+        if session is not None:
+            session.close()
     return out
+
+
+def sql_of(func):
+    """The DuckDB entry (`.sql`) of a stage function, through wrappers (`__wrapped__`, e.g.
+    the interrupt checks `engine.workers.with_checks` adds); None for a pandas stage."""
+    seen = 0
+    while func is not None and seen < 10:
+        found = getattr(func, "sql", None)
+        if found is not None:
+            return found
+        func, seen = getattr(func, "__wrapped__", None), seen + 1
+    return None
+
+
+def _pandas_stage(stage: Stage, load, articles: pd.DataFrame, store, out: dict) -> dict:
+    inputs = {}
+    for name in dict.fromkeys(stage.inputs):
+        cols = stage.columns.get(name)
+        if name in out:
+            inputs[name] = out[name]
+        elif name == "articles":  # story columns exist only when syndication was detected
+            inputs[name] = articles[[c for c in cols if c in articles.columns]] \
+                if cols else articles
+        else:
+            inputs[name] = load(name, cols)
+    if stage.partition and len(inputs[stage.reads[0]]):
+        return _by_partition(stage, inputs, store)
+    return stage.run(inputs)
+
+
+# ---- DuckDB stages -----------------------------------------------------------------------
+
+def _open(stages: Registry, articles: pd.DataFrame):
+    from newslens.engine import duck
+    from newslens.engine import sql as sqlsum
+
+    session = duck.Session()
+    session.frame("articles", sqlsum.prepare_articles(articles))
+    return session
+
+
+def _views(session, stage: Stage, stages: Registry, load, source, out: dict) -> None:
+    """Views of the tables the stage reads (every column any SQL stage declares of them)."""
+    for name in dict.fromkeys(stage.inputs):
+        if name == "articles" or name in out or session.has(name):
+            continue
+        cols: list[str] | None = []
+        for other in stages.order:
+            if name in other.inputs and sql_of(other.func) is not None:
+                declared = other.columns.get(name)
+                cols = None if declared is None or cols is None else [*cols, *declared]
+        cols = list(dict.fromkeys(cols)) if cols is not None else None
+        path = _parquet_path(source, name)
+        if path is not None:
+            session.parquet(name, path, cols)
+        else:
+            try:
+                frame = load(name, tuple(cols) if cols else None)
+            except KeyError:  # a table this run has not written: the stage copes
+                continue
+            session.frame(name, frame, cols)
+
+
+def _parquet_path(source, name: str):
+    finder = getattr(source, "parquet_path", None)
+    if finder is None:
+        return None
+    try:
+        return finder(name)
+    except KeyError:
+        return None
+
+
+def _sql_stage(stage: Stage, sql, session, out: dict, store) -> pd.DataFrame:
+    """The stage's table from DuckDB: whole, or per group through the cache's part file."""
+    from newslens.engine import sql as sqlsum
+
+    found = sqlsum.group_keys(stage.name, session) if store is not None and stage.partition \
+        else None
+    if found is None or not len(found[2]):
+        return sql(session, out)
+    by, by_out, groups = found
+    import duckdb
+
+    keys = []
+    for rec in groups.itertuples(index=False):
+        value = tuple(rec[:len(by)])
+        h = hashlib.sha256(f"{stage.name} {stage.ref} duckdb {duckdb.__version__} "
+                           f"{_plain(value)!r} {rec.n} {rec.h1} {rec.h2}".encode())
+        keys.append(h.hexdigest()[:40])
+    name = stage.writes[0]
+    previous = _read_parts(store, stage)
+    pieces = [previous[name][previous[name][_PART].isin(set(keys)).to_numpy()]] \
+        if previous else []
+    missing = [i for i, k in enumerate(keys) if not previous or k not in previous["__keys__"]]
+    if missing:
+        only = f"only_{stage.name}"
+        session.table(only, groups.iloc[missing][by].reset_index(drop=True))
+        new = sql(session, out, only=only)
+        value_key = {_plain(tuple(groups.iloc[i][by])): keys[i] for i in missing}
+        pieces.append(new.assign(**{_PART: _part_keys(new, by_out, value_key)}))
+    rank = {k: i for i, k in enumerate(keys)}
+    full = pd.concat([p for p in pieces if len(p)] or pieces, ignore_index=True)
+    order = np.argsort(full[_PART].map(rank).to_numpy(), kind="stable")
+    full = full.iloc[order].reset_index(drop=True)
+    if missing or len(previous.get("__keys__", ())) != len(keys):
+        _write_parts(store, stage, {name: full}, keys)
+    table = full.drop(columns=_PART)
+    finish = getattr(getattr(stage.func, "__wrapped__", stage.func), "finish", None)
+    return finish(table) if finish is not None else table
 
 
 def _conform(name: str, table: pd.DataFrame) -> pd.DataFrame:
