@@ -11,6 +11,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from newslens import lexicon, schema
+from newslens.analysis.stance.scan import Scanner
 from newslens.lexicon import DataFileError, lexicon_regex
 
 STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
@@ -137,16 +138,16 @@ class _Lexicons:
         self.reversers = {issue: lexicon_regex(words) for issue, words in
                           zip(issues["id"], issues["reversed_by"]) if words}
         self._seen: dict[str, list] = {}
-        self.issue_re = lexicon_regex([*self.exact, *(p + "*" for p, _, _ in self.prefix)])
+        self.issue_re = Scanner([*self.exact, *(p + "*" for p, _, _ in self.prefix)])
         self.reference_re = re.compile(r"(?<![\w’'])(?:the|this|these|that)\s+(?:" +
                                        lexicon.alternation(book.references or ("deal",)) +
                                        r")(?![\w’'])", re.IGNORECASE)
-        self.markers = {cls: lexicon_regex(terms) for cls, terms in markers.items()
+        self.markers = {cls: Scanner(terms) for cls, terms in markers.items()
                         if cls != "temporal"}
         # "until" followed by a time expression (or a number) is a time preposition
         self.temporal = re.compile(r"\s+(?:\d|(?:" + lexicon.alternation(markers["temporal"])
                                    + r")(?![\w’'-]))", re.IGNORECASE)
-        self.predicates = lexicon_regex(
+        self.predicates = Scanner(
             markers["opposition"] + markers["support"] + markers["skeptical"])
         self.predicate_stance = {}
         for cls, stance in (("skeptical", "skeptical"), ("support", "supports"),
@@ -175,8 +176,8 @@ class _Lexicons:
                 key = key.rstrip("*")
                 table[key] = (*table.get(key, ()), kind)
         self.chain_prefixes = sorted(prefixes.items(), key=lambda p: -len(p[0]))
-        self.chain_re = lexicon_regex([t for k in chain for t in markers[k]])
-        self.role_re = lexicon_regex([t for k in ("condition", "requirement", "purpose", "harm")
+        self.chain_re = Scanner([t for k in chain for t in markers[k]])
+        self.role_re = Scanner([t for k in ("condition", "requirement", "purpose", "harm")
                                       for t in markers[k]])
         self.narration_class: dict[str, str] = {}
         self.narration_prefixes: list[tuple[str, str]] = []
@@ -187,7 +188,7 @@ class _Lexicons:
                     self.narration_prefixes.append((key[:-1], kind))
                 else:
                     self.narration_class.setdefault(key, kind)
-        self.narration_re = lexicon_regex([t for k in NARRATION_CLASSES for t in markers[k]])
+        self.narration_re = Scanner([t for k in NARRATION_CLASSES for t in markers[k]])
 
     def hits(self, text: str) -> dict[str, list]:
         """The rule-chain markers of `text` by class (condition, demand, skeptical,

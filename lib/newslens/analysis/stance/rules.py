@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import ahocorasick
+
 from newslens import compat
 from newslens.analysis.stance import roles
 from newslens.analysis.stance.lexicons import _Lexicons
@@ -40,13 +42,55 @@ _POLARITY: dict[str, float] = {}  # TextBlob polarity of each distinct content, 
 
 
 def _polarity(content: str) -> float:
-    """TextBlob pattern polarity of `content` (memoised: the fallback rule scores many repeats)."""
+    """TextBlob pattern polarity of `content` (memoised: the fallback rule scores many repeats;
+    0.0 without tokenising when no token can be a scored word, `_may_score`)."""
     p = _POLARITY.get(content)
     if p is None:
         if len(_POLARITY) >= 200_000:
             _POLARITY.clear()
-        p = _POLARITY[content] = compat.textblob_polarity(content)
+        p = _POLARITY[content] = compat.textblob_polarity(content) if _may_score(
+            content) else 0.0
     return p
+
+
+_SCORED: list = []  # [words automaton, squeezed-words automaton], built on first use
+
+
+def _scored() -> list:
+    if not _SCORED:
+        live = compat.textblob_live_words()
+        known = set(dict.keys(compat.textblob_lexicon()))
+        words, squeezed = ahocorasick.Automaton(), ahocorasick.Automaton()
+        for w in live:
+            if any(ch.isspace() for ch in w):
+                continue  # never one token
+            (words if w.isalnum() and w in known else squeezed).add_word(w, len(w))
+        for automaton in (words, squeezed):
+            automaton.make_automaton()
+        _SCORED[:] = [words, squeezed]
+    return _SCORED
+
+
+def _may_score(text: str) -> bool:
+    """Can TextBlob give `text` a non-zero polarity? Only a token that is a lexicon word or an
+    emoticon is scored (`Sentiment.assessments`), and the tokeniser (`find_tokens`) cuts tokens
+    out of the text only at whitespace, punctuation, quotes and before "n't" (the emoticons and
+    "(!)" it joins again across spaces). So a scored alphanumeric word shows in the lowercased
+    text with no letter or digit on either side (or "n't" after it), and any other scored token
+    shows in the text with its whitespace removed. False when neither does: polarity 0.0."""
+    low = text.lower()
+    if len(low) != len(text) or "\n" in text:
+        return True  # lowercase of another length, paragraph breaks: tokenise
+    words, squeezed = _scored()
+    if next(squeezed.iter("".join(low.split())), None) is not None:
+        return True
+    n = len(low)
+    for end, size in words.iter(low):
+        i, j = end - size + 1, end + 1
+        if (i == 0 or not low[i - 1].isalnum()) and (
+                j == n or not low[j].isalnum() or low.startswith("n't", j)):
+            return True
+    return False
 
 
 def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule chain

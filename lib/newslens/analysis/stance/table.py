@@ -35,10 +35,11 @@ _WEAK_ON_TERRITORY = ("sentiment", "content:supportive", "content:for", "content
 CONTRARY = {"supports": "opposes", "demands": "opposes", "opposes": "supports"}
 
 
-def _issue_stance(st: dict, lex: _Lexicons, r: _Read, occs: list, base: tuple) -> tuple:
+def _issue_stance(st: dict, lex: _Lexicons, r: _Read, occs: list, base) -> tuple:
     """(stance, rule, confidence, deciding occurrence) of one issue raised in the statement:
     the role of its first term that has one, else the chain on the first clause naming it that
-    gives a stance, else the statement's stance (module doc)."""
+    gives a stance, else the statement's stance (`base()`: worked out only when needed, module
+    doc)."""
     cls, lemma = st["cue_class"], st["cue_lemma"]
     markers, spans = r.roles, r.spans
     if lemma not in SKEPTICAL_CUES and markers:
@@ -59,7 +60,7 @@ def _issue_stance(st: dict, lex: _Lexicons, r: _Read, occs: list, base: tuple) -
         got = classify(st, lex, None, r.reading[clause[0]:clause[1]], fallback=False)
         if got[0] != "neutral":
             return (*got, occ)
-    return (*base, occs[0])
+    return (*base(), occs[0])
 
 
 def _emphatic(result: tuple, cls: str) -> tuple:
@@ -185,14 +186,18 @@ def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
     tags = _issue_tags(st, r, doc, lex, context)
     if not tags and not r.raises:  # nothing raised, nothing reported
         return []
-    base = _decision(decided, st["statement"])
+    number = st["statement"]
+
+    def base() -> tuple:  # the statement's own stance; its sentiment rule costs a TextBlob pass
+        return _decision(decided, number)
+
     st = {**st, "reader_side": r.side, "gap": gap}
     title = TITLE_WEIGHT if st["field"] == "title" else 1.0
     rows = []
     for issue in sorted(tags, key=lex.rank.__getitem__):
         source, term, occs = tags[issue]
         stance, rule, conf, occ = _issue_stance(st, lex, r, occs, base) if occs else (
-            *base, None)
+            *base(), None)
         if issue == "territory" and occs:
             stance, rule, conf = _on_territory(st, lex, r, occs, (stance, rule, conf))
         if (occ.contrary if occ is not None else issue in r.context_contrary) and (
