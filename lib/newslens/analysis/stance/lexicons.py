@@ -113,6 +113,9 @@ class Occurrence(NamedTuple):
     contrary: bool
 
 
+_MEMO_MAX = 20_000  # texts remembered per memo (then it starts afresh)
+
+
 class _Lexicons:
     """Compiled issue and marker regexes: one alternation per lexicon."""
 
@@ -138,6 +141,8 @@ class _Lexicons:
         self.reversers = {issue: lexicon_regex(words) for issue, words in
                           zip(issues["id"], issues["reversed_by"]) if words}
         self._seen: dict[str, list] = {}
+        self._hits: dict[str, dict] = {}
+        self._occurrences: dict[str, list] = {}
         self.issue_re = Scanner([*self.exact, *(p + "*" for p, _, _ in self.prefix)])
         self.reference_re = re.compile(r"(?<![\w’'])(?:the|this|these|that)\s+(?:" +
                                        lexicon.alternation(book.references or ("deal",)) +
@@ -192,7 +197,17 @@ class _Lexicons:
 
     def hits(self, text: str) -> dict[str, list]:
         """The rule-chain markers of `text` by class (condition, demand, skeptical,
-        dismissive, supportive, opposition, support), found in one pass."""
+        dismissive, supportive, opposition, support), found in one pass (memoised per text:
+        a statement's text is read again as the context of the next; do not change the
+        result)."""
+        out = self._hits.get(text)
+        if out is None:
+            if len(self._hits) >= _MEMO_MAX:
+                self._hits.clear()
+            out = self._hits[text] = self._find_hits(text)
+        return out
+
+    def _find_hits(self, text: str) -> dict[str, list]:
         out: dict[str, list] = {}
         for m in self.chain_re.finditer(text):
             key = " ".join(m.group(0).lower().split())
@@ -235,7 +250,16 @@ class _Lexicons:
 
     def occurrences(self, text: str) -> list[Occurrence]:
         """Every issue term in `text`, in order (ignored phrases raise nothing); a term with a
-        reverser of its issue near it (`reversed` below) counts as contrary."""
+        reverser of its issue near it (`reversed` below) counts as contrary. Memoised per text
+        (a statement's text comes back as the context of others): do not change the list."""
+        out = self._occurrences.get(text)
+        if out is None:
+            if len(self._occurrences) >= _MEMO_MAX:
+                self._occurrences.clear()
+            out = self._occurrences[text] = self._find_occurrences(text)
+        return out
+
+    def _find_occurrences(self, text: str) -> list[Occurrence]:
         out = []
         for m in self.issue_re.finditer(text):
             for issue, against in self.issues_of(m.group(0)):

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from newslens.analysis.attribution import cues as reporting
 from newslens.analysis.stance.lexicons import _Lexicons
 from newslens.analysis.stance.reading import _Document
+from newslens.analysis.stance.scan import Scanner
 from newslens.lexicon import alternation
 from newslens.text.actors import load_actors
 
@@ -227,7 +228,7 @@ def _demonyms(text: str, lex: _Lexicons) -> list[tuple]:
         table = {d: actor for actor, ds in zip(actors["id"], actors["demonyms"]) for d in ds}
         rx = re.compile(r"(?<![\w’'-])(" + alternation(table) + r")\s+(?=(?i:" + nouns.pattern
                         + r"))")  # demonyms as written (capitalised), nouns in any case
-        _DEMONYMS[:] = [nouns, rx, table]
+        _DEMONYMS[:] = [nouns, Scanner(table, 0, rx), table]
     _, rx, table = _DEMONYMS
     return [(m.start(), m.end(1), table[" ".join(m.group(1).split())])
             for m in rx.finditer(text)]

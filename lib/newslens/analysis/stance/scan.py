@@ -35,17 +35,19 @@ _STOP = "\0"
 _STOPS = bytes(c if chr(c).isalnum() or chr(c) in "_'-" else 0 for c in range(256))
 
 
-def _first_word(term: str) -> str:
+def _first_word(term: str, fold: bool = True) -> str:
     """The literal start of a term as `lexicon.word_atoms` reads it: its first word,
-    lowercased, without a `*` word tail."""
-    words = term.rstrip("*").lower().split()
+    lowercased (`fold`), without a `*` word tail."""
+    words = term.rstrip("*")
+    words = (words.lower() if fold else words).split()
     return words[0] if words else ""
 
 
-def _key(term: str) -> str:
+def _key(term: str, fold: bool = True) -> str:
     """The automaton key of a term: a stop, its first word (as the text is read), and a stop
     when another word must follow (whitespace)."""
-    words = term.rstrip("*").lower().split()
+    words = term.rstrip("*")
+    words = (words.lower() if fold else words).split()
     first = words[0].encode("ascii", "replace").translate(_STOPS).decode("ascii")
     if not words[0].isascii():  # its ASCII start ("ukraine’s": "ukraine")
         return _STOP + first[:first.index(_STOP)]
@@ -58,17 +60,21 @@ def _read(low: str) -> str:
 
 
 class Scanner:
-    """`re.Pattern`-like: `finditer`/`search` through the automaton, the rest from the regex."""
+    r"""`re.Pattern`-like: `finditer`/`search` through the automaton, the rest from the regex.
 
-    def __init__(self, terms: Iterable[str], flags=re.IGNORECASE):
+    `regex`: another regex than `lexicon_regex(terms, flags)` whose every match starts, after
+    no `[\w’'-]` character, with the first word of one of `terms` (spaces in a term matching
+    whitespace), in any case with re.IGNORECASE in `flags`, else as written."""
+
+    def __init__(self, terms: Iterable[str], flags=re.IGNORECASE, regex: re.Pattern | None = None):
         terms = list(terms)
-        self.regex = lexicon_regex(terms, flags)
-        words = {_first_word(t) for t in terms}
-        ok = bool(words) and "" not in words and flags & re.IGNORECASE and all(
-            w[0].isascii() for w in words)
+        self.regex = lexicon_regex(terms, flags) if regex is None else regex
+        self._fold = fold = bool(flags & re.IGNORECASE)
+        words = {_first_word(t, fold) for t in terms}
+        ok = bool(words) and "" not in words and all(w[0].isascii() for w in words)
         self._automaton = None
         if ok:
-            keys = sorted({_key(t) for t in terms})
+            keys = sorted({_key(t, fold) for t in terms})
             # a key that continues a shorter key finds nothing the shorter one does not
             keys = [k for k in keys if not any(k != j and k.startswith(j) for j in keys)]
             automaton = ahocorasick.Automaton()
@@ -83,9 +89,9 @@ class Scanner:
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match]:
         """The matches of `regex.finditer(text, pos, endpos)`, in order."""
         automaton = self._automaton
-        low = text.lower()
+        low = text.lower() if self._fold else text
         if automaton is None or len(low) != len(text) or (
-                not text.isascii() and not _UNSAFE.isdisjoint(text)):
+                self._fold and not text.isascii() and not _UNSAFE.isdisjoint(text)):
             yield from self.regex.finditer(text, pos, endpos)
             return
         pos, end = max(0, pos), min(endpos, len(text))

@@ -20,6 +20,7 @@ from newslens.analysis.stance.reading import (
     _Read,
 )
 from newslens.analysis.stance.rules import SKEPTICAL_CUES, classify
+from newslens.analysis.stance.scan import Scanner
 
 CONTEXT_WEIGHT = 0.6
 REPORTED_WEIGHT = 0.5
@@ -275,7 +276,7 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     spans = narration.sentence_spans(doc)
     raised = narration.Prefilter(doc, lex, spans)
     narrated = narration.positions(doc, lex, spans, raised)
-    compiled = reporting.compiled()
+    compiled = _reporting()
     by_sentence: dict[tuple, list[dict]] = {}
     statements = statements if statements is not None else schema.empty("statements")
     columns = list(statements.columns)
@@ -329,6 +330,19 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     rows.sort(key=lambda row: (row[0], row[1], row[4], row[3]))  # article, statement, issue,
     # holder: sorted here, cheaper than a DataFrame sort on every chunk
     return schema.conform("stances", pd.DataFrame(rows, columns=STANCE_COLUMNS))
+
+
+_REPORTING: list = []  # [cue lexicon, (lexicon, its regex as a Scanner)]
+
+
+def _reporting() -> tuple:
+    """The reporting cues (attribution.cues.compiled) with their regex scanned through an
+    automaton (stance.scan)."""
+    forms, rx = reporting.compiled()
+    if not _REPORTING or _REPORTING[0] is not forms:
+        scanner = Scanner(forms)
+        _REPORTING[:] = [forms, (forms, scanner if scanner.pattern == rx.pattern else rx)]
+    return _REPORTING[1]
 
 
 def _outweighed(rows: list[tuple]) -> list[tuple]:
