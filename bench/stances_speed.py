@@ -53,8 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def forget() -> None:  # each run pays for what it reads, as a fresh worker does
         rules._POLARITY.clear()
-        for memo in ("_hits", "_occurrences"):  # (not in older versions)
-            getattr(_lexicons(), memo, {}).clear()
+        getattr(_lexicons(), "_memos", {}).clear()  # (not in older versions)
 
     articles = _articles(args)
     sents = newslens.sentences(articles)

@@ -3,9 +3,11 @@ scanner of lexicon regexes (stance.scan) and the TextBlob pre-check (rules._may_
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 
+import numpy as np
 import pytest
 from newslens import compat
 from newslens.analysis.stance import rules, scan
@@ -102,3 +104,22 @@ def test_polarity_precheck_never_hides_a_score(text):
 def test_polarity_precheck_skips_plain_narration():
     assert not rules._may_score("The delegations met in Istanbul on Tuesday.")
     assert rules._may_score("It was a good meeting.")
+
+
+def test_quote_blanking_is_the_documented_pattern():
+    # roles.normalise uses a pattern led by a character set; it blanks what the plain one does
+    from newslens.analysis.stance import roles
+    rng = random.Random(7)
+    alphabet = "ab A’'‘“”\"«» .,\n-é1"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert roles.normalise(text) == roles._QUOTE_MARKS.sub(" ", text), repr(text)
+
+
+def test_missing_values_of_the_statements_table():
+    import pandas as pd
+    from newslens.analysis.stance.table import _missing
+    for value in (None, float("nan"), pd.NA, np.float64("nan")):
+        assert _missing(value) and pd.isna(value)
+    for value in (0, 3, 2.5, np.int64(4), "x"):
+        assert not _missing(value) and not pd.isna(value)

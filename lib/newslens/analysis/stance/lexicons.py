@@ -141,8 +141,7 @@ class _Lexicons:
         self.reversers = {issue: lexicon_regex(words) for issue, words in
                           zip(issues["id"], issues["reversed_by"]) if words}
         self._seen: dict[str, list] = {}
-        self._hits: dict[str, dict] = {}
-        self._occurrences: dict[str, list] = {}
+        self._memos: dict[str, dict] = {}  # kind -> text -> what `memo` worked out
         self.issue_re = Scanner([*self.exact, *(p + "*" for p, _, _ in self.prefix)])
         self.reference_re = re.compile(r"(?<![\w’'])(?:the|this|these|that)\s+(?:" +
                                        lexicon.alternation(book.references or ("deal",)) +
@@ -195,17 +194,24 @@ class _Lexicons:
                     self.narration_class.setdefault(key, kind)
         self.narration_re = Scanner([t for k in NARRATION_CLASSES for t in markers[k]])
 
+    def memo(self, kind: str, text: str, compute):
+        """`compute(text)`, remembered per kind and text (a statement's text is read again as
+        the context of others; texts repeat across articles): pure functions of the text and
+        these lexicons only, whose result nobody changes."""
+        table = self._memos.setdefault(kind, {})
+        out = table.get(text)
+        if out is None:
+            if len(table) >= _MEMO_MAX:
+                table.clear()
+            out = table[text] = compute(text)
+        return out
+
     def hits(self, text: str) -> dict[str, list]:
         """The rule-chain markers of `text` by class (condition, demand, skeptical,
         dismissive, supportive, opposition, support), found in one pass (memoised per text:
         a statement's text is read again as the context of the next; do not change the
         result)."""
-        out = self._hits.get(text)
-        if out is None:
-            if len(self._hits) >= _MEMO_MAX:
-                self._hits.clear()
-            out = self._hits[text] = self._find_hits(text)
-        return out
+        return self.memo("hits", text, self._find_hits)
 
     def _find_hits(self, text: str) -> dict[str, list]:
         out: dict[str, list] = {}
@@ -252,12 +258,7 @@ class _Lexicons:
         """Every issue term in `text`, in order (ignored phrases raise nothing); a term with a
         reverser of its issue near it (`reversed` below) counts as contrary. Memoised per text
         (a statement's text comes back as the context of others): do not change the list."""
-        out = self._occurrences.get(text)
-        if out is None:
-            if len(self._occurrences) >= _MEMO_MAX:
-                self._occurrences.clear()
-            out = self._occurrences[text] = self._find_occurrences(text)
-        return out
+        return self.memo("occurrences", text, self._find_occurrences)
 
     def _find_occurrences(self, text: str) -> list[Occurrence]:
         out = []

@@ -39,6 +39,9 @@ from dataclasses import dataclass, field
 
 # Quotation marks (and single quotes that are not apostrophes) blanked, offsets unchanged.
 _QUOTE_MARKS = re.compile(r"[“”\"«»]|(?<![A-Za-z])[‘’']|[‘’'](?![A-Za-z])")
+# the same, led by a character set (which `re` scans for fast): a single quote mark not
+# between two letters
+_QUOTE_MARKS_FAST = re.compile(r"[“”\"«»]|[‘’'](?:(?<![A-Za-z][‘’'])|(?![A-Za-z]))")
 _CLAUSE_BREAK = re.compile(
     r"(?<=[.!?…])\s+(?=[A-Z(])"           # a new sentence inside a quotation
     r"|\s*;\s*|:\s+|\s[–—-]\s"              # ; and : and spaced dashes
@@ -79,7 +82,7 @@ SIDES_AT_WAR = ("russia", "ukraine")
 
 def normalise(text: str) -> str:
     """`text` with quotation marks blanked (same length, so offsets stay valid)."""
-    return _QUOTE_MARKS.sub(" ", text)
+    return _QUOTE_MARKS_FAST.sub(" ", text)
 
 
 def clauses(text: str) -> list[tuple[int, int]]:

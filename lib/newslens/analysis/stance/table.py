@@ -3,6 +3,7 @@ reported stances, territory read as concessions; `stances()`."""
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -176,7 +177,7 @@ def _statement_rows(st: dict, doc: _Document, lex: _Lexicons, decided: dict,
         a, b = max(0, a), max(0, b)
         r.reading = r.reading[:a] + " " * (b - a) + r.reading[b:]
     cue_end, c0 = int(st["cue_end"]) + r.shift, int(st["content_start"]) + r.shift
-    parent = None if pd.isna(st["parent"]) else int(st["parent"])
+    parent = None if _missing(st["parent"]) else int(st["parent"])
     gap = r.text[cue_end:c0] if cue_end < c0 else ""
 
     def decide() -> tuple:  # the statement's own stance (for its issues and its children)
@@ -299,8 +300,8 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
             here = narrated[(aid, sn)] = sorted(here + inner,
                                                 key=lambda n: (n.cue_start, n.holder_start))
         for st in group:
-            parent = None if pd.isna(st["parent"]) else int(st["parent"])
-            antecedent = "" if pd.isna(st["antecedent_sentence"]) else doc.sentence_text(
+            parent = None if _missing(st["parent"]) else int(st["parent"])
+            antecedent = "" if _missing(st["antecedent_sentence"]) else doc.sentence_text(
                 aid, int(st["antecedent_sentence"]))
             context = " ".join(t for t in (texts.get(parent, ""), antecedent) if t)
             theirs = [n for n in here if _inside(n, st) and not _own(n, st, doc)]
@@ -369,7 +370,7 @@ def _may_raise(raised: narration.Prefilter, aid, sn: int, group: list[dict]) -> 
         a, b = _own_span(st)
         ante = st["antecedent_sentence"]
         if raised.within(aid, st["field"], a, b) or (
-                not pd.isna(ante) and (aid, int(ante)) in raised.sentences):
+                not _missing(ante) and (aid, int(ante)) in raised.sentences):
             return True
     return False
 
@@ -402,6 +403,11 @@ def _own(n: narration.Narrated, st: dict, doc: _Document) -> bool:
     side = st.get("speaker_side")
     side = side if isinstance(side, str) and side else doc.side(st["speaker"])
     return n.holder in (st["speaker"], side) or doc.side(n.holder) == st["speaker"]
+
+
+def _missing(value) -> bool:
+    """`pd.isna` of one value of the statements table (None, NaN, pd.NA), without its cost."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _own_text(st: dict, doc: _Document) -> str:
