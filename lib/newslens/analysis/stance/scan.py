@@ -89,18 +89,21 @@ class Scanner:
     def finditer(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match]:
         """The matches of `regex.finditer(text, pos, endpos)`, in order."""
         automaton = self._automaton
-        low = text.lower() if self._fold else text
-        if automaton is None or len(low) != len(text) or (
-                self._fold and not text.isascii() and not _UNSAFE.isdisjoint(text)):
+        pos, end = max(0, pos), min(endpos, len(text))
+        # only the window the regex reads: from the character before `pos` to `end`
+        base = pos - 1 if pos else 0
+        window = text[base:end]
+        low = window.lower() if self._fold else window
+        if automaton is None or len(low) != len(window) or (
+                self._fold and not window.isascii() and not _UNSAFE.isdisjoint(window)):
             yield from self.regex.finditer(text, pos, endpos)
             return
-        pos, end = max(0, pos), min(endpos, len(text))
         if pos >= end:
             return
-        # key at k of STOP + text: a word starts at text position k, after a stop (or at 0)
-        found = automaton.iter(_read(low), pos, end + 1)
+        # a key at k of STOP + window: a word can start at text position base + k
+        found = automaton.iter(_read(low))
         match, cur = self.regex.match, pos
-        for p in sorted(stop - size + 1 for stop, size in found):
+        for p in sorted(base + stop - size + 1 for stop, size in found):
             if p >= cur and (m := match(text, p, endpos)) is not None:
                 yield m
                 cur = m.end()
