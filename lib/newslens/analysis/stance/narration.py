@@ -29,7 +29,7 @@ terms: `stance.table`), with cue class demand, positive or negative.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from newslens.analysis.attribution import cues as reporting
@@ -303,7 +303,7 @@ def _document(text: str, m: re.Match, sentence: tuple[int, int], documents: list
 
 def _possessor(text: str, cs: int, a: int, mentions: list) -> list[tuple]:
     """"X's (main) <cue>" and "X and Y's <cue>": the possessors."""
-    before = [x for x in mentions if a <= x[0] and x[1] <= cs]
+    before = _between(mentions, a, cs)
     if not before:
         return []
     last = before[-1]
@@ -315,7 +315,8 @@ def _possessor(text: str, cs: int, a: int, mentions: list) -> list[tuple]:
 def _agent(text: str, ce: int, b: int, mentions: list, term: str) -> tuple[list, int, str]:
     """"<cue> by/of/from X (and Y)": the agents, where what follows starts, and the form
     (passive for "<participle> by X")."""
-    after = [x for x in mentions if ce <= x[0] < min(b, ce + 40)]
+    after = mentions[bisect_left(mentions, ce, key=_START):bisect_left(
+        mentions, min(b, ce + 40), key=_START)]
     if not after:
         return [], ce, ""
     first = after[0]
@@ -340,7 +341,7 @@ def _agent(text: str, ce: int, b: int, mentions: list, term: str) -> tuple[list,
 def _subject(text: str, cs: int, a: int, mentions: list, noun: bool) -> tuple[list, bool]:
     """The subject mentions of a verb cue (nearest before it, only auxiliaries, adverbs and
     time words between) and whether a negator stands between."""
-    before = [x for x in mentions if a <= x[0] and x[1] <= cs]
+    before = _between(mentions, a, cs)
     if not before:
         return [], False
     gap = text[before[-1][1]:cs]
@@ -351,6 +352,16 @@ def _subject(text: str, cs: int, a: int, mentions: list, noun: bool) -> tuple[li
     elif len(words) > 6 or any(w not in _GAP_WORDS and not w.endswith("ly") for w in words):
         return [], False
     return _coordinated(text, before), any(w in _NEGATORS or w.endswith("n't") for w in words)
+
+
+def _START(mention: tuple) -> int:
+    return mention[0]
+
+
+def _between(mentions: list, a: int, b: int) -> list[tuple]:
+    """The mentions (sorted by start) that lie in [a, b], in order."""
+    return [x for x in mentions[bisect_left(mentions, a, key=_START):bisect_right(
+        mentions, b, key=_START)] if x[1] <= b]
 
 
 def _coordinated(text: str, before: list) -> list[tuple]:
