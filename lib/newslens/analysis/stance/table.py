@@ -280,7 +280,7 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
     compiled = _reporting()
     by_sentence: dict[tuple, list[dict]] = {}
     statements = statements if statements is not None else schema.empty("statements")
-    columns = list(statements.columns)
+    columns = [c for c in statements.columns if c not in _UNREAD]
     for values in zip(*(statements[c].tolist() for c in columns)):  # faster than to_dict
         st = dict(zip(columns, values))
         by_sentence.setdefault((st["article_id"], int(st["sentence"])), []).append(st)
@@ -344,6 +344,11 @@ def _reporting() -> tuple:
         scanner = Scanner(forms)
         _REPORTING[:] = [forms, (forms, scanner if scanner.pattern == rx.pattern else rx)]
     return _REPORTING[1]
+
+
+# statements columns no stance rule reads (the narrated positions have none of them either)
+_UNREAD = frozenset(("speaker_text", "speaker_kind", "linked", "is_quote", "mode",
+                     "antecedent_start", "antecedent_end"))
 
 
 def _outweighed(rows: list[tuple]) -> list[tuple]:
