@@ -105,6 +105,7 @@ class Discourse:
         self.unlinked: dict[str, Speaker] = {}  # lower-case name or surname -> speaker
         self.text = ""  # the article body
         self._actor_records: dict[str, Speaker] = {}
+        self._actor_fields: dict[str, tuple] = {}
 
     # -- recording
     def add_mention(self, sentence: int, actor: str, antecedent: tuple) -> None:
@@ -137,11 +138,15 @@ class Discourse:
             self.unlinked.setdefault(name.split("-")[-1], speaker)
 
     def actor_speaker(self, actor: str, start: int, end: int, text: str) -> Speaker:
-        info = self.gaz.info.get(actor)
-        kind = "outlet" if info is not None and info.kind == "outlet" else "actor"
-        return Speaker(start, end, text, actor, kind, actor,
-                       side=info.side if info else None, gender=info.gender if info else None,
-                       heads=info.heads if info else frozenset())
+        fields = self._actor_fields.get(actor)
+        if fields is None:  # the gazetteer's facts about the actor, read once per article
+            info = self.gaz.info.get(actor)
+            kind = "outlet" if info is not None and info.kind == "outlet" else "actor"
+            fields = self._actor_fields[actor] = (
+                kind, info.side if info else None, info.gender if info else None,
+                info.heads if info else frozenset())
+        kind, side, gender, heads = fields
+        return Speaker(start, end, text, actor, kind, actor, side, gender, heads)
 
     def is_person(self, sp: Speaker) -> bool:
         if sp.kind == "person":

@@ -105,18 +105,32 @@ class Speaker:
 
 
 class CueHit(NamedTuple):
-    """One reporting cue matched in a sentence (a label or headline mark has cue kind `mark`)."""
+    """One reporting cue matched in a sentence (a label or headline mark has cue kind `mark`).
+    Make it with `CueHit.of`, which fills the word tests the detectors ask for every form."""
 
     start: int
     end: int
     text: str
     cue: Cue
+    is_participle: bool = False  # the first word ends in -ing ("saying", "adding that")
+    participle: bool = False  # the first word is a past participle ("said", "reported")
 
-    @property
-    def is_participle(self) -> bool:
-        text = self.text
-        space = text.find(" ")
-        return (text if space < 0 else text[:space]).lower().endswith("ing")
+    @classmethod
+    def of(cls, start: int, end: int, text: str, cue: Cue) -> CueHit:
+        words = text.lower().split(None, 1)  # the first word over any space ("according\nto")
+        word = words[0] if words else ""
+        return cls(start, end, text, cue, _first_word(text).endswith("ing"),
+                   word.endswith("ed") or word in _PARTICIPLE_IRREGULAR)
+
+
+_PARTICIPLE_IRREGULAR = frozenset(("told", "said", "written", "shown", "spoken", "thought",
+                                   "found", "asked"))
+
+
+def _first_word(text: str) -> str:
+    """The cue as written up to its first space, lower-cased."""
+    space = text.find(" ")
+    return (text if space < 0 else text[:space]).lower()
 
 
 @dataclass
