@@ -85,14 +85,14 @@ def inside_quote(s: Sentence, pos: int) -> bool:
 def _reported_after(s: Sentence, hit: CueHit, st: Statement) -> Statement:
     """Set the content to what follows the cue: a quotation (whole, even over several
     sentences), else the that-clause or the rest of the sentence."""
-    q = QUOTE_AFTER.match(s.text, hit.end)
+    after = q = QUOTE_AFTER.match(s.text, hit.end)
     if hit.cue.kind == "quote_only" and not q:
         q = QUOTE_NEAR.match(s.text, hit.end)
     region = quote_at(s, q.end()) if q else None
     if region is not None:
         st.content_start, st.content_end, st.direct = region[0], region[1], True
         return st
-    c0, c1, direct = spans.content_after(s.text, hit.end)
+    c0, c1, direct = spans.content_after(s.text, hit.end, after)
     st.content_start, st.content_end, st.direct = c0, c1, direct
     return st
 

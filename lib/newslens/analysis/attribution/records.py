@@ -117,10 +117,18 @@ class CueHit(NamedTuple):
 
     @classmethod
     def of(cls, start: int, end: int, text: str, cue: Cue) -> CueHit:
-        words = text.lower().split(None, 1)  # the first word over any space ("according\nto")
-        word = words[0] if words else ""
-        return cls(start, end, text, cue, _first_word(text).endswith("ing"),
-                   word.endswith("ed") or word in _PARTICIPLE_IRREGULAR)
+        tests = _WORD_TESTS.get(text)
+        if tests is None:
+            if len(_WORD_TESTS) > 4096:
+                _WORD_TESTS.clear()
+            words = text.lower().split(None, 1)  # the first word over any space
+            word = words[0] if words else ""
+            tests = _WORD_TESTS[text] = (_first_word(text).endswith("ing"),
+                                         word.endswith("ed") or word in _PARTICIPLE_IRREGULAR)
+        return tuple.__new__(cls, (start, end, text, cue, *tests))
+
+
+_WORD_TESTS: dict[str, tuple[bool, bool]] = {}  # cue as written -> (is_participle, participle)
 
 
 _PARTICIPLE_IRREGULAR = frozenset(("told", "said", "written", "shown", "spoken", "thought",
@@ -188,7 +196,7 @@ class Sentence:
 
     def left(self, pattern: re.Pattern, end: int, window: int = 160):
         """`pattern` (anchored with $) searched in the `window` characters before `end`."""
-        return pattern.search(self.text, max(0, end - window), end)
+        return pattern.search(self.text, end - window if end > window else 0, end)
 
 
 @dataclass(eq=False)

@@ -47,7 +47,7 @@ def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
     for a, b in hits:
         written = text[a:b]
         low = written.lower()
-        if inside_quote(s, a) or _part_of_name(s, a, b) or low in words and _in_idiom(
+        if s.quotes and inside_quote(s, a) or _part_of_name(s, a, b) or low in words and _in_idiom(
                 idiom, text, a, b):
             continue
         cue = cues.get(" ".join(low.split()))
@@ -93,7 +93,7 @@ def cue_spans(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
     without IGNORECASE run on the lower-cased text (faster) when lowering keeps every offset
     and every case-insensitive match."""
     low = text.lower()
-    if len(low) != len(text) or any(c in text for c in _CASE_EXCEPTIONS):
+    if not text.isascii() and (len(low) != len(text) or any(c in text for c in _CASE_EXCEPTIONS)):
         return [m.span() for m in regex.finditer(text)]
     cased = _CASED.get(regex.pattern)
     if cased is None:
@@ -104,8 +104,9 @@ def cue_spans(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
 def _part_of_name(s: Sentence, a: int, b: int) -> bool:
     """A capitalised cue inside a name ("the United States"): covered by a mention, or
     capitalised in running text (not first in the sentence, not a headline)."""
-    if any(m.start < b and a < m.end for m in s.mentions):
-        return True
+    for m in s.mentions:
+        if m.start < b and a < m.end:
+            return True
     if not s.text[a].isupper():
         return False
     before = s.text[:a]
@@ -146,10 +147,11 @@ def finish(s: Sentence, found: list[Statement]) -> list[Statement]:
     text, s0 = s.field_text, s.s0
     for i, st in enumerate(found):
         c0, c1 = st.content_start + s0, st.content_end + s0
-        for nxt in found[i + 1:]:
-            if c0 < nxt.clause + s0 < c1 and not st.direct:
-                c1 = nxt.clause + s0
-                break
+        if not st.direct:
+            for nxt in found[i + 1:]:
+                if c0 < nxt.clause + s0 < c1:
+                    c1 = nxt.clause + s0
+                    break
         if st.direct:
             while c1 > c0 and text[c1 - 1] in " ,.":
                 c1 -= 1
