@@ -161,7 +161,8 @@ def finish(s: Sentence, found: list[Statement]) -> list[Statement]:
             continue
         st.content_start, st.content_end, st.content = c0 - s0, c1 - s0, text[c0:c1]
         # QUOTE_SPAN finds a quotation in the content exactly when an opening mark is in it
-        st.is_quote = st.direct or any(ch in st.content for ch in "“\"«")
+        c = st.content
+        st.is_quote = st.direct or "“" in c or '"' in c or "«" in c
         st.negated = bool(spans.NEGATION.search(s.text, max(0, st.hit.start - 12),
                                                 st.hit.start))
         out.append(st)
