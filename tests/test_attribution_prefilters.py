@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from newslens.analysis.attribution import spans, statements
 from newslens.analysis.attribution.cues import Cue
-from newslens.analysis.attribution.records import CueHit
+from newslens.analysis.attribution.discourse import Discourse
+from newslens.analysis.attribution.records import CueHit, Speaker
 from newslens.analysis.attribution.table import _idiom_words
 from newslens.text.actors import actor_mentions
 from newslens.text.sentences import sentences as split
@@ -95,3 +96,18 @@ def test_content_after_with_a_known_match_is_the_same():
     at = plain.index(" said") + 5
     assert spans.content_after(plain, at, None) == spans.content_after(plain, at) == (
         at + len(" that "), len(plain), False)
+
+
+def test_the_first_entity_of_a_sentence_is_indexed_as_entities_come():
+    d = Discourse(None, {})
+    sp = Speaker(0, 0, "X", "x", "person")
+    d.entities += [(0, sp, None), (0, sp, None), (2, sp, None)]
+    assert [d._first_entity_of(n) for n in (0, 1, 2)] == [0, -1, 2]
+    d.entities += [(2, sp, None), (3, sp, None)]
+    assert [d._first_entity_of(n) for n in (2, 3)] == [2, 4]
+
+
+def test_he_is_the_person_named_first_in_the_sentence_before():
+    st = real("Putin met Macron in the capital on Monday.",
+              "He said that the talks had been useful.")
+    assert len(st) == 1 and (st.iloc[0].form, st.iloc[0].speaker) == ("pronoun", "putin")
