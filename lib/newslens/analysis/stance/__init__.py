@@ -57,7 +57,8 @@ chain `classify`), `reading` (a statement's own text, mentions, sides, role mark
 (where in a statement an issue is raised: conditions, requirements, reported stances,
 territorial concessions), `narration` (positions from narration, nested speech, the
 pre-filter), `table` (issue tagging, the stances table, one position one row), `aggregate`
-(matrix, pairs, sources).
+(matrix, pairs, sources), `scan` (the lexicon regexes found through one Aho-Corasick pass: same
+matches, a fraction of the cost).
 """
 
 from newslens.analysis.stance.aggregate import (
