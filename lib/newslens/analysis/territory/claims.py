@@ -39,6 +39,7 @@ from newslens.analysis.territory.sides import (
     _context_for,
     _modality,
     _nearby_statement,
+    actor_names,
     side_prefixes,
 )
 from newslens.text.actors import linked_only
@@ -54,7 +55,7 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
     cues, text = inp.cues, view.text
     if _SLUG.match(text):
         return []  # a URL slug used as a title is not prose
-    hits = _cue_hits(cues, text)
+    hits = _cue_hits(cues, text, inp.needles(text))
     if not any(hits.values()) and not any(inp.generic.get(r.id, (None,))[0]
                                           for r in view.regions):
         return []  # no cue and no generic reference that claims by itself: no claim
@@ -234,7 +235,7 @@ def _outlet_sides(meta: dict, cues: Cues) -> dict:
     """article id -> the side of its outlet, for outlets of the actor gazetteer that speak for
     a belligerent (TASS, RIA Novosti, Ukrinform): the article's source domain names the outlet
     ("tass.com" -> TASS; a name of 4+ letters may prefix the domain's label: "sputnikglobe")."""
-    outlets = _outlet_names()
+    outlets = actor_names().outlets
     out = {}
     for article_id, (_, source) in meta.items():
         if not isinstance(source, str) or not source:
@@ -246,19 +247,6 @@ def _outlet_sides(meta: dict, cues: Cues) -> dict:
                 out[article_id] = side
                 break
     return out
-
-
-def _outlet_names() -> list:
-    """(name key, affiliation) of the gazetteer's outlets: letters only, lowercase."""
-    from newslens.text.actors import load_actors
-
-    actors = load_actors()
-    rows = actors[actors["kind"] == "outlet"]
-    out = []
-    for names, side in zip(rows["aliases"].tolist(), rows["affiliation"].tolist()):
-        if isinstance(side, str) and side:
-            out += [(re.sub(r"[^a-z]", "", n.lower()), side) for n in names]
-    return [(n, s) for n, s in out if n]
 
 
 def _row(claim: Claim, view: SentenceView, info: dict, meta: dict) -> dict:

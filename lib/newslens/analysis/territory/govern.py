@@ -33,10 +33,11 @@ _LIST_GAP = re.compile(
 
 # --- step 1: cues and clauses ------------------------------------------------------------------
 
-def _cue_hits(cues: Cues, text: str) -> dict[str, list[CueHit]]:
+def _cue_hits(cues: Cues, text: str, needles: set | None = None) -> dict[str, list[CueHit]]:
     """Cue matches per rule, minus those a rejection overlaps ("will not cede") and those that
-    name what is avoided ("to avoid being encircled")."""
-    hits = {name: [CueHit(*h) for h in found] for name, found in rule_hits(cues, text).items()}
+    name what is avoided ("to avoid being encircled"); `needles` as for `rule_hits`."""
+    hits = {name: [CueHit(*h) for h in found]
+            for name, found in rule_hits(cues, text, needles).items()}
     if cues.void_before is not None and any(hits.values()):
         hits = {name: [h for h in found
                        if not cues.void_before.search(text[max(0, h.start - 40):h.start])]

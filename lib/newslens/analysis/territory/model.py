@@ -11,6 +11,7 @@ import pandas as pd
 
 from newslens.analysis.territory.cues import (
     Cues,
+    needles_in,
 )
 
 # --- statements (newslens.analysis.attribution) -------------------------------------------
@@ -160,6 +161,13 @@ class _Inputs:
     candidates: dict = field(default_factory=dict)  # (article, field, sentence) -> candidates
     outlet_sides: dict = field(default_factory=dict)  # article id -> side of its outlet
     prefixes: dict = field(default_factory=dict)  # "russian" -> russia ("Russian-held")
+    found_needles: dict = field(default_factory=dict)  # sentence text -> `needles_in` of it
+
+    def needles(self, text: str) -> set | None:
+        """The pre-filter literals in a sentence (`cues.needles_in`), once per text."""
+        if text not in self.found_needles:
+            self.found_needles[text] = needles_in(self.cues, text)
+        return self.found_needles[text]
 
 
 def _side(actor_id, kinds):

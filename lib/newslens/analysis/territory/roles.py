@@ -14,7 +14,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from newslens.analysis.territory.cues import FORCE_SIDES, ClaimRule, Cues
+from newslens.analysis.territory.cues import (
+    COMPOUND,
+    COMPOUND_LITERALS,
+    FORCE_SIDES,
+    ClaimRule,
+    Cues,
+)
 
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^[’']s?\s+(?:[\w-]+\s+)?$")  # "Russia's annexation", "Moscow's control"
@@ -107,33 +113,32 @@ def document_key(text: str) -> str:
     return head[:-1] if head.endswith("s") and len(head) > 4 else head
 
 
-_COMPOUND = re.compile(r"(?<![\w-])([A-Za-z]+)[-‐](?:controlled|held|occupied|run)\b")
-
-
 def candidates(text: str, actors: list, cues: Cues, relative_side,
-               prefixes: dict | None = None) -> list[Candidate]:
+               prefixes: dict | None = None, needles: set | None = None) -> list[Candidate]:
     """Actor mentions, force terms and documents of one sentence, by position.
 
     `actors` are (start, end, side) of actor mentions; `relative_side(kind, start, end)` gives
     the side an "enemy"/"own" term stands for (None when unknown). A force term that covers an
     actor mention replaces it ("Russian forces" is one candidate). `prefixes` (lowercase name ->
     side) read the first part of a control compound as a side ("Russian-held", "Kyiv-controlled",
-    "Moscow-occupied")."""
+    "Moscow-occupied"). `needles`: the lexicon's literals in the text (`cues.needles_in`), so
+    that only the patterns and alternatives that can match run (None: all run)."""
     found = [Candidate(a, b, side, "actor") for a, b, side in actors]
-    if prefixes:
-        for m in _COMPOUND.finditer(text):
+    if prefixes and (needles is None or COMPOUND_LITERALS is None
+                     or not COMPOUND_LITERALS.isdisjoint(needles)):
+        for m in COMPOUND.finditer(text):
             side = prefixes.get(m.group(1).lower())
             if side and not any(c.a <= m.start() < c.b for c in found):
                 found.append(Candidate(m.start(1), m.end(1), side, "force"))
     if cues.forces is not None:
-        for m in cues.forces.finditer(text):
+        for m in cues.forces.finditer(text, needles):
             key = m.lastgroup.split("_", 1)[1]
             side = relative_side(key, m.start(), m.end()) if key in FORCE_SIDES else key
             found = [c for c in found if not (m.start() <= c.a and c.b <= m.end())]
             found.append(Candidate(m.start(), m.end(), side, "force"))
     if cues.documents is not None:
         sides = [c for c in found if c.side]
-        for m in cues.documents.finditer(text):
+        for m in cues.documents.finditer(text, needles):
             kind = "document" if m.group("specific") else "document_generic"
             found.append(Candidate(m.start(), m.end(), _author(text, m, sides), kind))
     return sorted(found, key=lambda c: (c.a, c.b))

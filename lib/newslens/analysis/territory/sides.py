@@ -4,6 +4,7 @@ speaker, the sentence's candidates and the sentences before (newslens.analysis.t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from newslens.analysis.territory.cues import (
     ClaimRule,
@@ -32,17 +33,44 @@ from newslens.analysis.territory.roles import (
 def side_prefixes(cues: Cues) -> dict:
     """Lowercase one-word names of the belligerents (names, demonyms, capitals, references of
     the actor gazetteer) -> side: the first part of "Russian-held", "Kyiv-controlled"."""
-    from newslens.text.actors import load_actors
-
-    actors = load_actors()
     out: dict = {}
-    for rec in actors[actors["id"].isin(list(cues.sides))].to_dict("records"):
+    for name, actor_id in actor_names().words:
+        if actor_id in cues.sides:
+            out.setdefault(name, actor_id)
+    return out
+
+
+@dataclass(frozen=True)
+class ActorNames:
+    """What the claim sides read of the actor gazetteer, derived once per gazetteer file."""
+
+    words: tuple  # (lowercase one-word name, actor id), in gazetteer order
+    outlets: tuple  # (outlet alias as lowercase letters, affiliation) of affiliated outlets
+
+
+def actor_names(path=None) -> ActorNames:
+    """The gazetteer's names as the claim sides read them (cached per file content)."""
+    from newslens import lexicon
+
+    return lexicon.load(lexicon.resolve(path, "actors.yml"), _parse_actor_names)
+
+
+def _parse_actor_names(raw, path) -> ActorNames:
+    from newslens.text.gazetteer import _parse_gazetteer
+
+    actors = _parse_gazetteer(raw, path)
+    words = []
+    for rec in actors.to_dict("records"):
         names = [rec["name"]] + [n for col in ("aliases", "demonyms", "capitals", "references")
                                  for n in (rec.get(col) if isinstance(rec.get(col), list) else [])]
-        for name in names:
-            if isinstance(name, str) and name.isalpha():
-                out.setdefault(name.lower(), rec["id"])
-    return out
+        words += [(name.lower(), rec["id"]) for name in names
+                  if isinstance(name, str) and name.isalpha()]
+    rows = actors[actors["kind"] == "outlet"]
+    outlets = []
+    for names, side in zip(rows["aliases"].tolist(), rows["affiliation"].tolist()):
+        if isinstance(side, str) and side:
+            outlets += [(re.sub(r"[^a-z]", "", n.lower()), side) for n in names]
+    return ActorNames(tuple(words), tuple((n, s) for n, s in outlets if n))
 
 
 def _country(inp: _Inputs, actor_id: str | None) -> str | None:
@@ -101,7 +129,7 @@ def _sentence_candidates(inp: _Inputs, view: SentenceView, text: str, s0: int, s
         side = side if side in cues.sides else cues.unknown_speaker_side
         return cues.sides.get(side) if kind == "enemy" else side
 
-    return candidates(text, actors, cues, relative, inp.prefixes)
+    return candidates(text, actors, cues, relative, inp.prefixes, inp.needles(text))
 
 
 _QUOTE = re.compile(r"[\"“”«»]")
