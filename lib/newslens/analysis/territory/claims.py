@@ -4,7 +4,6 @@ steps of the package doc run per sentence that mentions a region."""
 from __future__ import annotations
 
 import re
-from functools import partial
 
 import pandas as pd
 
@@ -21,13 +20,11 @@ from newslens.analysis.territory.govern import (
     _macro_parts,
     _targets,
 )
+from newslens.analysis.territory.inputs import _article_meta, _views
 from newslens.analysis.territory.model import (
     Claim,
-    RegionRef,
     SentenceView,
-    _context,
     _Inputs,
-    _local_actors,
     _records,
     _statement_at,
     _statement_lookup,
@@ -42,7 +39,6 @@ from newslens.analysis.territory.sides import (
     actor_names,
     side_prefixes,
 )
-from newslens.text.actors import linked_only
 from newslens.text.regions import generic_defaults, region_info, region_mentions
 
 CLAIM_COLUMNS = schema.table("claims").names
@@ -53,12 +49,11 @@ _SLUG = re.compile(r"^\S+(?:-\S+){2,}$")
 def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
     """Every claim of one sentence: cues -> governed region lists -> claimant/counterpart."""
     cues, text = inp.cues, view.text
-    if _SLUG.match(text):
-        return []  # a URL slug used as a title is not prose
-    hits = _cue_hits(cues, text, inp.needles(text))
-    if not any(hits.values()) and not any(inp.generic.get(r.id, (None,))[0]
-                                          for r in view.regions):
-        return []  # no cue and no generic reference that claims by itself: no claim
+    hits = view.hits
+    if hits is None:
+        hits = _gate(inp, text, [r.id for r in view.regions])
+        if hits is None:
+            return []
     clauses = _clauses(cues, text, view.regions)
     part_of = _macro_parts(inp.info, view)
     groups = _groups(cues, inp.info, view, part_of)
@@ -115,6 +110,18 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
     return out
 
 
+def _gate(inp: _Inputs, text: str, region_ids) -> dict | None:
+    """The cue hits of a sentence that mentions these regions, or None when it can hold no
+    claim: a URL slug used as a title is not prose; with no cue and no generic reference that
+    claims by itself ("occupied territories") there is no claim."""
+    if _SLUG.match(text):
+        return None
+    hits = _cue_hits(inp.cues, text, inp.needles(text))
+    if not any(hits.values()) and not any(inp.generic.get(r, (None,))[0] for r in region_ids):
+        return None
+    return hits
+
+
 def _act(cues: Cues, act, name: str, text: str, cue, clause: tuple, subject) -> list:
     """[(rule, type, claimant, counterpart, change)] when a demand cue reports its subject's own
     act ("Russia recognised X within the borders of the oblast": Russia's claim on X), else []:
@@ -151,85 +158,7 @@ def _subject_side(ctx, group: list, cue) -> str | None:
     return before[-1].side if before else None
 
 
-# --- inputs and rows ----------------------------------------------------------------------------
-
-def _actor_index(mentions, wanted: set) -> tuple[dict, dict]:
-    """(actor id -> (kind, affiliation), (article, sentence) -> mention records)."""
-    kinds, by_sentence = {}, {}
-    mentions = linked_only(mentions)  # an unlinked name is no claimant side
-    if mentions is not None and len(mentions):
-        for m in _records(mentions, ["article_id", "sentence", "start", "end", "actor_id", "kind",
-                                     "affiliation"]):
-            kinds.setdefault(m["actor_id"], (m.get("kind"), m.get("affiliation")))
-            if (m["article_id"], m["sentence"]) in wanted:
-                by_sentence.setdefault((m["article_id"], m["sentence"]), []).append(m)
-    return kinds, by_sentence
-
-
-def _article_meta(articles) -> dict:
-    meta = {}
-    if articles is not None and len(articles):
-        for rec in _records(articles, ["article_id", "published", "source"]):
-            meta[rec["article_id"]] = (rec.get("published"), rec.get("source"))
-    return meta
-
-
-def _sentence_texts(sentences: pd.DataFrame, wanted: set) -> tuple[dict, dict]:
-    """(the wanted sentences' records, (article, field, paragraph) -> text of the paragraph)."""
-    sent, para_text = {}, {}
-    records = _records(sentences, ["article_id", "sentence", "start", "text", "field", "paragraph"])
-    for rec in records:
-        if (rec["article_id"], rec["sentence"]) in wanted:
-            sent[(rec["article_id"], rec["sentence"])] = rec
-            para_text[(rec["article_id"], rec.get("field") or "text", rec.get("paragraph"))] = []
-    for rec in records:
-        key = (rec["article_id"], rec.get("field") or "text", rec.get("paragraph"))
-        if key in para_text:
-            para_text[key].append(rec["text"])
-    # Joined once per paragraph (not per sentence: quadratic in a long paragraph); the same
-    # string object then hits `_context`'s cache without rehashing.
-    return sent, {key: " ".join(parts) for key, parts in para_text.items()}
-
-
-_HISTORY = 5
-
-
-def _previous(sent: dict, acts: dict, article_id, sno: int, field: str) -> list:
-    """[(text, start, sentence, mention records)] of up to _HISTORY sentences before, nearest
-    first, in the same field."""
-    out = []
-    for k in range(1, _HISTORY + 1):
-        prev = sent.get((article_id, sno - k))
-        if prev is not None and (prev.get("field") or "text") == field:
-            out.append((prev["text"], int(prev["start"]), sno - k,
-                        acts.get((article_id, sno - k), [])))
-    return out
-
-
-def _views(cues: Cues, sentences, reg_records, mentions):
-    """(actor kinds, one SentenceView per sentence that mentions a region, in order)."""
-    by_sentence: dict = {}
-    for r in reg_records:
-        by_sentence.setdefault((r["article_id"], r["sentence"]), []).append(r)
-    wanted = {(a, s - k) for a, s in by_sentence for k in range(_HISTORY + 1)}
-    kinds, acts = _actor_index(mentions, wanted)
-    sent, para_text = _sentence_texts(sentences, wanted)
-    context_cache: dict = {}
-    views = []
-    for (article_id, sno) in sorted(by_sentence):
-        srow = sent[(article_id, sno)]
-        text, s0 = srow["text"], int(srow["start"])
-        field = srow.get("field") or "text"
-        ptext = para_text.get((article_id, field, srow.get("paragraph")), "")
-        history = partial(_previous, sent, acts, article_id, sno, field)
-        regions = [RegionRef(int(r["start"]) - s0, int(r["end"]) - s0, r["region_id"], r["text"])
-                   for r in sorted(by_sentence[(article_id, sno)], key=lambda r: r["start"])]
-        views.append(SentenceView(article_id, sno, text, s0, field,
-                                  partial(_context, cues, text, ptext, context_cache),
-                                  _local_actors(acts.get((article_id, sno), []), s0, kinds),
-                                  regions, history))
-    return kinds, views
-
+# --- rows ---------------------------------------------------------------------------------------
 
 def _outlet_sides(meta: dict, cues: Cues) -> dict:
     """article id -> the side of its outlet, for outlets of the actor gazetteer that speak for
@@ -295,10 +224,12 @@ def territorial_claims(
     reg_records = _records(regs, ["article_id", "sentence", "start", "end", "region_id", "text",
                                   "region", "kind", "parent"])
     info = _with_places(region_info(), reg_records)
-    kinds, views = _views(cues, sentences, reg_records, mentions)
+    inp = _Inputs(cues, info, generic_defaults(), {}, {})
+    inp.kinds, views = _views(cues, sentences, reg_records, mentions, lambda text, regions: _gate(
+        inp, text, [r["region_id"] for r in regions]))
     meta = _article_meta(articles)
-    inp = _Inputs(cues, info, generic_defaults(), kinds, _statement_lookup(statements),
-                  outlet_sides=_outlet_sides(meta, cues), prefixes=side_prefixes(cues))
+    inp.statements = _statement_lookup(statements, {v.article_id for v in views})
+    inp.outlet_sides, inp.prefixes = _outlet_sides(meta, cues), side_prefixes(cues)
     claims = [(claim, view) for view in views for claim in _sentence_claims(inp, view)]
     _same_claim_same_side(claims)
     rows = [_row(claim, view, info, meta) for claim, view in claims]

@@ -32,10 +32,11 @@ class _Statement:
     speaker_text: str
 
 
-def _statement_lookup(statements: pd.DataFrame | None) -> dict:
-    """(article_id, field) -> {sentence: [_Statement]} of the statements that name a speaker,
-    in statement order, filed under every sentence they span (None when unknown): lookups read
-    one sentence's statements, so the cost is linear, not quadratic, in article length."""
+def _statement_lookup(statements: pd.DataFrame | None, articles: set | None = None) -> dict:
+    """(article_id, field) -> {sentence: [_Statement]} of the statements that name a speaker
+    (of the given articles, default all), in statement order, filed under every sentence they
+    span (None when unknown): lookups read one sentence's statements, so the cost is linear,
+    not quadratic, in article length."""
     index: dict = {}
     if statements is None or len(statements) == 0 or "speaker" not in statements.columns:
         return index
@@ -43,24 +44,34 @@ def _statement_lookup(statements: pd.DataFrame | None) -> dict:
     first = next((c for c in ("sentence", "sentence_start", "first_sentence") if c in cols), None)
     last = next((c for c in ("sentence_end", "last_sentence", "sentence") if c in cols), None)
     keep = statements["speaker"].notna().to_numpy(dtype=bool)
-    for rec in _records(statements[keep] if not keep.all() else statements,
-                        ["article_id", "field", "speaker", "content_start", "content_end", first,
-                         last, "speaker_start", "speaker_end", "speaker_text"]):
-        who = rec.get("speaker")
+    if articles is not None:
+        keep = keep & statements["article_id"].isin(list(articles)).to_numpy(dtype=bool)
+    rows = statements[keep] if not keep.all() else statements
+    n = len(rows)
+    num = {c: _nums(rows[c]) if c in cols else [None] * n
+           for c in ("content_start", "content_end", "speaker_start", "speaker_end")}
+    num[first], num[last] = (_nums(rows[first]) if first else [None] * n,
+                             _nums(rows[last]) if last else [None] * n)
+    other = {c: rows[c].tolist() if c in cols else [None] * n
+             for c in ("article_id", "field", "speaker", "speaker_text")}
+    for i, who in enumerate(other["speaker"]):
         if who is None or (isinstance(who, float) and pd.isna(who)) or who == "":
             continue
-        s0 = _num(rec.get(first)) if first else None
-        s1 = _num(rec.get(last)) if last else None
-        text = rec.get("speaker_text")
+        s0, s1, text = num[first][i], num[last][i], other["speaker_text"][i]
         s1 = s1 if s1 is not None else s0
-        st = _Statement((_num(rec.get("content_start")), _num(rec.get("content_end"))),
-                        (s0, s1), who,
-                        (_num(rec.get("speaker_start")), _num(rec.get("speaker_end"))),
+        st = _Statement((num["content_start"][i], num["content_end"][i]), (s0, s1), who,
+                        (num["speaker_start"][i], num["speaker_end"][i]),
                         text if isinstance(text, str) else "")
-        by_sentence = index.setdefault((rec["article_id"], rec.get("field") or "text"), {})
+        by_sentence = index.setdefault((other["article_id"][i], other["field"][i] or "text"), {})
         for sentence in (range(s0, s1 + 1) if s0 is not None and s1 >= s0 else [None]):
             by_sentence.setdefault(sentence, []).append(st)
     return index
+
+
+def _nums(values: pd.Series) -> list:
+    """`_num` of every value of a column, vectorised (a number, None for missing and text)."""
+    floats = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+    return [None if math.isnan(v) else int(v) for v in floats.tolist()]
 
 
 def _num(value):
@@ -122,6 +133,7 @@ class SentenceView:
     actors: list  # [(start, end, side)] of actor mentions, local offsets
     regions: list  # [RegionRef], by position
     history: Callable  # () -> [(text, s0, sentence, mention records)] of sentences before
+    hits: dict | None = None  # rule name -> [CueHit] (`_cue_hits`), when already found
     _context: tuple = ()
 
     @property
