@@ -52,7 +52,7 @@ def _cue_hits(cues: Cues, text: str, needles: set | None = None) -> dict[str, li
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Clauses:
     """The clauses of a sentence: `outer` from the clause breaks of data/claim_cues.yml, with
     each parenthesis a clause of its own (`inner`) that does not split the clause around it."""

@@ -23,7 +23,7 @@ def _records(df: pd.DataFrame, columns) -> list[dict]:
     return [dict(zip(cols, values)) for values in zip(*lists)]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Statement:
     content: tuple  # (start, end) or (None, None)
     sentences: tuple  # (first, last)
@@ -101,7 +101,7 @@ def _statement_at(index, article_id, field, sentence, start, end) -> _Statement 
 
 # --- records ------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class RegionRef:
     """A region mention inside a sentence (local offsets)."""
 
@@ -111,7 +111,7 @@ class RegionRef:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CueHit:
     """One cue match inside a sentence (local offsets)."""
 
@@ -120,7 +120,7 @@ class CueHit:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceView:
     """What the claim steps need of one sentence that mentions regions."""
 
@@ -144,7 +144,7 @@ class SentenceView:
         return self._context[0]
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """One region x claim before it becomes a row of the claims table."""
 

@@ -49,7 +49,7 @@ class _NoSide(str):
 NO_SIDE = _NoSide("")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A possible claimant/counterpart inside a sentence (local offsets)."""
 
@@ -59,13 +59,13 @@ class Candidate:
     kind: str  # actor, force, document (specific), document_generic
 
 
-@dataclass
+@dataclass(slots=True)
 class RegionSpan:
     a: int
     b: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """The sentence-level inputs of the role strategies."""
 
@@ -157,7 +157,7 @@ def _author(text: str, m: re.Match, sides: list) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class RoleFinder:
     """Claimant/counterpart strategies (data/claim_cues.yml) for one region group x cue."""
 
