@@ -81,17 +81,18 @@ def _country(inp: _Inputs, actor_id: str | None) -> str | None:
     return affiliation if isinstance(affiliation, str) and affiliation else actor_id
 
 
-def _speaker_side(inp: _Inputs, st: _Statement | None, view: SentenceView) -> str | None:
+def _speaker_side(inp: _Inputs, st: _Statement | None, actors: list, s0: int) -> str | None:
     """The side of a statement's speaker: its affiliation, else a side named in the speaker
-    phrase ("a Russian military expert", "spokesman for the Defense Forces")."""
+    phrase ("a Russian military expert", "spokesman for the Defense Forces"): an actor mention
+    of the sentence (`actors`: (start, end, side), offsets from `s0`) or a force term."""
     if st is None:
         return None
     if st.speaker in inp.kinds or st.speaker in inp.cues.sides:
         return _country(inp, st.speaker)
     a, b = st.speaker_span
     if a is not None and b is not None:
-        for start, end, side in view.actors:
-            if a <= start + view.s0 and end + view.s0 <= b and side:
+        for start, end, side in actors:
+            if a <= start + s0 and end + s0 <= b and side:
                 return _country(inp, side)
     if inp.cues.forces is not None and st.speaker_text:
         m = inp.cues.forces.search(st.speaker_text)
@@ -125,7 +126,7 @@ def _sentence_candidates(inp: _Inputs, view: SentenceView, text: str, s0: int, s
             st = _nearby_statement(inp, view.article_id, view.field, sentence)
         elif st is None and kind == "own":
             return None
-        side = _speaker_side(inp, st, view) if st is not None else None
+        side = _speaker_side(inp, st, actors, s0) if st is not None else None
         side = side if side in cues.sides else cues.unknown_speaker_side
         return cues.sides.get(side) if kind == "enemy" else side
 
@@ -177,7 +178,7 @@ def _claim_roles(inp: _Inputs, ctx: Context, rule: ClaimRule, group: list, cue, 
     else:  # an unlinked speaker is no side (an estimate may be anyone's)
         ctx.speaker = who if rule.claim_type == "estimate" else None
     # narration with no statement speaks for its outlet ("TASS": Russia's side)
-    ctx.speaker_side = _speaker_side(inp, st, view) if st is not None else \
+    ctx.speaker_side = _speaker_side(inp, st, view.actors, view.s0) if st is not None else \
         inp.outlet_sides.get(view.article_id)
     finder = RoleFinder(ctx, RegionSpan(group[0].a, group[-1].b),
                         (cue.start, cue.end) if cue else None, default, inp.cues,
