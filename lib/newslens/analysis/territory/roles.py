@@ -11,7 +11,7 @@ Ukrainian troops from R": the troops' side must act, X's side demands).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from newslens.analysis.territory.cues import (
@@ -75,10 +75,12 @@ class Context:
     clause: tuple  # (start, end) of the cue's clause
     speaker: str | None = None
     speaker_side: str | None = None
-    # () -> (sides, document keys) of the sentences before, nearest first; called when a
-    # strategy first needs it (most claims resolve without looking back)
-    history: Callable[[], tuple[list, list]] = lambda: ([], [])
-    _history: tuple | None = field(default=None, repr=False)
+    # () -> iterator over the candidate lists of the sentences before, nearest first; each
+    # sentence is looked at only when a strategy gets that far (most claims resolve without
+    # looking back, most that look back stop at the sentence before)
+    history: Callable[[], Iterator[list]] = lambda: iter(())
+    _history: list = field(default_factory=list, repr=False)
+    _pending: Iterator | None = field(default=None, repr=False)
     _sides: list | None = field(default=None, repr=False)
 
     def sides(self) -> list:
@@ -90,18 +92,39 @@ class Context:
                            and not any(r.a <= c.a < r.b for r in spans)]
         return self._sides
 
-    def _looked_back(self) -> tuple[list, list]:
-        if self._history is None:
-            self._history = self.history()
-        return self._history
+    def _looked_back(self) -> Iterator[list]:
+        """The candidate lists of the sentences before, nearest first (each found once)."""
+        i = 0
+        while True:
+            if i < len(self._history):
+                yield self._history[i]
+                i += 1
+                continue
+            if self._pending is None:
+                self._pending = self.history()
+            found = next(self._pending, None)
+            if found is None:
+                return
+            self._history.append(found)
 
     @property
-    def recent(self) -> list:
-        return self._looked_back()[0]
+    def recent(self) -> Iterator[list]:
+        """For up to three sentences before that name a side, the sides each names in order."""
+        named_sentences = 0
+        for found in self._looked_back():
+            named = [c.side for c in found if c.kind in ("actor", "force") and c.side]
+            if named:
+                yield named
+                named_sentences += 1
+                if named_sentences == 3:
+                    return
 
     @property
-    def recent_documents(self) -> list:
-        return self._looked_back()[1]
+    def recent_documents(self) -> Iterator[str]:
+        """The plan authors named in the sentences before, nearest first (last in a sentence
+        first)."""
+        for found in self._looked_back():
+            yield from (c.side for c in reversed(found) if c.kind == "document" and c.side)
 
 
 def document_key(text: str) -> str:

@@ -150,17 +150,12 @@ def _nearby_statement(inp: _Inputs, article_id, field, sentence: int) -> _Statem
     return best[1] if best else None
 
 
-def _history(inp: _Inputs, view: SentenceView) -> tuple[list, list]:
-    """(sides, document keys) of the sentences before, nearest first: `sides` holds, for up to
-    three sentences that name one, the sides of each in order of mention."""
-    sides, docs = [], []
+def _history(inp: _Inputs, view: SentenceView):
+    """The candidate lists of the sentences before (`view.history`), nearest first, each
+    found when the caller gets that far."""
     for text, s0, sentence, records in view.history():
-        found = _candidates(inp, view, text, s0, sentence,
-                            lambda r=records, p0=s0: _local_actors(r, p0, inp.kinds))
-        named = [c.side for c in found if c.kind in ("actor", "force") and c.side]
-        sides += [named] if named else []
-        docs += [c.side for c in reversed(found) if c.kind == "document" and c.side]
-    return sides[:3], docs
+        yield _candidates(inp, view, text, s0, sentence,
+                          lambda r=records, p0=s0: _local_actors(r, p0, inp.kinds))
 
 
 def _context_for(inp: _Inputs, view: SentenceView) -> Context:
