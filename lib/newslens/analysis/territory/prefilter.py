@@ -69,6 +69,13 @@ class GatedPattern:
                                            for _, items in self.groups))
         self.literals = frozenset(n for _, items in self.groups for lits, _ in items
                                   for n in (lits or ()))
+        self._always = {(g, i) for g, (_, items) in enumerate(self.groups)
+                        for i, (lits, _) in enumerate(items) if lits is None}
+        self._by_literal: dict = {}
+        for g, (_, items) in enumerate(self.groups):
+            for i, (lits, _) in enumerate(items):
+                for n in lits or ():
+                    self._by_literal.setdefault(n, []).append((g, i))
         self._subsets: dict = {}
 
     def _compile(self, keep: tuple) -> re.Pattern:
@@ -81,11 +88,13 @@ class GatedPattern:
         unknown, run the whole pattern)."""
         if present is None:
             return self.pattern.finditer(text)
-        keep = tuple(tuple(i for i, (lits, _) in enumerate(items)
-                           if lits is None or not lits.isdisjoint(present))
-                     for _, items in self.groups)
-        if not any(keep):
+        found = set(self._always)
+        for n in present:
+            found.update(self._by_literal.get(n, ()))
+        if not found:
             return iter(())
+        keep = tuple(tuple(sorted(i for g2, i in found if g2 == g))
+                     for g in range(len(self.groups)))
         pattern = self._subsets.get(keep)
         if pattern is None:
             pattern = self._subsets[keep] = self._compile(keep)
