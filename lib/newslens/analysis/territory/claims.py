@@ -20,7 +20,7 @@ from newslens.analysis.territory.govern import (
     _macro_parts,
     _targets,
 )
-from newslens.analysis.territory.inputs import _article_meta, _views
+from newslens.analysis.territory.inputs import _HISTORY, _article_meta, _views
 from newslens.analysis.territory.model import (
     Claim,
     SentenceView,
@@ -28,6 +28,7 @@ from newslens.analysis.territory.model import (
     _records,
     _statement_at,
     _statement_lookup,
+    _Statements,
     _with_places,
 )
 from newslens.analysis.territory.sides import (
@@ -116,9 +117,11 @@ def _gate(inp: _Inputs, text: str, region_ids) -> dict | None:
     claims by itself ("occupied territories") there is no claim."""
     if _SLUG.match(text):
         return None
-    hits = _cue_hits(inp.cues, text, inp.needles(text))
+    needles = inp.needles(text)
+    hits = _cue_hits(inp.cues, text, needles)
     if not any(hits.values()) and not any(inp.generic.get(r, (None,))[0] for r in region_ids):
         return None
+    inp.found_needles[text] = needles  # again for the sentence's candidates
     return hits
 
 
@@ -224,11 +227,16 @@ def territorial_claims(
     reg_records = _records(regs, ["article_id", "sentence", "start", "end", "region_id", "text",
                                   "region", "kind", "parent"])
     info = _with_places(region_info(), reg_records)
-    inp = _Inputs(cues, info, generic_defaults(), {}, {})
+    inp = _Inputs(cues, info, generic_defaults(), {}, _Statements())
     inp.kinds, views = _views(cues, sentences, reg_records, mentions, lambda text, regions: _gate(
         inp, text, [r["region_id"] for r in regions]))
     meta = _article_meta(articles)
-    inp.statements = _statement_lookup(statements, {v.article_id for v in views})
+    looked_up: dict = {}  # the sentences whose statements a claim can read: its own, the
+    # sentences before it (`_HISTORY`) and three on each side of those (`_nearby_statement`)
+    for v in views:
+        looked_up.setdefault(v.article_id, set()).update(
+            range(v.sentence - _HISTORY - 3, v.sentence + 4))
+    inp.statements = _statement_lookup(statements, looked_up)
     inp.outlet_sides, inp.prefixes = _outlet_sides(meta, cues), side_prefixes(cues)
     claims = [(claim, view) for view in views for claim in _sentence_claims(inp, view)]
     _same_claim_same_side(claims)

@@ -140,8 +140,8 @@ def _nearby_statement(inp: _Inputs, article_id, field, sentence: int) -> _Statem
     """The statement nearest to a quoted sentence that has none (a quote continues over several
     sentences before or after its attribution), within three sentences, later ones first."""
     best = None
-    by_sentence = inp.statements.get((article_id, field), {})
-    for st in (st for k in range(sentence - 3, sentence + 4) for st in by_sentence.get(k, [])):
+    for st in (st for k in range(sentence - 3, sentence + 4)
+               for st in inp.statements.of(article_id, field, k)):
         s0, s1 = st.sentences
         dist = s0 - sentence if s0 >= sentence else sentence - s1
         key = (dist, s0 < sentence)
