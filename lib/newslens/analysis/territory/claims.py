@@ -181,24 +181,28 @@ def _outlet_sides(meta: dict, cues: Cues) -> dict:
     return out
 
 
-def _row(claim: Claim, view: SentenceView, info: dict, meta: dict) -> dict:
+# the values of a row as `_row` gives them (the claims schema's order; followed if it changes)
+_ROW_COLUMNS = ["claim_id", "article_id", "sentence", "published", "source", "region_id",
+                "region", "iso_code", "parent", "kind", "part_of", "via", "claim_type", "rule",
+                "control_change", "claimant", "counterpart", "stated_by", "context", "cue",
+                "region_text", "start", "end", "evidence", "evidence_start", "evidence_end",
+                "field"]
+
+
+def _row(claim: Claim, view: SentenceView, info: dict, meta: dict) -> tuple:
+    """One row of the claims table, as a tuple in `_ROW_COLUMNS` order."""
     r, reg = claim.mention, info[claim.region_id]
     published, src = meta.get(view.article_id, (None, None))
-    return {
-        "claim_id": f"{view.article_id}:{view.sentence}:{r.a + view.s0}:{claim.region_id}:"
-                    f"{claim.claim_type}",
-        "article_id": view.article_id, "sentence": int(view.sentence), "published": published,
-        "source": src, "region_id": claim.region_id, "region": reg["name"],
-        "iso_code": reg["iso_code"], "parent": reg["parent"], "kind": reg["kind"],
-        "part_of": claim.part_of, "via": claim.via, "claim_type": claim.claim_type,
-        "rule": claim.rule, "control_change": claim.control_change,
-        "claimant": claim.claimant, "counterpart": claim.counterpart,
-        "stated_by": claim.stated_by or (src if isinstance(src, str) and src else None),
-        "context": view.context,
-        "cue": claim.cue.text if claim.cue else None,
-        "region_text": r.text, "start": r.a + view.s0, "end": r.b + view.s0,
-        "evidence": view.text, "evidence_start": r.a, "evidence_end": r.b, "field": view.field,
-    }
+    claim_id = f"{view.article_id}:{view.sentence}:{r.a + view.s0}:{claim.region_id}:" \
+               f"{claim.claim_type}"
+    return (
+        claim_id, view.article_id, int(view.sentence), published, src, claim.region_id, reg["name"],
+        reg["iso_code"], reg["parent"], reg["kind"], claim.part_of, claim.via, claim.claim_type,
+        claim.rule, claim.control_change, claim.claimant, claim.counterpart,
+        claim.stated_by or (src if isinstance(src, str) and src else None),
+        view.context, claim.cue.text if claim.cue else None,
+        r.text, r.a + view.s0, r.b + view.s0, view.text, r.a, r.b, view.field,
+    )
 
 
 def territorial_claims(
@@ -241,7 +245,9 @@ def territorial_claims(
     claims = [(claim, view) for view in views for claim in _sentence_claims(inp, view)]
     _same_claim_same_side(claims)
     rows = [_row(claim, view, info, meta) for claim, view in claims]
-    out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
+    out = pd.DataFrame(rows, columns=_ROW_COLUMNS)
+    if _ROW_COLUMNS != CLAIM_COLUMNS:  # pragma: no cover - the schema changed: follow it
+        out = out.reindex(columns=CLAIM_COLUMNS)
     if len(out):
         out = out.drop_duplicates(["article_id", "sentence", "region_id", "claim_type"])
         out["published"] = pd.to_datetime(out["published"], errors="coerce")
