@@ -61,7 +61,9 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
     governing = _claim_types(cues, hits, view, groups, inp.generic, clauses)
     ctx = _context_for(inp, view)
     owners = {id(r): i for i, g in enumerate(groups) for r in g}
-    out = []
+    out: list = []
+    roles: dict = {}  # (rule, group, cue, default, clause, statement) -> roles, speaker, side
+    modalities: dict = {}  # (cue, clause) -> modality
     for r in view.regions:
         owner = part_of.get(id(r))
         gi = owners.get(id(owner) if owner is not None else id(r))
@@ -77,9 +79,16 @@ def _sentence_claims(inp: _Inputs, view: SentenceView) -> list[Claim]:
             source = owner or r
             default = inp.generic.get(source.id, (None, None))[1] or cues.default_claimant
             clause = clauses.of(cue.start if cue else group[0].a)
-            claimant, counterpart = _claim_roles(inp, ctx, rule, group, cue, default, clause,
-                                                 st, view)
-            modality = _modality(cues, cue, text, clause)
+            # the regions of a list under one cue mostly share a statement: roles once
+            key = (name, gi, id(cue), default, clause, id(st))
+            if key not in roles:
+                roles[key] = (_claim_roles(inp, ctx, rule, group, cue, default, clause, st,
+                                           view), ctx.speaker, ctx.speaker_side)
+            (claimant, counterpart), ctx.speaker, ctx.speaker_side = roles[key]
+            ctx.clause = clause
+            if (id(cue), clause) not in modalities:
+                modalities[(id(cue), clause)] = _modality(cues, cue, text, clause)
+            modality = modalities[(id(cue), clause)]
             made = [(name, rule.claim_type, claimant, counterpart,
                      rule.control_change and modality == "real")]
             act = cues.acts.get(name)
