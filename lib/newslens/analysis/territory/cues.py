@@ -292,20 +292,18 @@ def needles_in(cues: Cues, text: str) -> set | None:
 
 
 def rule_hits(cues: Cues, text: str, needles: set | None = None) -> dict[str, list]:
-    """rule name -> [(start, end, match)] of its cues in `text` (see `ClaimRule.hits`);
-    `needles`: what `needles_in` gives for the text, when known."""
+    """rule name -> [(start, end, match)] of its cues in `text` (see `ClaimRule.hits`; the
+    empty tuple for a rule none of whose cues' literals occur); `needles`: what `needles_in`
+    gives for the text, when known."""
     needles = needles_in(cues, text) if needles is None else needles
     if needles is None:
         return {name: rule.hits(text, None) for name, rule in cues.types.items()}
     pre = prefilter(cues)
-    present: dict = {}
+    present: dict = {name: set(always) for name, always in pre.always.items() if always}
     for n in needles:
         for name, i in pre.by_needle.get(n, ()):
             present.setdefault(name, set()).add(i)
-    out = {}
-    for name, rule in cues.types.items():
-        idx = present.get(name)
-        if pre.always[name]:
-            idx = (idx or set()) | set(pre.always[name])
-        out[name] = rule.hits(text, tuple(sorted(idx))) if idx else []
+    out: dict = dict.fromkeys(cues.types, ())  # a rule none of whose cues can match: no hit
+    for name, idx in present.items():
+        out[name] = cues.types[name].hits(text, tuple(sorted(idx)))
     return out
