@@ -179,7 +179,7 @@ def test_cue_prefilter_never_hides_a_match():
         hits = claim_cues.rule_hits(cues, text)
         for name, ct in cues.types.items():
             full = [(m.start(), m.end(), m.group(0)) for m in ct.pattern.finditer(text)]
-            assert hits[name] == full, (name, text)
+            assert list(hits[name]) == full, (name, text)
     assert claim_cues.lowered("the dıstrict") is None
 
 

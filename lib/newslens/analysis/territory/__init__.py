@@ -1,7 +1,13 @@
 """Territorial claims: one row per region x claim, with claimant, counterpart and speaker.
 
-Modules: `cues` (data/claim_cues.yml), `model` (records), `govern` (steps 1-2), `roles` and
-`sides` (step 3), `claims` (per sentence, the table), `rollup` (the per-region summary).
+Modules: `cues` (data/claim_cues.yml), `prefilter` (literal pre-filters of the cue, force and
+document patterns), `model` (records), `inputs` (a chunk's sentences, mentions and articles
+read once as column lists), `govern` (steps 1-2), `roles` and `sides` (step 3), `claims` (per
+sentence, the table), `rollup` (the per-region summary).
+
+Only a sentence that mentions a region and holds a cue (or a region reference that claims by
+itself) goes through the steps: one scan of the lexicon's literals per region sentence decides,
+and only the cue, force and document alternatives whose literals occur run.
 
 A sentence that mentions a region (newslens.text.regions) becomes claims in three steps:
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newslens import compat, lexicon
+from newslens.analysis.territory.prefilter import GatedPattern, LiteralScan, lowered
 from newslens.lexicon import DataFileError
 
 CLAIM_TYPES = [
@@ -69,9 +70,9 @@ class Cues:
     sides: dict
     default_claimant: str | None
     max_distance: int
-    forces: re.Pattern | None = None  # one group per side key (russia, ukraine, enemy, own)
+    forces: GatedPattern | None = None  # one group per side key (russia, ukraine, enemy, own)
     unknown_speaker_side: str | None = None
-    documents: re.Pattern | None = None  # groups: specific, generic
+    documents: GatedPattern | None = None  # groups: specific, generic
     clause_breaks: re.Pattern | None = None
     prepositions: frozenset = frozenset()
     locators: re.Pattern | None = None
@@ -139,28 +140,30 @@ def _rule(name, spec, path: Path) -> ClaimRule:
                      bool(spec.get("belligerent")), alternatives)
 
 
-def _forces(raw, path: Path) -> re.Pattern | None:
+def _forces(raw, path: Path) -> GatedPattern | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
         _fail(path, "forces", "expected a mapping side -> list of regexes")
-    parts = []
+    groups = []
     for i, (side, items) in enumerate(raw.items()):
         if not isinstance(side, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", side):
             _fail(path, "forces", f"side {side!r} must be a lowercase id")
-        parts.append(f"(?P<f{i}_{side}>{_alternation(items, path, f'forces.{side}')})")
-    return re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])", re.IGNORECASE)
+        _alternation(items, path, f"forces.{side}")
+        groups.append((f"f{i}_{side}", items))
+    return GatedPattern(r"(?<![\w-])(?:", groups, r")(?![\w-])")
 
 
-def _documents(raw, path: Path) -> re.Pattern | None:
+def _documents(raw, path: Path) -> GatedPattern | None:
     if raw is None:
         return None
     if not isinstance(raw, dict) or set(raw) - {"specific", "generic"}:
         _fail(path, "documents", "expected a mapping with 'specific' and 'generic' lists")
-    specific = _alternation(raw.get("specific") or [], path, "documents.specific", True)
-    generic = _alternation(raw.get("generic") or [], path, "documents.generic", True)
-    return re.compile(rf"(?<![\w-])(?:(?P<specific>{specific})|(?P<generic>{generic}))(?![\w-])",
-                      re.IGNORECASE)
+    groups = []
+    for name in ("specific", "generic"):
+        _alternation(raw.get(name) or [], path, f"documents.{name}", True)
+        groups.append((name, raw.get(name) or []))
+    return GatedPattern(r"(?<![\w-])(?:", groups, r")(?![\w-])")
 
 
 def _optional_regex(raw, path: Path, where: str) -> re.Pattern | None:
@@ -239,24 +242,15 @@ def load_claim_cues(path=None) -> Cues:
     return lexicon.load(lexicon.resolve(path, "claim_cues.yml"), parse_cues)
 
 
-# Characters that IGNORECASE matching folds onto an ASCII letter but str.lower() does not
-# ("ı" ~ i, "ſ" ~ s): with one of them in a text the literal pre-filter is not sound.
-_FOLD_TRAPS = re.compile("[\u0131\u017f]")
-
-
-def lowered(text: str) -> str | None:
-    """`text` lowercased for the literal pre-filters, or None when that would not be sound."""
-    return None if _FOLD_TRAPS.search(text) else text.lower()
-
-
 @dataclass
 class CuePrefilter:
     """Every literal a claim cue needs, checked once per sentence: which cues of which rule
-    can match at all (one pass over the literals instead of a regex per cue)."""
+    can match at all (one scan for the literals instead of a regex per cue)."""
 
     needles: tuple  # every literal, once
     by_needle: dict  # literal -> ((rule name, cue index), ...)
     always: dict  # rule name -> cue indexes with no literal (always run)
+    scan: LiteralScan | None = None  # finds the needles present in a lowered text
 
 
 def prefilter(cues: Cues) -> CuePrefilter:
@@ -272,24 +266,44 @@ def prefilter(cues: Cues) -> CuePrefilter:
                     by_needle.setdefault(n, []).append((name, i))
         cues._prefilter = CuePrefilter(tuple(by_needle), {k: tuple(v) for k, v in
                                                           by_needle.items()},
-                                       {k: tuple(v) for k, v in always.items()})
+                                       {k: tuple(v) for k, v in always.items()},
+                                       LiteralScan(set(by_needle) | _pattern_literals(cues)))
     return cues._prefilter
 
 
-def rule_hits(cues: Cues, text: str) -> dict[str, list]:
-    """rule name -> [(start, end, match)] of its cues in `text` (see `ClaimRule.hits`)."""
+# "Russian-held", "Kyiv-controlled": the first part of a control compound names a side
+COMPOUND = re.compile(r"(?<![\w-])([A-Za-z]+)[-‐](?:controlled|held|occupied|run)\b")
+COMPOUND_LITERALS = compat.required_literals(COMPOUND.pattern)
+
+
+def _pattern_literals(cues: Cues) -> set:
+    """The literals the force, document and compound patterns look for."""
+    out = set(COMPOUND_LITERALS or ())
+    for gated in (cues.forces, cues.documents):
+        out |= gated.literals if gated is not None else set()
+    return out
+
+
+def needles_in(cues: Cues, text: str) -> set | None:
+    """The literals of the lexicon's pre-filters that occur in `text` (None: the text holds a
+    folding trap, every pattern must run)."""
     low = lowered(text)
-    if low is None:
+    return None if low is None else prefilter(cues).scan.present(low)
+
+
+def rule_hits(cues: Cues, text: str, needles: set | None = None) -> dict[str, list]:
+    """rule name -> [(start, end, match)] of its cues in `text` (see `ClaimRule.hits`; the
+    empty tuple for a rule none of whose cues' literals occur); `needles`: what `needles_in`
+    gives for the text, when known."""
+    needles = needles_in(cues, text) if needles is None else needles
+    if needles is None:
         return {name: rule.hits(text, None) for name, rule in cues.types.items()}
     pre = prefilter(cues)
-    present: dict = {}
-    for n in [n for n in pre.needles if n in low]:
-        for name, i in pre.by_needle[n]:
+    present: dict = {name: set(always) for name, always in pre.always.items() if always}
+    for n in needles:
+        for name, i in pre.by_needle.get(n, ()):
             present.setdefault(name, set()).add(i)
-    out = {}
-    for name, rule in cues.types.items():
-        idx = present.get(name)
-        if pre.always[name]:
-            idx = (idx or set()) | set(pre.always[name])
-        out[name] = rule.hits(text, tuple(sorted(idx))) if idx else []
+    out: dict = dict.fromkeys(cues.types, ())  # a rule none of whose cues can match: no hit
+    for name, idx in present.items():
+        out[name] = cues.types[name].hits(text, tuple(sorted(idx)))
     return out

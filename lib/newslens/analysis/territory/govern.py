@@ -33,17 +33,21 @@ _LIST_GAP = re.compile(
 
 # --- step 1: cues and clauses ------------------------------------------------------------------
 
-def _cue_hits(cues: Cues, text: str) -> dict[str, list[CueHit]]:
+def _cue_hits(cues: Cues, text: str, needles: set | None = None) -> dict[str, list[CueHit]]:
     """Cue matches per rule, minus those a rejection overlaps ("will not cede") and those that
-    name what is avoided ("to avoid being encircled")."""
-    hits = {name: [CueHit(*h) for h in found] for name, found in rule_hits(cues, text).items()}
-    if cues.void_before is not None and any(hits.values()):
+    name what is avoided ("to avoid being encircled"); `needles` as for `rule_hits`. A rule
+    with no hit has the empty tuple (one shared object: most rules have none in a sentence)."""
+    hits = {name: [CueHit(*h) for h in found] if found else ()
+            for name, found in rule_hits(cues, text, needles).items()}
+    if not any(hits.values()):
+        return hits
+    if cues.void_before is not None:
         hits = {name: [h for h in found
                        if not cues.void_before.search(text[max(0, h.start - 40):h.start])]
-                for name, found in hits.items()}
+                if found else () for name, found in hits.items()}
     for neg, targets in cues.negated_by.items():
-        spans = [(h.start, h.end) for h in hits.get(neg, [])]
-        for target in targets:
+        spans = [(h.start, h.end) for h in hits.get(neg, ())]
+        for target in targets if spans else ():
             hits[target] = [h for h in hits[target] if not _overlaps(h.start, h.end, spans)]
     return hits
 
@@ -51,7 +55,7 @@ def _cue_hits(cues: Cues, text: str) -> dict[str, list[CueHit]]:
 _PARENTHESIS = re.compile(r"\([^()]*\)")
 
 
-@dataclass
+@dataclass(slots=True)
 class Clauses:
     """The clauses of a sentence: `outer` from the clause breaks of data/claim_cues.yml, with
     each parenthesis a clause of its own (`inner`) that does not split the clause around it."""

@@ -11,6 +11,7 @@ import pandas as pd
 
 from newslens.analysis.territory.cues import (
     Cues,
+    needles_in,
 )
 
 # --- statements (newslens.analysis.attribution) -------------------------------------------
@@ -22,7 +23,7 @@ def _records(df: pd.DataFrame, columns) -> list[dict]:
     return [dict(zip(cols, values)) for values in zip(*lists)]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Statement:
     content: tuple  # (start, end) or (None, None)
     sentences: tuple  # (first, last)
@@ -31,35 +32,75 @@ class _Statement:
     speaker_text: str
 
 
-def _statement_lookup(statements: pd.DataFrame | None) -> dict:
-    """(article_id, field) -> {sentence: [_Statement]} of the statements that name a speaker,
-    in statement order, filed under every sentence they span (None when unknown): lookups read
-    one sentence's statements, so the cost is linear, not quadratic, in article length."""
-    index: dict = {}
+class _Statements:
+    """Statements by (article_id, field) and sentence, read from column lists: a `_Statement`
+    is made when a lookup first reads it (most statements of a chunk are never read)."""
+
+    def __init__(self, columns: dict | None = None, index: dict | None = None) -> None:
+        self._cols = columns or {}
+        self._index = index or {}  # (article_id, field) -> {sentence or None: [row]}
+        self._made: dict = {}
+
+    def of(self, article_id, field, sentence) -> list:
+        """The statements filed under one sentence (None: those of unknown sentences)."""
+        rows = self._index.get((article_id, field))
+        rows = rows.get(sentence) if rows else None
+        return [self._record(i) for i in rows] if rows else []
+
+    def _record(self, i: int) -> _Statement:
+        st = self._made.get(i)
+        if st is None:
+            c = self._cols
+            text = c["speaker_text"][i]
+            st = self._made[i] = _Statement(
+                (c["content_start"][i], c["content_end"][i]), (c["first"][i], c["last"][i]),
+                c["speaker"][i], (c["speaker_start"][i], c["speaker_end"][i]),
+                text if isinstance(text, str) else "")
+        return st
+
+
+def _statement_lookup(statements: pd.DataFrame | None, looked_up: dict | None = None
+                      ) -> _Statements:
+    """The statements that name a speaker, in statement order, filed under every sentence they
+    span (None when unknown): lookups read one sentence's statements, so the cost is linear,
+    not quadratic, in article length. `looked_up` (article -> sentence numbers, default all)
+    leaves out the statements that no lookup can reach: those of other articles, and those
+    filed under none of the numbers."""
     if statements is None or len(statements) == 0 or "speaker" not in statements.columns:
-        return index
+        return _Statements()
     cols = statements.columns
     first = next((c for c in ("sentence", "sentence_start", "first_sentence") if c in cols), None)
     last = next((c for c in ("sentence_end", "last_sentence", "sentence") if c in cols), None)
     keep = statements["speaker"].notna().to_numpy(dtype=bool)
-    for rec in _records(statements[keep] if not keep.all() else statements,
-                        ["article_id", "field", "speaker", "content_start", "content_end", first,
-                         last, "speaker_start", "speaker_end", "speaker_text"]):
-        who = rec.get("speaker")
+    if looked_up is not None:
+        keep = keep & statements["article_id"].isin(list(looked_up)).to_numpy(dtype=bool)
+    rows = statements[keep] if not keep.all() else statements
+    n = len(rows)
+    c = {name: _nums(rows[name]) if name in cols else [None] * n
+         for name in ("content_start", "content_end", "speaker_start", "speaker_end")}
+    c["first"] = _nums(rows[first]) if first else [None] * n
+    c["last"] = _nums(rows[last]) if last else [None] * n
+    c.update({name: rows[name].tolist() if name in cols else [None] * n
+              for name in ("article_id", "field", "speaker", "speaker_text")})
+    index: dict = {}
+    for i, who in enumerate(c["speaker"]):
         if who is None or (isinstance(who, float) and pd.isna(who)) or who == "":
             continue
-        s0 = _num(rec.get(first)) if first else None
-        s1 = _num(rec.get(last)) if last else None
-        text = rec.get("speaker_text")
-        s1 = s1 if s1 is not None else s0
-        st = _Statement((_num(rec.get("content_start")), _num(rec.get("content_end"))),
-                        (s0, s1), who,
-                        (_num(rec.get("speaker_start")), _num(rec.get("speaker_end"))),
-                        text if isinstance(text, str) else "")
-        by_sentence = index.setdefault((rec["article_id"], rec.get("field") or "text"), {})
+        s0 = c["first"][i]
+        s1 = c["last"][i] = c["last"][i] if c["last"][i] is not None else s0
+        if looked_up is not None and s0 is not None and s1 >= s0 and not any(
+                k in looked_up[c["article_id"][i]] for k in range(s0, s1 + 1)):
+            continue
+        by_sentence = index.setdefault((c["article_id"][i], c["field"][i] or "text"), {})
         for sentence in (range(s0, s1 + 1) if s0 is not None and s1 >= s0 else [None]):
-            by_sentence.setdefault(sentence, []).append(st)
-    return index
+            by_sentence.setdefault(sentence, []).append(i)
+    return _Statements(c, index)
+
+
+def _nums(values: pd.Series) -> list:
+    """`_num` of every value of a column, vectorised (a number, None for missing and text)."""
+    floats = pd.to_numeric(values, errors="coerce").astype("float64").to_numpy()
+    return [None if math.isnan(v) else int(v) for v in floats.tolist()]
 
 
 def _num(value):
@@ -73,11 +114,10 @@ def _num(value):
     return None if math.isnan(number) else int(number)
 
 
-def _statement_at(index, article_id, field, sentence, start, end) -> _Statement | None:
+def _statement_at(index: _Statements, article_id, field, sentence, start, end) -> _Statement | None:
     """The statement whose content covers [start, end), else the first one in the sentence."""
     best = None
-    by_sentence = index.get((article_id, field), {})
-    for st in by_sentence.get(sentence, []) + by_sentence.get(None, []):
+    for st in index.of(article_id, field, sentence) + index.of(article_id, field, None):
         c0, c1 = st.content
         if c0 is not None and c1 is not None and c0 <= start and end <= c1:
             return st
@@ -89,7 +129,7 @@ def _statement_at(index, article_id, field, sentence, start, end) -> _Statement 
 
 # --- records ------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class RegionRef:
     """A region mention inside a sentence (local offsets)."""
 
@@ -99,7 +139,7 @@ class RegionRef:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class CueHit:
     """One cue match inside a sentence (local offsets)."""
 
@@ -108,7 +148,7 @@ class CueHit:
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceView:
     """What the claim steps need of one sentence that mentions regions."""
 
@@ -121,6 +161,7 @@ class SentenceView:
     actors: list  # [(start, end, side)] of actor mentions, local offsets
     regions: list  # [RegionRef], by position
     history: Callable  # () -> [(text, s0, sentence, mention records)] of sentences before
+    hits: dict | None = None  # rule name -> [CueHit] (`_cue_hits`), when already found
     _context: tuple = ()
 
     @property
@@ -131,7 +172,7 @@ class SentenceView:
         return self._context[0]
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """One region x claim before it becomes a row of the claims table."""
 
@@ -156,10 +197,18 @@ class _Inputs:
     info: dict
     generic: dict
     kinds: dict
-    statements: dict
+    statements: _Statements
     candidates: dict = field(default_factory=dict)  # (article, field, sentence) -> candidates
     outlet_sides: dict = field(default_factory=dict)  # article id -> side of its outlet
     prefixes: dict = field(default_factory=dict)  # "russian" -> russia ("Russian-held")
+    # sentence text -> `needles_in` of it, kept for the sentences that may hold a claim
+    found_needles: dict = field(default_factory=dict)
+
+    def needles(self, text: str) -> set | None:
+        """The pre-filter literals in a sentence (`cues.needles_in`)."""
+        if text in self.found_needles:
+            return self.found_needles[text]
+        return needles_in(self.cues, text)
 
 
 def _side(actor_id, kinds):

@@ -11,10 +11,16 @@ Ukrainian troops from R": the troops' side must act, X's side demands).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from newslens.analysis.territory.cues import FORCE_SIDES, ClaimRule, Cues
+from newslens.analysis.territory.cues import (
+    COMPOUND,
+    COMPOUND_LITERALS,
+    FORCE_SIDES,
+    ClaimRule,
+    Cues,
+)
 
 _BY = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^[’']s?\s+(?:[\w-]+\s+)?$")  # "Russia's annexation", "Moscow's control"
@@ -43,7 +49,7 @@ class _NoSide(str):
 NO_SIDE = _NoSide("")
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """A possible claimant/counterpart inside a sentence (local offsets)."""
 
@@ -53,13 +59,13 @@ class Candidate:
     kind: str  # actor, force, document (specific), document_generic
 
 
-@dataclass
+@dataclass(slots=True)
 class RegionSpan:
     a: int
     b: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
     """The sentence-level inputs of the role strategies."""
 
@@ -69,10 +75,12 @@ class Context:
     clause: tuple  # (start, end) of the cue's clause
     speaker: str | None = None
     speaker_side: str | None = None
-    # () -> (sides, document keys) of the sentences before, nearest first; called when a
-    # strategy first needs it (most claims resolve without looking back)
-    history: Callable[[], tuple[list, list]] = lambda: ([], [])
-    _history: tuple | None = field(default=None, repr=False)
+    # () -> iterator over the candidate lists of the sentences before, nearest first; each
+    # sentence is looked at only when a strategy gets that far (most claims resolve without
+    # looking back, most that look back stop at the sentence before)
+    history: Callable[[], Iterator[list]] = lambda: iter(())
+    _history: list = field(default_factory=list, repr=False)
+    _pending: Iterator | None = field(default=None, repr=False)
     _sides: list | None = field(default=None, repr=False)
 
     def sides(self) -> list:
@@ -84,18 +92,39 @@ class Context:
                            and not any(r.a <= c.a < r.b for r in spans)]
         return self._sides
 
-    def _looked_back(self) -> tuple[list, list]:
-        if self._history is None:
-            self._history = self.history()
-        return self._history
+    def _looked_back(self) -> Iterator[list]:
+        """The candidate lists of the sentences before, nearest first (each found once)."""
+        i = 0
+        while True:
+            if i < len(self._history):
+                yield self._history[i]
+                i += 1
+                continue
+            if self._pending is None:
+                self._pending = self.history()
+            found = next(self._pending, None)
+            if found is None:
+                return
+            self._history.append(found)
 
     @property
-    def recent(self) -> list:
-        return self._looked_back()[0]
+    def recent(self) -> Iterator[list]:
+        """For up to three sentences before that name a side, the sides each names in order."""
+        named_sentences = 0
+        for found in self._looked_back():
+            named = [c.side for c in found if c.kind in ("actor", "force") and c.side]
+            if named:
+                yield named
+                named_sentences += 1
+                if named_sentences == 3:
+                    return
 
     @property
-    def recent_documents(self) -> list:
-        return self._looked_back()[1]
+    def recent_documents(self) -> Iterator[str]:
+        """The plan authors named in the sentences before, nearest first (last in a sentence
+        first)."""
+        for found in self._looked_back():
+            yield from (c.side for c in reversed(found) if c.kind == "document" and c.side)
 
 
 def document_key(text: str) -> str:
@@ -107,33 +136,32 @@ def document_key(text: str) -> str:
     return head[:-1] if head.endswith("s") and len(head) > 4 else head
 
 
-_COMPOUND = re.compile(r"(?<![\w-])([A-Za-z]+)[-‐](?:controlled|held|occupied|run)\b")
-
-
 def candidates(text: str, actors: list, cues: Cues, relative_side,
-               prefixes: dict | None = None) -> list[Candidate]:
+               prefixes: dict | None = None, needles: set | None = None) -> list[Candidate]:
     """Actor mentions, force terms and documents of one sentence, by position.
 
     `actors` are (start, end, side) of actor mentions; `relative_side(kind, start, end)` gives
     the side an "enemy"/"own" term stands for (None when unknown). A force term that covers an
     actor mention replaces it ("Russian forces" is one candidate). `prefixes` (lowercase name ->
     side) read the first part of a control compound as a side ("Russian-held", "Kyiv-controlled",
-    "Moscow-occupied")."""
+    "Moscow-occupied"). `needles`: the lexicon's literals in the text (`cues.needles_in`), so
+    that only the patterns and alternatives that can match run (None: all run)."""
     found = [Candidate(a, b, side, "actor") for a, b, side in actors]
-    if prefixes:
-        for m in _COMPOUND.finditer(text):
+    if prefixes and (needles is None or COMPOUND_LITERALS is None
+                     or not COMPOUND_LITERALS.isdisjoint(needles)):
+        for m in COMPOUND.finditer(text):
             side = prefixes.get(m.group(1).lower())
             if side and not any(c.a <= m.start() < c.b for c in found):
                 found.append(Candidate(m.start(1), m.end(1), side, "force"))
     if cues.forces is not None:
-        for m in cues.forces.finditer(text):
+        for m in cues.forces.finditer(text, needles):
             key = m.lastgroup.split("_", 1)[1]
             side = relative_side(key, m.start(), m.end()) if key in FORCE_SIDES else key
             found = [c for c in found if not (m.start() <= c.a and c.b <= m.end())]
             found.append(Candidate(m.start(), m.end(), side, "force"))
     if cues.documents is not None:
         sides = [c for c in found if c.side]
-        for m in cues.documents.finditer(text):
+        for m in cues.documents.finditer(text, needles):
             kind = "document" if m.group("specific") else "document_generic"
             found.append(Candidate(m.start(), m.end(), _author(text, m, sides), kind))
     return sorted(found, key=lambda c: (c.a, c.b))
@@ -152,7 +180,7 @@ def _author(text: str, m: re.Match, sides: list) -> str | None:
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class RoleFinder:
     """Claimant/counterpart strategies (data/claim_cues.yml) for one region group x cue."""
 

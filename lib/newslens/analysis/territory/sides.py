@@ -4,6 +4,7 @@ speaker, the sentence's candidates and the sentences before (newslens.analysis.t
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from newslens.analysis.territory.cues import (
     ClaimRule,
@@ -32,17 +33,44 @@ from newslens.analysis.territory.roles import (
 def side_prefixes(cues: Cues) -> dict:
     """Lowercase one-word names of the belligerents (names, demonyms, capitals, references of
     the actor gazetteer) -> side: the first part of "Russian-held", "Kyiv-controlled"."""
-    from newslens.text.actors import load_actors
-
-    actors = load_actors()
     out: dict = {}
-    for rec in actors[actors["id"].isin(list(cues.sides))].to_dict("records"):
+    for name, actor_id in actor_names().words:
+        if actor_id in cues.sides:
+            out.setdefault(name, actor_id)
+    return out
+
+
+@dataclass(frozen=True)
+class ActorNames:
+    """What the claim sides read of the actor gazetteer, derived once per gazetteer file."""
+
+    words: tuple  # (lowercase one-word name, actor id), in gazetteer order
+    outlets: tuple  # (outlet alias as lowercase letters, affiliation) of affiliated outlets
+
+
+def actor_names(path=None) -> ActorNames:
+    """The gazetteer's names as the claim sides read them (cached per file content)."""
+    from newslens import lexicon
+
+    return lexicon.load(lexicon.resolve(path, "actors.yml"), _parse_actor_names)
+
+
+def _parse_actor_names(raw, path) -> ActorNames:
+    from newslens.text.gazetteer import _parse_gazetteer
+
+    actors = _parse_gazetteer(raw, path)
+    words = []
+    for rec in actors.to_dict("records"):
         names = [rec["name"]] + [n for col in ("aliases", "demonyms", "capitals", "references")
                                  for n in (rec.get(col) if isinstance(rec.get(col), list) else [])]
-        for name in names:
-            if isinstance(name, str) and name.isalpha():
-                out.setdefault(name.lower(), rec["id"])
-    return out
+        words += [(name.lower(), rec["id"]) for name in names
+                  if isinstance(name, str) and name.isalpha()]
+    rows = actors[actors["kind"] == "outlet"]
+    outlets = []
+    for names, side in zip(rows["aliases"].tolist(), rows["affiliation"].tolist()):
+        if isinstance(side, str) and side:
+            outlets += [(re.sub(r"[^a-z]", "", n.lower()), side) for n in names]
+    return ActorNames(tuple(words), tuple((n, s) for n, s in outlets if n))
 
 
 def _country(inp: _Inputs, actor_id: str | None) -> str | None:
@@ -53,17 +81,18 @@ def _country(inp: _Inputs, actor_id: str | None) -> str | None:
     return affiliation if isinstance(affiliation, str) and affiliation else actor_id
 
 
-def _speaker_side(inp: _Inputs, st: _Statement | None, view: SentenceView) -> str | None:
+def _speaker_side(inp: _Inputs, st: _Statement | None, actors: list, s0: int) -> str | None:
     """The side of a statement's speaker: its affiliation, else a side named in the speaker
-    phrase ("a Russian military expert", "spokesman for the Defense Forces")."""
+    phrase ("a Russian military expert", "spokesman for the Defense Forces"): an actor mention
+    of the sentence (`actors`: (start, end, side), offsets from `s0`) or a force term."""
     if st is None:
         return None
     if st.speaker in inp.kinds or st.speaker in inp.cues.sides:
         return _country(inp, st.speaker)
     a, b = st.speaker_span
     if a is not None and b is not None:
-        for start, end, side in view.actors:
-            if a <= start + view.s0 and end + view.s0 <= b and side:
+        for start, end, side in actors:
+            if a <= start + s0 and end + s0 <= b and side:
                 return _country(inp, side)
     if inp.cues.forces is not None and st.speaker_text:
         m = inp.cues.forces.search(st.speaker_text)
@@ -97,11 +126,11 @@ def _sentence_candidates(inp: _Inputs, view: SentenceView, text: str, s0: int, s
             st = _nearby_statement(inp, view.article_id, view.field, sentence)
         elif st is None and kind == "own":
             return None
-        side = _speaker_side(inp, st, view) if st is not None else None
+        side = _speaker_side(inp, st, actors, s0) if st is not None else None
         side = side if side in cues.sides else cues.unknown_speaker_side
         return cues.sides.get(side) if kind == "enemy" else side
 
-    return candidates(text, actors, cues, relative, inp.prefixes)
+    return candidates(text, actors, cues, relative, inp.prefixes, inp.needles(text))
 
 
 _QUOTE = re.compile(r"[\"“”«»]")
@@ -111,8 +140,8 @@ def _nearby_statement(inp: _Inputs, article_id, field, sentence: int) -> _Statem
     """The statement nearest to a quoted sentence that has none (a quote continues over several
     sentences before or after its attribution), within three sentences, later ones first."""
     best = None
-    by_sentence = inp.statements.get((article_id, field), {})
-    for st in (st for k in range(sentence - 3, sentence + 4) for st in by_sentence.get(k, [])):
+    for st in (st for k in range(sentence - 3, sentence + 4)
+               for st in inp.statements.of(article_id, field, k)):
         s0, s1 = st.sentences
         dist = s0 - sentence if s0 >= sentence else sentence - s1
         key = (dist, s0 < sentence)
@@ -121,17 +150,12 @@ def _nearby_statement(inp: _Inputs, article_id, field, sentence: int) -> _Statem
     return best[1] if best else None
 
 
-def _history(inp: _Inputs, view: SentenceView) -> tuple[list, list]:
-    """(sides, document keys) of the sentences before, nearest first: `sides` holds, for up to
-    three sentences that name one, the sides of each in order of mention."""
-    sides, docs = [], []
+def _history(inp: _Inputs, view: SentenceView):
+    """The candidate lists of the sentences before (`view.history`), nearest first, each
+    found when the caller gets that far."""
     for text, s0, sentence, records in view.history():
-        found = _candidates(inp, view, text, s0, sentence,
-                            lambda r=records, p0=s0: _local_actors(r, p0, inp.kinds))
-        named = [c.side for c in found if c.kind in ("actor", "force") and c.side]
-        sides += [named] if named else []
-        docs += [c.side for c in reversed(found) if c.kind == "document" and c.side]
-    return sides[:3], docs
+        yield _candidates(inp, view, text, s0, sentence,
+                          lambda r=records, p0=s0: _local_actors(r, p0, inp.kinds))
 
 
 def _context_for(inp: _Inputs, view: SentenceView) -> Context:
@@ -149,7 +173,7 @@ def _claim_roles(inp: _Inputs, ctx: Context, rule: ClaimRule, group: list, cue, 
     else:  # an unlinked speaker is no side (an estimate may be anyone's)
         ctx.speaker = who if rule.claim_type == "estimate" else None
     # narration with no statement speaks for its outlet ("TASS": Russia's side)
-    ctx.speaker_side = _speaker_side(inp, st, view) if st is not None else \
+    ctx.speaker_side = _speaker_side(inp, st, view.actors, view.s0) if st is not None else \
         inp.outlet_sides.get(view.article_id)
     finder = RoleFinder(ctx, RegionSpan(group[0].a, group[-1].b),
                         (cue.start, cue.end) if cue else None, default, inp.cues,
