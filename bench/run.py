@@ -186,22 +186,14 @@ def _size(n: int) -> str:
 
 def _child(n: int, workers: int | None, with_cache: bool = False, keep: str | None = None
            ) -> dict:
-    cmd = [sys.executable, __file__, "--one", str(n)]
+    args = ["--one", str(n)]
     if workers:
-        cmd += ["--workers", str(workers)]
+        args += ["--workers", str(workers)]
     if with_cache:
-        cmd.append("--cache")
+        args.append("--cache")
     if keep:
-        cmd += ["--keep", keep]
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=env)
-        peak = _watch(proc)
-        out.seek(0)
-        err.seek(0)
-        if proc.returncode:
-            raise RuntimeError(f"{' '.join(cmd)} failed:\n{err.read()}")
-        result = json.loads(out.read().strip().splitlines()[-1])
+        args += ["--keep", keep]
+    result, peak = _run_child(args)
     result["pss_peak"] = peak
     return result
 
@@ -346,6 +338,7 @@ def summaries_scale(n: int, base: str | None, workers: int | None) -> dict:
 
 
 def _run_child(args: list[str]) -> tuple[dict, float]:
+    """Run this script with `args` in a child: (its last stdout line as JSON, peak PSS MB)."""
     cmd = [sys.executable, __file__, *args]
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:

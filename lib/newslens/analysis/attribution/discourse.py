@@ -105,6 +105,9 @@ class Discourse:
         self.unlinked: dict[str, Speaker] = {}  # lower-case name or surname -> speaker
         self.text = ""  # the article body
         self._actor_records: dict[str, Speaker] = {}
+        self._actor_fields: dict[str, tuple] = {}
+        self._first_entity: dict[int, int] = {}  # sentence -> index of its first entity
+        self._indexed = 0  # entities indexed in _first_entity so far (the list only grows)
 
     # -- recording
     def add_mention(self, sentence: int, actor: str, antecedent: tuple) -> None:
@@ -137,11 +140,15 @@ class Discourse:
             self.unlinked.setdefault(name.split("-")[-1], speaker)
 
     def actor_speaker(self, actor: str, start: int, end: int, text: str) -> Speaker:
-        info = self.gaz.info.get(actor)
-        kind = "outlet" if info is not None and info.kind == "outlet" else "actor"
-        return Speaker(start, end, text, actor, kind, actor,
-                       side=info.side if info else None, gender=info.gender if info else None,
-                       heads=info.heads if info else frozenset())
+        fields = self._actor_fields.get(actor)
+        if fields is None:  # the gazetteer's facts about the actor, read once per article
+            info = self.gaz.info.get(actor)
+            kind = "outlet" if info is not None and info.kind == "outlet" else "actor"
+            fields = self._actor_fields[actor] = (
+                kind, info.side if info else None, info.gender if info else None,
+                info.heads if info else frozenset())
+        kind, side, gender, heads = fields
+        return Speaker(start, end, text, actor, kind, actor, side, gender, heads)
 
     def is_person(self, sp: Speaker) -> bool:
         if sp.kind == "person":
@@ -173,7 +180,7 @@ class Discourse:
             if sn > sentence or not fits(sp) or word == "it" and (sp.kind not in (
                     "actor", "organisation", "outlet", "document") or self._kind(sp) == "state"):
                 continue  # "it said" is a body or a document that spoke, not a country
-            first = not any(e[0] == sn for e in self.entities[:i])
+            first = self._first_entity_of(sn) == i  # the first entity of its sentence
             spoke = any(sp.key == k.key for _, k in self.speakers[-6:])
             value = 1.0 * first + 0.5 * spoke - 0.8 * (sentence - sn)
             self._score(scores, sp, value, i, best_of=True)
@@ -183,6 +190,15 @@ class Discourse:
         if word == "it" and best[2] is not (last[1] if last else None) and best[0] < 0:
             return None  # "it" far from any body that spoke: no guess
         return self._learn(word, best[2])
+
+    def _first_entity_of(self, sentence: int) -> int:
+        """Index of the first entity of `sentence` (-1: none), indexing the entities added since
+        the last call instead of rescanning the article."""
+        first, entities = self._first_entity, self.entities
+        for k in range(self._indexed, len(entities)):
+            first.setdefault(entities[k][0], k)
+        self._indexed = len(entities)
+        return first.get(sentence, -1)
 
     def _protagonist(self, word: str, fits) -> Speaker | None:
         """For he/she with no candidate nearby: the person the article has named or quoted

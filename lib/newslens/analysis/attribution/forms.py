@@ -43,8 +43,6 @@ from newslens.analysis.attribution.subjects import (
     subject_of,
 )
 
-_PARTICIPLE_IRREGULAR = {"told", "said", "written", "shown", "spoken", "thought", "found",
-                         "asked"}
 _CLOSERS = "”»\""
 # A participle followed only by circumstances up to a comma: "…, writing on Telegram, said".
 # After a postposed cue: circumstances, then a participial clause ("…, X stated, noting that",
@@ -87,14 +85,14 @@ def inside_quote(s: Sentence, pos: int) -> bool:
 def _reported_after(s: Sentence, hit: CueHit, st: Statement) -> Statement:
     """Set the content to what follows the cue: a quotation (whole, even over several
     sentences), else the that-clause or the rest of the sentence."""
-    q = QUOTE_AFTER.match(s.text, hit.end)
+    after = q = QUOTE_AFTER.match(s.text, hit.end)
     if hit.cue.kind == "quote_only" and not q:
         q = QUOTE_NEAR.match(s.text, hit.end)
     region = quote_at(s, q.end()) if q else None
     if region is not None:
         st.content_start, st.content_end, st.direct = region[0], region[1], True
         return st
-    c0, c1, direct = spans.content_after(s.text, hit.end)
+    c0, c1, direct = spans.content_after(s.text, hit.end, after)
     st.content_start, st.content_end, st.direct = c0, c1, direct
     return st
 
@@ -126,13 +124,8 @@ def _fragment_start(text: str, open_at: int) -> int | None:
     return start if re.search(r"\w", head[start:]) else None
 
 
-def _participle(hit: CueHit) -> bool:
-    word = hit.text.lower().split()[0]
-    return word.endswith("ed") or word in _PARTICIPLE_IRREGULAR
-
-
 def _passive(s: Sentence, hit: CueHit) -> bool:
-    participle = _participle(hit)
+    participle = hit.participle
     return participle and "as saying" not in hit.text.lower() and \
         _BE.search(s.text, max(0, hit.start - 40), hit.start) is not None and \
         s.left(PASSIVE, hit.start, 40) is not None
@@ -405,7 +398,7 @@ def noun_cue(s: Sentence, hit: CueHit) -> Statement | None:
     if light is None:
         return None
     word = light.group(0).split()[0]
-    verb = CueHit(light.start(), light.start() + len(word), word, hit.cue)
+    verb = CueHit.of(light.start(), light.start() + len(word), word, hit.cue)
     found = subject_of(s, verb)
     if found is None:
         return None
@@ -419,16 +412,29 @@ _ISSUED = re.compile(r"\b(?:" + "|".join(lexicon.words("statement_light_verbs"))
                      re.IGNORECASE)
 
 
+_DOCUMENT_ENDS = tuple(sorted(DOCUMENTS))
+
+
+def _issued_before(s: Sentence, start: int) -> re.Match | None:
+    """`_ISSUED` searched before `start`. Its match ends with a document noun and spaces: an
+    ASCII window whose text does not end with one needs no search (str.lower agrees with the
+    regex's case-insensitive matching on ASCII only)."""
+    window = s.text[max(0, start - 90):start]
+    if window.isascii() and not window.rstrip().lower().endswith(_DOCUMENT_ENDS):
+        return None
+    return s.left(_ISSUED, start, 90)
+
+
 def issued_document(s: Sentence, hit: CueHit) -> Statement | None:
     """"Trump's campaign released a statement saying …": a participle after a document that a
     light verb governs; the speaker is the light verb's subject (form `noun`)."""
-    issued = s.left(_ISSUED, hit.start, 90)
+    issued = _issued_before(s, hit.start)
     if issued is None:
         return None
     if any(st.hit.end <= hit.start and hit.start - st.hit.end < 3 for st in s.found):
         return None  # "released a statement saying": the statement noun is the cue already
     word = issued.group(0).split()[0]
-    verb = CueHit(issued.start(), issued.start() + len(word), word, hit.cue)
+    verb = CueHit.of(issued.start(), issued.start() + len(word), word, hit.cue)
     found = subject_of(s, verb)
     if found is None:
         return None
@@ -507,10 +513,10 @@ def detect(s: Sentence, hit: CueHit) -> Statement | None:
         return None
     if _passive(s, hit):
         return passive(s, hit)
-    if _participle(hit) and _BY.match(s.text, hit.end) and not hit.is_participle \
+    if hit.participle and _BY.match(s.text, hit.end) and not hit.is_participle \
             and _proposition_before(s.text, hit.start):
         return reduced_passive(s, hit)
-    if hit.is_participle and s.left(_ISSUED, hit.start, 90):
+    if hit.is_participle and _issued_before(s, hit.start):
         return issued_document(s, hit)
     found = subject_of(s, hit)
     if found is not None:

@@ -35,7 +35,7 @@ _QUOTE_OPEN = re.compile(r"\s*[“\"«]")
 
 
 def _hit(start: int, end: int, text: str, lemma: str) -> CueHit:
-    return CueHit(start, end, text, Cue(lemma, "neutral", _MARK))
+    return CueHit.of(start, end, text, Cue(lemma, "neutral", _MARK))
 
 
 def _speaks(s: Sentence, sp: Speaker | None) -> bool:
@@ -159,7 +159,7 @@ def labelled(s: Sentence, line: Statement, line_s0: int) -> Statement:
     speaker = Speaker(sp.start + shift, sp.end + shift, sp.text, sp.key, sp.kind, sp.actor,
                       sp.side, sp.gender, sp.heads)
     hit = line.hit
-    st = Statement(CueHit(hit.start + shift, hit.end + shift, hit.text, hit.cue), "label",
+    st = Statement(hit._replace(start=hit.start + shift, end=hit.end + shift), "label",
                    speaker, clause=0)
     end = s.field_text.find("\n", s.s0)
     end = len(s.field_text) if end < 0 else end

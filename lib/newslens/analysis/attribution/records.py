@@ -105,18 +105,40 @@ class Speaker:
 
 
 class CueHit(NamedTuple):
-    """One reporting cue matched in a sentence (a label or headline mark has cue kind `mark`)."""
+    """One reporting cue matched in a sentence (a label or headline mark has cue kind `mark`).
+    Make it with `CueHit.of`, which fills the word tests the detectors ask for every form."""
 
     start: int
     end: int
     text: str
     cue: Cue
+    is_participle: bool = False  # the first word ends in -ing ("saying", "adding that")
+    participle: bool = False  # the first word is a past participle ("said", "reported")
 
-    @property
-    def is_participle(self) -> bool:
-        text = self.text
-        space = text.find(" ")
-        return (text if space < 0 else text[:space]).lower().endswith("ing")
+    @classmethod
+    def of(cls, start: int, end: int, text: str, cue: Cue) -> CueHit:
+        tests = _WORD_TESTS.get(text)
+        if tests is None:
+            if len(_WORD_TESTS) > 4096:
+                _WORD_TESTS.clear()
+            words = text.lower().split(None, 1)  # the first word over any space
+            word = words[0] if words else ""
+            tests = _WORD_TESTS[text] = (_first_word(text).endswith("ing"),
+                                         word.endswith("ed") or word in _PARTICIPLE_IRREGULAR)
+        return tuple.__new__(cls, (start, end, text, cue, *tests))
+
+
+_WORD_TESTS: dict[str, tuple[bool, bool]] = {}  # cue as written -> (is_participle, participle)
+
+
+_PARTICIPLE_IRREGULAR = frozenset(("told", "said", "written", "shown", "spoken", "thought",
+                                   "found", "asked"))
+
+
+def _first_word(text: str) -> str:
+    """The cue as written up to its first space, lower-cased."""
+    space = text.find(" ")
+    return (text if space < 0 else text[:space]).lower()
 
 
 @dataclass
@@ -174,7 +196,7 @@ class Sentence:
 
     def left(self, pattern: re.Pattern, end: int, window: int = 160):
         """`pattern` (anchored with $) searched in the `window` characters before `end`."""
-        return pattern.search(self.text, max(0, end - window), end)
+        return pattern.search(self.text, end - window if end > window else 0, end)
 
 
 @dataclass(eq=False)

@@ -43,7 +43,7 @@ def aux_gap_start(text: str, end: int) -> int:
         while j > 0 and text[j - 1].isspace():
             j -= 1
         if j == pos:  # no space before: nothing to skip
-            break
+            return pos
         k = word_start(text, j)
         word = text[k:j]
         low = word.lower()
@@ -51,7 +51,7 @@ def aux_gap_start(text: str, end: int) -> int:
             pos, n = k, n + 1
             continue
         if not (low.endswith("day") or low in _PAIR_SECONDS):
-            break
+            return _adverbial_end(text, pos, j, low)
         m = k
         while m > 0 and text[m - 1].isspace():
             m -= 1
@@ -60,7 +60,7 @@ def aux_gap_start(text: str, end: int) -> int:
         if (prev, low) in _AUX_PAIRS or prev == "on" and low.endswith("day"):
             pos, n = h, n + 1
             continue
-        break
+        return _adverbial_end(text, pos, j, low)
     return _adverbial_start(text, pos)
 
 
@@ -87,7 +87,11 @@ def _adverbial_start(text: str, pos: int) -> int:
         j -= 1
     if j == pos:
         return pos
-    word = text[word_start(text, j):j].lower()
+    return _adverbial_end(text, pos, j, text[word_start(text, j):j].lower())
+
+
+def _adverbial_end(text: str, pos: int, j: int, word: str) -> int:
+    """`_adverbial_start` once the word before `pos` (ending at `j`, lower-cased) is known."""
     if word not in _ADVERBIAL_ENDS and not (len(word) == 4 and word.isdigit()):
         return pos
     m = _ADVERBIAL.search(text, max(0, j - 48), j)
@@ -150,6 +154,8 @@ CLAUSE_BACK = re.compile(
     r"spokesperson|secretary|head|commander|special|foreign|prime|deputy|the|officials?)\s+)*$")
 _NP_STOP = re.compile(r"[,;:.!?“”\"]")
 _TRIM = " \t\n,;:.!?"
+_TRIM_SINGLE = _TRIM + "'’"
+_TRIM_OPEN = _TRIM + "“\"«”"
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
@@ -167,9 +173,11 @@ def read_quote(text: str, at: int) -> tuple[int, int]:
     return at + 1, (end if end >= 0 else len(text))
 
 
-def content_after(text: str, pos: int) -> tuple[int, int, bool]:
-    """(start, end, is_direct) of what a cue ending at `pos` reports."""
-    q = QUOTE_AFTER.match(text, pos)
+def content_after(text: str, pos: int, q: re.Match | None | bool = True) -> tuple[int, int, bool]:
+    """(start, end, is_direct) of what a cue ending at `pos` reports (`q`: QUOTE_AFTER's match
+    at `pos` when already known)."""
+    if q is True:
+        q = QUOTE_AFTER.match(text, pos)
     if q:
         s, e = read_quote(text, q.end())
         return s, e, True
@@ -199,9 +207,9 @@ def strip(text: str, start: int, end: int) -> tuple[int, int]:
     """Trim punctuation and spaces (and an unbalanced closing quote) around a span."""
     if start < end and text[start] in "'‘":  # 'It is over,' the minister said
         start += 1
-        while end > start and text[end - 1] in _TRIM + "'’":
+        while end > start and text[end - 1] in _TRIM_SINGLE:
             end -= 1
-    while start < end and text[start] in _TRIM + "“\"«”":
+    while start < end and text[start] in _TRIM_OPEN:
         start += 1
     while end > start and text[end - 1] in _TRIM:
         end -= 1

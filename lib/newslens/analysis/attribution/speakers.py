@@ -72,10 +72,10 @@ def resolve(s: Sentence, span: Span, cue_lemma: str = "") -> Speaker | None:
     inside = [m for m in s.mentions if start <= m.start and m.end <= end and m.actor is not None
               and m.mtype != "pronoun"]
     sp = (_person_mention(d, inside, text)
-          or _anonymous(d, toks, inside, text)
-          or _titled(d, s, toks, inside, text)
+          or _anonymous(d, toks, inside, text, words)
+          or _titled(d, s, toks, inside, text, words)
           or _named_body(d, toks, inside, end, text)
-          or _unlinked(d, toks, inside, text, cue_lemma))
+          or _unlinked(d, toks, inside, text, cue_lemma, words))
     if sp is not None:
         sp.start, sp.end, sp.text = start, end, text
         if sp.kind == "person" and sp.gender is None and span.first:
@@ -145,10 +145,10 @@ def _base_word(text: str) -> str:
     return text.lower().replace("’", "'").removesuffix("'s")
 
 
-def _anonymous(d, toks: list[Token], inside: list[Mention], text: str) -> Speaker | None:
+def _anonymous(d, toks: list[Token], inside: list[Mention], text: str,
+               words: list[str]) -> Speaker | None:
     """"a senior U.S. official", "two sources", "people familiar with the talks"; a
-    correspondent of a known outlet is the outlet."""
-    words = _words(toks)
+    correspondent of a known outlet is the outlet (`words`: `_words(toks)`)."""
     outlet = next((m for m in inside if d.gaz.info.get(m.actor) is not None
                    and d.gaz.info[m.actor].kind == "outlet"), None)
     if outlet is not None and words[-1] in ROLES:
@@ -164,10 +164,9 @@ def _anonymous(d, toks: list[Token], inside: list[Mention], text: str) -> Speake
                    side=_side(d, inside))
 
 
-def _titled(d, s: Sentence, toks, inside, text: str) -> Speaker | None:
+def _titled(d, s: Sentence, toks, inside, text: str, words: list[str]) -> Speaker | None:
     """A title or description in the gazetteer ("Kremlin spokesman", "the Kremlin leader",
     "General Staff Chief"), else a role noun describing a recent speaker ("the spokesman")."""
-    words = _words(toks)
     if words[0] in ("a", "an") or any(t.possessive and t.text[0].islower() for t in toks):
         return None
     actor = d.title(" ".join(t.text for t in toks), s.number)
@@ -205,9 +204,8 @@ def _named_body(d, toks, inside: list[Mention], end: int, text: str) -> Speaker 
     return None
 
 
-def _unlinked(d, toks, inside, text: str, cue_lemma: str) -> Speaker | None:
+def _unlinked(d, toks, inside, text: str, cue_lemma: str, words: list[str]) -> Speaker | None:
     """An unknown named person, organisation or outlet, or an unnamed body or group."""
-    words = _words(toks)
     name = _trailing_name(toks, inside)
     side = _side(d, inside)
     if name and words[0] == "the" and len(name) == len(toks) - 1 == 1 and (

@@ -102,14 +102,21 @@ _FAMILIAR = re.compile(
     r"knowledge\s+of|aware\s+of)\s+[^,;:“”\"]{1,80}?\s*$", re.IGNORECASE)
 
 
-_FAMILIAR_HINT = re.compile(r"familiar|briefed|close to|knowledge|aware of|involved|acquainted",
-                            re.IGNORECASE)
+_FAMILIAR_WORDS = ("familiar", "briefed", "close to", "knowledge", "aware of", "involved",
+                   "acquainted")
+_FAMILIAR_HINT = re.compile("|".join(_FAMILIAR_WORDS), re.IGNORECASE)
 
 
 def _familiar_source(s: Sentence, pos: int) -> Span | None:
     """The unnamed source whose description ends at `pos`: "two people briefed on the talks",
     "a person familiar with the planning" (the span is the source's noun phrase)."""
-    if _FAMILIAR_HINT.search(s.text, max(0, pos - 120), pos) is None:
+    window = s.text[max(0, pos - 120):pos]
+    if window.isascii():  # str.lower agrees with the regex's IGNORECASE on ASCII text only
+        low = window.lower()
+        if not ("familiar" in low or "briefed" in low or "close to" in low or "knowledge" in low
+                or "aware of" in low or "involved" in low or "acquainted" in low):
+            return None  # none of _FAMILIAR_WORDS
+    elif _FAMILIAR_HINT.search(window) is None:
         return None
     familiar = s.left(_FAMILIAR, pos, 120)
     sub = phrase_before(s, familiar.end("noun")) if familiar is not None else None
@@ -191,9 +198,10 @@ def _mention_subject(s: Sentence, direct: int) -> tuple[Speaker, int, bool] | No
     end = direct
     while end > 0 and s.text[end - 1].isspace():
         end -= 1
-    m = next((m for m in s.mentions if m.end == end and m.actor is not None
-              and not m.possessive and m.mtype != "pronoun"), None)
-    if m is None:
+    for m in s.mentions:
+        if m.end == end and m.actor is not None and not m.possessive and m.mtype != "pronoun":
+            break
+    else:
         return None
     before = s.text[max(0, m.start - 30):m.start]
     word = _WORD_BEFORE.search(before)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import re
 from pathlib import Path
@@ -44,15 +43,17 @@ def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
     hits = cue_spans(regex, text) if spans_found is None else spans_found
     if idiom is True:
         idiom = idioms()
+    words = _idiom_words(idiom)
     for a, b in hits:
-        if inside_quote(s, a) or _part_of_name(s, a, b) or idiom is not None and _in_idiom(
+        written = text[a:b]
+        low = written.lower()
+        if s.quotes and inside_quote(s, a) or _part_of_name(s, a, b) or low in words and _in_idiom(
                 idiom, text, a, b):
             continue
-        written = text[a:b]
-        cue = cues.get(" ".join(written.lower().split()))
+        cue = cues.get(" ".join(low.split()))
         if cue is None:
             continue
-        st = detect(s, CueHit(a, b, written, cue))
+        st = detect(s, CueHit.of(a, b, written, cue))
         if st is not None:
             s.found.append(st)
     s.found.extend(mark_statements(s))
@@ -60,9 +61,8 @@ def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
 
 
 def _in_idiom(idiom: re.Pattern, text: str, a: int, b: int) -> bool:
-    """The cue at a:b is a word of an idiom ("having said that")."""
-    if text[a:b].lower() not in _idiom_words(idiom.pattern):
-        return False
+    """The cue at a:b is inside an idiom ("having said that"); call it only when the cue is one
+    of `_idiom_words(idiom)`."""
     m = idiom.search(text, max(0, a - 24), min(len(text), b + 24))
     while m is not None:
         if m.start() <= a < m.end():
@@ -71,10 +71,17 @@ def _in_idiom(idiom: re.Pattern, text: str, a: int, b: int) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=8)
-def _idiom_words(pattern: str) -> frozenset:
-    """The words of the idioms (a cue that is none of them is in no idiom)."""
-    return frozenset(re.findall(r"[a-z]+", pattern.replace("\\s", " ").lower()))
+_IDIOM_WORDS: dict = {None: frozenset()}
+
+
+def _idiom_words(idiom: re.Pattern | None) -> frozenset:
+    """The words of the idioms (a cue that is none of them is in no idiom; none without
+    idioms), made once per regex."""
+    words = _IDIOM_WORDS.get(idiom)
+    if words is None:
+        words = _IDIOM_WORDS[idiom] = frozenset(
+            re.findall(r"[a-z]+", idiom.pattern.replace("\\s", " ").lower()))
+    return words
 
 
 _CASE_EXCEPTIONS = ("İ", "ı", "ſ")  # match an ASCII letter case-insensitively, lower() does not
@@ -86,7 +93,7 @@ def cue_spans(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
     without IGNORECASE run on the lower-cased text (faster) when lowering keeps every offset
     and every case-insensitive match."""
     low = text.lower()
-    if len(low) != len(text) or any(c in text for c in _CASE_EXCEPTIONS):
+    if not text.isascii() and (len(low) != len(text) or any(c in text for c in _CASE_EXCEPTIONS)):
         return [m.span() for m in regex.finditer(text)]
     cased = _CASED.get(regex.pattern)
     if cased is None:
@@ -97,8 +104,9 @@ def cue_spans(regex: re.Pattern, text: str) -> list[tuple[int, int]]:
 def _part_of_name(s: Sentence, a: int, b: int) -> bool:
     """A capitalised cue inside a name ("the United States"): covered by a mention, or
     capitalised in running text (not first in the sentence, not a headline)."""
-    if any(m.start < b and a < m.end for m in s.mentions):
-        return True
+    for m in s.mentions:
+        if m.start < b and a < m.end:
+            return True
     if not s.text[a].isupper():
         return False
     before = s.text[:a]
@@ -139,10 +147,11 @@ def finish(s: Sentence, found: list[Statement]) -> list[Statement]:
     text, s0 = s.field_text, s.s0
     for i, st in enumerate(found):
         c0, c1 = st.content_start + s0, st.content_end + s0
-        for nxt in found[i + 1:]:
-            if c0 < nxt.clause + s0 < c1 and not st.direct:
-                c1 = nxt.clause + s0
-                break
+        if not st.direct:
+            for nxt in found[i + 1:]:
+                if c0 < nxt.clause + s0 < c1:
+                    c1 = nxt.clause + s0
+                    break
         if st.direct:
             while c1 > c0 and text[c1 - 1] in " ,.":
                 c1 -= 1
@@ -151,8 +160,9 @@ def finish(s: Sentence, found: list[Statement]) -> list[Statement]:
         if c1 <= c0 or c1 - c0 <= 40 and _only_time(text[c0:c1]):
             continue
         st.content_start, st.content_end, st.content = c0 - s0, c1 - s0, text[c0:c1]
-        st.is_quote = st.direct or bool(spans.QUOTE_SPAN.search(st.content) and any(
-            ch in st.content for ch in "“\"«"))
+        # QUOTE_SPAN finds a quotation in the content exactly when an opening mark is in it
+        c = st.content
+        st.is_quote = st.direct or "“" in c or '"' in c or "«" in c
         st.negated = bool(spans.NEGATION.search(s.text, max(0, st.hit.start - 12),
                                                 st.hit.start))
         out.append(st)
@@ -199,11 +209,12 @@ def _unlinked_persons(mentions: pd.DataFrame | None, articles: set) -> dict:
 def _sentence_mentions(raw: list, text: str, s0: int) -> list[Mention]:
     """Mentions of one sentence, relative to it, with their possessive flag."""
     out = []
+    new = tuple.__new__  # Mention(...) without the named tuple's Python-level __new__
     for start, end, actor, kind, mtype, mtext in sorted(raw):
         after = text[end - s0:end - s0 + 2]
         possessive = after in ("'s", "’s") or mtext.endswith(("'s", "’s")) or (
             mtype == "pronoun" and mtext.lower() in _POSSESSIVE_PRONOUNS)
-        out.append(Mention(start - s0, end - s0, actor, kind, mtype, mtext, possessive))
+        out.append(new(Mention, (start - s0, end - s0, actor, kind, mtype, mtext, possessive)))
     return out
 
 

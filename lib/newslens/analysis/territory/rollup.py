@@ -22,7 +22,7 @@ ROLLUP_READS = ("claim_id", "article_id", "sentence", "published", "region_id", 
                  "evidence")
 
 
-def _chain(region_id: str, info: dict) -> list[str]:
+def region_chain(region_id: str, info: dict) -> list[str]:
     """The region and its ancestors below the country."""
     chain = [region_id]
     cur = info.get(region_id, {}).get("parent")
@@ -54,7 +54,7 @@ def region_rollup(claims: pd.DataFrame, quantities: pd.DataFrame | None = None,
                 f"{q.text} = {q.value:g} {q.unit}")
             qty.setdefault(q.claim_id, []).append(label + (" (approx.)" if q.approximate else ""))
     claims = claims[[c for c in ROLLUP_READS if c in claims.columns]]
-    chains = {rid: _chain(rid, info) for rid in claims["region_id"].unique().tolist()}
+    chains = {rid: region_chain(rid, info) for rid in claims["region_id"].unique().tolist()}
     rows, targets, direct = [], [], []  # one row per claim and region of its chain
     for i, rid in enumerate(claims["region_id"].tolist()):
         for level, target in enumerate(chains[rid]):

@@ -12,13 +12,13 @@ of at most BATCH_VALUES values on a few threads: memory stays bounded whatever t
 from __future__ import annotations
 
 import os
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from newslens import interrupt, schema
+from newslens.analysis.sentiment.actors import bootstrap_ci as group_bootstrap_ci
 from newslens.engine.duck import POS, Session
 
 MIN_MENTIONS = 3
@@ -30,24 +30,10 @@ COLUMNS = ("article_id", "sentence", "actor_id", "actor", "linked", "role", "tar
            "target_subjectivity", "label", "scorer")
 
 
-def group_seed(seed: int, key) -> int:
-    return (seed * 1_000_003 + zlib.crc32(repr(key).encode())) % (2**32)
-
-
 def bootstrap_ci(x: np.ndarray, seed: int, key, n_boot: int = N_BOOT) -> tuple[float, float]:
-    """95% percentile bootstrap CI of the mean, NaN for fewer than 2 values: the draws of
-    `newslens.analysis.sentiment.bootstrap_ci` (generator seeded by `seed` and the group key,
-    resamples drawn in blocks of about 4M indices)."""
-    if len(x) < 2:
-        return float("nan"), float("nan")
-    rng = np.random.default_rng(group_seed(seed, key))
-    block = max(1, 4_000_000 // len(x))
-    means = np.concatenate([
-        x[rng.integers(0, len(x), size=(min(block, n_boot - i), len(x)))].mean(axis=1)
-        for i in range(0, n_boot, block)
-    ])
-    lo, hi = np.percentile(means, [2.5, 97.5])
-    return float(lo), float(hi)
+    """95% percentile bootstrap CI of the mean of one group's values: the draws of
+    `newslens.analysis.sentiment.bootstrap_ci` (seeded by `seed` and the group key)."""
+    return group_bootstrap_ci(x, seed=seed, n_boot=n_boot, key=key)
 
 
 def pandas_mean(x: np.ndarray) -> float:

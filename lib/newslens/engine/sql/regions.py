@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from newslens import schema
+from newslens.analysis.territory.rollup import region_chain as chain
 from newslens.engine.duck import POS, Session
 
 READS = ("claim_id", "article_id", "sentence", "published", "region_id", "region", "kind",
@@ -41,16 +42,6 @@ def _places(session: Session, rows: str, info: dict) -> dict:
             "iso_code": None, "members": (),
             "parent": parent if isinstance(parent, str) and parent else None}
     return {**info, **extra}
-
-
-def chain(region_id: str, info: dict) -> list[str]:
-    """The region and its ancestors below the country."""
-    out = [region_id]
-    cur = info.get(region_id, {}).get("parent")
-    while cur is not None and info[cur]["kind"] != "country":
-        out.append(cur)
-        cur = info[cur]["parent"]
-    return out
 
 
 def chains(session: Session, rows: str, info: dict) -> pd.DataFrame:

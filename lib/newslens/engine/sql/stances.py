@@ -13,30 +13,14 @@ import numpy as np
 import pandas as pd
 
 from newslens import schema
+from newslens.analysis.stance.aggregate import FAMILY, NON_NEUTRAL, majority
+from newslens.analysis.stance.lexicons import STANCES
 from newslens.engine.duck import POS, Session, quote
 from newslens.engine.sql.actors import pandas_mean
 
-STANCES = ("supports", "opposes", "demands", "skeptical", "neutral")
-NON_NEUTRAL = ("demands", "supports", "opposes", "skeptical")
-FAMILY = {"supports": "for", "demands": "demands", "opposes": "against",
-          "skeptical": "against", "neutral": "neutral"}
 COLUMNS = ("article_id", "statement", "speaker", "issue", "issue_label", "stance", "rule",
            "confidence", "weight", "content", "basis")
 _EVIDENCE = ("article_id", "statement", "rule", "basis", "content")
-
-
-def majority(counts: dict[str, int]) -> tuple[str, str, int]:
-    """(label, split, statements behind the label): `newslens.analysis.stance.majority`."""
-    active = {k: int(counts.get(k, 0)) for k in NON_NEUTRAL if counts.get(k, 0)}
-    total = sum(active.values())
-    if not total:
-        n = int(counts.get("neutral", 0))
-        return "neutral", f"{n} neutral", n
-    best = max(NON_NEUTRAL, key=lambda k: (active.get(k, 0), -NON_NEUTRAL.index(k)))
-    if active[best] * 2 > total:
-        return best, f"{best} {active[best]}/{total}", active[best]
-    parts = sorted(active.items(), key=lambda kv: (-kv[1], NON_NEUTRAL.index(kv[0])))
-    return "mixed", " / ".join(f"{n} {k}" for k, n in parts), total
 
 
 def _rows(session: Session, only: str | None) -> str:
