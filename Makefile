@@ -12,9 +12,13 @@ NEWSMTSC ?= ../shared/newsmtsc/train.jsonl
 DEVCORPUS ?= ../shared/devcorpus/articles
 DEVCORPUS2 ?= ../shared/devcorpus2/articles
 WAR_LABELS := bench/war_mentions_labels.csv
+ASPECT ?= ../shared/sentiment/aspect-data
+POLNEAR ?= ../shared/polnear/train/text
+UDEWT ?= ../shared/ud-english-ewt/en_ewt-train.conllu
+CLUSTERS := lib/newslens/models/word_clusters.json
 MODEL := lib/newslens/models/target_sentiment.json
 
-.PHONY: setup report report-check test unit nbval lab notebooks lint bench sentiment-model \
+.PHONY: setup report report-check test unit nbval lab notebooks lint bench sentiment-model word-clusters \
 	sentiment-bench clean
 
 setup: $(STAMP)
@@ -61,11 +65,20 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 # Retrain the learned target-sentiment model (fixed seed, one thread: byte-identical output) on
-# NewsMTSC and the split=train war-news labels (they point into the two dev corpora).
+# NewsMTSC and the split=train war-news labels (they point into the two dev corpora), with the
+# shipped word clusters (`make word-clusters`) as features.
 sentiment-model: $(STAMP)
 	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m newslens.analysis.sentiment.train \
 		--data $(NEWSMTSC) --war-labels $(WAR_LABELS) --war-corpus $(DEVCORPUS) \
-		--war-corpus $(DEVCORPUS2) --out $(MODEL)
+		--war-corpus $(DEVCORPUS2) --clusters $(CLUSTERS) --out $(MODEL)
+
+# Word clusters (PPMI + SVD + k-means) from unlabelled text, read in place, never copied: the
+# training sentences of NewsMTSC, PolNeAR, UD English-EWT and the aspect data (not the war-news
+# corpora). Seeded, one thread: byte-identical output. Run before `make sentiment-model`.
+word-clusters: $(STAMP)
+	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(BIN)/python -m newslens.analysis.sentiment.wordclusters \
+		--newsmtsc $(NEWSMTSC) --aspect $(ASPECT) --polnear $(POLNEAR) --conllu $(UDEWT) \
+		--out $(CLUSTERS)
 
 # Every scorer on NewsMTSC (grouped CV) and on the labelled war-news mentions (validation and
 # train), the two sentiment stages' cost; retrains twice to check the shipped model regenerates

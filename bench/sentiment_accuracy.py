@@ -17,7 +17,8 @@ every scorer, the validation rows (never trained on) and the training rows apart
 on N generated articles (bench/corpus.py; sentences, mentions and statements computed first).
 
 --check-model: retrain twice with `make sentiment-model`'s data (--data, --extra, the war labels
-and corpora) and compare the bytes with each other and with the shipped model.
+and corpora, the shipped word-cluster file when the shipped model uses it) and compare the
+bytes with each other and with the shipped model.
 
     python bench/sentiment_accuracy.py --data ../shared/newsmtsc/train.jsonl \
         --extra ../shared/sentiment/aspect-data --war-corpus ../shared/devcorpus/articles \
@@ -38,6 +39,7 @@ from newslens.analysis import sentiment as SS
 from newslens.analysis.sentiment import lexicons as S
 from newslens.analysis.sentiment import model as T
 from newslens.analysis.sentiment import train as TT
+from newslens.analysis.sentiment import wordclusters as WC
 
 LABELS = T.CLASSES
 LABELS_CSV = Path(__file__).resolve().parent / "war_mentions_labels.csv"
@@ -85,9 +87,15 @@ def predictions(items, cv: bool, extra=()):
     return out
 
 
+def _uses_clusters() -> bool:
+    """True when the shipped model was trained with the shipped word clusters."""
+    return bool(T.load_model().meta.get("word_clusters_sha256"))
+
+
 def _learned_cv(items, extra=()):
+    clusters = WC.clusters() if _uses_clusters() else None
     try:
-        proba, _ = TT.cross_validate(items, extra=extra)
+        proba, _ = TT.cross_validate(items, extra=extra, clusters=clusters)
     except ImportError as exc:
         print(f"(no grouped CV for learned: {exc}; pip install -e '.[train]')", file=sys.stderr)
         return None
@@ -183,6 +191,8 @@ def check_model(args) -> bool:
         train_args += ["--war-labels", str(LABELS_CSV)]
         for c in args.war_corpus:
             train_args += ["--war-corpus", str(c)]
+    if _uses_clusters():
+        train_args += ["--clusters", str(WC.cluster_path())]
     with tempfile.TemporaryDirectory() as tmp:
         outs = []
         for k in range(2):

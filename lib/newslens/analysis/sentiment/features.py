@@ -4,7 +4,8 @@ A target is a mention at sentence[start:end]; its name is masked. Each context t
 sentence (lowercased, "n't" as "not") brings its *token features* — the word itself and its
 prior polarity: VADER valence / 4, TextBlob polarity, Hu & Liu's opinion words (+1 / -1), each
 split by sign, and the war-event classes of data/war_events.yml (success, setback, hostile),
-priors times LEX_SCALE — into the *slots* that say where it stands from the target:
+priors times LEX_SCALE, and, for a model trained with word clusters (`wordclusters`), its
+cluster "@k:<id>" — into the *slots* that say where it stands from the target:
 
 - ``side:any`` (left or right), ``side:d1``, ``side:d2-3``, ``side:d4-6``, ``side:d7-12``
   (distance in tokens), ``side:clause`` (the target's own clause: clauses end at ; : dashes
@@ -55,6 +56,11 @@ LEX_FEATURES = ("@vader:+", "@vader:-", "@textblob:+", "@textblob:-", "@opinion:
 # Prior values are multiplied by this before they enter X (less regularised than words:
 # grouped CV 0.6628 at 1, 0.6636 at 2, 0.6645 at 4, 0.6580 at 0.5).
 LEX_SCALE = 4.0
+# Word-cluster token features (`wordclusters`: k-means of word vectors learned from unlabelled
+# text): a word in cluster k brings the pseudo-word "@k:<k>" with this value (grouped CV: scale
+# 0.5 better than 1, see docs/sentiment-model.md).
+CLUSTER_PREFIX = "@k:"
+CLUSTER_SCALE = 0.5
 CUE_CLASSES = ("neutral", "emphatic", "positive", "negative", "demand")
 ROLE_NAMES = (
     ["bias", "role:speaker"] + [f"role:speaker:{c}" for c in CUE_CLASSES]
@@ -141,18 +147,23 @@ class WordTables:
     words with a fact the features use (lexicon, cue, contrast, negator, break punctuation)
     that the model lacks follow; `unknown` (the last id) stands for every other word. Each id
     has its token features as CSR arrays (feat_ptr, feat_idx, feat_val): the word's model
-    feature (value 1) and its non-zero priors.
+    feature (value 1), its non-zero priors and, given `clusters` (word -> id, `wordclusters`),
+    its cluster's pseudo-word "@k:<id>" when the features have it (value CLUSTER_SCALE): words
+    the model never saw share the weights of their cluster.
     """
 
-    def __init__(self, features: list[str]):
+    def __init__(self, features: list[str], clusters: dict[str, int] | None = None):
         lexv = _lexicon_values()
         cues = _cue_words()
         fw = _function_words()
         self.features = list(features)
         fidx = {w: i for i, w in enumerate(self.features)}
         self.lex_fid = np.array([fidx.get(n, -1) for n in LEX_FEATURES], dtype=np.int64)
-        words = [w for w in self.features if w not in LEX_FEATURES]
-        extra = (set(lexv) | set(cues) | S.CONTRAST | S.NEGATORS | S.BREAK_PUNCT
+        clus = {w: fidx[f"{CLUSTER_PREFIX}{k}"] for w, k in (clusters or {}).items()
+                if f"{CLUSTER_PREFIX}{k}" in fidx}  # fmt: skip
+        words = [w for w in self.features
+                 if w not in LEX_FEATURES and not w.startswith(CLUSTER_PREFIX)]
+        extra = (set(lexv) | set(cues) | set(clus) | S.CONTRAST | S.NEGATORS | S.BREAK_PUNCT
                  | CLAUSE_START_PUNCT | PRONOUNS) - set(words)  # fmt: skip
         extra = {w for w in extra if w == canonical(w)}  # others can never be a token
         self.vocab = Vocabulary(words + sorted(extra))  # "n't" is read as "not"
@@ -184,6 +195,9 @@ class WordTables:
                 if v and self.lex_fid[c] >= 0:
                     idx.append(int(self.lex_fid[c]))
                     val.append(v)
+            if w in clus:
+                idx.append(clus[w])
+                val.append(CLUSTER_SCALE)
             ptr.append(len(idx))
         ptr.append(len(idx))  # unknown: no features
         self.feat_ptr = np.array(ptr, dtype=np.int64)

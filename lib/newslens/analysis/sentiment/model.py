@@ -12,6 +12,7 @@ from the same pair sums. No scikit-learn at run time. The model file is written 
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from dataclasses import dataclass
@@ -21,8 +22,11 @@ from pathlib import Path
 
 import numpy as np
 
+from newslens.analysis.sentiment import wordclusters as WC
 from newslens.analysis.sentiment.features import (
     CLASSES,
+    CLUSTER_PREFIX,
+    CLUSTER_SCALE,
     N_ROLES,
     N_SLOTS,
     ROLE_NAMES,
@@ -73,8 +77,27 @@ class TargetModel:
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(f"{source}: not a usable target-sentiment model: {exc!r}") from None
         self.meta = spec.get("training", {})
-        self.tables = WordTables(self.features)  # data-file errors name their own file
+        clusters = self._clusters()
+        self.tables = WordTables(self.features, clusters)  # data-file errors name their own
         self.slot_weights = self._slot_table()
+
+    def _clusters(self) -> dict[str, int] | None:
+        """The shipped word clusters when the model has cluster features; the file must be
+        the one the model was trained with (same SHA-256) and the scale the same."""
+        if not any(f.startswith(CLUSTER_PREFIX) for f in self.features):
+            return None
+        path = WC.cluster_path()
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise ModelError(f"{self.source}: needs the word-cluster file {path} ({exc})") from None
+        if sha != self.meta.get("word_clusters_sha256"):
+            raise ModelError(f"{self.source}: trained with other word clusters than {path}; "
+                             "retrain it (make sentiment-model)")
+        if self.meta.get("cluster_scale") != CLUSTER_SCALE:
+            raise ModelError(f"{self.source}: cluster scale {self.meta.get('cluster_scale')} "
+                             f"differs from this code's {CLUSTER_SCALE}; retrain it")
+        return WC.clusters()
 
     def _slot_table(self) -> np.ndarray:
         """(word ids + 1, N_SLOTS + 1, classes): a word id's weights in every slot, its word

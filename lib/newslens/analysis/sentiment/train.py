@@ -4,13 +4,15 @@ scikit-learn, scipy). `make sentiment-model` runs:
     python -m newslens.analysis.sentiment.train --data ../shared/newsmtsc/train.jsonl \\
         --extra ../shared/sentiment/aspect-data --war-labels bench/war_mentions_labels.csv \\
         --war-corpus ../shared/devcorpus/articles --war-corpus ../shared/devcorpus2/articles \\
+        --clusters lib/newslens/models/word_clusters.json \\
         --out lib/newslens/models/target_sentiment.json
 
 Training rows: NewsMTSC (weight 1), the other domains' target-sentiment data in NewsMTSC's
 JSON shape (`--extra`: every *.jsonl of a folder, weight `EXTRA_WEIGHT`) and the war-news labels
 of `split=train` (`--war-labels` with the dev corpora they point into, weight `WAR_WEIGHT`;
 `split=validation` rows are never read here). Both weights were chosen by grouped 5-fold CV
-(docs/sentiment-model.md).
+(docs/sentiment-model.md). `--clusters` adds word-cluster features (`wordclusters`, `make
+word-clusters`); the model records the cluster file's SHA-256 and refuses another at run time.
 
 Features come from `newslens.analysis.sentiment.model.batch_features` (the same code scores at
 run time). The model is a multinomial logistic regression (L2, lbfgs, single thread, sample
@@ -37,6 +39,7 @@ import numpy as np
 
 from newslens.analysis.sentiment import features as F
 from newslens.analysis.sentiment import model as T
+from newslens.analysis.sentiment import wordclusters as WC
 from newslens.analysis.sentiment.tokens import MAX_WORD, Vocabulary, token_words, tokenize_batch
 
 GOLD = {2: 0, 4: 1, 6: 2}  # NewsMTSC polarity -> class index (negative, neutral, positive)
@@ -172,19 +175,21 @@ def war_items(rows: list[dict], corpora: list[Path]) -> tuple[list, list[dict], 
 # ---------------------------------------------------------------- design and fit
 
 
-def vocabulary(items) -> list[str]:
-    """The model's candidate features: the prior pseudo-words, then every normalised word of
-    the training sentences, sorted."""
+def vocabulary(items, clusters: dict[str, int] | None = None) -> list[str]:
+    """The model's candidate features: the prior pseudo-words, the cluster pseudo-words of
+    `clusters` (word -> id), then every normalised word of the training sentences, sorted."""
     tk = tokenize_batch(sorted({i[0] for i in items}), Vocabulary([]))
     words = {w for w in token_words(tk) if len(w) <= MAX_WORD}
-    return list(F.LEX_FEATURES) + sorted(words)
+    n_clusters = max((clusters or {}).values(), default=-1) + 1
+    return (list(F.LEX_FEATURES) + [f"{F.CLUSTER_PREFIX}{k}" for k in range(n_clusters)]
+            + sorted(words))  # fmt: skip
 
 
-def design(items, features: list[str]):
+def design(items, features: list[str], clusters: dict[str, int] | None = None):
     """Sparse design matrix (CSR): role columns, then (feature, slot) columns."""
     from scipy import sparse
 
-    tables = F.WordTables(features)
+    tables = F.WordTables(features, clusters)
     X = F.batch_features([i[0] for i in items], [i[1] for i in items], [i[2] for i in items],
                          tables)  # fmt: skip
     shape = (len(items), F.n_columns(len(features)))
@@ -214,16 +219,17 @@ def _weights(n_main: int, extra_sets) -> np.ndarray:
 
 
 def cross_validate(items, c: float = C, min_df: int = MIN_DF, seed: int = SEED, X=None,
-                   extra=()):
+                   extra=(), clusters: dict[str, int] | None = None):
     """Out-of-fold class probabilities of grouped, stratified 5-fold CV over `items`: (proba,
-    y). `extra` = [(items, weight), ...] rows added to every training fold, never tested.
+    y). `extra` = [(items, weight), ...] rows added to every training fold, never tested;
+    `clusters` (word -> id) adds the word-cluster features.
 
     Data too small to stratify (a class with fewer targets than folds, e.g. a test fixture)
     gets plain grouped folds."""
     from sklearn.model_selection import GroupKFold, StratifiedGroupKFold
 
     everything = list(items) + [it for its, _w in extra for it in its]
-    X = design(everything, vocabulary(everything)) if X is None else X
+    X = design(everything, vocabulary(everything, clusters), clusters) if X is None else X
     n = len(items)
     y_all = np.array([i[3] for i in everything])
     w_all = _weights(n, extra)
@@ -255,14 +261,15 @@ def macro_f1(y, pred) -> tuple[float, float]:
 
 
 def train(items, c: float = C, min_df: int = MIN_DF, seed: int = SEED, cv: bool = True,
-          extra=()) -> dict:
+          extra=(), clusters: dict[str, int] | None = None) -> dict:
     """The model as a JSON-ready dict (weights x SCALE as integers), with its CV figures.
-    `extra` = [(items, weight), ...]: more training rows, weighted."""
+    `extra` = [(items, weight), ...]: more training rows, weighted; `clusters` (word -> id):
+    word-cluster features (the model then needs the same cluster file at run time)."""
     import sklearn
 
     everything = list(items) + [it for its, _w in extra for it in its]
-    features = vocabulary(everything)
-    X = design(everything, features)
+    features = vocabulary(everything, clusters)
+    X = design(everything, features, clusters)
     y = np.array([i[3] for i in everything])
     w = _weights(len(items), extra)
     meta = {"n_targets": len(items), "n_articles": len({i[4] for i in items}),
@@ -271,6 +278,8 @@ def train(items, c: float = C, min_df: int = MIN_DF, seed: int = SEED, cv: bool 
             "seed": seed, "folds": FOLDS,
             "model": "multinomial logistic regression (L2, lbfgs)",
             "scikit_learn": sklearn.__version__}  # fmt: skip
+    if clusters:
+        meta["cluster_scale"] = F.CLUSTER_SCALE
     if cv:
         proba, _ = cross_validate(items, c, min_df, seed, X, extra)
         f1, acc = macro_f1(y[:len(items)], proba.argmax(1))
@@ -332,6 +341,8 @@ def main(argv=None) -> int:
     ap.add_argument("--war-labels", type=Path, help="bench/war_mentions_labels.csv")
     ap.add_argument("--war-corpus", type=Path, action="append", default=[],
                     help="a dev corpus folder the war labels point into (repeatable)")
+    ap.add_argument("--clusters", type=Path,
+                    help="word-cluster file (make word-clusters) for cluster features")
     ap.add_argument("--no-cv", action="store_true", help="skip the grouped 5-fold CV")
     args = ap.parse_args(argv)
     os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -346,9 +357,17 @@ def main(argv=None) -> int:
         if war:
             extra.append((war, WAR_WEIGHT))
             sources.append(args.war_labels)
-    spec = train(items, cv=not args.no_cv, extra=extra)
+    clusters = None
+    if args.clusters:
+        clusters = WC.read_clusters(args.clusters)
+        if not clusters:
+            raise SystemExit(f"{args.clusters}: no such word-cluster file (make word-clusters)")
+    spec = train(items, cv=not args.no_cv, extra=extra, clusters=clusters)
     spec["training"]["data"] = [p.name for p in sources]
     spec["training"]["data_sha256"] = _sha(sources)
+    if clusters:
+        spec["training"]["word_clusters"] = args.clusters.name
+        spec["training"]["word_clusters_sha256"] = _sha([args.clusters])
     write_model(spec, args.out)
     meta = spec["training"]
     print(f"{args.out}: {len(spec['features'])} features, {len(spec['weights'])} weight rows, "
