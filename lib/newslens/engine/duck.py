@@ -39,7 +39,10 @@ def connect(threads: int | None = None, memory: str | None = None, spill: str | 
     if threads:
         config["threads"] = int(threads)
     con = duckdb.connect(":memory:", config=config)
-    con.execute("SET enable_progress_bar = false")  # no bars in notebooks or logs
+    # No bars in logs; in a Jupyter kernel without ipywidgets DuckDB has them off already and
+    # refuses to change the setting at all.
+    if con.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]:
+        con.execute("SET enable_progress_bar = false")
     if spill:
         con.execute(f"SET temp_directory = {quote(spill)}")
     return con
