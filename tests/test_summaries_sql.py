@@ -186,3 +186,24 @@ def test_memory_limit_from_the_environment(monkeypatch):
     with duck.Session() as session:
         limit = session.con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
     assert limit == "286.1 MiB"  # 300 MB as DuckDB shows it
+
+
+def test_frames_with_a_load_report_in_attrs_convert_without_warnings(tables, articles):
+    """A loaded corpus carries its load report in `attrs` (no JSON); the summaries read it
+    without a warning (a notebook would show it) and without touching the caller's attrs."""
+    import warnings
+
+    from newslens.engine import duck
+
+    class Report:  # like io.corpus.LoadReport: not JSON-serialisable
+        pass
+
+    loaded = articles.copy()
+    loaded.attrs["load_report"] = Report()
+    session = duck.Session()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        session.frame("articles", loaded)
+        session.table("extra", loaded[["article_id"]])
+    assert session.con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(loaded)
+    assert isinstance(loaded.attrs["load_report"], Report)

@@ -58,6 +58,14 @@ def ident(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+def _arrow(frame: pd.DataFrame) -> pa.Table:
+    """The frame as Arrow, without its `attrs` (a load report is no table metadata, and pyarrow
+    would warn that it cannot serialise it)."""
+    bare = frame.copy(deep=False)
+    bare.attrs = {}
+    return pa.Table.from_pandas(bare, preserve_index=False)
+
+
 class Session:
     """A connection and the tables it can read (see the module docstring). Use as a context
     manager, or call `close()`: the spill folder is removed then."""
@@ -99,8 +107,8 @@ class Session:
         """View `name` over a frame or Arrow table in memory, with `__pos`."""
         have = list(frame.column_names if isinstance(frame, pa.Table) else frame.columns)
         cols = [c for c in (columns or have) if c in have]
-        table = frame.select(cols) if isinstance(frame, pa.Table) else pa.Table.from_pandas(
-            frame[cols], preserve_index=False)  # only the columns read are converted
+        table = frame.select(cols) if isinstance(frame, pa.Table) else _arrow(
+            frame[cols])  # only the columns read are converted
         table = table.append_column(POS, pa.array(range(table.num_rows), type=pa.int64()))
         self._kept.append(table)
         self.con.register(f"{name}__arrow", table)
@@ -110,8 +118,7 @@ class Session:
 
     def table(self, name: str, frame) -> None:
         """A small helper table (e.g. region chains), replacing any of that name."""
-        table = frame if isinstance(frame, pa.Table) else pa.Table.from_pandas(
-            frame, preserve_index=False)
+        table = frame if isinstance(frame, pa.Table) else _arrow(frame)
         self._kept.append(table)
         self.con.register(name, table)
 
