@@ -16,7 +16,6 @@ fork server (safe in Jupyter kernels and threaded programs), and replaced after
 from __future__ import annotations
 
 import dataclasses
-import gc
 import hashlib
 import multiprocessing as mp
 import os
@@ -103,9 +102,6 @@ def _init_worker(env: dict[str, str]) -> None:
     for key in [k for k in os.environ if k.startswith("NEWSLENS_")]:
         del os.environ[key]
     os.environ.update(env)
-    # What the worker inherited (the parent's loaded lexicons, gazetteers and model) lives as
-    # long as the worker: out of the collector's scans (about a tenth of the stages' CPU).
-    gc.freeze()
 
 
 def forks() -> bool:
