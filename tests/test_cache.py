@@ -142,6 +142,17 @@ def test_keys_hash_the_exact_row(articles):
     assert cache.article_keys(moved)[1:] == keys[1:] and cache.article_keys(moved)[0] != keys[0]
 
 
+def test_keys_follow_the_documented_layout():
+    """Keys are the cache's addresses: a cache written by an earlier run must still be found."""
+    frame = pd.DataFrame({"title": ["Talks"], "text": ["Kyiv said."],
+                          "published": pd.to_datetime(["2025-01-02"])})
+    expected = hashlib.sha256(b"".join(
+        name.encode() + b"\x1f" + len(value).to_bytes(8, "little") + value
+        for name, value in (("published", b"t1735776000000000"), ("text", b"sKyiv said."),
+                            ("title", b"sTalks")))).hexdigest()
+    assert cache.article_keys(frame) == [expected]
+
+
 def test_pool_workers_write_the_cache(tmp_path, monkeypatch, articles, reference):
     monkeypatch.setattr(engine, "MIN_POOL_ARTICLES", 0)
     first = engine.run(articles, cache=tmp_path, workers=2, chunk_size=3)
