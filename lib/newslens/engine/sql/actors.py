@@ -18,11 +18,10 @@ import numpy as np
 import pandas as pd
 
 from newslens import interrupt, schema
+from newslens.analysis.sentiment.actors import MIN_MENTIONS, N_BOOT
 from newslens.analysis.sentiment.actors import bootstrap_ci as group_bootstrap_ci
 from newslens.engine.duck import POS, Session
 
-MIN_MENTIONS = 3
-N_BOOT = 2000
 BATCH_VALUES = 2_000_000  # values of completed groups bootstrapped together
 VOICES = ("all", "about", "own")
 _ROLE = {"about": "role = 'target'", "own": "role = 'speaker'", "all": "true"}
