@@ -111,3 +111,28 @@ def test_he_is_the_person_named_first_in_the_sentence_before():
     st = real("Putin met Macron in the capital on Monday.",
               "He said that the talks had been useful.")
     assert len(st) == 1 and (st.iloc[0].form, st.iloc[0].speaker) == ("pronoun", "putin")
+
+
+@pytest.mark.parametrize("text", [
+    "Officials gave no details; the spokesman, Dmitry Peskov, said",
+    "It cost 1,200 dollars, analysts said", "“We will not,” he said: no more [talks] «now» said",
+    "no marks at all said", ",said", "1,2", "a,1,2,3 b",
+])
+def test_window_start_is_the_last_hard_mark_outside_numbers(text):
+    from newslens.analysis.attribution.phrases import _HARD, window_start
+    for end in range(len(text) + 1):
+        at, stop = 0, end  # the definition: the last hard mark, skipping commas inside numbers
+        while True:
+            at = max(text.rfind(ch, 0, stop) for ch in _HARD)
+            if at <= 0 or not (text[at] == "," and text[at - 1].isdigit()
+                               and text[at + 1:at + 2].isdigit()):
+                break
+            stop = at
+        assert window_start(text, end) == max(at, 0)
+
+
+def test_idiom_words_are_keyed_by_the_pattern_text():
+    idiom = re.compile(r"(?<!\w)(?:that\s+said)(?!\w)", re.IGNORECASE)
+    twin = re.compile(idiom.pattern)  # another Pattern object of the same text
+    assert twin is not idiom and _idiom_words(idiom) is _idiom_words(twin)
+    assert {"that", "said"} <= _idiom_words(twin)

@@ -71,15 +71,18 @@ def _in_idiom(idiom: re.Pattern, text: str, a: int, b: int) -> bool:
     return False
 
 
-_IDIOM_WORDS: dict = {None: frozenset()}
+_IDIOM_WORDS: dict[str, frozenset] = {}
 
 
 def _idiom_words(idiom: re.Pattern | None) -> frozenset:
     """The words of the idioms (a cue that is none of them is in no idiom; none without
-    idioms), made once per regex."""
-    words = _IDIOM_WORDS.get(idiom)
+    idioms), made once per regex (keyed by its pattern string, whose hash Python keeps: a
+    Pattern object hashes its whole compiled code on every lookup)."""
+    if idiom is None:
+        return frozenset()
+    words = _IDIOM_WORDS.get(idiom.pattern)
     if words is None:
-        words = _IDIOM_WORDS[idiom] = frozenset(
+        words = _IDIOM_WORDS[idiom.pattern] = frozenset(
             re.findall(r"[a-z]+", idiom.pattern.replace("\\s", " ").lower()))
     return words
 
@@ -281,8 +284,9 @@ class _Article:
         self.aid, self.rows, self.by_sentence = aid, rows, by_sentence
         mentioned: dict[str, list[int]] = {}
         for sn, raw in by_sentence.items():
-            for *_, actor, _kind, mtype, _text in raw:
-                if actor is not None and mtype != "pronoun":
+            for mention in raw:  # (start, end, actor, kind, mention_type, text)
+                actor = mention[2]
+                if actor is not None and mention[4] != "pronoun":
                     mentioned.setdefault(actor, []).append(sn)
         self.discourse = Discourse(gaz, mentioned)
         self.fields: dict[str, tuple[str, list, list]] = {}  # text, quotations, their ends
