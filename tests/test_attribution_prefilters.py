@@ -136,3 +136,16 @@ def test_idiom_words_are_keyed_by_the_pattern_text():
     twin = re.compile(idiom.pattern)  # another Pattern object of the same text
     assert twin is not idiom and _idiom_words(idiom) is _idiom_words(twin)
     assert {"that", "said"} <= _idiom_words(twin)
+
+
+def test_the_named_mention_ending_at_an_offset_is_the_first_that_names_an_actor():
+    from newslens.analysis.attribution.records import Mention, Sentence
+    text = "His aide Putin and he said"
+    ms = [Mention(0, 3, "putin", "person", "pronoun", "His", True),
+          Mention(9, 14, None, "person", "name", "Putin", False),
+          Mention(9, 14, "putin", "person", "name", "Putin", False),
+          Mention(9, 14, "kremlin", "organisation", "name", "Putin", False),
+          Mention(19, 21, "putin", "person", "pronoun", "he", False)]
+    s = Sentence(text, ms, [])
+    assert s.named_mention_ending(14) is ms[2]
+    assert s.named_mention_ending(3) is None and s.named_mention_ending(21) is None

@@ -159,6 +159,18 @@ class Sentence:
     found: list[Statement] = field(default_factory=list)
     # token lists by the offset they start from: [tokens, scanned up to (-1: to the end)]
     _segments: dict = field(default_factory=dict)
+    _named_ends: dict | None = None  # end offset -> first named mention ending there
+
+    def named_mention_ending(self, end: int) -> Mention | None:
+        """The first mention (in order) that ends at `end` and names an actor itself: not a
+        pronoun, not a possessive, not unresolved (indexed on first use)."""
+        index = self._named_ends
+        if index is None:
+            index = self._named_ends = {}
+            for m in self.mentions:
+                if m.actor is not None and not m.possessive and m.mtype != "pronoun":
+                    index.setdefault(m.end, m)
+        return index.get(end)
 
     @property
     def tokens(self) -> list[Token]:

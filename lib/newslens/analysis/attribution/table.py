@@ -342,7 +342,8 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list,
     art = _Article(aid, group, by_sentence, gaz)
     n, last_par, pending = 0, None, None
     for _aid, _na, sn, s0, text, field, paragraph, hit, matches, _raw in group:
-        ms = _sentence_mentions(by_sentence.get(sn, []), text, s0)
+        raw = by_sentence.get(sn)
+        ms = _sentence_mentions(raw, text, s0) if raw else []
         first = (field, paragraph) != last_par
         last_par = (field, paragraph)
         label, pending = (pending if first and pending and pending[1] == field else None), None
