@@ -121,7 +121,10 @@ def _fragment_start(text: str, open_at: int) -> int | None:
     head = text[:open_at]
     cut = max(head.rfind(": "), head.rfind("; "))
     start = cut + 2 if cut >= 0 else 0
-    return start if re.search(r"\w", head[start:]) else None
+    return start if _WORD_CHAR.search(head, start) else None
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _passive(s: Sentence, hit: CueHit) -> bool:
@@ -145,7 +148,7 @@ def according_to(s: Sentence, hit: CueHit) -> Statement | None:
     if sp is None:
         return None
     st = Statement(hit, "according_to", sp, clause=hit.start)
-    if not re.search(r"\w", s.text[:hit.start]):
+    if _WORD_CHAR.search(s.text, 0, hit.start) is None:
         comma = s.text.find(",", sp.end)
         st.content_start, st.content_end = (comma + 1 if comma >= 0 else sp.end), len(s.text)
     else:

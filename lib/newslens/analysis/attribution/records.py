@@ -80,7 +80,7 @@ class Span(NamedTuple):
         return self.toks[self.stop - 1].end
 
 
-@dataclass
+@dataclass(slots=True)
 class Speaker:
     """Who a statement is credited to: the span as written and what it resolves to.
 
@@ -141,7 +141,7 @@ def _first_word(text: str) -> str:
     return (text if space < 0 else text[:space]).lower()
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """What the detectors read: the sentence, its tokens, mentions and quotations (relative
     offsets; a quotation may start before the sentence or end after it), its place in the
@@ -211,7 +211,7 @@ class Sentence:
         return pattern.search(self.text, end - window if end > window else 0, end)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Statement:
     """One attributed statement, offsets relative to its sentence, until it becomes a row.
 

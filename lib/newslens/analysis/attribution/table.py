@@ -50,7 +50,7 @@ def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
         if s.quotes and inside_quote(s, a) or _part_of_name(s, a, b) or low in words and _in_idiom(
                 idiom, text, a, b):
             continue
-        cue = cues.get(" ".join(low.split()))
+        cue = cues.get(low if low.isalpha() else " ".join(low.split()))  # forms single-spaced
         if cue is None:
             continue
         st = detect(s, CueHit.of(a, b, written, cue))
@@ -132,11 +132,14 @@ _WORD_CHAR = re.compile(r"\w")
 _LAST_WORD = re.compile(r"(\S+)\s*$")
 
 
+_TIME_TOKENS = re.compile(r"[a-z]+|\d+")
+
+
 def _only_time(text: str) -> bool:
     """Only a date or time expression ("Monday", "on Tuesday evening") or a bare preposition."""
     if len(text) > 40:
         return False
-    words = re.findall(r"[a-z]+|\d+", text.lower())
+    words = _TIME_TOKENS.findall(text.lower())
     if not all(w in _TIME_WORDS or w.isdigit() for w in words):
         return False
     return any(w not in _FUNCTION_WORDS for w in words) or all(w in ("on", "in", "at")
