@@ -149,3 +149,18 @@ def test_the_named_mention_ending_at_an_offset_is_the_first_that_names_an_actor(
     s = Sentence(text, ms, [])
     assert s.named_mention_ending(14) is ms[2]
     assert s.named_mention_ending(3) is None and s.named_mention_ending(21) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Many have also said", "the leaders, some repeatedly said", "along with officials who",
+    "wİth the officials of", "ſome said", "he made a number of", "she MA\u212aES a", "whereas ",
+    "and others ", "nothing to find here ",
+])
+def test_a_gated_pattern_finds_what_its_pattern_finds(text):
+    from newslens.analysis.attribution.forms import _LIGHT
+    for gated in (spans.CONTRAST, spans.WITH_LEFT, spans.GROUP_SUBJECT, _LIGHT):
+        for end in range(len(text) + 1):
+            for window in (8, 60):
+                pos = max(0, end - window)
+                got, want = gated.search(text, pos, end), gated.pattern.search(text, pos, end)
+                assert (got and got.span()) == (want and want.span())
