@@ -3,6 +3,7 @@
     python bench/statements_speed.py                         # 1,000 generated articles
     python bench/statements_speed.py --n 1000 --repeat 3 --dump bench/out/st-gen.csv
     python bench/statements_speed.py --corpus ../shared/devcorpus2/articles --dump OUT.csv
+    python bench/statements_speed.py --n 300 --profile 40    # cProfile, top 40 by cumtime
 
 Sentences and mentions are computed once (not timed); `statements` is then run `--repeat`
 times and the best CPU time (time.process_time, robust to the machine's load) is printed per
@@ -14,8 +15,10 @@ byte for byte; keep dumps of corpus text out of the project (bench/out/ is ignor
 from __future__ import annotations
 
 import argparse
+import cProfile
 import hashlib
 import os
+import pstats
 import sys
 import time
 from pathlib import Path
@@ -39,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default=None, help="a folder of articles instead")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dump", default=None, help="write the statements table as CSV")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile one run and print the top N functions by cumtime")
     args = parser.parse_args(argv)
 
     import newslens
@@ -48,6 +53,14 @@ def main(argv: list[str] | None = None) -> int:
     sents = newslens.sentences(articles)
     mentions = newslens.actor_mentions(articles, sents)
     statements(sents.head(50), mentions)  # load the lexicons before timing
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        statements(sents, mentions)
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumtime").print_stats(args.profile)
+        pstats.Stats(prof).sort_stats("tottime").print_stats(args.profile)
+        return 0
     best, table = float("inf"), None
     for _ in range(max(1, args.repeat)):
         t0 = time.process_time()

@@ -111,3 +111,56 @@ def test_he_is_the_person_named_first_in_the_sentence_before():
     st = real("Putin met Macron in the capital on Monday.",
               "He said that the talks had been useful.")
     assert len(st) == 1 and (st.iloc[0].form, st.iloc[0].speaker) == ("pronoun", "putin")
+
+
+@pytest.mark.parametrize("text", [
+    "Officials gave no details; the spokesman, Dmitry Peskov, said",
+    "It cost 1,200 dollars, analysts said", "“We will not,” he said: no more [talks] «now» said",
+    "no marks at all said", ",said", "1,2", "a,1,2,3 b",
+])
+def test_window_start_is_the_last_hard_mark_outside_numbers(text):
+    from newslens.analysis.attribution.phrases import _HARD, window_start
+    for end in range(len(text) + 1):
+        at, stop = 0, end  # the definition: the last hard mark, skipping commas inside numbers
+        while True:
+            at = max(text.rfind(ch, 0, stop) for ch in _HARD)
+            if at <= 0 or not (text[at] == "," and text[at - 1].isdigit()
+                               and text[at + 1:at + 2].isdigit()):
+                break
+            stop = at
+        assert window_start(text, end) == max(at, 0)
+
+
+def test_idiom_words_are_keyed_by_the_pattern_text():
+    idiom = re.compile(r"(?<!\w)(?:that\s+said)(?!\w)", re.IGNORECASE)
+    twin = re.compile(idiom.pattern)  # another Pattern object of the same text
+    assert twin is not idiom and _idiom_words(idiom) is _idiom_words(twin)
+    assert {"that", "said"} <= _idiom_words(twin)
+
+
+def test_the_named_mention_ending_at_an_offset_is_the_first_that_names_an_actor():
+    from newslens.analysis.attribution.records import Mention, Sentence
+    text = "His aide Putin and he said"
+    ms = [Mention(0, 3, "putin", "person", "pronoun", "His", True),
+          Mention(9, 14, None, "person", "name", "Putin", False),
+          Mention(9, 14, "putin", "person", "name", "Putin", False),
+          Mention(9, 14, "kremlin", "organisation", "name", "Putin", False),
+          Mention(19, 21, "putin", "person", "pronoun", "he", False)]
+    s = Sentence(text, ms, [])
+    assert s.named_mention_ending(14) is ms[2]
+    assert s.named_mention_ending(3) is None and s.named_mention_ending(21) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Many have also said", "the leaders, some repeatedly said", "along with officials who",
+    "wİth the officials of", "ſome said", "he made a number of", "she MA\u212aES a", "whereas ",
+    "and others ", "nothing to find here ",
+])
+def test_a_gated_pattern_finds_what_its_pattern_finds(text):
+    from newslens.analysis.attribution.forms import _LIGHT
+    for gated in (spans.CONTRAST, spans.WITH_LEFT, spans.GROUP_SUBJECT, _LIGHT):
+        for end in range(len(text) + 1):
+            for window in (8, 60):
+                pos = max(0, end - window)
+                got, want = gated.search(text, pos, end), gated.pattern.search(text, pos, end)
+                assert (got and got.span()) == (want and want.span())

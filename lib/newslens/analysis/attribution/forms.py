@@ -33,6 +33,7 @@ from newslens.analysis.attribution.spans import (
     QUOTE_NEAR,
     TAIL,
     WITH_LEFT,
+    Gated,
 )
 from newslens.analysis.attribution.speakers import resolve
 from newslens.analysis.attribution.subjects import (
@@ -121,7 +122,10 @@ def _fragment_start(text: str, open_at: int) -> int | None:
     head = text[:open_at]
     cut = max(head.rfind(": "), head.rfind("; "))
     start = cut + 2 if cut >= 0 else 0
-    return start if re.search(r"\w", head[start:]) else None
+    return start if _WORD_CHAR.search(head, start) else None
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 
 def _passive(s: Sentence, hit: CueHit) -> bool:
@@ -145,7 +149,7 @@ def according_to(s: Sentence, hit: CueHit) -> Statement | None:
     if sp is None:
         return None
     st = Statement(hit, "according_to", sp, clause=hit.start)
-    if not re.search(r"\w", s.text[:hit.start]):
+    if _WORD_CHAR.search(s.text, 0, hit.start) is None:
         comma = s.text.find(",", sp.end)
         st.content_start, st.content_end = (comma + 1 if comma >= 0 else sp.end), len(s.text)
     else:
@@ -385,9 +389,11 @@ def group(s: Sentence, hit: CueHit) -> Statement | None:
     return _reported_after(s, hit, Statement(hit, "group", holder, clause=g.start(1)))
 
 
-_LIGHT = re.compile(r"\b(?:" + "|".join(lexicon.words("statement_light_verbs")) +
-                    r")\s+(?:(?:a|an|the|his|her|its|their|several|some|a\s+number\s+of|"
-                    r"further|new)\s+(?:[a-z-]+\s+){0,2})?$", re.IGNORECASE)
+_LIGHT_VERBS = tuple(w.lower() for w in lexicon.words("statement_light_verbs"))
+_LIGHT = Gated(re.compile(r"\b(?:" + "|".join(map(re.escape, _LIGHT_VERBS)) +
+                          r")\s+(?:(?:a|an|the|his|her|its|their|several|some|"
+                          r"a\s+number\s+of|further|new)\s+(?:[a-z-]+\s+){0,2})?$",
+                          re.IGNORECASE), _LIGHT_VERBS)
 _NOUN_VERBS = lexicon.word_set("statement_nouns_also_verbs")
 
 

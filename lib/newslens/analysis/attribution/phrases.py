@@ -135,6 +135,8 @@ def _joins_left(toks: list[Token], j: int, first: int, stop: int) -> bool:
 
 
 _HARD = ",;:“”\"«»!?—–[]"  # single-character tokens that join no speaker phrase
+# Everything up to the last of them (the greedy `.*` runs to the end and backs up to it).
+_UP_TO_LAST_HARD = re.compile(r".*[" + re.escape(_HARD) + "]", re.DOTALL)
 
 
 def window_start(text: str, end: int) -> int:
@@ -142,7 +144,8 @@ def window_start(text: str, end: int) -> int:
     no phrase (0 if none): a phrase ending at `end` starts after it, and tokens made from it
     are the sentence's tokens (a comma between digits belongs to a number)."""
     while True:
-        at = max(text.rfind(ch, 0, end) for ch in _HARD)
+        last = _UP_TO_LAST_HARD.match(text, 0, end)
+        at = last.end() - 1 if last is not None else -1
         if at <= 0 or text[at] != "," or not (text[at - 1].isdigit() and at + 1 < len(text)
                                                 and text[at + 1].isdigit()):
             return max(at, 0)

@@ -80,7 +80,7 @@ class Span(NamedTuple):
         return self.toks[self.stop - 1].end
 
 
-@dataclass
+@dataclass(slots=True)
 class Speaker:
     """Who a statement is credited to: the span as written and what it resolves to.
 
@@ -141,7 +141,7 @@ def _first_word(text: str) -> str:
     return (text if space < 0 else text[:space]).lower()
 
 
-@dataclass
+@dataclass(slots=True)
 class Sentence:
     """What the detectors read: the sentence, its tokens, mentions and quotations (relative
     offsets; a quotation may start before the sentence or end after it), its place in the
@@ -159,6 +159,18 @@ class Sentence:
     found: list[Statement] = field(default_factory=list)
     # token lists by the offset they start from: [tokens, scanned up to (-1: to the end)]
     _segments: dict = field(default_factory=dict)
+    _named_ends: dict | None = None  # end offset -> first named mention ending there
+
+    def named_mention_ending(self, end: int) -> Mention | None:
+        """The first mention (in order) that ends at `end` and names an actor itself: not a
+        pronoun, not a possessive, not unresolved (indexed on first use)."""
+        index = self._named_ends
+        if index is None:
+            index = self._named_ends = {}
+            for m in self.mentions:
+                if m.actor is not None and not m.possessive and m.mtype != "pronoun":
+                    index.setdefault(m.end, m)
+        return index.get(end)
 
     @property
     def tokens(self) -> list[Token]:
@@ -199,7 +211,7 @@ class Sentence:
         return pattern.search(self.text, end - window if end > window else 0, end)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Statement:
     """One attributed statement, offsets relative to its sentence, until it becomes a row.
 

@@ -4,6 +4,8 @@ spans after or before a cue."""
 from __future__ import annotations
 
 import re
+import sys
+from typing import NamedTuple
 
 from newslens import lexicon
 
@@ -116,7 +118,28 @@ COORDINATED = re.compile(r"(?:,\s*)?\b(?:and|but|before|then)\s+(?:" + AUX + r"\
                          re.IGNORECASE)
 # A comma before a cue that continues the previous statement ("… says X, urges Y").
 COMMA_COORDINATED = re.compile(r",\s*(?:" + AUX + r"\s+){0,2}$", re.IGNORECASE)
-CONTRAST = re.compile(r"(?:,\s*|;\s*|\b)(?:while|whereas)\s+$", re.IGNORECASE)
+
+
+class Gated(NamedTuple):
+    """A case-insensitive pattern every match of which contains one of `words` (lowercase
+    letters): `search` runs it only on a window that holds one of them. The test reads
+    `str.lower()` of ASCII windows only, where it agrees with IGNORECASE (which also folds
+    "ſ" onto "s" and the Kelvin sign onto "k"); other windows go to the pattern directly."""
+
+    pattern: re.Pattern
+    words: tuple[str, ...]
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        window = text[pos:endpos]
+        if window.isascii():
+            low = window.lower()
+            if not any(word in low for word in self.words):
+                return None
+        return self.pattern.search(text, pos, endpos)
+
+
+CONTRAST = Gated(re.compile(r"(?:,\s*|;\s*|\b)(?:while|whereas)\s+$", re.IGNORECASE),
+                 ("while", "whereas"))
 CLAUSE_AFTER = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,5}?(?:that\b|[:“\"«])|\s*,\s*[“\"«]",
                           re.IGNORECASE)
 PRONOUN_BOUNDARY = re.compile(
@@ -138,10 +161,11 @@ TAIL = re.compile(
 # apostrophes and single quotes some outlets print: ",'' Mr. X said", ",' he said").
 POSTPOSED_LEFT = re.compile(r"(?:,\s*(?:[”\"]|[’']{1,2})?|(?:[”\"]|[’']{2})\s*,?|\s[-–—])\s*$")
 PARTICIPIAL_LEFT = re.compile(r",\s*(?:(?:while|before|after|and)\s+)?$", re.IGNORECASE)
-WITH_LEFT = re.compile(r"\bwith\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE)
-GROUP_SUBJECT = re.compile(
+WITH_LEFT = Gated(re.compile(r"\bwith\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE), ("with",))
+GROUP_SUBJECT = Gated(re.compile(
     r"(?:^|[,;:]\s*|\b(?:but|and|while)\s+)(many|some|most|others|several|both|all|few|"
-    r"many\s+of\s+them|some\s+of\s+them)\s+(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE)
+    r"many\s+of\s+them|some\s+of\s+them)\s+(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE),
+    ("many", "some", "most", "others", "several", "both", "all", "few"))
 PRONOUN_SUBJECT = re.compile(
     r"(?:^|[,;:]\s*|\b(?:but|and|while|that)\s+)(he|she|they)\s+(?:" + AUX + r"\s+){0,3}$",
     re.IGNORECASE)

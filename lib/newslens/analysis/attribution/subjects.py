@@ -198,10 +198,8 @@ def _mention_subject(s: Sentence, direct: int) -> tuple[Speaker, int, bool] | No
     end = direct
     while end > 0 and s.text[end - 1].isspace():
         end -= 1
-    for m in s.mentions:
-        if m.end == end and m.actor is not None and not m.possessive and m.mtype != "pronoun":
-            break
-    else:
+    m = s.named_mention_ending(end)
+    if m is None:
         return None
     before = s.text[max(0, m.start - 30):m.start]
     word = _WORD_BEFORE.search(before)

@@ -50,7 +50,7 @@ def sentence_statements(s: Sentence, cues: dict[str, Cue], regex: re.Pattern,
         if s.quotes and inside_quote(s, a) or _part_of_name(s, a, b) or low in words and _in_idiom(
                 idiom, text, a, b):
             continue
-        cue = cues.get(" ".join(low.split()))
+        cue = cues.get(low if low.isalpha() else " ".join(low.split()))  # forms single-spaced
         if cue is None:
             continue
         st = detect(s, CueHit.of(a, b, written, cue))
@@ -71,15 +71,18 @@ def _in_idiom(idiom: re.Pattern, text: str, a: int, b: int) -> bool:
     return False
 
 
-_IDIOM_WORDS: dict = {None: frozenset()}
+_IDIOM_WORDS: dict[str, frozenset] = {}
 
 
 def _idiom_words(idiom: re.Pattern | None) -> frozenset:
     """The words of the idioms (a cue that is none of them is in no idiom; none without
-    idioms), made once per regex."""
-    words = _IDIOM_WORDS.get(idiom)
+    idioms), made once per regex (keyed by its pattern string, whose hash Python keeps: a
+    Pattern object hashes its whole compiled code on every lookup)."""
+    if idiom is None:
+        return frozenset()
+    words = _IDIOM_WORDS.get(idiom.pattern)
     if words is None:
-        words = _IDIOM_WORDS[idiom] = frozenset(
+        words = _IDIOM_WORDS[idiom.pattern] = frozenset(
             re.findall(r"[a-z]+", idiom.pattern.replace("\\s", " ").lower()))
     return words
 
@@ -129,11 +132,14 @@ _WORD_CHAR = re.compile(r"\w")
 _LAST_WORD = re.compile(r"(\S+)\s*$")
 
 
+_TIME_TOKENS = re.compile(r"[a-z]+|\d+")
+
+
 def _only_time(text: str) -> bool:
     """Only a date or time expression ("Monday", "on Tuesday evening") or a bare preposition."""
     if len(text) > 40:
         return False
-    words = re.findall(r"[a-z]+|\d+", text.lower())
+    words = _TIME_TOKENS.findall(text.lower())
     if not all(w in _TIME_WORDS or w.isdigit() for w in words):
         return False
     return any(w not in _FUNCTION_WORDS for w in words) or all(w in ("on", "in", "at")
@@ -281,8 +287,9 @@ class _Article:
         self.aid, self.rows, self.by_sentence = aid, rows, by_sentence
         mentioned: dict[str, list[int]] = {}
         for sn, raw in by_sentence.items():
-            for *_, actor, _kind, mtype, _text in raw:
-                if actor is not None and mtype != "pronoun":
+            for mention in raw:  # (start, end, actor, kind, mention_type, text)
+                actor = mention[2]
+                if actor is not None and mention[4] != "pronoun":
                     mentioned.setdefault(actor, []).append(sn)
         self.discourse = Discourse(gaz, mentioned)
         self.fields: dict[str, tuple[str, list, list]] = {}  # text, quotations, their ends
@@ -338,7 +345,8 @@ def _article_rows(aid, group, by_sentence, cues, regex, gaz, rows: list,
     art = _Article(aid, group, by_sentence, gaz)
     n, last_par, pending = 0, None, None
     for _aid, _na, sn, s0, text, field, paragraph, hit, matches, _raw in group:
-        ms = _sentence_mentions(by_sentence.get(sn, []), text, s0)
+        raw = by_sentence.get(sn)
+        ms = _sentence_mentions(raw, text, s0) if raw else []
         first = (field, paragraph) != last_par
         last_par = (field, paragraph)
         label, pending = (pending if first and pending and pending[1] == field else None), None
