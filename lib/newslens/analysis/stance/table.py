@@ -289,7 +289,7 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
         if not _may_raise(raised, aid, sn, group):
             continue  # no issue term, no reference, no context that has one: no row
         group.sort(key=lambda st: st["statement"])
-        texts = {st["statement"]: _own_text(st, doc) for st in group}
+        numbered = {st["statement"]: st for st in group}
         decided: dict[int, tuple] = {}
         here = narrated.get((aid, sn), [])
         starts = {n.cue_start for n in here}
@@ -300,10 +300,11 @@ def stances(statements: pd.DataFrame, sentences: pd.DataFrame,
             here = narrated[(aid, sn)] = sorted(here + inner,
                                                 key=lambda n: (n.cue_start, n.holder_start))
         for st in group:
-            parent = None if _missing(st["parent"]) else int(st["parent"])
+            parent = None if _missing(st["parent"]) else numbered.get(int(st["parent"]))
             antecedent = "" if _missing(st["antecedent_sentence"]) else doc.sentence_text(
                 aid, int(st["antecedent_sentence"]))
-            context = " ".join(t for t in (texts.get(parent, ""), antecedent) if t)
+            context = " ".join(t for t in (_own_text(parent, doc) if parent else "", antecedent)
+                               if t)
             theirs = [n for n in here if _inside(n, st) and not _own(n, st, doc)]
             # another actor's position in a neutral report is that actor's; an evaluative or
             # demanding cue takes a stance on it ("Russia rejected [Europe backs the plan]")
