@@ -46,6 +46,17 @@ def test_scanner_finds_what_the_regex_finds(text):
         assert (found and found.span()) == (first and first.span())
 
 
+def test_scanner_reads_keys_out_of_order_when_a_key_holds_a_stop():
+    # "u.s. troops" is read as the key STOP u STOP s STOP: the key of "s" ends inside it, so
+    # the automaton reports "s" first though it starts later; the scanner sorts them
+    scanner = scan.Scanner(["u.s. troops", "s"])
+    assert not scanner._in_order
+    text = "U.S. troops, u.s. s troops and s"
+    assert [m.span() for m in scanner.finditer(text)] == [
+        m.span() for m in scanner.regex.finditer(text)]
+    assert scan.Scanner(["talks", "on the table"])._in_order
+
+
 def test_scanner_keys_start_only_where_a_word_starts():
     scanner = scan.Scanner(["on the table", "talks"])
     # "on" inside a word is no candidate; the regex is tried at few places

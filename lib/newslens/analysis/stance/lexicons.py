@@ -194,10 +194,11 @@ class _Lexicons:
                     self.narration_class.setdefault(key, kind)
         self.narration_re = Scanner([t for k in NARRATION_CLASSES for t in markers[k]])
 
-    def memo(self, kind: str, text: str, compute):
+    def memo(self, kind: str, text, compute):
         """`compute(text)`, remembered per kind and text (a statement's text is read again as
-        the context of others; texts repeat across articles): pure functions of the text and
-        these lexicons only, whose result nobody changes."""
+        the context of others; texts repeat across articles): pure functions of the text (or
+        of a tuple of a text and what else they read) and these lexicons only, whose result
+        nobody changes."""
         table = self._memos.setdefault(kind, {})
         out = table.get(text)
         if out is None:

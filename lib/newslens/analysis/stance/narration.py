@@ -158,7 +158,8 @@ def positions(doc: _Document, lex: _Lexicons, spans: dict | None = None,
     out: dict[tuple, list[Narrated]] = {}
     for (aid, fld), sents in spans.items():
         text = doc.fields.get((aid, fld), "")
-        if not text or lex.narration_re.search(text) is None:
+        cues = list(lex.narration_re.finditer(text)) if text else []
+        if not cues:
             continue
         adjectives = _demonyms(text, lex)
         mentions = sorted(doc.mentions.get((aid, fld), []) + adjectives)
@@ -169,7 +170,7 @@ def positions(doc: _Document, lex: _Lexicons, spans: dict | None = None,
         if not mentions:
             continue
         starts = [s for s, _e, _n in sents]
-        for m in lex.narration_re.finditer(text):
+        for m in cues:
             i = bisect_right(starts, m.start()) - 1
             if i < 0 or m.start() >= sents[i][1] or (
                     raised is not None and (aid, sents[i][2]) not in raised.sentences):
@@ -315,8 +316,7 @@ def _possessor(text: str, cs: int, a: int, mentions: list) -> list[tuple]:
 def _agent(text: str, ce: int, b: int, mentions: list, term: str) -> tuple[list, int, str]:
     """"<cue> by/of/from X (and Y)": the agents, where what follows starts, and the form
     (passive for "<participle> by X")."""
-    after = mentions[bisect_left(mentions, ce, key=_START):bisect_left(
-        mentions, min(b, ce + 40), key=_START)]
+    after = mentions[_first_from(mentions, ce):_first_from(mentions, min(b, ce + 40))]
     if not after:
         return [], ce, ""
     first = after[0]
@@ -354,14 +354,16 @@ def _subject(text: str, cs: int, a: int, mentions: list, noun: bool) -> tuple[li
     return _coordinated(text, before), any(w in _NEGATORS or w.endswith("n't") for w in words)
 
 
-def _START(mention: tuple) -> int:
-    return mention[0]
+def _first_from(mentions: list, pos: int) -> int:
+    """Index of the first mention (start, end, actor), sorted, that starts at `pos` or later
+    (a 1-tuple sorts before every mention that starts where it does)."""
+    return bisect_left(mentions, (pos,))
 
 
 def _between(mentions: list, a: int, b: int) -> list[tuple]:
     """The mentions (sorted by start) that lie in [a, b], in order."""
-    return [x for x in mentions[bisect_left(mentions, a, key=_START):bisect_right(
-        mentions, b, key=_START)] if x[1] <= b]
+    return [x for x in mentions[_first_from(mentions, a):_first_from(mentions, b + 1)]
+            if x[1] <= b]
 
 
 def _coordinated(text: str, before: list) -> list[tuple]:

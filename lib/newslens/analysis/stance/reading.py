@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from functools import cached_property
 
 import pandas as pd
 
@@ -102,6 +101,20 @@ def _speaker_side(st: dict, doc: _Document) -> str | None:
     return next((s for *_, s in named if s), None)
 
 
+class _lazy:
+    """`functools.cached_property` without its lock (Python 3.11 takes one on every first
+    read; a `_Read` is never shared between threads)."""
+
+    def __init__(self, compute):
+        self.compute, self.name = compute, compute.__name__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.compute(obj)
+        return value
+
+
 class _Read:
     """A statement's own text as the rules read it: cue and content (a headline topic such as
     "X on land swap:" in front), quotation marks blanked (`text`); `reading` keeps only the
@@ -125,26 +138,26 @@ class _Read:
         self.reading = (prefix + " " * (c0 - len(prefix)) + self.text[c0:c1]
                         + " " * (len(self.text) - c1))
 
-    @cached_property
+    @_lazy
     def side(self) -> str | None:
         return _speaker_side(self._st, self._doc)
 
-    @cached_property
+    @_lazy
     def speaker(self) -> roles.Speaker:
         st, (a, b) = self._st, self._span
         return roles.Speaker(st["speaker"], self.side,
                              self._doc.mentions_in(st["article_id"], st["field"], a, b,
                                                    self.shift))
 
-    @cached_property
+    @_lazy
     def spans(self) -> list:
-        return roles.clauses(self.text)
+        return self._lex.memo("clauses", self.text, roles.clauses)
 
-    @cached_property
+    @_lazy
     def roles(self) -> list:
-        return _roles(self.reading, self._lex)
+        return self._lex.memo("roles", self.reading, lambda text: _roles(text, self._lex))
 
-    @cached_property
+    @_lazy
     def _reports(self) -> tuple[list, set]:
         if self._lex.predicates.search(self.reading) is None:  # no stance predicate at all
             return [], set()

@@ -93,17 +93,25 @@ def _may_score(text: str) -> bool:
     return False
 
 
-def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule chain
-             parent: tuple | None = None, text: str | None = None,
-             fallback: bool = True) -> tuple[str, str, float]:
+def classify(statement: dict, lex: _Lexicons, parent: tuple | None = None,
+             text: str | None = None, fallback: bool = True) -> tuple[str, str, float]:
     """(stance, rule, confidence) of one statement (a row of the statements table), read on
     `text` (a clause of it, quotation marks blanked; default: its content).
 
-    One flat chain on purpose: the rules fire in the documented order and the first wins, so
-    the order is the logic (module doc). Without `fallback` the parent and sentiment rules are
-    skipped (a clause read alone)."""
+    The chain reads nothing of the statement but the text, its cue class and lemma, negation,
+    reader side and the gap between cue and content: the result is remembered for those (texts
+    repeat as clauses, as the contexts of others and across articles)."""
     content = roles.normalise(str(statement["content"])) if text is None else text
-    cls, lemma, negated = statement["cue_class"], statement["cue_lemma"], bool(statement["negated"])
+    key = (content, statement["cue_class"], statement["cue_lemma"], bool(statement["negated"]),
+           statement.get("reader_side"), statement.get("gap", ""), parent, fallback)
+    return lex.memo("classify", key, lambda key: _chain(key, lex))
+
+
+def _chain(key: tuple, lex: _Lexicons) -> tuple[str, str, float]:  # noqa: C901 - one chain
+    """`classify` on its key. One flat chain on purpose: the rules fire in the documented order
+    and the first wins, so the order is the logic (module doc). Without `fallback` the parent
+    and sentiment rules are skipped (a clause read alone)."""
+    content, cls, lemma, negated, reader_side, gap, parent, fallback = key
     hits = lex.hits(content)
     low = content.lower()
 
@@ -126,7 +134,7 @@ def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule c
         term = " ".join(m.group(0).lower().split())
         if _NEGATED_BEFORE.search(content, max(0, m.start() - 25), m.start()):
             result = ("opposes", f"content:demand+negation:{term}", 0.5)  # "no need for"
-        elif _own_camp(content, m, statement.get("reader_side")):
+        elif _own_camp(content, m, reader_side):
             result = ("supports", f"content:commitment:{term}", 0.55)
         else:
             result = ("demands", f"content:demand:{term}", 0.6)
@@ -135,7 +143,7 @@ def classify(statement: dict, lex: _Lexicons,  # noqa: C901 - one ordered rule c
     elif term := found("skeptical"):
         result = ("skeptical", f"content:skeptical:{term}", 0.5)
     elif cls == "negative" and lemma in DENIAL_CUES and (
-            term := _denied_report(statement.get("gap", "") + " " + content, lex)):
+            term := _denied_report(gap + " " + content, lex)):
         return "neutral", f"denial:{term}", 0.5
     elif _MAY_NEGATE.search(low) and (m := _ACCEPT.search(content)):
         result = ("opposes", f"negation:{' '.join(m.group(0).lower().split())}", 0.6)

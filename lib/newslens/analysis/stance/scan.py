@@ -59,6 +59,12 @@ def _read(low: str) -> str:
     return _STOP + low.encode("ascii", "replace").translate(_STOPS).decode("ascii")
 
 
+def _key_start(hit: tuple[int, int]) -> int:
+    """Where a key the automaton found starts: (its last position, its length) -> start - 1."""
+    stop, size = hit
+    return stop - size
+
+
 class Scanner:
     r"""`re.Pattern`-like: `finditer`/`search` through the automaton, the rest from the regex.
 
@@ -73,6 +79,7 @@ class Scanner:
         words = {_first_word(t, fold) for t in terms}
         ok = bool(words) and "" not in words and all(w[0].isascii() for w in words)
         self._automaton = None
+        self._in_order = False
         if ok:
             keys = sorted({_key(t, fold) for t in terms})
             # a key that continues a shorter key finds nothing the shorter one does not
@@ -82,6 +89,9 @@ class Scanner:
                 automaton.add_word(key, len(key))
             automaton.make_automaton()
             self._automaton = automaton
+            # With stops only at the ends of keys, no key is found inside another: the
+            # automaton reports keys (in order of their ends) in order of their starts too.
+            self._in_order = all(_STOP not in k[1:-1] for k in keys)
 
     def __getattr__(self, name):
         return getattr(self.regex, name)
@@ -102,8 +112,11 @@ class Scanner:
             return
         # a key at k of STOP + window: a word can start at text position base + k
         found = automaton.iter(_read(low))
-        match, cur = self.regex.match, pos
-        for p in sorted(base + stop - size + 1 for stop, size in found):
+        if not self._in_order:
+            found = sorted(found, key=_key_start)
+        match, cur, offset = self.regex.match, pos, base + 1
+        for stop, size in found:
+            p = offset + stop - size
             if p >= cur and (m := match(text, p, endpos)) is not None:
                 yield m
                 cur = m.end()
