@@ -3,11 +3,13 @@ stage registry orders stages from what they read and write."""
 
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
 import pytest
 import toy_stage
 from conftest import assert_same, load_bench_corpus
-from newslens.engine import pipeline
+from newslens.engine import pipeline, workers
 from newslens.engine import runner as engine
 from newslens.engine.stages import Registry, Stage
 
@@ -229,3 +231,18 @@ def test_analyze_needs_only_id_title_and_text():
     with pytest.raises(ValueError, match="article_id, title and text"):
         newslens.analyze(pd.DataFrame({"article_id": ["a1"], "text": ["Putin spoke."]}),
                          cache=False)
+
+
+@pytest.mark.parametrize("size", [3, workers.PAUSED_CHUNK_MAX + 1])
+def test_chunks_up_to_the_limit_run_with_the_collector_paused(monkeypatch, articles, size):
+    seen = []
+
+    def analyze(chunk, stages):
+        seen.append(gc.isenabled())
+        return {}
+
+    monkeypatch.setattr(workers.pipeline, "analyze_articles", analyze)
+    chunk = pd.concat([articles] * (size // len(articles) + 1)).iloc[:size]
+    assert gc.isenabled()
+    workers.compute(chunk, [f"k{i}" for i in range(size)], pipeline.PER_ARTICLE)
+    assert seen == [size > workers.PAUSED_CHUNK_MAX] and gc.isenabled()

@@ -5,8 +5,8 @@ import gc
 
 import pandas as pd
 import pytest
+from newslens import collector
 from newslens.analysis.territory import load_claim_cues, territorial_claims
-from newslens.analysis.territory.claims import _collector_paused
 from newslens.analysis.territory.cues import needles_in, prefilter
 from newslens.analysis.territory.model import _statement_at, _statement_lookup
 from newslens.analysis.territory.prefilter import GatedPattern, LiteralScan
@@ -106,12 +106,14 @@ def test_collector_pause_restores_the_collector_state(enabled):
     was = gc.isenabled()
     try:
         gc.enable() if enabled else gc.disable()
-        with _collector_paused():
+        with collector.paused():
             assert not gc.isenabled()
         assert gc.isenabled() == enabled
-        with pytest.raises(ValueError), _collector_paused():
+        with pytest.raises(ValueError), collector.paused():
             raise ValueError
         assert gc.isenabled() == enabled
+        with collector.paused(active=False):
+            assert gc.isenabled() == enabled
     finally:
         gc.enable() if was else gc.disable()
 

@@ -3,13 +3,11 @@ steps of the package doc run per sentence that mentions a region."""
 
 from __future__ import annotations
 
-import gc
 import re
-from contextlib import contextmanager
 
 import pandas as pd
 
-from newslens import schema
+from newslens import collector, schema
 from newslens.analysis.territory.cues import (
     Cues,
     load_claim_cues,
@@ -238,25 +236,8 @@ def territorial_claims(
     regs = region_mentions(sentences) if regions is None else regions
     if len(regs) == 0:
         return schema.empty("claims")
-    with _collector_paused():
+    with collector.paused():  # a quarter of the stage's CPU when called alone
         return _claims_table(sentences, mentions, statements, articles, regs)
-
-
-@contextmanager
-def _collector_paused():
-    """The cyclic garbage collector off while a chunk's claims are found. The steps make tens
-    of thousands of short-lived records (views, hits, candidates, claims) and no reference
-    cycles; with the collector on, each young-generation pass promotes the live ones, and the
-    promotions trigger full collections that walk the whole process heap (a quarter of the
-    stage's CPU time on 1,000 generated articles). Reference counting frees the records as
-    before; the collector's state is restored afterwards (left off if it was off)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _claims_table(sentences, mentions, statements, articles, regs) -> pd.DataFrame:
