@@ -21,6 +21,10 @@ from newslens import schema
 
 MAGIC = b"NLT1"
 _WRITE = pa.ipc.IpcWriteOptions(compression="lz4")
+# Decoded tables are allocated by the C library's allocator, not Arrow's default (jemalloc),
+# which spent more time in the kernel than in decoding: reading 10,000 generated articles
+# back from the cache took 2.3-2.6 s with it and 1.4 s with this one (same tables).
+_DECODE_POOL = pa.system_memory_pool()
 
 
 class FormatError(ValueError):
@@ -80,7 +84,8 @@ def decode(data: bytes | memoryview) -> tuple[dict, dict[str, pa.Table]]:
             raise FormatError(f"bad table entry {entry!r}")
         name, length = entry
         try:
-            table = pa.ipc.open_stream(buffer.slice(pos, length)).read_all()
+            table = pa.ipc.open_stream(buffer.slice(pos, length),
+                                       memory_pool=_DECODE_POOL).read_all()
             table.validate(full=True)
         except (pa.ArrowException, ValueError) as err:
             raise FormatError(f"table {name}: {err}") from None
