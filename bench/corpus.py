@@ -226,6 +226,14 @@ def generate(n: int, seed: int = 0, start: int = 0) -> pd.DataFrame:
     return frame
 
 
+def bench_articles(n: int, folder: str | None = None) -> pd.DataFrame:
+    """The articles of a folder (`newslens.load_corpus`) when given, else `generate(n)`."""
+    if folder:
+        import newslens
+        return newslens.load_corpus(folder)
+    return generate(n)
+
+
 def write_jsonl(path: str | Path, n: int, seed: int = 0) -> Path:
     """Write `n` articles as JSON lines (readable by `newslens.load_corpus`)."""
     path = Path(path)
