@@ -14,30 +14,16 @@ keep dumps of corpus text out of the project (bench/out/ is ignored by git).
 
 from __future__ import annotations
 
-import argparse
-import cProfile
-import hashlib
-import os
-import pstats
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus  # bench/corpus.py, on the path just above
-
-TARGET_MS = 1.2
+import stage_timing
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=1000, help="generated articles")
-    parser.add_argument("--corpus", default=None, help="a folder of articles instead")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--dump", default=None, help="write the stances table as CSV")
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="profile one run and print the top N functions by cumtime")
-    args = parser.parse_args(argv)
+    args = stage_timing.parser(__doc__, "stances").parse_args(argv)
 
     import newslens
     from newslens.analysis.attribution import statements
@@ -53,32 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     mentions = newslens.actor_mentions(articles, sents)
     stmts = statements(sents, mentions)
     stances(stmts.head(50), sents, mentions=mentions)  # load the lexicons before timing
-    if args.profile:
-        forget()
-        prof = cProfile.Profile()
-        prof.enable()
-        stances(stmts, sents, mentions=mentions)
-        prof.disable()
-        pstats.Stats(prof).sort_stats("cumtime").print_stats(args.profile)
-        pstats.Stats(prof).sort_stats("tottime").print_stats(args.profile)
-        return 0
-    best, table = float("inf"), None
-    for _ in range(max(1, args.repeat)):
-        forget()
-        t0 = time.process_time()
-        table = stances(stmts, sents, mentions=mentions)
-        best = min(best, time.process_time() - t0)
-    n = articles["article_id"].nunique() if "article_id" in articles else len(articles)
-    per = best * 1000 / max(1, n)
-    data = table.to_csv(index=False).encode()
-    print(f"articles {n}  statements {len(stmts)}  stances {len(table)}  "
-          f"sha1 {hashlib.sha1(data).hexdigest()[:12]}")
-    print(f"stances CPU best of {args.repeat}: {best:.3f} s = {per:.2f} ms/article "
-          f"(target <= {TARGET_MS} ms on generated articles)  load {os.getloadavg()[0]:.1f}")
-    if args.dump:
-        Path(args.dump).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.dump).write_bytes(data)
-    return 0
+    return stage_timing.measure(
+        args, "stances", lambda: stances(stmts, sents, mentions=mentions), articles,
+        f"statements {len(stmts)}", reset=forget)
 
 
 if __name__ == "__main__":
