@@ -241,8 +241,15 @@ def trie_regex(words) -> str:
     return lexicon.trie_regex(words, atoms=lexicon.place_atoms, order=str)
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace("‐", "-").replace("–", "-"))
+    """A place name as the gazetteer keys it: typographic apostrophe and dashes plain, runs of
+    whitespace one space (a name of letters only, the usual case, is its own key)."""
+    if text.isalpha() and text.isascii():
+        return text
+    return _SPACES.sub(" ", text.replace("’", "'").replace("‐", "-").replace("–", "-"))
 
 
 @dataclass
