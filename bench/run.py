@@ -408,7 +408,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--cache", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--keep", default=None, help=argparse.SUPPRESS)
-    parser.add_argument("--warm-from", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--warm-from", default=None, metavar="CACHE",
+                        help="with --one N: only time analyze of N generated articles whose "
+                        "results are in the cache folder CACHE (a warm rerun in a fresh process)")
     args = parser.parse_args(argv)
     if args.warm_from:
         print(json.dumps(warm_from(args.warm_from, args.one, args.workers)))
