@@ -33,7 +33,7 @@ from newslens.analysis.attribution.spans import (
     QUOTE_NEAR,
     TAIL,
     WITH_LEFT,
-    Gated,
+    gated,
 )
 from newslens.analysis.attribution.speakers import resolve
 from newslens.analysis.attribution.subjects import (
@@ -389,11 +389,9 @@ def group(s: Sentence, hit: CueHit) -> Statement | None:
     return _reported_after(s, hit, Statement(hit, "group", holder, clause=g.start(1)))
 
 
-_LIGHT_VERBS = tuple(w.lower() for w in lexicon.words("statement_light_verbs"))
-_LIGHT = Gated(re.compile(r"\b(?:" + "|".join(map(re.escape, _LIGHT_VERBS)) +
-                          r")\s+(?:(?:a|an|the|his|her|its|their|several|some|"
-                          r"a\s+number\s+of|further|new)\s+(?:[a-z-]+\s+){0,2})?$",
-                          re.IGNORECASE), _LIGHT_VERBS)
+_LIGHT = gated(r"\b(?:" + "|".join(map(re.escape, lexicon.words("statement_light_verbs"))) +
+               r")\s+(?:(?:a|an|the|his|her|its|their|several|some|a\s+number\s+of|further|new)"
+               r"\s+(?:[a-z-]+\s+){0,2})?$")
 _NOUN_VERBS = lexicon.word_set("statement_nouns_also_verbs")
 
 

@@ -7,7 +7,7 @@ import re
 import sys
 from typing import NamedTuple
 
-from newslens import lexicon
+from newslens import compat, lexicon
 
 AUX = (r"\b(?:has|have|had|was|is|were|are|did|does|do|would|will|could|may|might|also|again|"
        r"repeatedly|publicly|reportedly|previously|later|then|once|firmly|openly|sharply|"
@@ -121,25 +121,31 @@ COMMA_COORDINATED = re.compile(r",\s*(?:" + AUX + r"\s+){0,2}$", re.IGNORECASE)
 
 
 class Gated(NamedTuple):
-    """A case-insensitive pattern every match of which contains one of `words` (lowercase
-    letters): `search` runs it only on a window that holds one of them. The test reads
-    `str.lower()` of ASCII windows only, where it agrees with IGNORECASE (which also folds
-    "ſ" onto "s" and the Kelvin sign onto "k"); other windows go to the pattern directly."""
+    """A case-insensitive pattern searched only on a window that holds one of the literals every
+    match contains (`compat.required_literals`; `gated` makes one). The test reads `str.lower()`
+    of ASCII windows only, where it agrees with IGNORECASE (which also folds "ſ" onto "s" and
+    the Kelvin sign onto "k"); other windows, and patterns without such literals, go to the
+    pattern directly."""
 
     pattern: re.Pattern
-    words: tuple[str, ...]
+    words: frozenset[str] | None
 
     def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
-        window = text[pos:endpos]
-        if window.isascii():
-            low = window.lower()
-            if not any(word in low for word in self.words):
-                return None
+        if self.words is not None:
+            window = text[pos:endpos]
+            if window.isascii():
+                low = window.lower()
+                if not any(word in low for word in self.words):
+                    return None
         return self.pattern.search(text, pos, endpos)
 
 
-CONTRAST = Gated(re.compile(r"(?:,\s*|;\s*|\b)(?:while|whereas)\s+$", re.IGNORECASE),
-                 ("while", "whereas"))
+def gated(pattern: str) -> Gated:
+    """`pattern` compiled with IGNORECASE, searched only where its required literals occur."""
+    return Gated(re.compile(pattern, re.IGNORECASE), compat.required_literals(pattern))
+
+
+CONTRAST = gated(r"(?:,\s*|;\s*|\b)(?:while|whereas)\s+$")
 CLAUSE_AFTER = re.compile(r"\s*(?:[^\s,.;:“\"]+\s+){0,5}?(?:that\b|[:“\"«])|\s*,\s*[“\"«]",
                           re.IGNORECASE)
 PRONOUN_BOUNDARY = re.compile(
@@ -161,11 +167,10 @@ TAIL = re.compile(
 # apostrophes and single quotes some outlets print: ",'' Mr. X said", ",' he said").
 POSTPOSED_LEFT = re.compile(r"(?:,\s*(?:[”\"]|[’']{1,2})?|(?:[”\"]|[’']{2})\s*,?|\s[-–—])\s*$")
 PARTICIPIAL_LEFT = re.compile(r",\s*(?:(?:while|before|after|and)\s+)?$", re.IGNORECASE)
-WITH_LEFT = Gated(re.compile(r"\bwith\s+(?:[\w.’'-]+\s+){0,6}$", re.IGNORECASE), ("with",))
-GROUP_SUBJECT = Gated(re.compile(
+WITH_LEFT = gated(r"\bwith\s+(?:[\w.’'-]+\s+){0,6}$")
+GROUP_SUBJECT = gated(
     r"(?:^|[,;:]\s*|\b(?:but|and|while)\s+)(many|some|most|others|several|both|all|few|"
-    r"many\s+of\s+them|some\s+of\s+them)\s+(?:" + AUX + r"\s+){0,3}$", re.IGNORECASE),
-    ("many", "some", "most", "others", "several", "both", "all", "few"))
+    r"many\s+of\s+them|some\s+of\s+them)\s+(?:" + AUX + r"\s+){0,3}$")
 PRONOUN_SUBJECT = re.compile(
     r"(?:^|[,;:]\s*|\b(?:but|and|while|that)\s+)(he|she|they)\s+(?:" + AUX + r"\s+){0,3}$",
     re.IGNORECASE)
